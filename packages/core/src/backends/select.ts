@@ -1,0 +1,52 @@
+import type { Backend } from '../backend.js';
+import { engine } from '../engine.js';
+import { BackendError } from '../errors.js';
+import { CpuBackend } from './cpu.js';
+
+export type BackendName = 'cpu' | 'webgpu';
+
+/** How to make each backend; webgpu registers itself when its module loads. */
+const factories = new Map<BackendName, () => Promise<Backend>>([['cpu', async () => new CpuBackend()]]);
+const instances = new Map<BackendName, Backend>();
+
+export function registerBackend(name: BackendName, factory: () => Promise<Backend>): void {
+  factories.set(name, factory);
+}
+
+async function instance(name: BackendName): Promise<Backend> {
+  let b = instances.get(name);
+  if (!b) {
+    const make = factories.get(name);
+    if (!make) throw new BackendError(`setBackend: unknown backend '${name}' (known: ${[...factories.keys()].join(', ')})`);
+    b = await make();
+    instances.set(name, b);
+  }
+  return b;
+}
+
+/** Makes `name` the active backend. Tensors made on another backend cannot be used with it. */
+export async function setBackend(name: BackendName): Promise<void> {
+  engine.setBackend(await instance(name));
+}
+
+export function getBackend(): BackendName {
+  return engine.backend.name;
+}
+
+/**
+ * Chooses the default backend once: KERASGPU_BACKEND if set, else webgpu when an adapter
+ * exists, else cpu with one warning line.
+ */
+export async function ready(): Promise<void> {
+  if (engine.hasBackend) return;
+  const wanted = process.env.KERASGPU_BACKEND;
+  if (wanted === 'cpu' || wanted === 'webgpu') return setBackend(wanted);
+  if (wanted) throw new BackendError(`KERASGPU_BACKEND='${wanted}' is not a backend (cpu, webgpu)`);
+  if (!factories.has('webgpu')) return setBackend('cpu');
+  try {
+    await setBackend('webgpu');
+  } catch (e) {
+    console.warn(`kerasgpu: no WebGPU adapter (${(e as Error).message}); using the cpu backend`);
+    await setBackend('cpu');
+  }
+}

@@ -1,0 +1,38 @@
+import { engine } from './engine.js';
+import { ready } from './backends/select.js';
+import type { Tensor } from './tensor.js';
+
+export type { DType, DataArray } from '@kerasgpu/kernels';
+export { Tensor, Variable, type NestedArray } from './tensor.js';
+export type { Backend, Storage, TensorInfo, OutputSpec } from './backend.js';
+export type { Primitive, PrimitiveAttrs } from './primitives.js';
+export * from './errors.js';
+export { broadcastShapes, type Shape } from './shape.js';
+export { setBackend, getBackend, ready, registerBackend, type BackendName } from './backends/select.js';
+export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, variable } from './autograd.js';
+export { tensor, type TensorLike } from './ops/convert.js';
+export * from './ops/creation.js';
+export * from './ops/elementwise.js';
+export * from './ops/reduce.js';
+export * from './ops/layout.js';
+export { broadcastTo } from './ops/broadcast.js';
+export * from './ops/matmul.js';
+export * from './ops/softmax.js';
+export { conv2d, maxPool2d, avgPool2d, type Conv2DOptions, type Pool2DOptions } from './ops/conv.js';
+export { lstmCell, type LstmCellOptions } from './ops/lstm.js';
+export { dropout } from './ops/dropout.js';
+
+/** Disposes every tensor fn creates except those it returns (synchronous fn only). */
+export const tidy = <T>(fn: () => T): T => engine.tidy(fn);
+/** Exempts a tensor from the enclosing tidy scopes. */
+export const keep = <T extends Tensor>(t: T): T => engine.keep(t);
+/** Live tensors and bytes, plus the backend pool's buffers and pooled bytes. */
+export const memory = () => engine.memory();
+/** Resolves when the active backend has finished all queued work. */
+export const sync = (): Promise<void> => engine.backend.sync();
+export function dispose(x: Tensor | readonly Tensor[]): void {
+  for (const t of Array.isArray(x) ? x : [x]) t.dispose();
+}
+
+// The default backend is chosen when the package loads, so scripts can use ops at once.
+await ready();

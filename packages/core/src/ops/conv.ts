@@ -1,0 +1,87 @@
+import { conv2dGeometry, type Conv2DGeometry, type Padding } from '@kerasgpu/kernels';
+import { GradientError, ShapeError } from '../errors.js';
+import { fmt } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { assertFloat, assertSameDType, toTensor, type TensorLike } from './convert.js';
+import { run1, type Vjp } from './run.js';
+
+export interface Conv2DOptions {
+  strides?: number | readonly [number, number];
+  padding?: Padding;
+  dilations?: number | readonly [number, number];
+}
+
+const pair = (v: number | readonly [number, number] | undefined, d: number): [number, number] =>
+  v === undefined ? [d, d] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
+
+function checkWindow(op: string, x: Tensor, g: Conv2DGeometry): void {
+  if ([g.strideH, g.strideW, g.dilH, g.dilW, g.kH, g.kW].some((v) => !Number.isInteger(v) || v < 1)) {
+    throw new ShapeError(`${op}: window, strides and dilations must be positive integers (input ${fmt(x.shape)})`);
+  }
+  if (g.outH <= 0 || g.outW <= 0) {
+    throw new ShapeError(`${op}: window ${g.kH}×${g.kW} (dilation ${g.dilH}×${g.dilW}) does not fit input ${fmt(x.shape)} with this padding`);
+  }
+}
+
+/** 2-D convolution (cross-correlation, as TensorFlow), NHWC input, [kH, kW, inC, outC] filter. */
+export function conv2d(x: TensorLike, filter: TensorLike, options: Conv2DOptions = {}): Tensor {
+  const tx = toTensor('conv2d', x);
+  const tw = toTensor('conv2d', filter);
+  assertFloat('conv2d', tx);
+  assertSameDType('conv2d', tx, tw);
+  if (tx.rank !== 4) throw new ShapeError(`conv2d: input must be rank 4 [batch, height, width, channels], got ${fmt(tx.shape)}`);
+  if (tw.rank !== 4) throw new ShapeError(`conv2d: filter must be rank 4 [kH, kW, inChannels, outChannels], got ${fmt(tw.shape)}`);
+  if (tx.shape[3] !== tw.shape[2]) {
+    throw new ShapeError(`conv2d: input has ${tx.shape[3]} channels but the filter expects ${tw.shape[2]} (input ${fmt(tx.shape)}, filter ${fmt(tw.shape)})`);
+  }
+  const g = conv2dGeometry(tx.shape, tw.shape[0]!, tw.shape[1]!, tw.shape[3]!, pair(options.strides, 1), pair(options.dilations, 1), options.padding ?? 'valid');
+  checkWindow('conv2d', tx, g);
+  return run1('conv2d', 'conv2d', [tx, tw], g, [g.batch, g.outH, g.outW, g.outC], tx.dtype);
+}
+
+const inShape = (g: Conv2DGeometry) => [g.batch, g.inH, g.inW, g.inC];
+const filterShape = (g: Conv2DGeometry) => [g.kH, g.kW, g.inC, g.outC];
+const outShape = (g: Conv2DGeometry) => [g.batch, g.outH, g.outW, g.outC];
+
+const backpropInput = (dy: Tensor, w: Tensor, g: Conv2DGeometry) => run1('conv2d', 'conv2dBackpropInput', [dy, w], g, inShape(g), dy.dtype);
+const backpropFilter = (x: Tensor, dy: Tensor, g: Conv2DGeometry) => run1('conv2d', 'conv2dBackpropFilter', [x, dy], g, filterShape(g), x.dtype);
+const convWith = (x: Tensor, w: Tensor, g: Conv2DGeometry) => run1('conv2d', 'conv2d', [x, w], g, outShape(g), x.dtype);
+
+export const conv2dVjp: Vjp<'conv2d'> = ([dy], { attrs: g, inputs: [x, w] }) => [backpropInput(dy!, w!, g), backpropFilter(x!, dy!, g)];
+// The two backprops are linear in each argument, so their VJPs are the other two conv products.
+export const conv2dBackpropInputVjp: Vjp<'conv2dBackpropInput'> = ([gx], { attrs: g, inputs: [dy, w] }) => [convWith(gx!, w!, g), backpropFilter(gx!, dy!, g)];
+export const conv2dBackpropFilterVjp: Vjp<'conv2dBackpropFilter'> = ([gw], { attrs: g, inputs: [x, dy] }) => [backpropInput(dy!, gw!, g), convWith(x!, gw!, g)];
+
+// ---- pooling ----
+
+export interface Pool2DOptions { strides?: number | readonly [number, number]; padding?: Padding }
+
+function poolGeometry(op: string, x: Tensor, poolSize: number | readonly [number, number], options: Pool2DOptions): Conv2DGeometry {
+  if (x.rank !== 4) throw new ShapeError(`${op}: input must be rank 4 [batch, height, width, channels], got ${fmt(x.shape)}`);
+  const [kH, kW] = pair(poolSize, 1);
+  const g = conv2dGeometry(x.shape, kH, kW, x.shape[3]!, pair(options.strides ?? [kH, kW], 1), [1, 1], options.padding ?? 'valid');
+  checkWindow(op, x, g);
+  return g;
+}
+
+export function maxPool2d(x: TensorLike, poolSize: number | readonly [number, number], options: Pool2DOptions = {}): Tensor {
+  const t = toTensor('maxPool2d', x);
+  assertFloat('maxPool2d', t);
+  const g = poolGeometry('maxPool2d', t, poolSize, options);
+  return run1('maxPool2d', 'maxPool2d', [t], g, outShape(g), t.dtype);
+}
+
+export function avgPool2d(x: TensorLike, poolSize: number | readonly [number, number], options: Pool2DOptions = {}): Tensor {
+  const t = toTensor('avgPool2d', x);
+  assertFloat('avgPool2d', t);
+  const g = poolGeometry('avgPool2d', t, poolSize, options);
+  return run1('avgPool2d', 'avgPool2d', [t], g, outShape(g), t.dtype);
+}
+
+export const maxPool2dVjp: Vjp<'maxPool2d'> = ([dy], { attrs: g, inputs: [x] }) => [run1('maxPool2d', 'maxPool2dGrad', [dy!, x!], g, inShape(g), x!.dtype)];
+export const maxPool2dGradVjp: Vjp<'maxPool2dGrad'> = () => {
+  throw new GradientError('maxPool2d: second-order gradients are not supported');
+};
+export const avgPool2dVjp: Vjp<'avgPool2d'> = ([dy], { attrs: g }) => [run1('avgPool2d', 'avgPool2dGrad', [dy!], g, inShape(g), dy!.dtype)];
+// avgPool2dGrad is the adjoint of avgPool2d, so its own adjoint is avgPool2d again.
+export const avgPool2dGradVjp: Vjp<'avgPool2dGrad'> = ([gx], { attrs: g }) => [run1('avgPool2d', 'avgPool2d', [gx!], g, outShape(g), gx!.dtype)];

@@ -1,0 +1,159 @@
+import { isBoolOp, type BinaryOp, type DType, type UnaryOp } from '@kerasgpu/kernels';
+import { DTypeError } from '../errors.js';
+import { broadcastShapes } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { assertFloat, assertSameDType, toTensor, type TensorLike } from './convert.js';
+import { reduceToShape } from './broadcast.js';
+import { run1, type Vjp } from './run.js';
+
+// ---- unary ----
+
+/** Ops with integer meaning accept int32 too; the rest are float-only. */
+const INT_OK: ReadonlySet<UnaryOp> = new Set(['neg', 'abs', 'sign', 'square', 'relu', 'linear', 'step', 'floor', 'round']);
+
+export function unary(op: UnaryOp, x: TensorLike): Tensor {
+  const t = toTensor(op, x);
+  if (!INT_OK.has(op)) assertFloat(op, t);
+  else if (t.dtype === 'bool') throw new DTypeError(`${op}: expected a numeric tensor, got bool [${t.shape.join(', ')}]`);
+  return run1(op, 'unary', [t], { op }, t.shape, t.dtype);
+}
+
+export const neg = (x: TensorLike) => unary('neg', x);
+export const exp = (x: TensorLike) => unary('exp', x);
+export const log = (x: TensorLike) => unary('log', x);
+export const log1p = (x: TensorLike) => unary('log1p', x);
+export const sqrt = (x: TensorLike) => unary('sqrt', x);
+export const square = (x: TensorLike) => unary('square', x);
+export const reciprocal = (x: TensorLike) => unary('reciprocal', x);
+export const abs = (x: TensorLike) => unary('abs', x);
+export const sign = (x: TensorLike) => unary('sign', x);
+export const step = (x: TensorLike) => unary('step', x);
+export const floor = (x: TensorLike) => unary('floor', x);
+export const round = (x: TensorLike) => unary('round', x);
+export const relu = (x: TensorLike) => unary('relu', x);
+export const elu = (x: TensorLike) => unary('elu', x);
+export const selu = (x: TensorLike) => unary('selu', x);
+export const softplus = (x: TensorLike) => unary('softplus', x);
+export const softsign = (x: TensorLike) => unary('softsign', x);
+export const sigmoid = (x: TensorLike) => unary('sigmoid', x);
+export const hardSigmoid = (x: TensorLike) => unary('hardSigmoid', x);
+export const tanh = (x: TensorLike) => unary('tanh', x);
+export const linear = (x: TensorLike) => unary('linear', x);
+
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
+
+/** d(op)/dx · dy, written with ops so that it is itself differentiable. */
+const UNARY_VJP: Record<UnaryOp, (dy: Tensor, x: Tensor, y: Tensor) => Tensor | null> = {
+  neg: (dy) => neg(dy),
+  exp: (dy, _, y) => mul(dy, y),
+  log: (dy, x) => div(dy, x),
+  log1p: (dy, x) => div(dy, add(x, 1)),
+  sqrt: (dy, _, y) => div(dy, mul(y, 2)),
+  square: (dy, x) => mul(dy, mul(x, 2)),
+  reciprocal: (dy, _, y) => neg(mul(dy, square(y))),
+  abs: (dy, x) => mul(dy, sign(x)),
+  sign: () => null,
+  step: () => null,
+  floor: () => null,
+  round: () => null,
+  relu: (dy, x) => mul(dy, step(x)),
+  elu: (dy, x, y) => mul(dy, where(greater(x, 0), 1, add(y, 1))),
+  selu: (dy, x, y) => mul(dy, where(greater(x, 0), SELU_SCALE, add(y, SELU_SCALE * SELU_ALPHA))),
+  softplus: (dy, x) => mul(dy, sigmoid(x)),
+  softsign: (dy, x) => div(dy, square(add(abs(x), 1))),
+  sigmoid: (dy, _, y) => mul(dy, mul(y, sub(1, y))),
+  hardSigmoid: (dy, x) => mul(dy, mul(less(abs(x), 2.5), 0.2)),
+  tanh: (dy, _, y) => mul(dy, sub(1, square(y))),
+  linear: (dy) => dy,
+};
+
+export const unaryVjp: Vjp<'unary'> = ([dy], { attrs, inputs: [x], outputs: [y] }) => [UNARY_VJP[attrs.op](dy!, x!, y!)];
+
+// ---- binary ----
+
+export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
+  const ta = toTensor(op, a, typeof b === 'object' && 'dtype' in b ? b.dtype : undefined);
+  const tb = toTensor(op, b, ta.dtype);
+  assertSameDType(op, ta, tb);
+  const bool = isBoolOp(op);
+  if (!bool && ta.dtype === 'bool') throw new DTypeError(`${op}: arithmetic on bool tensors; cast them first`);
+  const shape = broadcastShapes(op, ta.shape, tb.shape);
+  const dtype: DType = bool ? 'bool' : ta.dtype;
+  return run1(op, 'binary', [ta, tb], { op }, shape, dtype);
+}
+
+export const add = (a: TensorLike, b: TensorLike) => binary('add', a, b);
+export const sub = (a: TensorLike, b: TensorLike) => binary('sub', a, b);
+export const mul = (a: TensorLike, b: TensorLike) => binary('mul', a, b);
+export const div = (a: TensorLike, b: TensorLike) => binary('div', a, b);
+export const pow = (a: TensorLike, b: TensorLike) => binary('pow', a, b);
+export const maximum = (a: TensorLike, b: TensorLike) => binary('maximum', a, b);
+export const minimum = (a: TensorLike, b: TensorLike) => binary('minimum', a, b);
+export const equal = (a: TensorLike, b: TensorLike) => binary('equal', a, b);
+export const notEqual = (a: TensorLike, b: TensorLike) => binary('notEqual', a, b);
+export const less = (a: TensorLike, b: TensorLike) => binary('less', a, b);
+export const lessEqual = (a: TensorLike, b: TensorLike) => binary('lessEqual', a, b);
+export const greater = (a: TensorLike, b: TensorLike) => binary('greater', a, b);
+export const greaterEqual = (a: TensorLike, b: TensorLike) => binary('greaterEqual', a, b);
+export const logicalAnd = (a: TensorLike, b: TensorLike) => binary('logicalAnd', a, b);
+export const logicalOr = (a: TensorLike, b: TensorLike) => binary('logicalOr', a, b);
+
+const asFloat = (mask: Tensor, like: Tensor) => cast(mask, like.dtype);
+
+const BINARY_VJP: Record<BinaryOp, (dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor | null, Tensor | null]> = {
+  add: (dy) => [dy, dy],
+  sub: (dy) => [dy, neg(dy)],
+  mul: (dy, a, b) => [mul(dy, b), mul(dy, a)],
+  div: (dy, a, b) => [div(dy, b), neg(div(mul(dy, a), square(b)))],
+  pow: (dy, a, b, y) => [
+    mul(dy, mul(b, pow(a, sub(b, 1)))),
+    // d/db a^b = a^b ln a, defined for a > 0 only.
+    mul(dy, where(greater(a, 0), mul(y, log(where(greater(a, 0), a, 1))), 0)),
+  ],
+  maximum: (dy, a, b) => [mul(dy, asFloat(greaterEqual(a, b), dy)), mul(dy, asFloat(less(a, b), dy))],
+  minimum: (dy, a, b) => [mul(dy, asFloat(lessEqual(a, b), dy)), mul(dy, asFloat(greater(a, b), dy))],
+  equal: () => [null, null],
+  notEqual: () => [null, null],
+  less: () => [null, null],
+  lessEqual: () => [null, null],
+  greater: () => [null, null],
+  greaterEqual: () => [null, null],
+  logicalAnd: () => [null, null],
+  logicalOr: () => [null, null],
+};
+
+export const binaryVjp: Vjp<'binary'> = ([dy], { attrs, inputs: [a, b], outputs: [y] }) =>
+  BINARY_VJP[attrs.op](dy!, a!, b!, y!).map((g, i) => (g === null ? null : reduceToShape(g, [a, b][i]!.shape)));
+
+// ---- where, cast, clip ----
+
+/** Elementwise `cond ? a : b` with broadcasting; no gradient flows through `cond`. */
+export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
+  const tc = toTensor('where', cond, 'bool');
+  const ta = toTensor('where', a, typeof b === 'object' && 'dtype' in b ? b.dtype : undefined);
+  const tb = toTensor('where', b, ta.dtype);
+  if (tc.dtype !== 'bool') throw new DTypeError(`where: condition must be bool, got ${tc.dtype} [${tc.shape.join(', ')}]`);
+  assertSameDType('where', ta, tb);
+  const shape = broadcastShapes('where', tc.shape, ta.shape, tb.shape);
+  return run1('where', 'where', [tc, ta, tb], {}, shape, ta.dtype);
+}
+
+export const whereVjp: Vjp<'where'> = ([dy], { inputs: [c, a, b] }) => [
+  null,
+  reduceToShape(where(c!, dy!, 0), a!.shape),
+  reduceToShape(where(c!, 0, dy!), b!.shape),
+];
+
+export function cast(x: TensorLike, dtype: DType): Tensor {
+  const t = toTensor('cast', x);
+  if (t.dtype === dtype) return t;
+  return run1('cast', 'cast', [t], { dtype }, t.shape, dtype);
+}
+
+export const castVjp: Vjp<'cast'> = ([dy], { inputs: [x] }) =>
+  [x!.dtype === 'float32' || x!.dtype === 'float64' ? cast(dy!, x!.dtype) : null];
+
+export function clip(x: TensorLike, min: number, max: number): Tensor {
+  return minimum(maximum(x, min), max);
+}
