@@ -13,3 +13,6 @@ export * from './lstm/activations.js';
 export * from './lstm/lstm.cpu.js';
 export * from './random/philox.js';
 export * from './random/random.cpu.js';
+export * from './webgpu/context.js';
+export * from './webgpu/wgsl.js';
+export * from './elementwise/elementwise.webgpu.js';

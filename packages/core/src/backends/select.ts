@@ -2,11 +2,17 @@ import type { Backend } from '../backend.js';
 import { engine } from '../engine.js';
 import { BackendError } from '../errors.js';
 import { CpuBackend } from './cpu.js';
+import { WebGpuBackend } from './webgpu/backend.js';
 
 export type BackendName = 'cpu' | 'webgpu';
 
-/** How to make each backend; webgpu registers itself when its module loads. */
-const factories = new Map<BackendName, () => Promise<Backend>>([['cpu', async () => new CpuBackend()]]);
+/** How to make each backend. */
+const factories = new Map<BackendName, () => Promise<Backend>>([
+  ['cpu', async () => new CpuBackend()],
+  ['webgpu', () => WebGpuBackend.create({ debug: process.env.KERASGPU_WEBGPU_DEBUG === '1' })],
+]);
+/** TEMPORARY while the WebGPU kernels are completed: the default stays cpu. */
+const PREFER_WEBGPU = false;
 const instances = new Map<BackendName, Backend>();
 
 export function registerBackend(name: BackendName, factory: () => Promise<Backend>): void {
@@ -42,9 +48,10 @@ export async function ready(): Promise<void> {
   const wanted = process.env.KERASGPU_BACKEND;
   if (wanted === 'cpu' || wanted === 'webgpu') return setBackend(wanted);
   if (wanted) throw new BackendError(`KERASGPU_BACKEND='${wanted}' is not a backend (cpu, webgpu)`);
-  if (!factories.has('webgpu')) return setBackend('cpu');
+  if (!PREFER_WEBGPU) return setBackend('cpu');
   try {
     await setBackend('webgpu');
+    console.log(`kerasgpu: WebGPU adapter: ${(engine.backend as WebGpuBackend).ctx.facts.description}`);
   } catch (e) {
     console.warn(`kerasgpu: no WebGPU adapter (${(e as Error).message}); using the cpu backend`);
     await setBackend('cpu');

@@ -65,7 +65,8 @@ fn pow_signed(a: f32, b: f32) -> f32 {
   if (a >= 0.0) { return pow(a, b); }
   let r = pow(-a, b);
   if (b == floor(b)) { return select(r, -r, fract(b * 0.5) != 0.0); }
-  return bitcast<f32>(0x7fc00000u);
+  let nan_bits = 0x7fc00000u; // a runtime value: a NaN constant expression is rejected
+  return bitcast<f32>(nan_bits);
 }`;
 
 export function isBoolOp(op: BinaryOp): boolean {

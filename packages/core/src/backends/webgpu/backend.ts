@@ -1,0 +1,101 @@
+import { fillGpu, GpuContext, GPU_ELEMENT_BYTES, sizeOf, wgslType, type DataArray, type DType, type GpuTensor } from '@kerasgpu/kernels';
+import { allocArray } from '@kerasgpu/kernels';
+import type { Backend, OutputSpec, Storage, TensorInfo } from '../../backend.js';
+import { BackendError } from '../../errors.js';
+import type { KernelPrimitive, PrimitiveAttrs } from '../../primitives.js';
+import { acquireDevice } from './device.js';
+import { GPU_KERNELS, type GpuKernel } from './kernels.js';
+import { BufferPool } from './pool.js';
+
+/** GPU storage: a pooled buffer (its size is the size class, not the tensor's size). */
+interface GpuStorage { buffer: GPUBuffer }
+
+const NAN_BITS = 0x7fc00000;
+
+export interface WebGpuOptions {
+  /** Fill every output with NaN before its kernel runs, so an unwritten element shows (tests). */
+  poisonOutputs?: boolean;
+  /** Submit after every op, so a GPU error names exactly that op. */
+  debug?: boolean;
+}
+
+export class WebGpuBackend implements Backend {
+  readonly name = 'webgpu' as const;
+  readonly ctx: GpuContext;
+  private readonly pool: BufferPool;
+  poisonOutputs: boolean;
+
+  constructor(readonly device: GPUDevice, ctx: GpuContext, options: WebGpuOptions = {}) {
+    this.ctx = ctx;
+    this.pool = new BufferPool(device);
+    ctx.onSubmit = () => this.pool.settle();
+    ctx.debug = options.debug ?? false;
+    this.poisonOutputs = options.poisonOutputs ?? false;
+    device.lost.then((info) => {
+      if (info.reason !== 'destroyed') console.error(`kerasgpu: the WebGPU device was lost: ${info.message}`);
+    });
+  }
+
+  static async create(options: WebGpuOptions = {}): Promise<WebGpuBackend> {
+    const { device, facts } = await acquireDevice();
+    return new WebGpuBackend(device, new GpuContext(device, facts), options);
+  }
+
+  supportsDType(dtype: DType): boolean {
+    return dtype !== 'float64';
+  }
+
+  upload(values: DataArray, dtype: DType): Storage {
+    wgslType(dtype);
+    const words = dtype === 'bool' ? Uint32Array.from(values) : values;
+    const bytes = Math.max(values.length * GPU_ELEMENT_BYTES, 4);
+    const buffer = this.pool.acquire(bytes, true);
+    if (values.length > 0) this.device.queue.writeBuffer(buffer, 0, words.buffer, words.byteOffset, values.length * GPU_ELEMENT_BYTES);
+    return { buffer } satisfies GpuStorage;
+  }
+
+  async read(storage: Storage, dtype: DType, size: number): Promise<DataArray> {
+    const bytes = size * GPU_ELEMENT_BYTES;
+    const out = allocArray(dtype, size);
+    if (size === 0) return out;
+    const staging = this.device.createBuffer({ size: Math.ceil(bytes / 4) * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    this.ctx.copy((storage as GpuStorage).buffer, 0, staging, 0, bytes);
+    await this.sync();
+    await staging.mapAsync(GPUMapMode.READ);
+    const raw = staging.getMappedRange();
+    const words = dtype === 'int32' ? new Int32Array(raw) : dtype === 'bool' ? new Uint32Array(raw) : new Float32Array(raw);
+    out.set(words.subarray(0, size));
+    staging.unmap();
+    staging.destroy();
+    return out;
+  }
+
+  free(storage: Storage): void {
+    this.pool.release((storage as GpuStorage).buffer);
+  }
+
+  run<P extends KernelPrimitive>(prim: P, inputs: readonly TensorInfo[], attrs: PrimitiveAttrs[P], outputs: readonly OutputSpec[]): Storage[] {
+    const outs = outputs.map((o) => {
+      const n = sizeOf(o.shape);
+      const buffer = this.pool.acquire(Math.max(n, 1) * GPU_ELEMENT_BYTES, false);
+      if (this.poisonOutputs) fillGpu(this.ctx, buffer, n, NAN_BITS);
+      return { buffer };
+    });
+    const asGpu = (s: Storage, spec: OutputSpec): GpuTensor => ({ buffer: (s as GpuStorage).buffer, shape: spec.shape, dtype: spec.dtype });
+    try {
+      (GPU_KERNELS[prim] as GpuKernel<P>)(this.ctx, inputs.map((i) => asGpu(i.storage, i)), attrs, outs.map((s, i) => asGpu(s, outputs[i]!)));
+    } catch (e) {
+      for (const s of outs) this.pool.release(s.buffer);
+      throw e instanceof BackendError ? e : new BackendError(`${prim}: ${(e as Error).message}`);
+    }
+    return outs;
+  }
+
+  memory(): { numBuffers: number; numPooledBytes: number } {
+    return this.pool.stats();
+  }
+
+  sync(): Promise<void> {
+    return this.ctx.sync().catch((e: Error) => { throw new BackendError(e.message); });
+  }
+}
