@@ -63,7 +63,7 @@ const UNARY_VJP: Record<UnaryOp, (dy: Tensor, x: Tensor, y: Tensor) => Tensor | 
   softplus: (dy, x) => mul(dy, sigmoid(x)),
   softsign: (dy, x) => div(dy, square(add(abs(x), 1))),
   sigmoid: (dy, _, y) => mul(dy, mul(y, sub(1, y))),
-  hardSigmoid: (dy, x) => mul(dy, mul(less(abs(x), 2.5), 0.2)),
+  hardSigmoid: (dy, x) => mul(dy, mul(asFloat(less(abs(x), 2.5), x), 0.2)),
   tanh: (dy, _, y) => mul(dy, sub(1, square(y))),
   linear: (dy) => dy,
 };
