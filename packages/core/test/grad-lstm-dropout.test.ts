@@ -1,0 +1,20 @@
+import fc from 'fast-check';
+import { describe } from 'vitest';
+import * as K from '@kerasgpu/core';
+import { casesOf, shapeArb, SMOOTH } from './helpers/arbitraries.js';
+import { checkGrad } from './helpers/grad-check.js';
+import { lstmCaseArb } from './helpers/lstm-cases.js';
+import { useCpuBackend } from './helpers/runs.js';
+
+useCpuBackend();
+
+describe('lstmCell (activation and inner activation as parameters)', () => {
+  checkGrad('lstmCell w.r.t. xw, hu, bias and c', lstmCaseArb(), ({ activation, innerActivation }) =>
+    (xw, hu, b, c) => K.lstmCell(xw, hu, b, c, { activation, innerActivation }));
+});
+
+describe('dropout with a fixed seed', () => {
+  const cases = casesOf(shapeArb(0, 4).map((s) => [s]), SMOOTH).chain((c) =>
+    fc.record({ rate: fc.constantFrom(0, 0.1, 0.5, 0.9), seed: fc.nat() }).map((r) => ({ ...c, ...r })));
+  checkGrad('dropout', cases, ({ rate, seed }) => (x) => K.dropout(x, rate, seed));
+});
