@@ -57,9 +57,12 @@ export const truncatedNormal = (shape: readonly number[], mean = 0, stddev = 1, 
 
 /** Integers uniform in [low, high). */
 export function randint(low: number, high: number, shape: readonly number[], seed?: number): Tensor {
+  // Draw floor(u) for u in [0, high − low) and add low in int32: a float32 u offset by a large
+  // low would round up to high.
   return engine.tidy(() => {
-    const u = random('randint', 'uniform', shape, low, high, seed, 'float32');
+    const u = random('randint', 'uniform', shape, 0, high - low, seed, 'float32');
     const f = run1('randint', 'unary', [u], { op: 'floor' }, shape, 'float32');
-    return run1('randint', 'cast', [f], { dtype: 'int32' }, shape, 'int32');
+    const i = run1('randint', 'cast', [f], { dtype: 'int32' }, shape, 'int32');
+    return run1('randint', 'binary', [i, engine.fromValues(Int32Array.of(low), [], 'int32')], { op: 'add' }, shape, 'int32');
   });
 }
