@@ -13,7 +13,7 @@ export function matMul(a: TensorLike, b: TensorLike, transposeA = false, transpo
   const ta = toTensor('matMul', a);
   const tb = toTensor('matMul', b);
   assertSameDType('matMul', ta, tb);
-  if (ta.dtype !== 'float32' && ta.dtype !== 'float64') throw new DTypeError(`matMul: expected float tensors, got ${ta.dtype}`);
+  if (ta.dtype !== 'float32' && ta.dtype !== 'float64') throw new DTypeError(`matMul: expected float tensors, got ${ta.dtype} ${fmt(ta.shape)} and ${tb.dtype} ${fmt(tb.shape)}`);
   if (ta.rank < 2 || tb.rank < 2) throw new ShapeError(`matMul: operands must have rank >= 2, got ${fmt(ta.shape)} and ${fmt(tb.shape)}`);
   const [m, ka] = transposeA ? [ta.shape[ta.rank - 1]!, ta.shape[ta.rank - 2]!] : [ta.shape[ta.rank - 2]!, ta.shape[ta.rank - 1]!];
   const [kb, n] = transposeB ? [tb.shape[tb.rank - 1]!, tb.shape[tb.rank - 2]!] : [tb.shape[tb.rank - 2]!, tb.shape[tb.rank - 1]!];
