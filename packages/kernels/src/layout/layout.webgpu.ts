@@ -1,0 +1,82 @@
+import { sizeOf, stridesOf, type Shape } from '../shape.js';
+import type { GpuContext } from '../webgpu/context.js';
+import { collapseDims, u32Fields, uniformValues, type UniformList } from '../webgpu/indexing.js';
+import { dispatchFlat, wgslType, type GpuTensor } from '../webgpu/wgsl.js';
+import { fillGpu } from '../elementwise/elementwise.webgpu.js';
+import { gatherWgsl, scatterAddWgsl, stridedCopyWgsl } from './layout.wgsl.js';
+
+/**
+ * Copies the iteration space `dims` from `src` (at srcBase + Σ c·srcStrides) to `dst` (at
+ * dstBase + Σ c·dstStrides): the one dispatch path of transpose, slice, tile, concat and pad.
+ */
+function stridedCopy(ctx: GpuContext, op: string, src: GPUBuffer, srcBase: number, srcStrides: readonly number[], dst: GPUBuffer, dstBase: number, dstStrides: readonly number[], dims: readonly number[]): void {
+  const c = collapseDims(dims, [srcStrides, dstStrides]);
+  const rank = c.dims.length;
+  // dispatchFlat prepends `n`.
+  const uniforms: UniformList = [['n', 'u32', sizeOf(dims)], ['srcBase', 'u32', srcBase], ['dstBase', 'u32', dstBase],
+    ...u32Fields('d', c.dims), ...u32Fields('s', c.strides[0]!), ...u32Fields('t', c.strides[1]!)];
+  dispatchFlat(ctx, op, `copy:${rank}`, () => stridedCopyWgsl(rank, uniforms), [src, dst], uniformValues(uniforms.slice(1)), sizeOf(dims));
+}
+
+/** y[..., i, ...] = x with axes permuted: y.shape[d] = x.shape[perm[d]]. */
+export function transposeGpu(ctx: GpuContext, x: GpuTensor, perm: readonly number[], y: GpuTensor): void {
+  const s = stridesOf(x.shape);
+  stridedCopy(ctx, 'transpose', x.buffer, 0, perm.map((p) => s[p]!), y.buffer, 0, stridesOf(y.shape), y.shape);
+}
+
+export function sliceGpu(ctx: GpuContext, x: GpuTensor, begin: readonly number[], size: readonly number[], y: GpuTensor): void {
+  const s = stridesOf(x.shape);
+  stridedCopy(ctx, 'slice', x.buffer, begin.reduce((a, b, d) => a + b * s[d]!, 0), s, y.buffer, 0, stridesOf(size), size);
+}
+
+/** Tile as a strided read: y viewed as [r0, d0, r1, d1, ...] reads x with stride 0 on each r axis. */
+export function tileGpu(ctx: GpuContext, x: GpuTensor, reps: readonly number[], y: GpuTensor): void {
+  const s = stridesOf(x.shape);
+  const dims = x.shape.flatMap((d, i) => [reps[i]!, d]);
+  stridedCopy(ctx, 'tile', x.buffer, 0, s.flatMap((v) => [0, v]), y.buffer, 0, stridesOf(dims), dims);
+}
+
+/** One strided write per input (so any number of inputs, within the binding limit per dispatch). */
+export function concatGpu(ctx: GpuContext, xs: readonly GpuTensor[], axis: number, y: GpuTensor): void {
+  const ys = stridesOf(y.shape);
+  let offset = 0;
+  for (const x of xs) {
+    stridedCopy(ctx, 'concat', x.buffer, 0, stridesOf(x.shape), y.buffer, offset * ys[axis]!, ys, x.shape);
+    offset += x.shape[axis]!;
+  }
+}
+
+/** The 32-bit pattern of `value` as stored for `dtype`. */
+function bitsOf(value: number, dtype: GpuTensor['dtype']): number {
+  const t = wgslType(dtype);
+  if (t === 'u32') return value !== 0 ? 1 : 0;
+  const v = new DataView(new ArrayBuffer(4));
+  if (t === 'f32') v.setFloat32(0, value, true);
+  else v.setInt32(0, value, true);
+  return v.getUint32(0, true);
+}
+
+/** Fill with `value`, then a strided write of x into the interior. */
+export function padGpu(ctx: GpuContext, x: GpuTensor, paddings: readonly (readonly [number, number])[], value: number, y: GpuTensor): void {
+  const ys = stridesOf(y.shape);
+  fillGpu(ctx, y.buffer, sizeOf(y.shape), bitsOf(value, y.dtype));
+  stridedCopy(ctx, 'pad', x.buffer, 0, stridesOf(x.shape), y.buffer, paddings.reduce((a, [b], d) => a + b * ys[d]!, 0), ys, x.shape);
+}
+
+/** [outer, len, inner] around `axis` of `shape`. */
+function around(shape: Shape, axis: number): UniformList {
+  return [['len', 'u32', shape[axis]!], ['inner', 'u32', sizeOf(shape.slice(axis + 1))]];
+}
+
+export function gatherGpu(ctx: GpuContext, x: GpuTensor, indices: GpuTensor, axis: number, y: GpuTensor): void {
+  const uniforms: UniformList = [['n', 'u32', sizeOf(y.shape)], ...around(x.shape, axis), ['m', 'u32', sizeOf(indices.shape)]];
+  dispatchFlat(ctx, 'gather', 'gather', () => gatherWgsl(uniforms), [x.buffer, indices.buffer, y.buffer], uniformValues(uniforms.slice(1)), sizeOf(y.shape));
+}
+
+/** updates: [outer, m, inner] (m = number of indices); y: `shape` zeros plus the updates. */
+export function scatterAddGpu(ctx: GpuContext, updates: GpuTensor, indices: GpuTensor, axis: number, y: GpuTensor): void {
+  const t = wgslType(y.dtype);
+  if (t === 'u32') throw new Error(`scatterAdd: cannot add ${y.dtype} values [${y.shape.join(', ')}]`);
+  const uniforms: UniformList = [['n', 'u32', sizeOf(y.shape)], ...around(y.shape, axis), ['m', 'u32', sizeOf(indices.shape)]];
+  dispatchFlat(ctx, 'scatterAdd', `scatterAdd:${t}`, () => scatterAddWgsl(t, uniforms), [updates.buffer, indices.buffer, y.buffer], uniformValues(uniforms.slice(1)), sizeOf(y.shape));
+}

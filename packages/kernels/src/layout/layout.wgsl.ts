@@ -1,0 +1,68 @@
+import { ELEMENTWISE_WG, flatIndexDecl, MAIN_ARGS, storageBindings, uniformStruct } from '../webgpu/wgsl.js';
+import { offsetFn, uniformFields, type UniformList } from '../webgpu/indexing.js';
+
+/**
+ * Layout kernels move 32-bit words and never look at them, so one pipeline serves every dtype
+ * (f32, i32, and bool stored as u32).
+ *
+ * The strided copy: one invocation per element of an iteration space of dims `d*`, reading
+ * X[srcBase + Σ c·s*] and writing Y[dstBase + Σ c·t*]. transpose, slice and tile are strided
+ * reads into a contiguous output; concat and pad are strided writes of a contiguous input.
+ */
+export function stridedCopyWgsl(rank: number, uniforms: UniformList): string {
+  return `${uniformStruct(uniformFields(uniforms))}
+${storageBindings(1, [['X', 'u32', 'read'], ['Y', 'u32', 'read_write']])}
+${offsetFn('srcOffset', rank, 'd', 's', 'srcBase')}
+${offsetFn('dstOffset', rank, 'd', 't', 'dstBase')}
+@compute @workgroup_size(${ELEMENTWISE_WG})
+fn main(${MAIN_ARGS}) {
+  ${flatIndexDecl(ELEMENTWISE_WG)}
+  if (i >= u.n) { return; }
+  Y[dstOffset(i)] = X[srcOffset(i)];
+}`;
+}
+
+/**
+ * gather: output viewed as [outer, m, inner]; element (o, t, j) = X[(o·len + IDX[t])·inner + j],
+ * 0 (all bits clear: 0.0, 0 or false) where the index is out of range, as on the cpu.
+ */
+export function gatherWgsl(uniforms: UniformList): string {
+  return `${uniformStruct(uniformFields(uniforms))}
+${storageBindings(1, [['X', 'u32', 'read'], ['IDX', 'i32', 'read'], ['Y', 'u32', 'read_write']])}
+@compute @workgroup_size(${ELEMENTWISE_WG})
+fn main(${MAIN_ARGS}) {
+  ${flatIndexDecl(ELEMENTWISE_WG)}
+  if (i >= u.n) { return; }
+  let j = i % u.inner;
+  let t = (i / u.inner) % u.m;
+  let o = i / (u.inner * u.m);
+  let k = IDX[t];
+  var v = 0u;
+  if (k >= 0 && u32(k) < u.len) { v = X[(o * u.len + u32(k)) * u.inner + j]; }
+  Y[i] = v;
+}`;
+}
+
+/**
+ * scatterAdd, the transpose of gather: output [outer, len, inner]; element (o, k, j) sums
+ * U[(o·m + t)·inner + j] over every t with IDX[t] = k, in increasing t. No atomics (WGSL has no
+ * float atomics): each output is owned by one invocation, so the result is deterministic and
+ * summed in the cpu reference's order.
+ */
+export function scatterAddWgsl(type: 'f32' | 'i32', uniforms: UniformList): string {
+  return `${uniformStruct(uniformFields(uniforms))}
+${storageBindings(1, [['U', type, 'read'], ['IDX', 'i32', 'read'], ['Y', type, 'read_write']])}
+@compute @workgroup_size(${ELEMENTWISE_WG})
+fn main(${MAIN_ARGS}) {
+  ${flatIndexDecl(ELEMENTWISE_WG)}
+  if (i >= u.n) { return; }
+  let j = i % u.inner;
+  let k = i32((i / u.inner) % u.len);
+  let o = i / (u.inner * u.len);
+  var acc = ${type}(0);
+  for (var t = 0u; t < u.m; t++) {
+    if (IDX[t] == k) { acc += U[(o * u.m + t) * u.inner + j]; }
+  }
+  Y[i] = acc;
+}`;
+}

@@ -1,0 +1,31 @@
+import { MAIN_ARGS, storageBindings, uniformStruct } from '../webgpu/wgsl.js';
+import { F32_INF_DECLS, F32_NEG_INF, GROUP_INDEX_DECL, workgroupReduceFn } from '../webgpu/indexing.js';
+
+/**
+ * Softmax (or log-softmax) of rows of length u.len, one workgroup of `size` invocations per row:
+ * a max reduction, a sum of exp(x - max), then the outputs, each pass a strided loop over the row
+ * (so long rows use every invocation and short rows cost one pass each).
+ */
+export function softmaxWgsl(size: number, log: boolean): string {
+  const out = log ? 'X[o + j] - m - log(s)' : 'exp(X[o + j] - m) / s';
+  return `${uniformStruct([['rows', 'u32'], ['len', 'u32']])}
+${storageBindings(1, [['X', 'f32', 'read'], ['Y', 'f32', 'read_write']])}
+${F32_INF_DECLS}
+fn maxOf(a: f32, b: f32) -> f32 { return select(a, b, b > a || b != b); }
+fn sumOf(a: f32, b: f32) -> f32 { return a + b; }
+${workgroupReduceFn('rowMax', 'f32', size, 'maxOf')}
+${workgroupReduceFn('rowSum', 'f32', size, 'sumOf')}
+@compute @workgroup_size(${size})
+fn main(${MAIN_ARGS}) {
+  ${GROUP_INDEX_DECL}
+  if (g >= u.rows) { return; }
+  let o = g * u.len;
+  var mx = ${F32_NEG_INF};
+  for (var j = lid.x; j < u.len; j += ${size}u) { mx = maxOf(mx, X[o + j]); }
+  let m = rowMax(mx, lid.x);
+  var sm = 0.0;
+  for (var j = lid.x; j < u.len; j += ${size}u) { sm += exp(X[o + j] - m); }
+  let s = rowSum(sm, lid.x);
+  for (var j = lid.x; j < u.len; j += ${size}u) { Y[o + j] = ${out}; }
+}`;
+}
