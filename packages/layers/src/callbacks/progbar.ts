@@ -1,0 +1,67 @@
+import { callable } from '../utils/callable.js';
+import { CallbackImpl, type Logs } from './callback.js';
+
+/** Keras 1 number formatting in logs: 4 decimals, scientific below 1e-3. */
+export const fmtValue = (v: number): string => (Math.abs(v) > 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(4));
+const fmtLogs = (logs: Logs, keys: string[]) => keys.filter((k) => k in logs).map((k) => ` - ${k}: ${fmtValue(logs[k]!)}`).join('');
+
+/** Output goes through here so tests and users can redirect it. */
+export let write = (s: string): void => { process.stdout.write(s); };
+export function setOutput(fn: (s: string) => void): void { write = fn; }
+
+/**
+ * verbose 1: Keras's progress bar `  32/1000 [>....] - ETA: 3s - loss: ...`, redrawn in place on a
+ * TTY, one plain line per epoch otherwise. verbose 2: one line per epoch, `0s - loss: 0.7387 - acc: 0.4700`.
+ */
+class ProgbarLoggerImpl extends CallbackImpl {
+  private start = 0;
+  private seen = 0;
+  private sums: Record<string, number> = {};
+  private keys: string[] = [];
+
+  /** Only the bar (verbose 1) needs per-batch values. */
+  override get wantsBatchLogs(): boolean { return this.params?.verbose === 1; }
+
+  override onEpochBegin(epoch: number): void {
+    const p = this.params!;
+    write(`Epoch ${epoch + 1}/${p.epochs}\n`);
+    this.start = Date.now();
+    this.seen = 0;
+    this.sums = {};
+    this.keys = p.metrics.filter((m) => !m.startsWith('val_'));
+  }
+
+  override onBatchEnd(_batch: number, logs: Logs): void {
+    if (this.params!.verbose !== 1) return;
+    const size = logs.size ?? 0;
+    this.seen += size;
+    for (const k of this.keys) if (k in logs) this.sums[k] = (this.sums[k] ?? 0) + logs[k]! * size;
+    if (process.stdout.isTTY && write === defaultWrite) write(`\r${this.bar(false, this.averages())}`);
+  }
+
+  override onEpochEnd(_epoch: number, logs: Logs): void {
+    const p = this.params!;
+    const secs = `${Math.round((Date.now() - this.start) / 1000)}s`;
+    const keys = p.metrics.filter((k) => k in logs);
+    if (p.verbose === 2) write(`${secs}${fmtLogs(logs, keys)}\n`);
+    else if (p.verbose === 1) write(`${process.stdout.isTTY && write === defaultWrite ? '\r' : ''}${this.bar(true, logs, keys)}\n`);
+  }
+
+  private averages(): Logs {
+    return Object.fromEntries(Object.entries(this.sums).map(([k, v]) => [k, v / Math.max(this.seen, 1)]));
+  }
+
+  private bar(done: boolean, logs: Logs, keys = this.keys): string {
+    const total = this.params!.samples ?? this.params!.steps ?? this.seen;
+    const width = 30;
+    const filled = Math.floor((width * this.seen) / Math.max(total, 1));
+    const bar = done ? '='.repeat(width) : `${'='.repeat(Math.max(filled - 1, 0))}${filled > 0 ? '>' : ''}${'.'.repeat(width - Math.max(filled, 0))}`;
+    const elapsed = (Date.now() - this.start) / 1000;
+    const timing = done ? `${Math.round(elapsed)}s` : `ETA: ${Math.round((elapsed / Math.max(this.seen, 1)) * (total - this.seen))}s`;
+    const n = String(total);
+    return `${String(done ? total : this.seen).padStart(n.length)}/${n} [${bar}] - ${timing}${fmtLogs(logs, keys)}`;
+  }
+}
+const defaultWrite = write;
+export const ProgbarLogger = callable(ProgbarLoggerImpl);
+export type ProgbarLogger = ProgbarLoggerImpl;

@@ -1,0 +1,42 @@
+import { callable } from '../utils/callable.js';
+import { ValueError } from '../utils/errors.js';
+import { parseOptions } from '../utils/options.js';
+import type { Shape } from '../utils/shape.js';
+import { Layer } from './layer.js';
+import { Node, SymbolicTensor } from './symbolic.js';
+
+/** The graph's entry point: holds the batch input shape and makes the first symbolic tensor. */
+class InputLayerImpl extends Layer {
+  static override readonly OPTIONS = ['inputShape', 'batchInputShape', 'batchSize', 'name', 'dtype', 'sparse', 'shape', 'batchShape', 'tensor'];
+  static kerasName = 'InputLayer';
+  readonly output: SymbolicTensor;
+  readonly dtype: string;
+
+  constructor(options: object = {}) {
+    const o = parseOptions('InputLayer', options, InputLayerImpl.OPTIONS);
+    const shape = (o.shape ?? o.inputShape) as Shape | undefined;
+    const batchShape = (o.batchShape ?? o.batchInputShape) as Shape | undefined;
+    if (!shape && !batchShape) throw new ValueError('Input: give `shape` (without the batch dimension) or `batchShape`');
+    super({ name: o.name, batchInputShape: batchShape ?? [(o.batchSize as number | undefined) ?? null, ...shape!] });
+    this.dtype = (o.dtype as string | undefined) ?? 'float32';
+    this.built = true;
+    const node = new Node(this, []);
+    this.inboundNodes.push(node);
+    this.output = new SymbolicTensor(this.batchInputShape!, node, 0, this.dtype);
+    node.outputs.push(this.output);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { batch_input_shape: this.batchInputShape, dtype: this.dtype, sparse: false, name: this.name };
+  }
+}
+export const InputLayer = callable(InputLayerImpl);
+export type InputLayer = InputLayerImpl;
+export { InputLayerImpl };
+
+export interface InputOptions { shape?: Shape; batchShape?: Shape; name?: string; dtype?: string; [keras: string]: unknown }
+
+/** Keras's `Input({shape: [784]})`: a symbolic tensor for the functional API. */
+export function Input(options: InputOptions): SymbolicTensor {
+  return new InputLayer(options).output;
+}

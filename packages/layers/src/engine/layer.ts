@@ -1,0 +1,245 @@
+import { div, reshape, tensor, tidy, Variable, variable, type Tensor, type TensorLike } from '@kerasgpu/core';
+import { getConstraint, type Constraint, type ConstraintId } from '../constraints.js';
+import { getInitializer, type InitializerId } from '../initializers.js';
+import { getRegularizer, type Regularizer, type RegularizerId } from '../regularizers.js';
+import { nextSeed } from '../random.js';
+import { ShapeError, ValueError } from '../utils/errors.js';
+import { canonicalKey, LAYER_KEYS, parseOptions, type Options } from '../utils/options.js';
+import { fmtShape, type Shape } from '../utils/shape.js';
+import { Node, SymbolicTensor, type CallArgs } from './symbolic.js';
+
+/** A weight of a layer: the Variable plus the Keras metadata persistence and training need. */
+export interface LayerWeight {
+  /** Keras 2 name inside the layer ('kernel', 'bias', 'moving_mean', ...). */
+  name: string;
+  variable: Variable;
+  trainable: boolean;
+  regularizer: Regularizer | null;
+  constraint: Constraint | null;
+}
+
+const layerCounters = new Map<string, number>();
+export const snakeCase = (s: string): string =>
+  s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+/** Keras's automatic names: dense_1, dense_2, conv2d_1, ... */
+export function uniqueLayerName(className: string): string {
+  const base = snakeCase(className);
+  const n = (layerCounters.get(base) ?? 0) + 1;
+  layerCounters.set(base, n);
+  return `${base}_${n}`;
+}
+
+export type LayerInput = SymbolicTensor | Tensor;
+export type LayerOutput<T extends LayerInput | LayerInput[]> = T extends LayerInput[] ? SymbolicTensor | SymbolicTensor[] : SymbolicTensor;
+
+/**
+ * The Keras Layer: built lazily from the input shape, holds its weights as core Variables,
+ * computes its output shape, runs `call` on tensors, and describes itself with getConfig.
+ * Subclasses override build / computeOutputShape / call / getConfig.
+ */
+export class Layer {
+  /** Options every layer accepts, canonical camelCase. Subclasses add theirs via `parse`. */
+  static readonly OPTIONS: readonly string[] = [];
+  name: string;
+  trainable: boolean;
+  built = false;
+  supportsMasking = false;
+  /** The batch input shape from inputShape / batchInputShape / inputDim (+ inputLength). */
+  batchInputShape: Shape | null = null;
+  readonly inboundNodes: Node[] = [];
+  protected readonly weightList: LayerWeight[] = [];
+  private initialWeights: TensorLike[] | null;
+  /** Activity regularizer, applied to the output in training. */
+  activityRegularizer: Regularizer | null = null;
+
+  constructor(options: Options = {}) {
+    this.name = (options.name as string | undefined) ?? uniqueLayerName(this.className);
+    this.trainable = (options.trainable as boolean | undefined) ?? true;
+    this.initialWeights = (options.weights as TensorLike[] | undefined) ?? null;
+    this.batchInputShape = inputShapeFromOptions(options, this.temporalInput);
+  }
+
+  /** Parses a subclass's options: the layer-wide keys plus `own`, through the alias table. */
+  protected static parse(owner: string, options: object | undefined, own: readonly string[]): Options {
+    return parseOptions(owner, options, [...LAYER_KEYS, ...own]);
+  }
+
+  /** Keras 2 class name, used for getConfig and automatic names. */
+  get className(): string {
+    return (this.constructor as { kerasName?: string }).kerasName ?? this.constructor.name.replace(/Impl$/, '');
+  }
+
+  /** Temporal layers read inputDim + inputLength as (inputLength, inputDim). */
+  protected get temporalInput(): boolean { return false; }
+
+  // ---- to override ----
+  build(_inputShape: Shape | Shape[]): void {}
+  computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] { return inputShape; }
+  call(inputs: Tensor | Tensor[], _args: CallArgs): Tensor | Tensor[] { return inputs; }
+  computeMask(_inputs: Tensor | Tensor[], mask: Tensor | null | (Tensor | null)[] | undefined): Tensor | null | (Tensor | null)[] {
+    return this.supportsMasking && !Array.isArray(mask) ? (mask ?? null) : null;
+  }
+  /** Keras 2 config (snake_case keys); subclasses spread `super.getConfig()`. */
+  getConfig(): Record<string, unknown> {
+    const c: Record<string, unknown> = { name: this.name, trainable: this.trainable };
+    if (this.batchInputShape) c.batch_input_shape = [...this.batchInputShape];
+    return c;
+  }
+
+  // ---- weights ----
+  protected addWeight(name: string, shape: number[], init: InitializerId | undefined, fallbackInit: string, opts: {
+    regularizer?: RegularizerId | Regularizer | null; constraint?: ConstraintId | Constraint | null; trainable?: boolean;
+  } = {}): Variable {
+    const initializer = getInitializer(init, fallbackInit);
+    const trainable = opts.trainable ?? true;
+    const v = tidy(() => variable(initializer.fn(shape, nextSeed()), trainable));
+    this.weightList.push({ name, variable: v, trainable, regularizer: getRegularizer(opts.regularizer as RegularizerId), constraint: getConstraint(opts.constraint as ConstraintId) });
+    return v;
+  }
+
+  /** Keras order: trainable weights first, then the others (as `layer.weights`). */
+  get layerWeights(): LayerWeight[] {
+    return [...this.weightList.filter((w) => w.trainable), ...this.weightList.filter((w) => !w.trainable)];
+  }
+  get trainableWeights(): Variable[] {
+    return this.trainable ? this.layerWeights.filter((w) => w.trainable).map((w) => w.variable) : [];
+  }
+  get nonTrainableWeights(): Variable[] {
+    return this.layerWeights.filter((w) => !w.trainable || !this.trainable).map((w) => w.variable);
+  }
+  get weights(): Variable[] { return this.layerWeights.map((w) => w.variable); }
+  /** Keras weight names, e.g. 'dense_1/kernel:0'. */
+  get weightNames(): string[] { return this.layerWeights.map((w) => `${this.name}/${w.name}:0`); }
+
+  /** Snapshots of the current values (views that survive later updates), Keras order. */
+  getWeights(): Tensor[] {
+    return this.weights.map((v) => reshape(v, v.shape));
+  }
+
+  setWeights(values: readonly TensorLike[]): void {
+    const ws = this.weights;
+    if (values.length !== ws.length) {
+      throw new ValueError(`${this.name}: setWeights got ${values.length} arrays, the layer has ${ws.length} weights (${this.layerWeights.map((w) => w.name).join(', ') || 'none'})`);
+    }
+    ws.forEach((v, i) => {
+      const t = tensor(values[i]!);
+      const shaped = t.size === v.size && t.shape.length !== v.shape.length ? reshape(t, v.shape) : t;
+      if (shaped.shape.join() !== v.shape.join()) {
+        throw new ShapeError(`${this.name}: weight ${i} (${this.layerWeights[i]!.name}) has shape ${fmtShape(v.shape)}, got ${fmtShape(t.shape)}`);
+      }
+      v.assign(shaped.dtype === v.dtype ? shaped : tidy(() => reshape(tensor(values[i]!, undefined, v.dtype), v.shape)));
+      if (shaped !== values[i]) shaped.dispose();
+      if (t !== values[i] && t !== shaped) t.dispose();
+    });
+  }
+
+  countParams(): number {
+    return this.weights.reduce((n, v) => n + v.size, 0);
+  }
+
+  /** Weight penalties (W/b regularizers) as scalars, for the training loss. */
+  regularizationLosses(): Tensor[] {
+    return this.weightList.filter((w) => w.regularizer).map((w) => w.regularizer!.penalty(w.variable));
+  }
+
+  /** Applies each weight's constraint (after an optimizer update). */
+  applyConstraints(): void {
+    for (const w of this.weightList) if (w.constraint) w.variable.assign(tidy(() => w.constraint!.apply(w.variable)));
+  }
+
+  // ---- building and applying ----
+
+  /** Builds once from the input shape; checks the shape against what the layer was built for. */
+  ensureBuilt(inputShape: Shape | Shape[]): void {
+    if (this.built) return;
+    this.build(inputShape);
+    this.built = true;
+    if (this.initialWeights) {
+      this.setWeights(this.initialWeights);
+      this.initialWeights = null;
+    }
+  }
+
+  /**
+   * Keras's `layer(x)`: on symbolic tensors, adds a node to the graph and returns the output
+   * placeholders (shape errors name this layer, its input layers and the shapes); on real
+   * tensors, runs the layer at once (inference mode).
+   */
+  apply(inputs: LayerInput | LayerInput[]): SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[] {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.every((x) => x instanceof SymbolicTensor)) return this.applySymbolic(inputs as SymbolicTensor | SymbolicTensor[]);
+    if (list.some((x) => x instanceof SymbolicTensor)) throw new ValueError(`${this.name}: cannot mix symbolic inputs and tensors`);
+    const ts = inputs as Tensor | Tensor[];
+    this.ensureBuilt(Array.isArray(ts) ? ts.map((t) => withNullBatch(t.shape)) : withNullBatch(ts.shape));
+    return this.call(ts, { training: false });
+  }
+
+  applySymbolic(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor | SymbolicTensor[] {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    const inShape = Array.isArray(inputs) ? list.map((x) => x.shape) : list[0]!.shape;
+    let outShape: Shape | Shape[];
+    try {
+      this.ensureBuilt(inShape);
+      outShape = this.computeOutputShape(inShape);
+    } catch (e) {
+      if (!(e instanceof ShapeError || e instanceof ValueError)) throw e;
+      const from = list.map((x) => `${x.layer.name} ${fmtShape(x.shape)}`).join(' and ');
+      throw new ShapeError(`layer ${this.name} (${this.className}) cannot take the output of ${from}: ${e.message}`);
+    }
+    const node = new Node(this, list);
+    this.inboundNodes.push(node);
+    const shapes = Array.isArray(outShape[0]) || (Array.isArray(inputs) && outShape.length === 0) ? (outShape as Shape[]) : [outShape as Shape];
+    const outs = shapes.map((s, i) => new SymbolicTensor(s, node, i));
+    node.outputs.push(...outs);
+    return outs.length === 1 && !Array.isArray(outShape[0]) ? outs[0]! : outs;
+  }
+
+  /** Runs call, then the activity regularizer (training only). */
+  invoke(inputs: Tensor | Tensor[], args: CallArgs): Tensor | Tensor[] {
+    const out = this.call(inputs, args);
+    if (this.activityRegularizer && args.training && args.losses && !Array.isArray(out)) {
+      // Keras 1 adds Σ over units of the batch mean, i.e. the batch's penalty over the batch size.
+      args.losses.push(div(this.activityRegularizer.penalty(out), out.shape[0] ?? 1));
+    }
+    return out;
+  }
+
+  /**
+   * Keras's `from_config`: the config's snake_case keys go through the alias table; keys the
+   * class does not know are ignored with a warning (files come from other Keras versions).
+   */
+  static fromConfig<T extends Layer>(this: new (...args: never[]) => T, config: Record<string, unknown>): T {
+    const known = [...LAYER_KEYS, ...(this as unknown as typeof Layer).OPTIONS];
+    const kept: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(config)) {
+      if (v === null) continue;
+      if (known.includes(canonicalKey(k, known))) kept[k] = v;
+      else if (!IGNORED_CONFIG_KEYS.has(k)) console.warn(`${this.name.replace(/Impl$/, '')}.fromConfig: ignoring unknown key '${k}'`);
+    }
+    return new (this as unknown as new (o: object) => T)(kept);
+  }
+}
+
+/** Keys Keras writes that carry nothing we need when reading (types and defaults we assume). */
+const IGNORED_CONFIG_KEYS = new Set(['dtype', 'input_dtype']);
+
+const withNullBatch = (s: readonly number[]): Shape => [null, ...s.slice(1)];
+
+/** Keras's three equivalent ways to give the input shape, turned into a batch input shape. */
+function inputShapeFromOptions(o: Options, temporal: boolean): Shape | null {
+  const asDims = (v: unknown, what: string): Shape => {
+    if (!Array.isArray(v) || v.some((d) => d !== null && !(Number.isInteger(d) && d > 0))) {
+      throw new ValueError(`${what} must be an array of positive integers or null, got ${JSON.stringify(v)}`);
+    }
+    return v as Shape;
+  };
+  if (o.batchInputShape !== undefined) return asDims(o.batchInputShape, 'batchInputShape');
+  const batch = (o.batchSize as number | undefined) ?? null;
+  if (o.inputShape !== undefined) return [batch, ...asDims(o.inputShape, 'inputShape')];
+  if (o.inputDim !== undefined) {
+    const dim = o.inputDim as number;
+    if (temporal || o.inputLength !== undefined) return [batch, (o.inputLength as number | undefined) ?? null, dim];
+    return [batch, dim];
+  }
+  return null;
+}

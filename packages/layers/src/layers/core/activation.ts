@@ -1,0 +1,24 @@
+import type { Tensor } from '@kerasgpu/core';
+import { getActivation, type Activation as ActivationSpec, type ActivationId } from '../../activations.js';
+import { Layer } from '../../engine/layer.js';
+import type { CallArgs } from '../../engine/symbolic.js';
+import { positional } from '../../utils/args.js';
+import { callable } from '../../utils/callable.js';
+import type { LayerOptions } from './kernel-options.js';
+
+/** Applies an activation function: `Activation('relu')`. */
+class ActivationImpl extends Layer {
+  static override readonly OPTIONS = ['activation'];
+  static kerasName = 'Activation';
+  readonly activation: ActivationSpec;
+  constructor(...args: [activation: ActivationId, options?: LayerOptions] | [options: LayerOptions & { activation: ActivationId }]) {
+    const o = Layer.parse('Activation', positional('Activation', args, ['activation']), ActivationImpl.OPTIONS);
+    super(o);
+    this.supportsMasking = true;
+    this.activation = getActivation(o.activation as ActivationId);
+  }
+  override call(inputs: Tensor | Tensor[], _args: CallArgs): Tensor { return this.activation.fn(inputs as Tensor); }
+  override getConfig() { return { ...super.getConfig(), activation: this.activation.name }; }
+}
+export const Activation = callable(ActivationImpl);
+export type Activation = ActivationImpl;

@@ -1,0 +1,166 @@
+import { argMax, cast, dispose, greater, type Tensor } from '@kerasgpu/core';
+import type { History } from '../callbacks/history.js';
+import { getSaveHandler } from '../callbacks/model-checkpoint.js';
+import { Container } from '../engine/container.js';
+import type { SymbolicTensor } from '../engine/symbolic.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import { callable } from '../utils/callable.js';
+import { ValueError } from '../utils/errors.js';
+import { parseOptions, type Options } from '../utils/options.js';
+import { compileModel, type CompileOptions, type Compiled } from '../training/compile.js';
+import { standardize, type DataInput } from '../training/data.js';
+import { evaluateArrays, predictArrays } from '../training/evaluate.js';
+import { fit, prepare, type FitOptions } from '../training/fit.js';
+import { evaluateGenerator, fitGenerator, type EvaluateGeneratorOptions, type FitGeneratorOptions, type Batch } from '../training/generator.js';
+import { testStep, trainStep } from '../training/step.js';
+import { summary, type SummaryOptions } from './summary.js';
+
+export interface ModelOptions { inputs: SymbolicTensor | SymbolicTensor[]; outputs: SymbolicTensor | SymbolicTensor[]; name?: string; [keras: string]: unknown }
+export interface EvaluateOptions { batchSize?: number; verbose?: number; sampleWeight?: DataInput; [keras: string]: unknown }
+export interface PredictOptions { batchSize?: number; verbose?: number; [keras: string]: unknown }
+
+const asList = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
+
+/**
+ * A Keras model: a graph of layers (functional `Model({inputs, outputs})`, or `Sequential`) with
+ * compile / fit / evaluate / predict and summary.
+ */
+export class ModelImpl extends Container {
+  static override readonly OPTIONS = ['inputs', 'outputs', 'input', 'output'];
+  static kerasName = 'Model';
+  compiled: Compiled | null = null;
+  history: History | null = null;
+  /** Set by callbacks (EarlyStopping, TerminateOnNaN) to end fit after the current batch. */
+  stopTraining = false;
+
+  constructor(options?: ModelOptions | Options) {
+    const o = parseOptions('Model', options, ['name', ...ModelImpl.OPTIONS]);
+    super({ name: o.name });
+    const inputs = o.inputs ?? o.input;
+    const outputs = o.outputs ?? o.output;
+    if (inputs !== undefined || outputs !== undefined) {
+      if (inputs === undefined || outputs === undefined) throw new ValueError('Model: give both `inputs` and `outputs`');
+      this.setGraph(asList(inputs as SymbolicTensor | SymbolicTensor[]), asList(outputs as SymbolicTensor | SymbolicTensor[]));
+    }
+  }
+
+  get optimizer(): Optimizer | null { return this.compiled?.optimizer ?? null; }
+  get metricsNames(): string[] { return this.compiled?.metricsNames ?? []; }
+  get inputNames(): string[] { return this.inputs.map((t) => t.layer.name); }
+  get outputNames(): string[] { return this.outputs.map((t) => t.layer.name); }
+
+  /** @internal */
+  requireCompiled(what: string): Compiled {
+    if (!this.compiled) throw new ValueError(`${what}: the model must be compiled before training or evaluating it; call model.compile({optimizer, loss}) first`);
+    return this.compiled;
+  }
+
+  compile(options: CompileOptions): void {
+    if (this.outputs.length === 0) throw new ValueError(`${this.name}: the model has no layers to compile`);
+    this.compiled = compileModel(options, this.outputNames, this.outputs.map((t) => t.shape));
+  }
+
+  fit(x: DataInput, y: DataInput, options: FitOptions = {}): Promise<History> {
+    return fit(this, x, y, options);
+  }
+
+  /** Loss (and metrics) over the data: a number, or an array in metricsNames order. */
+  async evaluate(x: DataInput, y: DataInput, options: EvaluateOptions = {}): Promise<number | number[]> {
+    const o = parseOptions('evaluate', options, ['batchSize', 'verbose', 'sampleWeight']);
+    const c = this.requireCompiled('evaluate');
+    const p = prepare(this, x, y, o.sampleWeight as DataInput | undefined, undefined);
+    try {
+      const v = await evaluateArrays(this, c, p, (o.batchSize as number | undefined) ?? 32);
+      return v.length === 1 ? v[0]! : v;
+    } finally {
+      dispose(p.owned);
+    }
+  }
+
+  /** Outputs for x (inference mode), queued at once: a Tensor, or one per output. */
+  predict(x: DataInput, options: PredictOptions = {}): Tensor | Tensor[] {
+    const o = parseOptions('predict', options, ['batchSize', 'verbose']);
+    const owned: Tensor[] = [];
+    const xs = standardize('input', x, this.inputNames, this.inputs.map((t) => t.shape), owned);
+    try {
+      const outs = predictArrays(this, xs, xs[0]!.shape[0]!, (o.batchSize as number | undefined) ?? 32);
+      return outs.length === 1 ? outs[0]! : outs;
+    } finally {
+      dispose(owned.filter((t) => !t.isDisposed));
+    }
+  }
+
+  predictOnBatch(x: DataInput): Tensor | Tensor[] {
+    return this.predict(x, { batchSize: Number.MAX_SAFE_INTEGER });
+  }
+
+  /** Keras's predict_proba: the outputs (checked to be probabilities by the user). */
+  predictProba(x: DataInput, options: PredictOptions = {}): Tensor {
+    return asList(this.predict(x, options))[0]!;
+  }
+
+  /** Class indices: argmax over the last axis, or probability > 0.5 for one output unit (Keras). */
+  predictClasses(x: DataInput, options: PredictOptions = {}): Tensor {
+    const p = this.predictProba(x, options);
+    const out = p.shape[p.rank - 1]! > 1 ? argMax(p, -1) : cast(greater(p, 0.5), 'int32');
+    p.dispose();
+    return out;
+  }
+
+  /** One gradient step on one batch; resolves to the loss or [loss, ...metrics]. */
+  async trainOnBatch(x: DataInput, y: DataInput, options: { sampleWeight?: DataInput; classWeight?: Record<number, number> } = {}): Promise<number | number[]> {
+    const c = this.requireCompiled('trainOnBatch');
+    const p = prepare(this, x, y, options.sampleWeight, options.classWeight);
+    try {
+      return await readScalars(trainStep(this, c, p.xs, p.ys, p.ws));
+    } finally {
+      dispose(p.owned);
+    }
+  }
+
+  async testOnBatch(x: DataInput, y: DataInput, options: { sampleWeight?: DataInput } = {}): Promise<number | number[]> {
+    const c = this.requireCompiled('testOnBatch');
+    const p = prepare(this, x, y, options.sampleWeight, undefined);
+    try {
+      return await readScalars(testStep(this, c, p.xs, p.ys, p.ws));
+    } finally {
+      dispose(p.owned);
+    }
+  }
+
+  fitGenerator(generator: AsyncIterable<Batch> | Iterable<Batch>, options: FitGeneratorOptions): Promise<History> {
+    return fitGenerator(this, generator, options);
+  }
+
+  evaluateGenerator(generator: AsyncIterable<Batch> | Iterable<Batch>, options: EvaluateGeneratorOptions): Promise<number | number[]> {
+    return evaluateGenerator(this, generator, options);
+  }
+
+  /** Prints Keras's table: layer (type), output shape, params, connected to; then the totals. */
+  summary(options: SummaryOptions = {}): void {
+    summary(this, options);
+  }
+
+  /** Keras's model.to_json(): {class_name, config, keras_version, backend}. */
+  toJSON(): string {
+    return JSON.stringify({ class_name: this.className, config: this.getConfig(), keras_version: '2.1.6', backend: 'tensorflow' });
+  }
+
+  /** Saves through `@kerasgpu/io` (which registers the writer), as Keras's model.save. */
+  save(filepath: string, options: { overwrite?: boolean } = {}): Promise<void> {
+    return getSaveHandler().save(this, filepath, { overwrite: options.overwrite ?? true });
+  }
+
+  saveWeights(filepath: string, options: { overwrite?: boolean } = {}): Promise<void> {
+    return getSaveHandler().saveWeights(this, filepath, { overwrite: options.overwrite ?? true });
+  }
+}
+
+async function readScalars(ts: Tensor[]): Promise<number | number[]> {
+  const vs = (await Promise.all(ts.map((t) => t.data()))).map((d) => d[0]!);
+  dispose(ts);
+  return vs.length === 1 ? vs[0]! : vs;
+}
+
+export const Model = callable(ModelImpl);
+export type Model = ModelImpl;

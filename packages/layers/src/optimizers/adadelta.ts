@@ -1,0 +1,28 @@
+import { add, div, mul, sqrt, square, sub, type Tensor, type Variable } from '@kerasgpu/core';
+import { callable } from '../utils/callable.js';
+import { Optimizer } from './optimizer.js';
+
+export interface AdadeltaOptions { lr?: number; rho?: number; epsilon?: number; decay?: number; clipnorm?: number; clipvalue?: number; [keras: string]: unknown }
+
+/** a = ρa + (1−ρ)g²;  u = g·√(d + ε)/√(a + ε);  w −= lr·u;  d = ρd + (1−ρ)u². */
+class AdadeltaImpl extends Optimizer {
+  rho: number;
+  epsilon: number;
+  constructor(options: AdadeltaOptions = {}) {
+    const o = Optimizer.parse('Adadelta', options, ['rho']);
+    super(o, { lr: 1.0 });
+    this.rho = (o.rho as number | undefined) ?? 0.95;
+    this.epsilon = (o.epsilon as number | undefined) ?? 1e-8;
+  }
+  protected update(w: Variable, g: Tensor, lr: number): Tensor {
+    const [a, d] = this.slotsFor(w, 2) as [Variable, Variable];
+    const aNew = add(mul(a, this.rho), mul(square(g), 1 - this.rho));
+    const u = div(mul(g, sqrt(add(d, this.epsilon))), sqrt(add(aNew, this.epsilon)));
+    a.assign(aNew);
+    d.assign(add(mul(d, this.rho), mul(square(u), 1 - this.rho)));
+    return sub(w, mul(u, lr));
+  }
+  protected ownConfig() { return { rho: this.rho, epsilon: this.epsilon }; }
+}
+export const Adadelta = callable(AdadeltaImpl);
+export type Adadelta = AdadeltaImpl;

@@ -1,0 +1,24 @@
+import { add, div, mul, sqrt, square, sub, type Tensor, type Variable } from '@kerasgpu/core';
+import { callable } from '../utils/callable.js';
+import { Optimizer } from './optimizer.js';
+
+export interface AdagradOptions { lr?: number; epsilon?: number; decay?: number; clipnorm?: number; clipvalue?: number; [keras: string]: unknown }
+
+/** a += g²;  w −= lr·g / (√a + ε). */
+class AdagradImpl extends Optimizer {
+  epsilon: number;
+  constructor(options: AdagradOptions = {}) {
+    const o = Optimizer.parse('Adagrad', options, []);
+    super(o, { lr: 0.01 });
+    this.epsilon = (o.epsilon as number | undefined) ?? 1e-8;
+  }
+  protected update(w: Variable, g: Tensor, lr: number): Tensor {
+    const [a] = this.slotsFor(w, 1) as [Variable];
+    const aNew = add(a, square(g));
+    a.assign(aNew);
+    return sub(w, div(mul(g, lr), add(sqrt(aNew), this.epsilon)));
+  }
+  protected ownConfig() { return { epsilon: this.epsilon }; }
+}
+export const Adagrad = callable(AdagradImpl);
+export type Adagrad = AdagradImpl;

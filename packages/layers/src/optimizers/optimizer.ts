@@ -1,0 +1,74 @@
+import { add, clip, div, maximum, mul, sqrt, square, sum, tidy, variable, zerosLike, type Tensor, type Variable } from '@kerasgpu/core';
+import { ValueError } from '../utils/errors.js';
+import { parseOptions, type Options } from '../utils/options.js';
+
+/**
+ * Keras optimizer base: learning rate with Keras 1 time decay (lr / (1 + decay · iterations)),
+ * clipnorm (on the global norm of all gradients, as Keras 1) and clipvalue, and per-variable
+ * slots. Subclasses implement `update` for one variable; everything runs in the caller's tidy.
+ */
+export abstract class Optimizer {
+  lr: number;
+  decay: number;
+  clipnorm: number;
+  clipvalue: number;
+  iterations = 0;
+  private readonly slots = new Map<Variable, Variable[]>();
+
+  constructor(options: Options, defaults: { lr: number }) {
+    this.lr = (options.lr as number | undefined) ?? defaults.lr;
+    this.decay = (options.decay as number | undefined) ?? 0;
+    this.clipnorm = (options.clipnorm as number | undefined) ?? 0;
+    this.clipvalue = (options.clipvalue as number | undefined) ?? 0;
+  }
+
+  protected static parse(owner: string, options: object | undefined, own: readonly string[]): Options {
+    return parseOptions(owner, options, ['lr', 'decay', 'clipnorm', 'clipvalue', 'epsilon', ...own]);
+  }
+
+  /** The decayed learning rate for the current iteration. */
+  get currentLr(): number {
+    return this.decay > 0 ? this.lr / (1 + this.decay * this.iterations) : this.lr;
+  }
+
+  /** Zero-initialised state for `v` (moments, accumulators), created on first use. */
+  protected slotsFor(v: Variable, count: number): Variable[] {
+    let s = this.slots.get(v);
+    if (!s) {
+      s = Array.from({ length: count }, () => tidy(() => variable(zerosLike(v), false)));
+      this.slots.set(v, s);
+    }
+    return s;
+  }
+
+  /** One update of every variable from its gradient; advances `iterations`. */
+  applyGradients(vars: readonly Variable[], grads: readonly Tensor[]): void {
+    if (vars.length !== grads.length) throw new ValueError(`${this.constructor.name}: ${vars.length} variables but ${grads.length} gradients`);
+    let gs = [...grads];
+    if (this.clipnorm > 0) {
+      const norm = sqrt(gs.map((g) => sum(square(g))).reduce((a, b) => add(a, b)));
+      // g · c / max(norm, c) equals Keras's switch(norm >= c, g·c/norm, g).
+      const scale = div(this.clipnorm, maximum(norm, this.clipnorm));
+      gs = gs.map((g) => mul(g, scale));
+    }
+    if (this.clipvalue > 0) gs = gs.map((g) => clip(g, -this.clipvalue, this.clipvalue));
+    this.prepare();
+    vars.forEach((v, i) => v.assign(this.update(v, gs[i]!, this.currentLr)));
+    this.iterations++;
+  }
+
+  /** Per-step host state (Nadam's momentum schedule), before the variables update. */
+  protected prepare(): void {}
+  /** The new value of `v` given its (clipped) gradient. */
+  protected abstract update(v: Variable, g: Tensor, lr: number): Tensor;
+
+  /** Keras 2 config: {class_name, config}. */
+  getConfig(): { class_name: string; config: Record<string, unknown> } {
+    return { class_name: this.className, config: { lr: this.lr, decay: this.decay, ...(this.clipnorm ? { clipnorm: this.clipnorm } : {}), ...(this.clipvalue ? { clipvalue: this.clipvalue } : {}), ...this.ownConfig() } };
+  }
+  protected abstract ownConfig(): Record<string, unknown>;
+  get className(): string { return this.constructor.name.replace(/Impl$/, ''); }
+
+  /** The optimizer's slot variables, in variable order (for saving optimizer state). */
+  get weights(): Variable[] { return [...this.slots.values()].flat(); }
+}

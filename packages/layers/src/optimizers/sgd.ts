@@ -1,0 +1,27 @@
+import { add, mul, sub, type Tensor, type Variable } from '@kerasgpu/core';
+import { callable } from '../utils/callable.js';
+import { Optimizer } from './optimizer.js';
+
+export interface SGDOptions { lr?: number; momentum?: number; decay?: number; nesterov?: boolean; clipnorm?: number; clipvalue?: number; [keras: string]: unknown }
+
+/** v = m·v − lr·g;  w += v, or with Nesterov w += m·v − lr·g (Keras 1). */
+class SGDImpl extends Optimizer {
+  momentum: number;
+  nesterov: boolean;
+  constructor(options: SGDOptions = {}) {
+    const o = Optimizer.parse('SGD', options, ['momentum', 'nesterov']);
+    super(o, { lr: 0.01 });
+    this.momentum = (o.momentum as number | undefined) ?? 0;
+    this.nesterov = (o.nesterov as boolean | undefined) ?? false;
+  }
+  protected update(w: Variable, g: Tensor, lr: number): Tensor {
+    if (this.momentum === 0 && !this.nesterov) return sub(w, mul(g, lr));
+    const [v] = this.slotsFor(w, 1) as [Variable];
+    const vNew = sub(mul(v, this.momentum), mul(g, lr));
+    v.assign(vNew);
+    return this.nesterov ? add(w, sub(mul(vNew, this.momentum), mul(g, lr))) : add(w, vNew);
+  }
+  protected ownConfig() { return { momentum: this.momentum, nesterov: this.nesterov }; }
+}
+export const SGD = callable(SGDImpl);
+export type SGD = SGDImpl;

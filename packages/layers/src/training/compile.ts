@@ -1,0 +1,106 @@
+import { add, cast, div, mean, mul, notEqual, tidy, zeros, type Tensor } from '@kerasgpu/core';
+import { getLoss, lossName, type LossFn, type LossId } from '../losses.js';
+import { resolveMetric, type MetricFn, type ResolvedMetric } from '../metrics.js';
+import { getOptimizer, type Optimizer } from '../optimizers/index.js';
+import { ValueError } from '../utils/errors.js';
+import { parseOptions } from '../utils/options.js';
+import type { Shape } from '../utils/shape.js';
+
+export type PerOutput<T> = T | T[] | Record<string, T>;
+
+export interface CompileOptions {
+  optimizer: string | Optimizer;
+  loss: PerOutput<LossId>;
+  metrics?: PerOutput<(string | MetricFn)[]> | (string | MetricFn)[];
+  lossWeights?: number[] | Record<string, number>;
+  sampleWeightMode?: PerOutput<'temporal' | null>;
+  [keras: string]: unknown;
+}
+
+/** What compile resolves: per output, the loss, its weight, metrics and sample-weight mode. */
+export interface Compiled {
+  optimizer: Optimizer;
+  losses: LossFn[];
+  lossWeights: number[];
+  metrics: ResolvedMetric[][];
+  sampleWeightModes: ('temporal' | null)[];
+  /** 'loss', the per-output losses (several outputs), then every metric value, in log order. */
+  metricsNames: string[];
+  config: Record<string, unknown>;
+}
+
+function perOutput<T>(what: string, v: PerOutput<T> | undefined, names: readonly string[], fallback: T): T[] {
+  if (v === undefined) return names.map(() => fallback);
+  if (Array.isArray(v)) {
+    if (v.length !== names.length) throw new ValueError(`compile: ${what} has ${v.length} entries for ${names.length} outputs (${names.join(', ')})`);
+    return v;
+  }
+  if (typeof v === 'object' && v !== null && !(typeof v === 'function') && Object.getPrototypeOf(v) === Object.prototype && !('class_name' in v)) {
+    const rec = v as Record<string, T>;
+    for (const k of Object.keys(rec)) if (!names.includes(k)) throw new ValueError(`compile: ${what} names unknown output '${k}' (outputs: ${names.join(', ')})`);
+    return names.map((n) => rec[n] ?? fallback);
+  }
+  return names.map(() => v as T);
+}
+
+export function compileModel(options: CompileOptions, outputNames: readonly string[], outputShapes: readonly Shape[]): Compiled {
+  const o = parseOptions('compile', options, ['optimizer', 'loss', 'metrics', 'lossWeights', 'sampleWeightMode']);
+  if (o.optimizer === undefined) throw new ValueError('compile: `optimizer` is required');
+  if (o.loss === undefined) throw new ValueError('compile: `loss` is required');
+  const optimizer = getOptimizer(o.optimizer as string | Optimizer);
+  const losses = perOutput('loss', o.loss as PerOutput<LossId>, outputNames, 'mse').map(getLoss);
+  const lossWeights = perOutput('lossWeights', o.lossWeights as PerOutput<number>, outputNames, 1);
+  const sampleWeightModes = perOutput('sampleWeightMode', o.sampleWeightMode as PerOutput<'temporal' | null>, outputNames, null);
+  // A flat list of metrics applies to every output (Keras).
+  const m = o.metrics as PerOutput<(string | MetricFn)[]> | undefined;
+  const metricLists = Array.isArray(m) && !m.every(Array.isArray) ? outputNames.map(() => m as (string | MetricFn)[]) : perOutput('metrics', m, outputNames, []);
+  const metrics = metricLists.map((list, i) => list.map((id) => resolveMetric(id, losses[i]!, outputShapes[i]!)));
+  const multi = outputNames.length > 1;
+  const metricsNames = ['loss', ...(multi ? outputNames.map((n) => `${n}_loss`) : [])];
+  metrics.forEach((ms, i) => ms.forEach((mt) => {
+    for (const key of metricKeys(mt, outputShapes[i]!)) metricsNames.push(multi ? `${outputNames[i]}_${key}` : key);
+  }));
+  const config = {
+    optimizer_config: optimizer.getConfig(),
+    loss: outputNames.length === 1 ? lossName(losses[0]!) : Object.fromEntries(outputNames.map((n, i) => [n, lossName(losses[i]!)])),
+    metrics: metrics.flat().map((mt) => mt.name),
+    sample_weight_mode: outputNames.length === 1 ? sampleWeightModes[0] : sampleWeightModes,
+    loss_weights: outputNames.length === 1 ? null : lossWeights,
+  };
+  return { optimizer, losses, lossWeights, metrics, sampleWeightModes, metricsNames, config };
+}
+
+/** Log keys of one metric: its name, or the keys of the dict it returns (probed on a zero batch). */
+function metricKeys(m: ResolvedMetric, shape: Shape): string[] {
+  return tidy(() => {
+    const probe = zeros(shape.map((d) => d ?? 1));
+    const r = m.fn(probe, probe);
+    return r instanceof Object && !('shape' in r) ? Object.keys(r) : [m.name];
+  });
+}
+
+/**
+ * Keras's weighted objective: per-sample (or per-timestep) scores, times the sample weights,
+ * averaged, then divided by the fraction of non-zero weights.
+ */
+export function weightedLoss(fn: LossFn, yTrue: Tensor, yPred: Tensor, weights: Tensor | null): Tensor {
+  const score = fn(yTrue, yPred);
+  if (!weights) return mean(score);
+  const w = cast(weights, score.dtype);
+  return div(mean(mul(score, w)), mean(cast(notEqual(w, 0), score.dtype)));
+}
+
+/** The total loss (weighted sum over outputs) and each output's loss. */
+export function totalLoss(c: Compiled, ys: readonly Tensor[], preds: readonly Tensor[], weights: readonly (Tensor | null)[]): { total: Tensor; perOutput: Tensor[] } {
+  const perOutput = preds.map((p, i) => weightedLoss(c.losses[i]!, ys[i]!, p, weights[i] ?? null));
+  const total = perOutput.map((l, i) => (c.lossWeights[i] === 1 ? l : mul(l, c.lossWeights[i]!))).reduce((a, b) => add(a, b));
+  return { total, perOutput };
+}
+
+/** Metric values (batch means) in metricsNames order, after the losses. */
+export function metricValues(c: Compiled, ys: readonly Tensor[], preds: readonly Tensor[]): Tensor[] {
+  return c.metrics.flatMap((ms, i) => ms.flatMap((m) => {
+    const r = m.fn(ys[i]!, preds[i]!);
+    return r instanceof Object && !('shape' in r) ? Object.values(r as Record<string, Tensor>).map((t) => mean(t)) : [mean(r as Tensor)];
+  }));
+}

@@ -1,0 +1,76 @@
+import { cast, gather, Tensor, tensor, type NestedArray, type TensorLike } from '@kerasgpu/core';
+import { ShapeError, ValueError } from '../utils/errors.js';
+import { fmtShape, type Shape } from '../utils/shape.js';
+
+/** What fit / evaluate / predict accept for one array: a Tensor, nested arrays, typed data + shape. */
+export type ArrayLike = Tensor | NestedArray | { data: Float32Array | Float64Array | Int32Array | Uint8Array; shape: number[] };
+/** One array per model input (or output); a single array for single-input models. */
+export type DataInput = ArrayLike | ArrayLike[];
+
+function toTensor(a: ArrayLike): Tensor {
+  if (a instanceof Tensor) return a;
+  if (typeof a === 'object' && a !== null && !Array.isArray(a) && 'data' in a) return tensor(a.data, a.shape);
+  return tensor(a as TensorLike);
+}
+
+const isArrayLike = (a: unknown): boolean =>
+  a instanceof Tensor || (typeof a === 'object' && a !== null && !Array.isArray(a) && 'data' in a) || Array.isArray(a);
+
+/**
+ * Normalises x (or y) for a model with `names.length` inputs (outputs). Arrays made here are
+ * reported in `owned` so the caller can dispose them; the user's Tensors are left alone.
+ */
+export function standardize(what: string, data: DataInput, names: readonly string[], shapes: readonly Shape[], owned: Tensor[], checkShapes = true): Tensor[] {
+  let list: ArrayLike[];
+  if (names.length === 1) {
+    // [x] with x a Tensor or {data, shape} is the list form; any other array is nested data.
+    const listForm = Array.isArray(data) && data.length === 1 && isArrayLike(data[0]) && !Array.isArray(data[0]);
+    list = listForm ? [(data as ArrayLike[])[0]!] : [data as ArrayLike];
+  } else {
+    if (!Array.isArray(data) || data.length !== names.length || !data.every(isArrayLike)) {
+      throw new ValueError(`Error when checking model ${what}: the model expects ${names.length} arrays (${names.join(', ')}), pass them as a list`);
+    }
+    list = data as ArrayLike[];
+  }
+  return list.map((a, i) => {
+    let t = toTensor(a);
+    if (t !== a) owned.push(t);
+    // Keras feeds floatX arrays: integer labels and int data become float32 (Embedding casts back).
+    if (t.dtype === 'int32' || t.dtype === 'bool') {
+      t = cast(t, 'float32');
+      owned.push(t);
+    }
+    const expected = shapes[i]!;
+    if (checkShapes) {
+      const ok = t.rank === expected.length && expected.every((d, k) => k === 0 || d === null || d === t.shape[k]);
+      if (!ok) {
+        throw new ShapeError(`Error when checking model ${what}: expected ${names[i]} to have shape ${fmtShape(expected)} but got array with shape ${fmtShape(t.shape)}`);
+      }
+    }
+    return t;
+  });
+}
+
+/** Every array must have the same number of samples. */
+export function checkLengths(groups: Record<string, Tensor[]>): number {
+  const counts = Object.entries(groups).flatMap(([k, ts]) => ts.map((t) => [k, t.shape[0] ?? 1] as const));
+  const n = counts[0]?.[1] ?? 0;
+  const bad = counts.find(([, c]) => c !== n);
+  if (bad) {
+    throw new ValueError(`All input arrays (x) and target arrays (y) should have the same number of samples; got ${counts.map(([k, c]) => `${k}: ${c}`).join(', ')}`);
+  }
+  return n;
+}
+
+/** Rows `idx` of each array (one upload of the indices, one gather per array). */
+export function takeRows(ts: readonly Tensor[], idx: readonly number[]): Tensor[] {
+  const i = tensor(Int32Array.from(idx), [idx.length]);
+  return ts.map((t) => gather(t, i, 0));
+}
+
+/** Splits [0, n) into batches of `batchSize` indices from `order`. */
+export function batches(order: readonly number[], batchSize: number): number[][] {
+  const out: number[][] = [];
+  for (let s = 0; s < order.length; s += batchSize) out.push(order.slice(s, s + batchSize));
+  return out;
+}

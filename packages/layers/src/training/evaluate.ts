@@ -1,0 +1,36 @@
+import { add, concat, dispose, keep, mul, stack, tidy, type Tensor } from '@kerasgpu/core';
+import type { Container } from '../engine/container.js';
+import { batches, takeRows } from './data.js';
+import type { Compiled } from './compile.js';
+import type { Prepared } from './fit.js';
+import { testStep } from './step.js';
+
+/** Loss and metrics over all samples (batch means weighted by batch size), one readback at the end. */
+export async function evaluateArrays(model: Container, c: Compiled, data: Prepared, batchSize: number): Promise<number[]> {
+  let sums: Tensor | null = null;
+  for (const idx of batches(Array.from({ length: data.n }, (_, i) => i), batchSize)) {
+    const prev: Tensor | null = sums;
+    sums = keep(tidy(() => {
+      const [xs, ys] = [takeRows(data.xs, idx), takeRows(data.ys, idx)];
+      const ws = data.ws.map((w) => (w ? takeRows([w], idx)[0]! : null));
+      const v = mul(stack(testStep(model, c, xs, ys, ws)), idx.length);
+      return prev ? add(prev, v) : v;
+    }));
+    prev?.dispose();
+  }
+  if (!sums) return c.metricsNames.map(() => NaN);
+  const values = Array.from(await sums.data(), (v) => v / data.n);
+  sums.dispose();
+  return values;
+}
+
+/** Outputs for every sample, computed batch by batch in inference mode and concatenated. */
+export function predictArrays(model: Container, xs: readonly Tensor[], n: number, batchSize: number): Tensor[] {
+  const parts: Tensor[][] = [];
+  for (const idx of batches(Array.from({ length: n }, (_, i) => i), batchSize)) {
+    parts.push(tidy(() => model.execute(idx.length === n ? xs : takeRows(xs, idx), { training: false })));
+  }
+  const outs = model.outputs.map((_, k) => (parts.length === 1 ? parts[0]![k]! : concat(parts.map((p) => p[k]!), 0)));
+  if (parts.length > 1) dispose(parts.flat());
+  return outs;
+}

@@ -1,0 +1,119 @@
+import { dispose, type Tensor } from '@kerasgpu/core';
+import { BaseLogger } from '../callbacks/base-logger.js';
+import { CallbackList, type Callback, type Logs } from '../callbacks/callback.js';
+import { History } from '../callbacks/history.js';
+import { ProgbarLogger } from '../callbacks/progbar.js';
+import type { Model } from '../models/model.js';
+import { ValueError } from '../utils/errors.js';
+import { parseOptions } from '../utils/options.js';
+import type { DataInput } from './data.js';
+import { prepare } from './fit.js';
+import { testStep, trainStep } from './step.js';
+
+/** One batch from a generator: [x, y] or [x, y, sampleWeight]. */
+export type Batch = [DataInput, DataInput] | [DataInput, DataInput, DataInput];
+
+export interface FitGeneratorOptions {
+  /** Keras 1: samples per epoch; Keras 2: stepsPerEpoch (batches). One is required. */
+  samplesPerEpoch?: number;
+  stepsPerEpoch?: number;
+  epochs?: number;
+  verbose?: 0 | 1 | 2;
+  callbacks?: Callback[];
+  validationData?: AsyncIterable<Batch> | Iterable<Batch>;
+  nbValSamples?: number;
+  validationSteps?: number;
+  classWeight?: Record<number, number>;
+  initialEpoch?: number;
+  [keras: string]: unknown;
+}
+export interface EvaluateGeneratorOptions { valSamples?: number; steps?: number; [keras: string]: unknown }
+
+type AnyIterator = AsyncIterator<Batch> | Iterator<Batch>;
+const iteratorOf = (g: AsyncIterable<Batch> | Iterable<Batch>): AnyIterator =>
+  Symbol.asyncIterator in g ? (g as AsyncIterable<Batch>)[Symbol.asyncIterator]() : (g as Iterable<Batch>)[Symbol.iterator]();
+
+async function next(it: AnyIterator, what: string): Promise<Batch> {
+  const r = await it.next();
+  if (r.done) throw new ValueError(`${what}: the generator ended before the requested number of samples or steps`);
+  if (!Array.isArray(r.value) || (r.value.length !== 2 && r.value.length !== 3)) {
+    throw new ValueError(`${what}: the generator must yield [x, y] or [x, y, sampleWeight]`);
+  }
+  return r.value;
+}
+
+/** Whether `seen` samples / `steps` batches complete the epoch: samples (Keras 1) or steps (Keras 2). */
+const done = (limit: { samples?: number; steps?: number }, seen: number, steps: number) =>
+  limit.samples !== undefined ? seen >= limit.samples : steps >= limit.steps!;
+
+async function runGenerator(model: Model, it: AnyIterator, limit: { samples?: number; steps?: number }, what: string): Promise<number[]> {
+  const c = model.requireCompiled(what);
+  const sums = c.metricsNames.map(() => 0);
+  let seen = 0;
+  for (let steps = 0; !done(limit, seen, steps); steps++) {
+    const [x, y, w] = await next(it, what);
+    const p = prepare(model, x, y, w, undefined);
+    const outs = testStep(model, c, p.xs, p.ys, p.ws);
+    const values = await Promise.all(outs.map((t) => t.data()));
+    values.forEach((v, i) => { sums[i]! += v[0]! * p.n; });
+    seen += p.n;
+    dispose([...outs, ...p.owned]);
+  }
+  return sums.map((s) => s / Math.max(seen, 1));
+}
+
+function limitOf(what: string, samples: unknown, steps: unknown): { samples?: number; steps?: number } {
+  if (typeof samples === 'number') return { samples };
+  if (typeof steps === 'number') return { steps };
+  throw new ValueError(`${what}: give the epoch length as samplesPerEpoch (Keras 1) or stepsPerEpoch (Keras 2)`);
+}
+
+export async function fitGenerator(model: Model, generator: AsyncIterable<Batch> | Iterable<Batch>, options: FitGeneratorOptions): Promise<History> {
+  const o = parseOptions('fitGenerator', options, ['samplesPerEpoch', 'stepsPerEpoch', 'epochs', 'verbose', 'callbacks', 'validationData', 'nbValSamples', 'validationSteps', 'classWeight', 'initialEpoch', 'maxQSize', 'nbWorker', 'pickleSafe', 'maxQueueSize', 'workers', 'useMultiprocessing']);
+  const c = model.requireCompiled('fitGenerator');
+  const limit = limitOf('fitGenerator', o.samplesPerEpoch, o.stepsPerEpoch);
+  const epochs = (o.epochs as number | undefined) ?? 1;
+  const verbose = (o.verbose as number | undefined) ?? 1;
+  const valGen = o.validationData as AsyncIterable<Batch> | Iterable<Batch> | undefined;
+  const valLimit = valGen ? limitOf('fitGenerator validation', o.nbValSamples, o.validationSteps) : {};
+  const history = new History();
+  const baseLogger = new BaseLogger();
+  const list = new CallbackList([baseLogger, ...((o.callbacks as Callback[] | undefined) ?? []), history, ...(verbose ? [new ProgbarLogger()] : [])]);
+  const names = c.metricsNames;
+  const params = { epochs, samples: limit.samples ?? null, steps: limit.steps ?? null, batchSize: 0, verbose, doValidation: !!valGen, metrics: [...names, ...(valGen ? names.map((n) => `val_${n}`) : [])] };
+  for (const cb of list.callbacks) { cb.setModel(model); cb.setParams(params); }
+  model.history = history;
+  model.stopTraining = false;
+  const it = iteratorOf(generator);
+  const valIt = valGen ? iteratorOf(valGen) : null;
+  await list.call('onTrainBegin', {});
+  for (let epoch = (o.initialEpoch as number | undefined) ?? 0; epoch < epochs; epoch++) {
+    const epochLogs: Logs = {};
+    await list.call('onEpochBegin', epoch, epochLogs);
+    let seen = 0;
+    for (let step = 0; !done(limit, seen, step); step++) {
+      const [x, y, w] = await next(it, 'fitGenerator');
+      const p = prepare(model, x, y, w, o.classWeight as Record<number, number> | undefined);
+      const logs: Logs = { batch: step, size: p.n };
+      await list.call('onBatchBegin', step, logs);
+      const outs: Tensor[] = trainStep(model, c, p.xs, p.ys, p.ws);
+      baseLogger.addBatch(names, outs, p.n);
+      if (list.wantsBatchLogs) (await Promise.all(outs.map((t) => t.data()))).forEach((v, i) => { logs[names[i]!] = v[0]!; });
+      dispose([...outs, ...p.owned]);
+      seen += p.n;
+      await list.call('onBatchEnd', step, logs);
+      if (model.stopTraining) break;
+    }
+    if (valIt) (await runGenerator(model, valIt, valLimit, 'fitGenerator validation')).forEach((v, i) => { epochLogs[`val_${names[i]}`] = v; });
+    await list.call('onEpochEnd', epoch, epochLogs);
+    if (model.stopTraining) break;
+  }
+  await list.call('onTrainEnd', {});
+  return history;
+}
+
+export async function evaluateGenerator(model: Model, generator: AsyncIterable<Batch> | Iterable<Batch>, options: EvaluateGeneratorOptions): Promise<number | number[]> {
+  const o = parseOptions('evaluateGenerator', options, ['valSamples', 'steps', 'maxQSize', 'nbWorker', 'pickleSafe', 'maxQueueSize', 'workers', 'useMultiprocessing']);
+  const v = await runGenerator(model, iteratorOf(generator), limitOf('evaluateGenerator', o.valSamples, o.steps), 'evaluateGenerator');
+  return v.length === 1 ? v[0]! : v;
+}

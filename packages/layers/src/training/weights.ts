@@ -1,0 +1,37 @@
+import { argMax, cast, gather, reshape, tensor, type Tensor } from '@kerasgpu/core';
+import { ShapeError, ValueError } from '../utils/errors.js';
+import { fmtShape } from '../utils/shape.js';
+import { standardize, type DataInput } from './data.js';
+
+/**
+ * Per-sample (or per-timestep, mode 'temporal') weights for each output, from `sampleWeight`
+ * and `classWeight` (class = argmax of a one-hot target, else the target value), on the device.
+ */
+export function sampleWeights(
+  ys: readonly Tensor[], names: readonly string[], modes: readonly ('temporal' | null)[],
+  sampleWeight: DataInput | undefined, classWeight: Record<number, number> | undefined, owned: Tensor[],
+): (Tensor | null)[] {
+  const sws = sampleWeight === undefined ? names.map(() => null)
+    : standardize('sample_weight', sampleWeight, names, names.map(() => []), owned, false);
+  return ys.map((y, i) => {
+    const sw = sws[i] ?? null;
+    if (sw) {
+      const want = modes[i] === 'temporal' ? 2 : 1;
+      if (sw.rank !== want) {
+        throw new ShapeError(`sample_weight for ${names[i]} must have rank ${want}${want === 2 ? " (samples, timesteps) with sampleWeightMode 'temporal'" : ' (samples,)'}, got ${fmtShape(sw.shape)}`);
+      }
+      if (sw.shape[0] !== y.shape[0]) throw new ValueError(`sample_weight has ${sw.shape[0]} samples, y has ${y.shape[0]}`);
+      return sw;
+    }
+    if (!classWeight) return null;
+    if (modes[i] === 'temporal') throw new ValueError('classWeight is not supported for temporal (3D) outputs');
+    const maxClass = Math.max(...Object.keys(classWeight).map(Number));
+    const table = tensor(Array.from({ length: maxClass + 1 }, (_, k) => classWeight[k] ?? 1));
+    owned.push(table);
+    const last = y.shape[y.rank - 1]!;
+    const classes = y.rank > 1 && last > 1 ? argMax(y, -1) : cast(reshape(y, [y.shape[0]!]), 'int32');
+    const w = gather(table, classes);
+    owned.push(classes, w);
+    return w;
+  });
+}
