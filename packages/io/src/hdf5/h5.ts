@@ -1,0 +1,108 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import * as h5wasm from 'h5wasm/node';
+import { H5FileError } from './errors.js';
+
+export type H5File = h5wasm.File;
+export type H5Group = h5wasm.Group;
+export type H5Dataset = h5wasm.Dataset;
+export { h5wasm };
+
+let loading: Promise<void> | null = null;
+
+/**
+ * Loads the wasm module once. HDF5's default error handler prints a diagnostic stack and returns
+ * -1; the throwing handler turns every failure into a JS exception instead, which we rewrap.
+ */
+export function h5ready(): Promise<void> {
+  loading ??= h5wasm.ready.then((m) => {
+    m.activate_throwing_error_handler();
+  });
+  return loading;
+}
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+export const isHdf5Diagnostic = (e: unknown): boolean => errorText(e).includes('HDF5-DIAG');
+
+/** The last "#NNN: … in FUNC(): reason" line of an HDF5 diagnostic stack: the innermost cause. */
+export function hdf5Reason(e: unknown): string {
+  const text = errorText(e);
+  const reasons = [...text.matchAll(/#\d+:.* in \w+\(\): (.*)$/gm)].map((m) => m[1]!.trim());
+  return reasons.at(-1) ?? text.split('\n')[0]!.trim();
+}
+
+const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function readAt(fd: number, offset: number, length: number): Buffer {
+  const buf = Buffer.alloc(length);
+  const n = readSync(fd, buf, 0, length, offset);
+  return buf.subarray(0, n);
+}
+
+function readAddress(b: Buffer, at: number, size: number): number | null {
+  if (at + size > b.length) return null;
+  let v = 0n;
+  for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[at + i]!);
+  return v === (1n << BigInt(8 * size)) - 1n ? null : Number(v); // all ones = undefined address
+}
+
+/**
+ * Checks what HDF5 itself would only report as a diagnostic: the signature (at 0, 512, 1024, …
+ * as the spec allows a user block before it) and the end-of-file address the superblock records,
+ * which a truncated copy no longer reaches.
+ */
+export function checkHdf5Header(path: string): void {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new H5FileError(`${path}: no such file`);
+    throw e;
+  }
+  const fd = openSync(path, 'r');
+  try {
+    let at = 0;
+    while (at + SIGNATURE.length <= size && !readAt(fd, at, SIGNATURE.length).equals(SIGNATURE)) at = at === 0 ? 512 : at * 2;
+    if (at + SIGNATURE.length > size) {
+      throw new H5FileError(`${path}: not an HDF5 file (no signature \\x89HDF\\r\\n\\x1a\\n; ${size} bytes)`);
+    }
+    const sb = readAt(fd, at, 96);
+    const version = sb[8] ?? 0;
+    const offsetSize = (version <= 1 ? sb[13] : sb[9]) ?? 8;
+    // Versions 0/1: 24 (28) fixed bytes, then base, free-space and EOF addresses. 2/3: 12, base, extension, EOF.
+    const fixed = version === 0 ? 24 : version === 1 ? 28 : 12;
+    if (sb.length < fixed + 3 * offsetSize) throw new H5FileError(`${path}: truncated HDF5 file (superblock cut off at ${size} bytes)`);
+    const base = readAddress(sb, fixed, offsetSize);
+    const eof = readAddress(sb, fixed + 2 * offsetSize, offsetSize);
+    if (base === null || eof === null) return;
+    if (size < base + eof) throw new H5FileError(`${path}: truncated HDF5 file (${size} bytes, the superblock says ${base + eof})`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Opens an existing HDF5 file; every failure is an H5FileError that says what is wrong. */
+export async function openH5(path: string, mode: 'r' | 'a' = 'r'): Promise<H5File> {
+  await h5ready();
+  checkHdf5Header(path);
+  let f: H5File;
+  try {
+    f = new h5wasm.File(path, mode);
+  } catch (e) {
+    throw new H5FileError(`${path}: corrupt HDF5 file (${hdf5Reason(e)})`);
+  }
+  if (f.file_id < 0n) throw new H5FileError(`${path}: cannot open as HDF5`);
+  return f;
+}
+
+/** Runs `fn` on the opened file and closes it, also when `fn` throws. */
+export async function withH5<T>(path: string, fn: (f: H5File) => T | Promise<T>): Promise<T> {
+  const f = await openH5(path);
+  try {
+    return await fn(f);
+  } catch (e) {
+    if (!isHdf5Diagnostic(e)) throw e;
+    throw new H5FileError(`${path}: corrupt HDF5 file (${hdf5Reason(e)})`);
+  } finally {
+    f.close();
+  }
+}

@@ -1,0 +1,72 @@
+import { readArray, type NdArray } from '../hdf5/arrays.js';
+import { getPath, readStringAttr, readStringList } from '../hdf5/attrs.js';
+import { KerasFileError } from '../hdf5/errors.js';
+import { h5wasm, withH5, type H5Group } from '../hdf5/h5.js';
+
+/** One layer's group: its weights in `weight_names` order. */
+export interface StoredLayer {
+  name: string;
+  weightNames: string[];
+  weights: NdArray[];
+}
+
+/** Everything a Keras HDF5 file (model.save or save_weights, Keras 1 or 2) holds, on the host. */
+export interface KerasH5 {
+  path: string;
+  /** `keras_version`; null in Keras 1 save_weights files, which record none. */
+  kerasVersion: string | null;
+  /** `backend`; null in Keras 1 files. */
+  backend: string | null;
+  /** Parsed `model_config` (full saves only). */
+  modelConfig: Record<string, unknown> | null;
+  /** Parsed `training_config` (full saves of compiled models). */
+  trainingConfig: Record<string, unknown> | null;
+  /** Layer groups in `layer_names` order, weightless layers included. */
+  layers: StoredLayer[];
+  /** `optimizer_weights`, in its `weight_names` order. */
+  optimizerWeights: StoredLayer | null;
+}
+
+function parseJsonAttr(g: H5Group, name: string, path: string): Record<string, unknown> | null {
+  const s = readStringAttr(g, name);
+  if (s === null) return null;
+  try {
+    return JSON.parse(s) as Record<string, unknown>;
+  } catch (e) {
+    throw new KerasFileError(`${path}: attribute ${name} is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/**
+ * A group's weights: `weight_names` entries are paths relative to the group ('/' in a TF scope
+ * or a Keras 2 name makes nested groups), so they are resolved as paths, never by listing.
+ */
+function readLayer(parent: H5Group, name: string, path: string): StoredLayer {
+  const g = getPath(parent, name);
+  if (!(g instanceof h5wasm.Group)) throw new KerasFileError(`${path}: layer '${name}' is listed in layer_names but has no group`);
+  const weightNames = readStringList(g, 'weight_names');
+  if (weightNames === null) throw new KerasFileError(`${path}: group ${g.path} has no weight_names attribute`);
+  return { name, weightNames, weights: weightNames.map((w) => readArray(g, w)) };
+}
+
+/** Reads a Keras HDF5 file; errors say whether the file is not HDF5, damaged, or not Keras's. */
+export function readKerasH5(path: string): Promise<KerasH5> {
+  return withH5(path, (f) => {
+    const mw = getPath(f, 'model_weights');
+    const weightsGroup = mw instanceof h5wasm.Group ? mw : f;
+    const layerNames = readStringList(weightsGroup, 'layer_names');
+    if (layerNames === null) {
+      throw new KerasFileError(`${path}: not a Keras weights file (no layer_names attribute at ${weightsGroup.path})`);
+    }
+    const ow = getPath(f, 'optimizer_weights');
+    return {
+      path,
+      kerasVersion: readStringAttr(f, 'keras_version') ?? readStringAttr(weightsGroup, 'keras_version'),
+      backend: readStringAttr(f, 'backend') ?? readStringAttr(weightsGroup, 'backend'),
+      modelConfig: parseJsonAttr(f, 'model_config', path),
+      trainingConfig: parseJsonAttr(f, 'training_config', path),
+      layers: layerNames.map((n) => readLayer(weightsGroup, n, path)),
+      optimizerWeights: ow instanceof h5wasm.Group ? readLayer(f, 'optimizer_weights', path) : null,
+    };
+  });
+}

@@ -1,0 +1,63 @@
+import type { NdArray } from '../hdf5/arrays.js';
+import type { DimOrdering } from './version.js';
+import { concatLastNd, reshapeNd, reverseAxesNd, splitLastNd, transposeNd } from './ndarray.js';
+
+/** Conversions between weight layouts, each the inverse of its partner (tested as round trips). */
+
+const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+
+/** Keras 1 'th' kernel (out, in, *spatial) -> (*spatial, in, out), Keras 2's transpose (2,3,1,0). */
+export function thKernelToTf(k: NdArray): NdArray {
+  const n = k.shape.length;
+  return transposeNd(k, [...range(2, n), 1, 0]);
+}
+
+/** (*spatial, in, out) -> (out, in, *spatial). */
+export function tfKernelToTh(k: NdArray): NdArray {
+  const n = k.shape.length;
+  return transposeNd(k, [n - 1, n - 2, ...range(0, n - 2)]);
+}
+
+/**
+ * Keras's `convert_kernel`: reverses every spatial axis of a (*spatial, in, out) kernel, turning
+ * Theano's true convolution into the cross-correlation TensorFlow (and we) compute, and back.
+ */
+export function flipKernel(k: NdArray): NdArray {
+  return reverseAxesNd(k, range(0, k.shape.length - 2));
+}
+
+/**
+ * Keras 1 LSTM's 12 arrays, stored per gate in the order i, c, f, o as (W, U, b) each, fused into
+ * Keras 2's kernel / recurrent_kernel / bias with column blocks in the order i, f, c, o.
+ */
+export function lstmKeras1ToKeras2(ws: readonly NdArray[]): NdArray[] {
+  if (ws.length !== 12) throw new RangeError(`Keras 1 LSTM weights: expected 12 arrays, got ${ws.length}`);
+  const gate = (g: number) => ws.slice(3 * g, 3 * g + 3); // stored gates: 0=i, 1=c, 2=f, 3=o
+  const order = [gate(0), gate(2), gate(1), gate(3)];
+  return [0, 1, 2].map((j) => concatLastNd(order.map((g) => g[j]!)));
+}
+
+/** Inverse of lstmKeras1ToKeras2. */
+export function lstmKeras2ToKeras1(ws: readonly NdArray[]): NdArray[] {
+  const [k, r, b] = ws.map((w) => splitLastNd(w, 4)); // blocks i, f, c, o
+  return [0, 2, 1, 3].flatMap((g) => [k![g]!, r![g]!, b![g]!]);
+}
+
+/** Keras 1 GRU's 9 arrays (W, U, b for z, r, h) fused into Keras 2's three, blocks z, r, h. */
+export function gruKeras1ToKeras2(ws: readonly NdArray[]): NdArray[] {
+  if (ws.length !== 9) throw new RangeError(`Keras 1 GRU weights: expected 9 arrays, got ${ws.length}`);
+  return [0, 1, 2].map((j) => concatLastNd([0, 1, 2].map((g) => ws[3 * g + j]!)));
+}
+
+/**
+ * Keras's `convert_dense_weights_data_format`: a Dense kernel that follows a Flatten was trained
+ * on features flattened in one image ordering; reorder its rows for the other. `featureShape` is
+ * the feature map's shape in the `from` ordering ((C, H, W) for 'th', (H, W, C) for 'tf').
+ */
+export function permuteDenseRowsForFlatten(kernel: NdArray, featureShape: readonly number[], from: DimOrdering): NdArray {
+  const n = featureShape.length;
+  const units = kernel.shape[1]!;
+  const perm = from === 'th' ? [...range(1, n), 0, n] : [n - 1, ...range(0, n - 1), n];
+  const moved = transposeNd(reshapeNd(kernel, [...featureShape, units]), perm);
+  return reshapeNd(moved, [kernel.shape[0]!, units]);
+}
