@@ -12,7 +12,11 @@ import { engine } from '../../src/engine.js';
 let gpu: WebGpuBackend | null = null;
 
 export async function gpuBackend(): Promise<WebGpuBackend> {
-  if (gpu) return gpu;
+  if (gpu) {
+    // Make it the active backend again (a cpu run may have switched away).
+    await K.setBackend('webgpu');
+    return gpu;
+  }
   try {
     await K.setBackend('webgpu');
   } catch (e) {
@@ -61,7 +65,7 @@ export async function expectSameOnBackends(inputs: HostTensor[], fn: (...xs: K.T
     expect(g.shape).toEqual(c.shape);
     for (let i = 0; i < c.data.length; i++) {
       const want = c.data[i]!, got = g.data[i]!;
-      if (Number.isNaN(want) && Number.isNaN(got)) continue;
+      if (got === want || (Number.isNaN(want) && Number.isNaN(got))) continue;
       if (!(Math.abs(got - want) <= atol + rtol * Math.abs(want))) {
         throw new Error(`output ${k} element ${i} of [${c.shape.join(', ')}]: webgpu ${got} vs cpu ${want}`);
       }

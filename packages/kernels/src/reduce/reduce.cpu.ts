@@ -30,13 +30,15 @@ function outIndexer(shape: Shape, axes: readonly number[]): (i: number) => numbe
 
 /** Reduces `x` over `axes`; `out` has the size of the shape with those axes removed. */
 export function reduceCpu(op: ReduceOp, x: DataArray, shape: Shape, axes: readonly number[], out: DataArray): void {
-  out.fill(INIT[op]);
+  // Accumulate in float64: an Int32Array cannot hold the ±Infinity that max/min start from.
+  const acc = new Float64Array(out.length).fill(INIT[op]);
   const f = COMBINE[op];
   const at = outIndexer(shape, axes);
   for (let i = 0; i < sizeOf(shape); i++) {
     const o = at(i);
-    out[o] = f(out[o]!, x[i]!);
+    acc[o] = f(acc[o]!, x[i]!);
   }
+  out.set(acc);
 }
 
 /** Index of the first max (min) along `axis`. */
