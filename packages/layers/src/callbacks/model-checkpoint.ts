@@ -7,17 +7,19 @@ import { improvement, type Mode } from './monitor.js';
 import { write } from './progbar.js';
 
 /**
- * How models are written to files. `@kerasgpu/io` registers one when it loads, so layers never
- * imports io (which sits above it).
+ * How models are written to and read from files. `@kerasgpu/io` registers one when it loads, so
+ * layers never imports io (which sits above it).
  */
 export interface SaveHandler {
   save(model: Model, filepath: string, options: { overwrite: boolean }): Promise<void>;
   saveWeights(model: Model, filepath: string, options: { overwrite: boolean }): Promise<void>;
+  loadWeights(model: Model, filepath: string, options: { byName: boolean }): Promise<void>;
+  toYAML(model: Model): string;
 }
 let handler: SaveHandler | null = null;
 export function registerSaveHandler(h: SaveHandler): void { handler = h; }
 export function getSaveHandler(): SaveHandler {
-  if (!handler) throw new ValueError('saving models needs @kerasgpu/io: import it once (it registers its HDF5 writer)');
+  if (!handler) throw new ValueError("saving and loading models needs @kerasgpu/io: import '@kerasgpu/io' once (it registers its HDF5 and YAML handlers)");
   return handler;
 }
 

@@ -154,6 +154,16 @@ export class ModelImpl extends Container {
   saveWeights(filepath: string, options: { overwrite?: boolean } = {}): Promise<void> {
     return getSaveHandler().saveWeights(this, filepath, { overwrite: options.overwrite ?? true });
   }
+
+  /** Keras's load_weights: in layer order, or into the layers of the same name with `byName`. */
+  loadWeights(filepath: string, options: { byName?: boolean; by_name?: boolean } = {}): Promise<void> {
+    return getSaveHandler().loadWeights(this, filepath, { byName: options.byName ?? options.by_name ?? false });
+  }
+
+  /** Keras's model.to_yaml() (through `@kerasgpu/io`). */
+  toYAML(): string {
+    return getSaveHandler().toYAML(this);
+  }
 }
 
 async function readScalars(ts: Tensor[]): Promise<number | number[]> {

@@ -58,6 +58,11 @@ class NadamImpl extends AdamFamily {
     super('Nadam', options, 0.002, ['scheduleDecay']);
     this.scheduleDecay = (this.own.scheduleDecay as number | undefined) ?? 0.004;
   }
+  /** Keras does not save m_schedule; it is the product of the per-step factors up to `iterations`. */
+  protected override restored(): void {
+    this.mSchedule = 1;
+    for (let t = 1; t <= this.iterations; t++) this.mSchedule *= this.beta1 * (1 - 0.5 * 0.96 ** (t * this.scheduleDecay));
+  }
   protected override prepare(): void {
     const t = this.t;
     const mcT = this.beta1 * (1 - 0.5 * 0.96 ** (t * this.scheduleDecay));

@@ -1,4 +1,4 @@
-import { add, clip, div, maximum, mul, sqrt, square, sum, tidy, variable, zerosLike, type Tensor, type Variable } from '@kerasgpu/core';
+import { add, clip, div, maximum, mul, reshape, sqrt, square, sum, tidy, variable, zerosLike, type Tensor, type Variable } from '@kerasgpu/core';
 import { ValueError } from '../utils/errors.js';
 import { parseOptions, type Options } from '../utils/options.js';
 
@@ -71,4 +71,22 @@ export abstract class Optimizer {
 
   /** The optimizer's slot variables, in variable order (for saving optimizer state). */
   get weights(): Variable[] { return [...this.slots.values()].flat(); }
+
+  /** Each of `vars`' slot variables (none for a variable not updated yet), for saving. */
+  getSlots(vars: readonly Variable[]): Variable[][] {
+    return vars.map((v) => this.slots.get(v) ?? []);
+  }
+
+  /** Restores saved state (loading a model): the iteration count and copies of each variable's slots. */
+  setState(iterations: number, vars: readonly Variable[], slots: readonly (readonly Tensor[])[]): void {
+    this.iterations = iterations;
+    vars.forEach((v, i) => {
+      const values = slots[i] ?? [];
+      if (values.length > 0) this.slots.set(v, values.map((t) => tidy(() => variable(reshape(t, v.shape), false))));
+    });
+    this.restored();
+  }
+
+  /** Rebuilds host state that follows from `iterations` (Nadam's momentum schedule). */
+  protected restored(): void {}
 }
