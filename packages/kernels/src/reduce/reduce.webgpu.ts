@@ -55,18 +55,22 @@ function reduceDims(ctx: GpuContext, op: string, acc: Accumulator, splittable: b
   const n = sizeOf(kept.dims);
   const r = sizeOf(red.dims);
   if (n === 0) return;
-  const innerReduced = red.strides.includes(1);
-  const { mode, chunks } = plan(n, r, innerReduced, splittable);
-  if (chunks > 1) {
-    // Pass 1 writes partials [n, chunks]; pass 2 reduces them along their last axis.
-    const partials = scratch(ctx);
-    reduceDims(ctx, op, acc, false, x, inType, kept, red, partials);
-    reduceDims(ctx, op, acc, false, partials, acc.out, { dims: [n], strides: [chunks] }, { dims: [chunks], strides: [1] }, y);
+  const { mode, chunks } = plan(n, r, red.strides.includes(1), splittable);
+  if (chunks === 1) {
+    dispatchReduce(ctx, op, acc, mode, 1, x, inType, kept, red, y);
     return;
   }
-  const chunkLen = Math.max(1, Math.ceil(r / chunks));
+  // Pass 1 writes partials [n, chunks]; pass 2 reduces them along their last axis.
+  const partials = scratch(ctx);
+  dispatchReduce(ctx, op, acc, mode, chunks, x, inType, kept, red, partials);
+  reduceDims(ctx, op, acc, false, partials, acc.out, { dims: [n], strides: [chunks] }, { dims: [chunks], strides: [1] }, y);
+}
+
+function dispatchReduce(ctx: GpuContext, op: string, acc: Accumulator, mode: 'thread' | 'workgroup', chunks: number, x: GPUBuffer, inType: 'f32' | 'i32', kept: Dims, red: Dims, y: GPUBuffer): void {
+  const n = sizeOf(kept.dims);
+  const r = sizeOf(red.dims);
   const uniforms: UniformList = [
-    ['n', 'u32', n], ['R', 'u32', r], ['chunks', 'u32', chunks], ['chunkLen', 'u32', chunkLen],
+    ['n', 'u32', n], ['R', 'u32', r], ['chunks', 'u32', chunks], ['chunkLen', 'u32', Math.max(1, Math.ceil(r / chunks))],
     ...u32Fields('k', kept.dims), ...u32Fields('ks', kept.strides), ...u32Fields('r', red.dims), ...u32Fields('rs', red.strides),
   ];
   const key = `reduce:${acc.key}:${inType}:${mode}:${kept.dims.length}:${red.dims.length}`;

@@ -1,5 +1,5 @@
 import { ELEMENTWISE_WG, flatIndexDecl, MAIN_ARGS, storageBindings, uniformStruct } from '../webgpu/wgsl.js';
-import { F32_INF_DECLS, F32_NEG_INF, F32_POS_INF, GROUP_INDEX_DECL, offsetFn, workgroupReduceFn, type UniformList } from '../webgpu/indexing.js';
+import { F32_INF_DECLS, F32_NEG_INF, F32_POS_INF, GROUP_INDEX_DECL, isNanWgsl, offsetFn, workgroupReduceFn, type UniformList } from '../webgpu/indexing.js';
 import { uniformFields } from '../webgpu/indexing.js';
 import type { ArgReduceOp, ReduceOp } from './reduce.cpu.js';
 
@@ -17,19 +17,22 @@ function extreme(op: 'max' | 'min', t: Elem): string {
   return op === 'max' ? 'bitcast<i32>(0x80000000u)' : 'bitcast<i32>(0x7fffffffu)';
 }
 
-/** NaN propagates through max/min (b != b), as in the cpu reference. */
-const COMBINE: Record<ReduceOp, string> = {
-  sum: 'a + b',
-  prod: 'a * b',
-  max: 'select(a, b, b > a || b != b)',
-  min: 'select(a, b, b < a || b != b)',
-};
+/** NaN propagates through max/min, as in the cpu reference (i32 has no NaN). */
+function combine(op: ReduceOp, t: Elem): string {
+  const nan = t === 'f32' ? ` || ${isNanWgsl('b')}` : '';
+  switch (op) {
+    case 'sum': return 'a + b';
+    case 'prod': return 'a * b';
+    case 'max': return `select(a, b, b > a${nan})`;
+    case 'min': return `select(a, b, b < a${nan})`;
+  }
+}
 
 export function valueAccumulator(op: ReduceOp, t: Elem): Accumulator {
   const init = op === 'sum' ? `${t}(0)` : op === 'prod' ? `${t}(1)` : extreme(op, t);
   return {
     key: `${op}:${t}`,
-    decls: `alias A = ${t};\nfn combine(a: A, b: A) -> A { return ${COMBINE[op]}; }`,
+    decls: `alias A = ${t};\nfn combine(a: A, b: A) -> A { return ${combine(op, t)}; }`,
     init,
     load: (v) => v,
     store: (a) => a,

@@ -1,5 +1,5 @@
 import { MAIN_ARGS, storageBindings, uniformStruct } from '../webgpu/wgsl.js';
-import { F32_INF_DECLS, F32_NEG_INF, GROUP_INDEX_DECL, workgroupReduceFn } from '../webgpu/indexing.js';
+import { F32_INF_DECLS, F32_NEG_INF, GROUP_INDEX_DECL, isNanWgsl, workgroupReduceFn } from '../webgpu/indexing.js';
 
 /**
  * Softmax (or log-softmax) of rows of length u.len, one workgroup of `size` invocations per row:
@@ -11,7 +11,7 @@ export function softmaxWgsl(size: number, log: boolean): string {
   return `${uniformStruct([['rows', 'u32'], ['len', 'u32']])}
 ${storageBindings(1, [['X', 'f32', 'read'], ['Y', 'f32', 'read_write']])}
 ${F32_INF_DECLS}
-fn maxOf(a: f32, b: f32) -> f32 { return select(a, b, b > a || b != b); }
+fn maxOf(a: f32, b: f32) -> f32 { return select(a, b, b > a || ${isNanWgsl('b')}); }
 fn sumOf(a: f32, b: f32) -> f32 { return a + b; }
 ${workgroupReduceFn('rowMax', 'f32', size, 'maxOf')}
 ${workgroupReduceFn('rowSum', 'f32', size, 'sumOf')}

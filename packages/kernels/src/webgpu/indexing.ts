@@ -87,3 +87,9 @@ fn ${name}(v: ${type}, l: u32) -> ${type} {
 export const F32_INF_DECLS = 'var<private> f32InfBits: u32 = 0x7f800000u;';
 export const F32_NEG_INF = '(-bitcast<f32>(f32InfBits))';
 export const F32_POS_INF = 'bitcast<f32>(f32InfBits)';
+
+/**
+ * WGSL test for an f32 NaN by its bits: compilers may fold `x != x` to false (fast math, as
+ * lavapipe does), which would stop NaN propagating through max/min.
+ */
+export const isNanWgsl = (x: string): string => `((bitcast<u32>(${x}) & 0x7fffffffu) > 0x7f800000u)`;

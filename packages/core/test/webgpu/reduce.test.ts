@@ -1,0 +1,78 @@
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import * as K from '@kerasgpu/core';
+import type { ReduceOp } from '@kerasgpu/kernels';
+import { checkKernel, edgeSize, expectSameOnBackends, hostTensor, type HostTensor } from './harness.js';
+
+const OPS: ReduceOp[] = ['sum', 'max', 'min', 'prod'];
+const sizeOf = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+/** Every subset of the axes of a rank-r tensor. */
+const subsets = (r: number): number[][] => Array.from({ length: 2 ** r }, (_, m) => [...Array(r).keys()].filter((a) => (m >> a) & 1));
+/** prod of many values stays finite when they are near 1. */
+const nearOne = (h: HostTensor): HostTensor => ({ ...h, data: h.data.map((v) => 1 + v / 64) });
+/** Summation order differs (tree vs sequential): tolerance grows with the reduced length. */
+const tolFor = (n: number) => ({ atol: 1e-5 + 2e-6 * n, rtol: 1e-5 + 2e-7 * n });
+
+/** A shape (rank 0-3, edge sizes) with a subset of its axes and keepDims. */
+const shapeAxes = fc.array(edgeSize(33), { maxLength: 3 }).chain((shape) =>
+  fc.tuple(fc.constant(shape), fc.subarray([...shape.keys()]), fc.boolean(), hostTensor(shape)));
+
+describe('webgpu reduce vs cpu', () => {
+  for (const op of OPS) {
+    it(`${op}: random shapes, axes and keepDims`, async () => {
+      await checkKernel(shapeAxes, ([, , , h]) => [op === 'prod' ? nearOne(h) : h],
+        ([, axes, keep]) => (x) => K.reduce(op, x!, axes, keep),
+        ([shape, axes]) => tolFor(axes.reduce((n, a) => n * shape[a]!, 1)));
+    });
+  }
+
+  it('every axes subset of a rank-4 tensor, all ops, keepDims both ways', async () => {
+    const shape = [3, 5, 2, 7];
+    const x = fc.sample(hostTensor(shape), { numRuns: 1, seed: 42 })[0]!;
+    await expectSameOnBackends([x, nearOne(x)], (a, b) => subsets(4).flatMap((axes, i) =>
+      OPS.map((op) => K.reduce(op, op === 'prod' ? b! : a!, axes, i % 2 === 0))), tolFor(sizeOf(shape)));
+  });
+
+  it('int32 sums, max and min are exact (no float accumulation)', async () => {
+    await checkKernel(fc.array(edgeSize(17), { minLength: 1, maxLength: 3 }).chain((s) => fc.tuple(hostTensor(s, 1000, 'int32'), fc.subarray([...s.keys()]))),
+      ([h]) => [h], ([, axes]) => (x) => [K.sum(x!, axes), K.max(x!, axes), K.min(x!, axes)], () => ({ atol: 0, rtol: 0 }));
+  });
+
+  it('long reductions: split into partial passes, per-workgroup rows and strided columns', async () => {
+    const cases: [number[], number[]][] = [[[3, 70001], [1]], [[200003], [0]], [[5, 4099, 3], [1]], [[300, 257], [0]], [[2, 129, 65], [0, 2]], [[4099, 3], [0]]];
+    for (const [shape, axes] of cases) {
+      const x = fc.sample(hostTensor(shape, 1), { numRuns: 1, seed: shape[0] })[0]!;
+      const r = axes.reduce((n, a) => n * shape[a]!, 1);
+      await expectSameOnBackends([x], (t) => [K.sum(t!, axes), K.max(t!, axes), K.min(t!, axes, true)], tolFor(r));
+    }
+  });
+
+  it('NaN propagates through max and min; empty reductions give the identity', async () => {
+    await expectSameOnBackends([{ data: [1, NaN, 3, 4, 5, 6], shape: [2, 3] }, { data: [], shape: [2, 0] }],
+      (a, e) => [K.max(a!, 1), K.min(a!, 1), K.sum(e!, 1), K.prod(e!, 1), K.max(e!, 1), K.min(e!, 1)]);
+  });
+});
+
+describe('webgpu argMax / argMin vs cpu', () => {
+  it('every axis, first index on ties', async () => {
+    // Integer-valued floats in [-2, 2] make ties common.
+    await checkKernel(fc.array(edgeSize(65), { minLength: 1, maxLength: 3 }).chain((s) => fc.tuple(hostTensor(s), fc.nat(s.length - 1))),
+      ([h, axis]) => [{ ...h, data: h.data.map(Math.round) }], ([, axis]) => (x) => [K.argMax(x!, axis), K.argMin(x!, axis)], () => ({ atol: 0, rtol: 0 }));
+  });
+  it('long axes (a workgroup per output) and int32 input', async () => {
+    const x = fc.sample(hostTensor([3, 1000, 2]), { numRuns: 1, seed: 7 })[0]!;
+    const xi = fc.sample(hostTensor([2, 5, 300], 5, 'int32'), { numRuns: 1, seed: 8 })[0]!;
+    await expectSameOnBackends([{ ...x, data: x.data.map(Math.round) }, xi],
+      (a, b) => [K.argMax(a!, 1), K.argMin(a!, 1), K.argMax(b!, 2), K.argMin(b!, 0)], { atol: 0, rtol: 0 });
+  });
+});
+
+describe('webgpu reduction gradients vs cpu', () => {
+  it('K.grads of sum / mean / max / prod / logSumExp composites', async () => {
+    await checkKernel(fc.array(edgeSize(17), { minLength: 1, maxLength: 3 }).chain((s) => fc.tuple(hostTensor(s), fc.subarray([...s.keys()], { minLength: 1 }))),
+      ([h]) => [{ ...h, data: h.data.map((v, i) => v + i * 1e-3) }],
+      ([, axes]) => (x) => K.grads((t) => K.add(K.add(K.sum(K.mul(K.max(t!, axes, true), t!)), K.sum(K.logSumExp(t!, axes))),
+        K.add(K.sum(K.prod(K.add(K.mul(t!, 0.01), 1), axes)), K.sum(K.mean(K.square(t!), axes)))))([x!]),
+      ([h]) => tolFor(sizeOf(h.shape)));
+  });
+});
