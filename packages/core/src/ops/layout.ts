@@ -124,7 +124,9 @@ export function pad(x: TensorLike, paddings: readonly (readonly [number, number]
     throw new ShapeError(`pad: paddings ${JSON.stringify(paddings)} do not fit ${fmt(t.shape)}`);
   }
   const p = paddings.map(([a, b]) => [a, b] as [number, number]);
-  return run1('pad', 'pad', [t], { paddings: p, value }, t.shape.map((d, i) => d + p[i]![0] + p[i]![1]), t.dtype);
+  // A bool pad value is true or false (not a byte pattern), the same on every backend.
+  const v = t.dtype === 'bool' ? Number(value !== 0) : value;
+  return run1('pad', 'pad', [t], { paddings: p, value: v }, t.shape.map((d, i) => d + p[i]![0] + p[i]![1]), t.dtype);
 }
 export const padVjp: Vjp<'pad'> = ([dy], { attrs, inputs: [x] }) => [slice(dy!, attrs.paddings.map((p) => p[0]), x!.shape)];
 

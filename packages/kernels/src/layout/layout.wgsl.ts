@@ -45,13 +45,13 @@ fn main(${MAIN_ARGS}) {
 
 /**
  * scatterAdd, the transpose of gather: output [outer, len, inner]; element (o, k, j) sums
- * U[(o·m + t)·inner + j] over every t with IDX[t] = k, in increasing t. No atomics (WGSL has no
+ * UPD[(o·m + t)·inner + j] over every t with IDX[t] = k, in increasing t. No atomics (WGSL has no
  * float atomics): each output is owned by one invocation, so the result is deterministic and
  * summed in the cpu reference's order.
  */
 export function scatterAddWgsl(type: 'f32' | 'i32', uniforms: UniformList): string {
   return `${uniformStruct(uniformFields(uniforms))}
-${storageBindings(1, [['U', type, 'read'], ['IDX', 'i32', 'read'], ['Y', type, 'read_write']])}
+${storageBindings(1, [['UPD', type, 'read'], ['IDX', 'i32', 'read'], ['Y', type, 'read_write']])}
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
   ${flatIndexDecl(ELEMENTWISE_WG)}
@@ -61,7 +61,7 @@ fn main(${MAIN_ARGS}) {
   let o = i / (u.inner * u.len);
   var acc = ${type}(0);
   for (var t = 0u; t < u.m; t++) {
-    if (IDX[t] == k) { acc += U[(o * u.m + t) * u.inner + j]; }
+    if (IDX[t] == k) { acc += UPD[(o * u.m + t) * u.inner + j]; }
   }
   Y[i] = acc;
 }`;

@@ -1,0 +1,71 @@
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import * as K from '@kerasgpu/core';
+import { checkKernel, edgeSize, expectSameOnBackends, hostTensor } from './harness.js';
+
+const EXACT = { atol: 0, rtol: 0 };
+const shapeArb = (maxRank: number, maxDim = 17) => fc.array(edgeSize(maxDim), { maxLength: maxRank });
+const dtypeArb = fc.constantFrom<K.DType>('float32', 'int32', 'bool');
+/** A tensor of any dtype (bool built from int32 values on both backends). */
+const anyTensor = (shape: number[]) => fc.tuple(dtypeArb, hostTensor(shape, 3, 'int32'), hostTensor(shape)).map(([dtype, ints, floats]) =>
+  (dtype === 'float32' ? floats : { ...ints, dtype }));
+
+describe('webgpu layout kernels vs cpu (bit-exact, every dtype)', () => {
+  it('transpose: random permutations', async () => {
+    await checkKernel(shapeArb(4).chain((s) => fc.tuple(anyTensor(s), fc.shuffledSubarray([...s.keys()], { minLength: s.length, maxLength: s.length }))),
+      ([h]) => [h], ([, perm]) => (x) => K.transpose(x!, perm), () => EXACT);
+  });
+
+  it('slice: random begin and size', async () => {
+    await checkKernel(shapeArb(4, 33).chain((s) => fc.tuple(anyTensor(s), fc.tuple(...s.map((d) => fc.nat(d).chain((b) => fc.tuple(fc.constant(b), fc.nat(d - b))))))),
+      ([h]) => [h], ([, bs]) => (x) => K.slice(x!, bs.map(([b]) => b), bs.map(([, n]) => n)), () => EXACT);
+  });
+
+  it('concat: 1-5 inputs along a random axis', async () => {
+    const arb = shapeArb(3).filter((s) => s.length > 0).chain((s) => fc.tuple(fc.nat(s.length - 1), fc.array(edgeSize(17), { minLength: 1, maxLength: 5 }), dtypeArb)
+      .chain(([axis, lens, dtype]) => fc.tuple(fc.constant(axis), fc.tuple(...lens.map((l) => hostTensor(s.map((d, i) => (i === axis ? l : d)), 3, dtype === 'float32' ? 'float32' : 'int32')
+        .map((h) => ({ ...h, dtype })))))));
+    await checkKernel(arb, ([, hs]) => hs, ([axis]) => (...xs) => K.concat(xs, axis), () => EXACT);
+  });
+
+  it('pad: random paddings and value', async () => {
+    await checkKernel(shapeArb(3).chain((s) => fc.tuple(anyTensor(s), fc.tuple(...s.map(() => fc.tuple(fc.nat(3), fc.nat(3)))), fc.integer({ min: -3, max: 3 }))),
+      ([h]) => [h], ([, p, v]) => (x) => K.pad(x!, p, v), () => EXACT);
+  });
+
+  it('tile: random reps (including 0)', async () => {
+    await checkKernel(shapeArb(3).chain((s) => fc.tuple(anyTensor(s), fc.tuple(...s.map(() => fc.nat(3))))),
+      ([h]) => [h], ([, reps]) => (x) => K.tile(x!, reps), () => EXACT);
+  });
+
+  it('gather: indices of any shape along any axis, out of range gives 0', async () => {
+    const arb = shapeArb(3).filter((s) => s.length > 0).chain((s) => fc.tuple(anyTensor(s), fc.nat(s.length - 1), fc.array(edgeSize(5), { maxLength: 2 }))
+      .chain(([h, axis, ishape]) => fc.tuple(fc.constant(h), fc.constant(axis), hostTensor(ishape, s[axis]! + 1, 'int32'))));
+    await checkKernel(arb, ([h, , idx]) => [h, idx], ([, axis]) => (x, i) => K.gather(x!, i!, axis), () => EXACT);
+  });
+
+  it('scatterAdd: repeated indices accumulate', async () => {
+    const arb = shapeArb(3).filter((s) => s.length > 0).chain((s) => fc.tuple(fc.constant(s), fc.nat(s.length - 1), fc.integer({ min: 1, max: 40 }))
+      .chain(([shape, axis, m]) => fc.tuple(fc.constant(shape), fc.constant(axis), hostTensor(shape.map((d, i) => (i === axis ? m : d))),
+        hostTensor([m], shape[axis]!, 'int32'))));
+    await checkKernel(arb, ([, , u, idx]) => [u, { ...idx, data: idx.data.map(Math.abs) }],
+      ([shape, axis]) => (u, i) => K.scatterAdd(u!, i!, shape, axis), () => ({ atol: 1e-5, rtol: 1e-5 }));
+  });
+
+  it('a larger odd-sized tensor through transpose, slice and tile', async () => {
+    const x = fc.sample(hostTensor([129, 65, 17]), { numRuns: 1, seed: 3 })[0]!;
+    await expectSameOnBackends([x], (t) => [K.transpose(t!, [2, 0, 1]), K.slice(t!, [1, 3, 2], [127, 61, 13]), K.tile(t!, [1, 2, 1])], EXACT);
+  });
+});
+
+describe('webgpu layout gradients vs cpu', () => {
+  it('K.grads through transpose, slice, concat, pad, tile and gather', async () => {
+    await checkKernel(fc.tuple(edgeSize(17), edgeSize(17)).chain(([a, b]) => fc.tuple(hostTensor([a, b]), hostTensor([3, a + 2], a, 'int32'))),
+      ([h, idx]) => [h, idx], () => (x, idx) => K.grads((t) => {
+        const [a, b] = t!.shape as [number, number];
+        const y = K.concat([K.transpose(t!), K.reshape(K.slice(K.pad(t!, [[1, 2], [0, 1]]), [1, 0], [a, b]), [b, a])], 0);
+        const g = K.gather(K.tile(y, [1, 2]), K.abs(idx!), 1);
+        return K.sum(K.mul(g, g));
+      })([x!]), ([h]) => ({ atol: 1e-4, rtol: 1e-4 * h.shape[0]! }));
+  });
+});
