@@ -60,7 +60,7 @@ export class Layer {
   }
 
   /** Parses a subclass's options: the layer-wide keys plus `own`, through the alias table. */
-  protected static parse(owner: string, options: object | undefined, own: readonly string[]): Options {
+  static parse(owner: string, options: object | undefined, own: readonly string[]): Options {
     return parseOptions(owner, options, [...LAYER_KEYS, ...own]);
   }
 

@@ -1,0 +1,138 @@
+import { add, conv2d, reshape, transpose, type Tensor, type Variable } from '@kerasgpu/core';
+import { Layer } from '../../engine/layer.js';
+import type { CallArgs } from '../../engine/symbolic.js';
+import { positional } from '../../utils/args.js';
+import { callable } from '../../utils/callable.js';
+import { ShapeError, ValueError } from '../../utils/errors.js';
+import { resolveOrdering, type DimOrdering } from '../../utils/image-ordering.js';
+import type { Options } from '../../utils/options.js';
+import { fmtShape, type Shape } from '../../utils/shape.js';
+import { KERNEL_KEYS, kernelConfig, kernelSettings, type KernelOptions, type KernelSettings, type LayerOptions } from '../core/kernel-options.js';
+import { layoutAxes, resolvePadding, tupleOf, windowOutputShape, type Padding } from './geometry.js';
+
+export interface ConvOptions extends LayerOptions, KernelOptions {
+  filters?: number;
+  kernelSize?: number | number[];
+  strides?: number | number[];
+  padding?: Padding;
+  dimOrdering?: DimOrdering;
+  dilationRate?: number | number[];
+}
+
+const CONV_KEYS = ['filters', 'kernelSize', 'strides', 'padding', 'dimOrdering', 'dilationRate', 'nbRow', 'nbCol', ...KERNEL_KEYS];
+
+/**
+ * 1-D and 2-D convolution (cross-correlation, as TensorFlow). Kernels are stored in Keras 2
+ * layout [...kernel, inChannels, filters] whatever the ordering; 'th' inputs are transposed to
+ * channels-last around the core op. 1-D runs as 2-D over a height of one.
+ */
+abstract class ConvBase extends Layer {
+  static override readonly OPTIONS = CONV_KEYS;
+  readonly filters: number;
+  readonly kernelSize: number[];
+  readonly strides: number[];
+  readonly dilationRate: number[];
+  readonly padding: Padding;
+  readonly dimOrdering: DimOrdering;
+  readonly settings: KernelSettings;
+  kernel: Variable | null = null;
+  bias: Variable | null = null;
+
+  constructor(readonly rank: 1 | 2, owner: string, o: Options) {
+    super(o);
+    if (!(Number.isInteger(o.filters) && (o.filters as number) > 0)) throw new ValueError(`${owner}: filters (nb_filter) must be a positive integer, got ${String(o.filters)}`);
+    this.filters = o.filters as number;
+    const ks = o.kernelSize ?? (o.nbRow !== undefined ? [o.nbRow, o.nbCol] : undefined);
+    if (ks === undefined) throw new ValueError(`${owner}: the kernel size is required`);
+    this.kernelSize = tupleOf(owner, 'kernel size', ks, rank, []);
+    this.strides = tupleOf(owner, 'strides (subsample)', o.strides, rank, new Array<number>(rank).fill(1));
+    this.dilationRate = tupleOf(owner, 'dilation rate', o.dilationRate, rank, new Array<number>(rank).fill(1));
+    this.padding = resolvePadding(owner, o.padding);
+    this.dimOrdering = rank === 1 ? 'tf' : resolveOrdering(o.dimOrdering);
+    this.settings = kernelSettings(o);
+    this.activityRegularizer = this.settings.activityRegularizer;
+  }
+
+  protected override get temporalInput(): boolean { return this.rank === 1; }
+
+  override build(inputShape: Shape): void {
+    const channels = inputShape[layoutAxes(this.rank, this.dimOrdering).channel];
+    if (inputShape.length !== this.rank + 2 || channels === null || channels === undefined) {
+      throw new ShapeError(`${this.className} expects inputs of rank ${this.rank + 2} with known channels, got ${fmtShape(inputShape)}`);
+    }
+    const s = this.settings;
+    this.kernel = this.addWeight('kernel', [...this.kernelSize, channels, this.filters], s.kernelInitializer, 'glorot_uniform', { regularizer: s.kernelRegularizer, constraint: s.kernelConstraint });
+    if (s.useBias) this.bias = this.addWeight('bias', [this.filters], s.biasInitializer, 'zero', { regularizer: s.biasRegularizer, constraint: s.biasConstraint });
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    const channels = inputShape[layoutAxes(this.rank, this.dimOrdering).channel];
+    if (this.kernel && channels !== this.kernel.shape[this.rank]) {
+      throw new ShapeError(`${this.className} was built for ${this.kernel.shape[this.rank]} input channels, got ${fmtShape(inputShape)}`);
+    }
+    return windowOutputShape(this.className, inputShape, this.kernelSize, this.strides, this.dilationRate, this.padding, this.dimOrdering, this.filters);
+  }
+
+  override call(inputs: Tensor | Tensor[], _args: CallArgs): Tensor {
+    let x = inputs as Tensor;
+    const w = this.kernel!;
+    const opts = { strides: this.strides as [number, number], padding: this.padding, dilations: this.dilationRate as [number, number] };
+    let y: Tensor;
+    if (this.rank === 1) {
+      const [b, steps, c] = x.shape as [number, number, number];
+      y = conv2d(reshape(x, [b, 1, steps, c]), reshape(w, [1, ...w.shape]), { ...opts, strides: [1, this.strides[0]!], dilations: [1, this.dilationRate[0]!] });
+      y = reshape(y, [b, y.shape[2]!, this.filters]);
+    } else {
+      if (this.dimOrdering === 'th') x = transpose(x, [0, 2, 3, 1]);
+      y = conv2d(x, w, opts);
+    }
+    if (this.bias) y = add(y, this.bias);
+    y = this.settings.activation.fn(y);
+    return this.rank === 2 && this.dimOrdering === 'th' ? transpose(y, [0, 3, 1, 2]) : y;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(), filters: this.filters, kernel_size: this.kernelSize, strides: this.strides, padding: this.padding,
+      data_format: this.dimOrdering === 'th' ? 'channels_first' : 'channels_last', dilation_rate: this.dilationRate, ...kernelConfig(this.settings),
+    };
+  }
+}
+
+/** Keras 1: `Convolution2D(nbFilter, nbRow, nbCol, {borderMode, subsample, dimOrdering, ...})`. */
+class Convolution2DImpl extends ConvBase {
+  static kerasName = 'Conv2D';
+  constructor(...args: [nbFilter: number, nbRow: number, nbCol: number, options?: ConvOptions] | [options: ConvOptions]) {
+    super(2, 'Convolution2D', Layer.parse('Convolution2D', positional('Convolution2D', args, ['filters', 'nbRow', 'nbCol']), CONV_KEYS));
+  }
+}
+/** Keras 2: `Conv2D(filters, kernelSize, {strides, padding, dataFormat, ...})`. */
+class Conv2DImpl extends ConvBase {
+  static kerasName = 'Conv2D';
+  constructor(...args: [filters: number, kernelSize: number | number[], options?: ConvOptions] | [options: ConvOptions]) {
+    super(2, 'Conv2D', Layer.parse('Conv2D', positional('Conv2D', args, ['filters', 'kernelSize']), CONV_KEYS));
+  }
+}
+/** Keras 1: `Convolution1D(nbFilter, filterLength, {borderMode, subsampleLength, ...})`. */
+class Convolution1DImpl extends ConvBase {
+  static kerasName = 'Conv1D';
+  constructor(...args: [nbFilter: number, filterLength: number, options?: ConvOptions] | [options: ConvOptions]) {
+    super(1, 'Convolution1D', Layer.parse('Convolution1D', positional('Convolution1D', args, ['filters', 'kernelSize']), CONV_KEYS));
+  }
+}
+class Conv1DImpl extends ConvBase {
+  static kerasName = 'Conv1D';
+  constructor(...args: [filters: number, kernelSize: number | number[], options?: ConvOptions] | [options: ConvOptions]) {
+    super(1, 'Conv1D', Layer.parse('Conv1D', positional('Conv1D', args, ['filters', 'kernelSize']), CONV_KEYS));
+  }
+}
+
+export { ConvBase };
+export const Convolution2D = callable(Convolution2DImpl);
+export type Convolution2D = Convolution2DImpl;
+export const Conv2D = callable(Conv2DImpl);
+export type Conv2D = Conv2DImpl;
+export const Convolution1D = callable(Convolution1DImpl);
+export type Convolution1D = Convolution1DImpl;
+export const Conv1D = callable(Conv1DImpl);
+export type Conv1D = Conv1DImpl;

@@ -1,0 +1,52 @@
+import { add, mul, randomNormal, type Tensor } from '@kerasgpu/core';
+import { Layer } from '../../engine/layer.js';
+import type { CallArgs } from '../../engine/symbolic.js';
+import { nextSeed } from '../../random.js';
+import { positional } from '../../utils/args.js';
+import { callable } from '../../utils/callable.js';
+import { ValueError } from '../../utils/errors.js';
+import type { LayerOptions } from '../core/kernel-options.js';
+
+/** Adds N(0, stddev) noise in training (Keras 1 `sigma`); identity at inference. */
+class GaussianNoiseImpl extends Layer {
+  static override readonly OPTIONS = ['stddev', 'sigma'];
+  static kerasName = 'GaussianNoise';
+  readonly stddev: number;
+  constructor(...args: [stddev: number, options?: LayerOptions] | [options: LayerOptions & { stddev: number }]) {
+    const o = Layer.parse('GaussianNoise', positional('GaussianNoise', args, ['stddev']), GaussianNoiseImpl.OPTIONS);
+    super(o);
+    this.stddev = (o.stddev ?? o.sigma) as number;
+    if (!(this.stddev >= 0)) throw new ValueError(`GaussianNoise: stddev (sigma) must be >= 0, got ${String(this.stddev)}`);
+    this.supportsMasking = true;
+  }
+  override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
+    const x = inputs as Tensor;
+    return args.training && this.stddev > 0 ? add(x, randomNormal(x.shape, 0, this.stddev, nextSeed(), x.dtype)) : x;
+  }
+  override getConfig() { return { ...super.getConfig(), stddev: this.stddev }; }
+}
+
+/** Multiplies by N(1, √(rate/(1 − rate))) noise in training (Keras 1 `p`); identity at inference. */
+class GaussianDropoutImpl extends Layer {
+  static override readonly OPTIONS = ['rate'];
+  static kerasName = 'GaussianDropout';
+  readonly rate: number;
+  constructor(...args: [rate: number, options?: LayerOptions] | [options: LayerOptions & { rate: number }]) {
+    const o = Layer.parse('GaussianDropout', positional('GaussianDropout', args, ['rate']), GaussianDropoutImpl.OPTIONS);
+    super(o);
+    this.rate = o.rate as number;
+    if (!(this.rate >= 0 && this.rate < 1)) throw new ValueError(`GaussianDropout: rate (p) must be in [0, 1), got ${String(o.rate)}`);
+    this.supportsMasking = true;
+  }
+  override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
+    const x = inputs as Tensor;
+    if (!args.training || this.rate === 0) return x;
+    return mul(x, randomNormal(x.shape, 1, Math.sqrt(this.rate / (1 - this.rate)), nextSeed(), x.dtype));
+  }
+  override getConfig() { return { ...super.getConfig(), rate: this.rate }; }
+}
+
+export const GaussianNoise = callable(GaussianNoiseImpl);
+export type GaussianNoise = GaussianNoiseImpl;
+export const GaussianDropout = callable(GaussianDropoutImpl);
+export type GaussianDropout = GaussianDropoutImpl;

@@ -1,0 +1,102 @@
+import { add, div, mean, mul, reshape, sqrt, square, sub, type Tensor, type Variable } from '@kerasgpu/core';
+import { Layer } from '../../engine/layer.js';
+import type { CallArgs } from '../../engine/symbolic.js';
+import { getConstraint, type ConstraintId } from '../../constraints.js';
+import { initializerConfig, type InitializerId } from '../../initializers.js';
+import { getRegularizer, type RegularizerId } from '../../regularizers.js';
+import { callable } from '../../utils/callable.js';
+import { ShapeError, ValueError } from '../../utils/errors.js';
+import { fmtShape, type Shape } from '../../utils/shape.js';
+import { initName, type LayerOptions } from '../core/kernel-options.js';
+
+export interface BatchNormalizationOptions extends LayerOptions {
+  axis?: number; momentum?: number; epsilon?: number; center?: boolean; scale?: boolean; mode?: number;
+  betaInitializer?: InitializerId; gammaInitializer?: InitializerId; movingMeanInitializer?: InitializerId; movingVarianceInitializer?: InitializerId;
+  betaRegularizer?: RegularizerId; gammaRegularizer?: RegularizerId; betaConstraint?: ConstraintId; gammaConstraint?: ConstraintId;
+}
+
+/**
+ * Keras 1.2 / Keras 2 batch normalisation (mode 0): in training, normalise with the batch's mean
+ * and (biased) variance over every axis but `axis` and move the running statistics
+ * (m ← momentum·m + (1 − momentum)·batch); at inference use (x − mean)/√(var + ε). Weights in
+ * Keras order: gamma, beta, moving_mean, moving_variance. Defaults ε = 1e-3, momentum 0.99.
+ */
+class BatchNormalizationImpl extends Layer {
+  static override readonly OPTIONS = ['axis', 'momentum', 'epsilon', 'center', 'scale', 'mode', 'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer', 'betaRegularizer', 'gammaRegularizer', 'betaConstraint', 'gammaConstraint', 'betaInit', 'gammaInit'];
+  static kerasName = 'BatchNormalization';
+  readonly axis: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+  private readonly o: Record<string, unknown>;
+  gamma: Variable | null = null;
+  beta: Variable | null = null;
+  movingMean: Variable | null = null;
+  movingVariance: Variable | null = null;
+  private paramShape: number[] = [];
+  private reduceAxes: number[] = [];
+
+  constructor(options: BatchNormalizationOptions = {}) {
+    const o = Layer.parse('BatchNormalization', options, BatchNormalizationImpl.OPTIONS);
+    super(o);
+    if ((o.mode as number | undefined ?? 0) !== 0) throw new ValueError(`BatchNormalization: only mode 0 (feature-wise, Keras 2 semantics) is supported, got mode ${String(o.mode)}`);
+    this.axis = (o.axis as number | undefined) ?? -1;
+    this.momentum = (o.momentum as number | undefined) ?? 0.99;
+    this.epsilon = (o.epsilon as number | undefined) ?? 1e-3;
+    this.center = (o.center as boolean | undefined) ?? true;
+    this.scale = (o.scale as boolean | undefined) ?? true;
+    this.o = o;
+    this.supportsMasking = true;
+  }
+
+  override build(inputShape: Shape): void {
+    const ax = this.axis < 0 ? inputShape.length + this.axis : this.axis;
+    const dim = inputShape[ax];
+    if (ax <= 0 || ax >= inputShape.length || dim === null || dim === undefined) {
+      throw new ShapeError(`BatchNormalization: axis ${this.axis} must be a non-batch axis of known size, input ${fmtShape(inputShape)}`);
+    }
+    this.reduceAxes = inputShape.map((_, i) => i).filter((i) => i !== ax);
+    this.paramShape = inputShape.map((d, i) => (i === ax ? d! : 1));
+    const o = this.o;
+    const w = (name: string, init: unknown, fallback: string, trainable: boolean, reg?: unknown, con?: unknown) =>
+      this.addWeight(name, [dim], initName(init, fallback), fallback, { trainable, regularizer: getRegularizer(reg as RegularizerId), constraint: getConstraint(con as ConstraintId) });
+    if (this.scale) this.gamma = w('gamma', o.gammaInitializer ?? o.gammaInit, 'one', true, o.gammaRegularizer, o.gammaConstraint);
+    if (this.center) this.beta = w('beta', o.betaInitializer ?? o.betaInit, 'zero', true, o.betaRegularizer, o.betaConstraint);
+    this.movingMean = w('moving_mean', o.movingMeanInitializer, 'zero', false);
+    this.movingVariance = w('moving_variance', o.movingVarianceInitializer, 'one', false);
+  }
+
+  override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
+    const x = inputs as Tensor;
+    const shaped = (t: Tensor) => reshape(t, this.paramShape);
+    let m: Tensor;
+    let v: Tensor;
+    if (args.training) {
+      m = mean(x, this.reduceAxes, true);
+      v = mean(square(sub(x, m)), this.reduceAxes, true);
+      // Moving statistics change in place during the training forward pass (not differentiated).
+      const mom = this.momentum;
+      this.movingMean!.assign(add(mul(this.movingMean!, mom), mul(reshape(m, [-1]), 1 - mom)));
+      this.movingVariance!.assign(add(mul(this.movingVariance!, mom), mul(reshape(v, [-1]), 1 - mom)));
+    } else {
+      m = shaped(this.movingMean!);
+      v = shaped(this.movingVariance!);
+    }
+    let y = div(sub(x, m), sqrt(add(v, this.epsilon)));
+    if (this.gamma) y = mul(y, shaped(this.gamma));
+    if (this.beta) y = add(y, shaped(this.beta));
+    return y;
+  }
+
+  override getConfig() {
+    return {
+      ...super.getConfig(), axis: this.axis, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale,
+      beta_initializer: initializerConfig('zeros'), gamma_initializer: initializerConfig('ones'),
+      moving_mean_initializer: initializerConfig('zeros'), moving_variance_initializer: initializerConfig('ones'),
+      beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null,
+    };
+  }
+}
+export const BatchNormalization = callable(BatchNormalizationImpl);
+export type BatchNormalization = BatchNormalizationImpl;

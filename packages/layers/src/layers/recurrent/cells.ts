@@ -1,0 +1,102 @@
+import { add, concat, fill, lstmCell, matMul, mul, ones, slice, split, sub, type Tensor } from '@kerasgpu/core';
+import { CELL_ACTIVATIONS, type CellActivationName } from '@kerasgpu/kernels';
+import { Layer } from '../../engine/layer.js';
+import { positional } from '../../utils/args.js';
+import { callable } from '../../utils/callable.js';
+import { RNN_KEYS, RNNBase, type RecurrentOptions, type StepResult } from './rnn-base.js';
+
+type RnnArgs = [units: number, options?: RecurrentOptions] | [options: RecurrentOptions];
+const parse = (owner: string, args: RnnArgs) => Layer.parse(owner, positional(owner, args, ['units']), RNN_KEYS);
+const withMask = (h: Tensor, m: Tensor | null) => (m ? mul(h, m) : h);
+
+/** h' = activation(x·W + b + h·U). */
+class SimpleRNNImpl extends RNNBase {
+  static kerasName = 'SimpleRNN';
+  protected readonly gates = 1;
+  protected readonly stateCount = 1;
+  constructor(...args: RnnArgs) { super('SimpleRNN', parse('SimpleRNN', args), { recurrentActivation: 'hard_sigmoid' }); }
+  protected step(xw: Tensor, [h]: Tensor[], m: Tensor | null): StepResult {
+    const out = this.settings.activation.fn(add(xw, matMul(withMask(h!, m), this.recurrentKernel!)));
+    return { h: out, states: [out] };
+  }
+  override getConfig() {
+    const { recurrent_activation: _unused, ...c } = super.getConfig();
+    return c;
+  }
+}
+
+/**
+ * Keras 1 / Keras 2 GRU (reset before the matmul, gate order z, r, h):
+ * z = σ(x_z + h·U_z), r = σ(x_r + h·U_r), ĥ = act(x_h + (r∘h)·U_h), h' = z∘h + (1 − z)∘ĥ.
+ */
+class GRUImpl extends RNNBase {
+  static kerasName = 'GRU';
+  protected readonly gates = 3;
+  protected readonly stateCount = 1;
+  constructor(...args: RnnArgs) { super('GRU', parse('GRU', args), { recurrentActivation: 'hard_sigmoid' }); }
+  protected step(xw: Tensor, [h]: Tensor[], m: Tensor | null): StepResult {
+    const u = this.units;
+    const U = this.recurrentKernel!;
+    const [xz, xr, xh] = split(xw, 3, 1) as [Tensor, Tensor, Tensor];
+    const hm = withMask(h!, m);
+    const zr = add(concat([xz, xr], 1), matMul(hm, slice(U, [0, 0], [u, 2 * u])));
+    const [zPre, rPre] = split(zr, 2, 1) as [Tensor, Tensor];
+    const inner = this.recurrentActivation.fn;
+    const z = inner(zPre);
+    const r = inner(rPre);
+    const hh = this.settings.activation.fn(add(xh, matMul(mul(r, hm), slice(U, [0, 2 * u], [u, u]))));
+    const out = add(mul(z, h!), mul(sub(1, z), hh));
+    return { h: out, states: [out] };
+  }
+}
+
+const CELL_NAMES: Record<string, CellActivationName> = { hard_sigmoid: 'hardSigmoid', sigmoid: 'sigmoid', tanh: 'tanh', relu: 'relu', linear: 'linear' };
+
+/**
+ * LSTM with Keras's gate order i, f, c, o and hard_sigmoid as the default inner activation. Uses
+ * core's fused `lstmCell` when both activations are ones the cell knows, else the same math in ops.
+ * The forget-gate bias starts at one (Keras 1 forget_bias_init='one', Keras 2 unit_forget_bias).
+ */
+class LSTMImpl extends RNNBase {
+  static kerasName = 'LSTM';
+  protected readonly gates = 4;
+  protected readonly stateCount = 2;
+  private readonly unitForgetBias: boolean;
+  constructor(...args: RnnArgs) {
+    const o = parse('LSTM', args);
+    super('LSTM', o, { recurrentActivation: 'hard_sigmoid' });
+    this.unitForgetBias = (o.unitForgetBias as boolean | undefined) ?? (o.forgetBiasInit === undefined || o.forgetBiasInit === 'one');
+  }
+  private get fused(): { activation: CellActivationName; innerActivation: CellActivationName } | null {
+    const a = CELL_NAMES[this.settings.activation.name];
+    const i = CELL_NAMES[this.recurrentActivation.name];
+    return a && i && a in CELL_ACTIVATIONS && i in CELL_ACTIVATIONS ? { activation: a, innerActivation: i } : null;
+  }
+  protected override get biasInProjection(): boolean { return this.fused === null; }
+  protected override initialBias(): Tensor {
+    const u = this.units;
+    return this.unitForgetBias ? concat([fill([u], 0), ones([u]), fill([2 * u], 0)], 0) : fill([4 * u], 0);
+  }
+  protected step(xw: Tensor, [h, c]: Tensor[], m: Tensor | null): StepResult {
+    const hu = matMul(withMask(h!, m), this.recurrentKernel!);
+    const f = this.fused;
+    if (f) {
+      const [hNew, cNew] = lstmCell(xw, hu, this.bias ?? fill([4 * this.units], 0), c!, f);
+      return { h: hNew, states: [hNew, cNew] };
+    }
+    const [zi, zf, zc, zo] = split(add(xw, hu), 4, 1) as [Tensor, Tensor, Tensor, Tensor];
+    const inner = this.recurrentActivation.fn;
+    const act = this.settings.activation.fn;
+    const cNew = add(mul(inner(zf), c!), mul(inner(zi), act(zc)));
+    const hNew = mul(inner(zo), act(cNew));
+    return { h: hNew, states: [hNew, cNew] };
+  }
+  override getConfig() { return { ...super.getConfig(), unit_forget_bias: this.unitForgetBias, implementation: 1 }; }
+}
+
+export const SimpleRNN = callable(SimpleRNNImpl);
+export type SimpleRNN = SimpleRNNImpl;
+export const GRU = callable(GRUImpl);
+export type GRU = GRUImpl;
+export const LSTM = callable(LSTMImpl);
+export type LSTM = LSTMImpl;

@@ -1,0 +1,177 @@
+import {
+  add, dropout, fill, matMul, mul, ones, reshape, stack, sub, tidy, unstack, variable, zeros, type Tensor, type Variable,
+} from '@kerasgpu/core';
+import { getActivation, type Activation, type ActivationId } from '../../activations.js';
+import { getConstraint, type ConstraintId } from '../../constraints.js';
+import type { InitializerId } from '../../initializers.js';
+import { Layer } from '../../engine/layer.js';
+import type { CallArgs } from '../../engine/symbolic.js';
+import { nextSeed } from '../../random.js';
+import { getRegularizer, type RegularizerId } from '../../regularizers.js';
+import { ShapeError, ValueError } from '../../utils/errors.js';
+import type { Options } from '../../utils/options.js';
+import { fmtShape, type Shape } from '../../utils/shape.js';
+import { initializerConfig } from '../../initializers.js';
+import { KERNEL_KEYS, kernelConfig, kernelSettings, initName, type KernelOptions, type KernelSettings, type LayerOptions } from '../core/kernel-options.js';
+
+export interface RecurrentOptions extends LayerOptions, KernelOptions {
+  units?: number;
+  recurrentActivation?: ActivationId;
+  recurrentInitializer?: InitializerId;
+  recurrentRegularizer?: RegularizerId | null;
+  recurrentConstraint?: ConstraintId | null;
+  dropout?: number;
+  recurrentDropout?: number;
+  returnSequences?: boolean;
+  goBackwards?: boolean;
+  stateful?: boolean;
+  unroll?: boolean;
+  unitForgetBias?: boolean;
+  forgetBiasInit?: string;
+}
+
+export const RNN_KEYS = ['units', 'recurrentActivation', 'recurrentInitializer', 'recurrentRegularizer', 'recurrentConstraint', 'dropout', 'recurrentDropout', 'returnSequences', 'goBackwards', 'stateful', 'unroll', 'unitForgetBias', 'forgetBiasInit', 'implementation', 'consumeLess', ...KERNEL_KEYS];
+
+/** What one step returns: the output h and the new states (h first). */
+export interface StepResult { h: Tensor; states: Tensor[] }
+
+/**
+ * The recurrent loop shared by SimpleRNN, GRU and LSTM (Keras 2 weights: kernel [inputDim, G·units],
+ * recurrent_kernel [units, G·units], bias [G·units]). The input projection x·kernel is done for all
+ * timesteps in one matmul; each step adds h·recurrent_kernel. Dropout masks (dropout_W / dropout_U)
+ * are drawn once per sequence, as Keras. A mask [batch, T] keeps the previous state at masked steps.
+ */
+export abstract class RNNBase extends Layer {
+  static override readonly OPTIONS = RNN_KEYS;
+  readonly units: number;
+  readonly settings: KernelSettings;
+  readonly recurrentActivation: Activation;
+  readonly returnSequences: boolean;
+  readonly goBackwards: boolean;
+  readonly stateful: boolean;
+  readonly dropout: number;
+  readonly recurrentDropout: number;
+  protected readonly recurrentInit: InitializerId;
+  protected readonly recurrentRegularizer: RegularizerId | null;
+  protected readonly recurrentConstraint: ConstraintId | null;
+  kernel: Variable | null = null;
+  recurrentKernel: Variable | null = null;
+  bias: Variable | null = null;
+  /** Stateful layers keep their last states here between batches. */
+  states: Variable[] | null = null;
+
+  protected abstract readonly gates: number;
+  protected abstract readonly stateCount: number;
+
+  constructor(owner: string, o: Options, defaults: { recurrentActivation: string }) {
+    super(o);
+    if (!(Number.isInteger(o.units) && (o.units as number) > 0)) throw new ValueError(`${owner}: units (output_dim) must be a positive integer, got ${String(o.units)}`);
+    this.units = o.units as number;
+    this.settings = kernelSettings(o, { activation: 'tanh' });
+    this.activityRegularizer = this.settings.activityRegularizer;
+    this.recurrentActivation = getActivation((o.recurrentActivation as ActivationId | undefined) ?? defaults.recurrentActivation);
+    this.recurrentInit = initName(o.recurrentInitializer, 'orthogonal');
+    this.recurrentRegularizer = (o.recurrentRegularizer as RegularizerId | undefined) ?? null;
+    this.recurrentConstraint = (o.recurrentConstraint as ConstraintId | undefined) ?? null;
+    this.returnSequences = (o.returnSequences as boolean | undefined) ?? false;
+    this.goBackwards = (o.goBackwards as boolean | undefined) ?? false;
+    this.stateful = (o.stateful as boolean | undefined) ?? false;
+    this.dropout = (o.dropout as number | undefined) ?? 0;
+    this.recurrentDropout = (o.recurrentDropout as number | undefined) ?? 0;
+    this.supportsMasking = true;
+    if (this.stateful && (!this.batchInputShape || this.batchInputShape[0] === null)) {
+      throw new ValueError(`${owner}: a stateful RNN needs a fixed batch size: pass batchInputShape (e.g. [32, 10, 16])`);
+    }
+  }
+
+  protected override get temporalInput(): boolean { return true; }
+
+  /** The initial bias (LSTM sets its forget gate to one). */
+  protected initialBias(): Tensor { return zeros([this.gates * this.units]); }
+
+  override build(inputShape: Shape): void {
+    const inputDim = inputShape[2];
+    if (inputShape.length !== 3 || inputDim === null || inputDim === undefined) {
+      throw new ShapeError(`${this.className} expects inputs of shape (batch, timesteps, features) with known features, got ${fmtShape(inputShape)}`);
+    }
+    const s = this.settings;
+    const g = this.gates * this.units;
+    this.kernel = this.addWeight('kernel', [inputDim, g], s.kernelInitializer, 'glorot_uniform', { regularizer: s.kernelRegularizer, constraint: s.kernelConstraint });
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, g], this.recurrentInit, 'orthogonal', {
+      regularizer: getRegularizer(this.recurrentRegularizer), constraint: getConstraint(this.recurrentConstraint),
+    });
+    if (s.useBias) {
+      this.bias = this.addWeight('bias', [g], s.biasInitializer, 'zero', { regularizer: s.biasRegularizer, constraint: s.biasConstraint });
+      if (s.biasInitializer === 'zero') this.bias.assign(tidy(() => this.initialBias()));
+    }
+    if (this.stateful) this.resetStates();
+  }
+
+  /** Zeroes the states of a stateful layer (Keras's reset_states). */
+  resetStates(): void {
+    if (!this.stateful) throw new ValueError(`${this.name}: resetStates needs stateful: true`);
+    const b = this.batchInputShape![0]!;
+    if (this.states) for (const s of this.states) s.dispose();
+    this.states = Array.from({ length: this.stateCount }, () => tidy(() => variable(zeros([b, this.units]), false)));
+  }
+
+  override computeOutputShape(s: Shape): Shape {
+    if (s.length !== 3) throw new ShapeError(`${this.className} expects inputs of rank 3 (batch, timesteps, features), got ${fmtShape(s)}`);
+    if (this.kernel && s[2] !== this.kernel.shape[0]) throw new ShapeError(`${this.className} was built for ${this.kernel.shape[0]} features, got ${fmtShape(s)}`);
+    return this.returnSequences ? [s[0]!, s[1]!, this.units] : [s[0]!, this.units];
+  }
+
+  override computeMask(_inputs: Tensor | Tensor[], mask: Tensor | null | (Tensor | null)[] | undefined): Tensor | null {
+    return this.returnSequences && mask && !Array.isArray(mask) ? mask : null;
+  }
+
+  /** One step: xw = this step's x·kernel (+ bias where the cell does not add it), h·U inside. */
+  protected abstract step(xw: Tensor, states: Tensor[], recurrentMask: Tensor | null): StepResult;
+  /** Whether `call` should add the bias to x·kernel (the fused LSTM cell adds it itself). */
+  protected get biasInProjection(): boolean { return true; }
+
+  override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
+    let x = inputs as Tensor;
+    const [b, T, d] = x.shape as [number, number, number];
+    if (args.training && this.dropout > 0) x = mul(x, reshape(dropout(ones([b, d]), this.dropout, nextSeed()), [b, 1, d]));
+    const recurrentMask = args.training && this.recurrentDropout > 0 ? dropout(ones([b, this.units]), this.recurrentDropout, nextSeed()) : null;
+    let xw = reshape(matMul(reshape(x, [b * T, d]), this.kernel!), [b, T, this.gates * this.units]);
+    if (this.bias && this.biasInProjection) xw = add(xw, this.bias);
+    const steps = unstack(xw, 1);
+    const mask = args.mask && !Array.isArray(args.mask) ? unstack(args.mask, 1) : null;
+    let states: Tensor[] = this.stateful ? [...this.states!] : Array.from({ length: this.stateCount }, () => fill([b, this.units], 0));
+    if (this.stateful && this.states![0]!.shape[0] !== b) {
+      throw new ShapeError(`${this.name}: stateful layer built for batch size ${this.states![0]!.shape[0]}, got ${b}`);
+    }
+    const outputs: Tensor[] = [];
+    const order = Array.from({ length: T }, (_, t) => (this.goBackwards ? T - 1 - t : t));
+    for (const t of order) {
+      const r = this.step(steps[t]!, states, recurrentMask);
+      let next = r.states;
+      let h = r.h;
+      if (mask) {
+        const m = reshape(mask[t]!, [b, 1]);
+        const keep = (newV: Tensor, old: Tensor) => add(mul(newV, m), mul(old, sub(1, m)));
+        next = next.map((s, i) => keep(s, states[i]!));
+        h = keep(h, outputs[outputs.length - 1] ?? fill([b, this.units], 0));
+      }
+      states = next;
+      outputs.push(h);
+    }
+    if (this.stateful) this.states!.forEach((v, i) => v.assign(states[i]!));
+    return this.returnSequences ? stack(outputs, 1) : outputs[outputs.length - 1]!;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(), units: this.units, ...kernelConfig(this.settings),
+      recurrent_activation: this.recurrentActivation.name,
+      recurrent_initializer: initializerConfig(typeof this.recurrentInit === 'string' ? this.recurrentInit : 'custom'),
+      recurrent_regularizer: getRegularizer(this.recurrentRegularizer)?.getConfig() ?? null,
+      recurrent_constraint: getConstraint(this.recurrentConstraint)?.getConfig() ?? null,
+      dropout: this.dropout, recurrent_dropout: this.recurrentDropout,
+      return_sequences: this.returnSequences, go_backwards: this.goBackwards, stateful: this.stateful, unroll: false,
+    };
+  }
+}
+

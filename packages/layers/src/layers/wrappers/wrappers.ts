@@ -1,0 +1,121 @@
+import { add, concat, div, gather, mul, reshape, tensor, type Tensor } from '@kerasgpu/core';
+import { Layer, type LayerWeight } from '../../engine/layer.js';
+import type { CallArgs } from '../../engine/symbolic.js';
+import { positional } from '../../utils/args.js';
+import { callable } from '../../utils/callable.js';
+import { ShapeError, ValueError } from '../../utils/errors.js';
+import { fmtShape, type Shape } from '../../utils/shape.js';
+import { Dense, type DenseOptions } from '../core/dense.js';
+import type { LayerOptions } from '../core/kernel-options.js';
+import { RNNBase } from '../recurrent/rnn-base.js';
+
+/** A layer that owns another: its weights are the inner layer's. */
+abstract class Wrapper extends Layer {
+  constructor(readonly layer: Layer, o: Record<string, unknown>) {
+    super(o);
+    if (!(layer instanceof Layer)) throw new ValueError(`${this.className}: expected a layer to wrap, got ${String(layer)}`);
+  }
+  override get layerWeights(): LayerWeight[] { return this.layer.layerWeights; }
+  override regularizationLosses(): Tensor[] { return this.layer.regularizationLosses(); }
+  override applyConstraints(): void { this.layer.applyConstraints(); }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), layer: { class_name: this.layer.className, config: this.layer.getConfig() } };
+  }
+}
+
+/** Applies the inner layer to every timestep: [batch, T, ...] → [batch, T, ...out]. */
+class TimeDistributedImpl extends Wrapper {
+  static override readonly OPTIONS = ['layer'];
+  static kerasName = 'TimeDistributed';
+  constructor(...args: [layer: Layer, options?: LayerOptions] | [options: LayerOptions & { layer: Layer }]) {
+    const o = Layer.parse('TimeDistributed', positional('TimeDistributed', args, ['layer']), TimeDistributedImpl.OPTIONS);
+    super(o.layer as Layer, o);
+  }
+  override build(s: Shape): void {
+    if (s.length < 3) throw new ShapeError(`TimeDistributed needs inputs of rank >= 3 (batch, timesteps, ...), got ${fmtShape(s)}`);
+    this.layer.ensureBuilt([null, ...s.slice(2)]);
+  }
+  override computeOutputShape(s: Shape): Shape {
+    const out = this.layer.computeOutputShape([null, ...s.slice(2)]) as Shape;
+    return [s[0]!, s[1]!, ...out.slice(1)];
+  }
+  override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
+    const x = inputs as Tensor;
+    const [b, t] = x.shape as [number, number];
+    const y = this.layer.invoke(reshape(x, [b * t, ...x.shape.slice(2)]), { ...args, mask: null }) as Tensor;
+    return reshape(y, [b, t, ...y.shape.slice(1)]);
+  }
+}
+
+/** Keras 1's TimeDistributedDense(outputDim, opts) = TimeDistributed(Dense(outputDim, opts)). */
+class TimeDistributedDenseImpl extends TimeDistributedImpl {
+  static override kerasName = 'TimeDistributed';
+  constructor(...args: [outputDim: number, options?: DenseOptions] | [options: DenseOptions]) {
+    const raw = positional('TimeDistributedDense', args, ['units']);
+    const { inputShape, input_shape, batchInputShape, batch_input_shape, inputDim, input_dim, inputLength, input_length, name, ...dense } = raw;
+    const outer = Object.fromEntries(Object.entries({ inputShape, input_shape, batchInputShape, batch_input_shape, inputDim, input_dim, inputLength, input_length, name }).filter(([, v]) => v !== undefined));
+    super(new Dense(dense as DenseOptions), outer);
+  }
+  protected override get temporalInput(): boolean { return true; }
+}
+
+/** x with `axis` reversed (a gather by descending indices). */
+const reverse = (x: Tensor, axis: number) => gather(x, tensor(Int32Array.from({ length: x.shape[axis]! }, (_, i) => x.shape[axis]! - 1 - i)), axis);
+
+export type BidirectionalMode = 'concat' | 'sum' | 'mul' | 'ave';
+
+/**
+ * Runs a recurrent layer forwards and a copy backwards, merging the two (concat by default).
+ * With returnSequences the backward outputs are reversed back into time order. Weights: the
+ * forward layer's, then the backward layer's.
+ */
+class BidirectionalImpl extends Wrapper {
+  static override readonly OPTIONS = ['layer', 'mergeMode'];
+  static kerasName = 'Bidirectional';
+  readonly backward: RNNBase;
+  readonly mergeMode: BidirectionalMode;
+  constructor(...args: [layer: RNNBase, options?: LayerOptions & { mergeMode?: BidirectionalMode }] | [options: LayerOptions & { layer: RNNBase }]) {
+    const o = Layer.parse('Bidirectional', positional('Bidirectional', args, ['layer']), BidirectionalImpl.OPTIONS);
+    const fwd = o.layer as RNNBase;
+    if (!(fwd instanceof RNNBase)) throw new ValueError('Bidirectional: wraps a recurrent layer (LSTM, GRU, SimpleRNN)');
+    super(fwd, { ...o, batchInputShape: o.batchInputShape ?? fwd.batchInputShape ?? undefined });
+    const cfg: Record<string, unknown> = { ...fwd.getConfig(), name: `backward_${fwd.name}`, go_backwards: !fwd.goBackwards };
+    delete cfg.batch_input_shape;
+    this.backward = (fwd.constructor as unknown as { fromConfig(c: Record<string, unknown>): RNNBase }).fromConfig(cfg);
+    this.mergeMode = (o.mergeMode as BidirectionalMode | undefined) ?? 'concat';
+    if (!['concat', 'sum', 'mul', 'ave'].includes(this.mergeMode)) throw new ValueError(`Bidirectional: mergeMode must be concat, sum, mul or ave, got '${this.mergeMode}'`);
+  }
+  protected override get temporalInput(): boolean { return true; }
+  override get layerWeights(): LayerWeight[] { return [...this.layer.layerWeights, ...this.backward.layerWeights]; }
+  override regularizationLosses(): Tensor[] { return [...this.layer.regularizationLosses(), ...this.backward.regularizationLosses()]; }
+  override applyConstraints(): void { this.layer.applyConstraints(); this.backward.applyConstraints(); }
+  override build(s: Shape): void {
+    this.layer.ensureBuilt(s);
+    this.backward.ensureBuilt(s);
+  }
+  override computeOutputShape(s: Shape): Shape {
+    const out = this.layer.computeOutputShape(s) as Shape;
+    if (this.mergeMode !== 'concat') return out;
+    const last = out[out.length - 1]!;
+    return [...out.slice(0, -1), last * 2];
+  }
+  override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
+    const f = this.layer.invoke(inputs, args) as Tensor;
+    let b = this.backward.invoke(inputs, args) as Tensor;
+    if (this.backward.returnSequences) b = reverse(b, 1);
+    switch (this.mergeMode) {
+      case 'concat': return concat([f, b], -1 + f.rank);
+      case 'sum': return add(f, b);
+      case 'mul': return mul(f, b);
+      case 'ave': return div(add(f, b), 2);
+    }
+  }
+  override getConfig() { return { ...super.getConfig(), merge_mode: this.mergeMode }; }
+}
+
+export const TimeDistributed = callable(TimeDistributedImpl);
+export type TimeDistributed = TimeDistributedImpl;
+export const TimeDistributedDense = callable(TimeDistributedDenseImpl);
+export type TimeDistributedDense = TimeDistributedDenseImpl;
+export const Bidirectional = callable(BidirectionalImpl);
+export type Bidirectional = BidirectionalImpl;
