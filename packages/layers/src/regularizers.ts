@@ -42,12 +42,14 @@ export const activityL1l2 = l1l2;
 export const regularizers = new Registry<() => Regularizer>('regularizer');
 for (const [n, f] of Object.entries({ l1, l2, l1l2, l1_l2: l1l2, activity_l1: l1, activity_l2: l2, activity_l1l2: l1l2 })) regularizers.register(n, () => f());
 
-export type RegularizerId = Regularizer | string | { class_name: string; config: { l1?: number; l2?: number } };
+/** A regularizer, its name, its Keras 2 config, or Keras 1's `{name: 'WeightRegularizer', l1, l2}`. */
+export type RegularizerId = Regularizer | string | { class_name: string; config: { l1?: number; l2?: number } } | { name: string; l1?: number; l2?: number };
 
 export function getRegularizer(id: RegularizerId | null | undefined): Regularizer | null {
   if (id === undefined || id === null) return null;
   if (id instanceof L1L2) return id;
   if (typeof id === 'string') return regularizers.get(id)();
   if (typeof id === 'object' && 'class_name' in id) return new L1L2({ l1: id.config.l1 ?? 0, l2: id.config.l2 ?? 0 });
+  if (typeof id === 'object' && 'name' in id) return new L1L2({ l1: id.l1 ?? 0, l2: id.l2 ?? 0 });
   throw new ValueError(`unknown regularizer ${String(id)}`);
 }

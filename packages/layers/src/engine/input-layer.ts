@@ -7,7 +7,7 @@ import { Node, SymbolicTensor } from './symbolic.js';
 
 /** The graph's entry point: holds the batch input shape and makes the first symbolic tensor. */
 class InputLayerImpl extends Layer {
-  static override readonly OPTIONS = ['inputShape', 'batchInputShape', 'batchSize', 'name', 'dtype', 'sparse', 'shape', 'batchShape', 'tensor'];
+  static override readonly OPTIONS = ['inputShape', 'batchInputShape', 'batchSize', 'name', 'dtype', 'inputDtype', 'sparse', 'shape', 'batchShape', 'tensor'];
   static kerasName = 'InputLayer';
   readonly output: SymbolicTensor;
   readonly dtype: string;
@@ -18,7 +18,7 @@ class InputLayerImpl extends Layer {
     const batchShape = (o.batchShape ?? o.batchInputShape) as Shape | undefined;
     if (!shape && !batchShape) throw new ValueError('Input: give `shape` (without the batch dimension) or `batchShape`');
     super({ name: o.name, batchInputShape: batchShape ?? [(o.batchSize as number | undefined) ?? null, ...shape!] });
-    this.dtype = (o.dtype as string | undefined) ?? 'float32';
+    this.dtype = (o.dtype ?? o.inputDtype ?? 'float32') as string; // Keras 1 configs say input_dtype
     this.built = true;
     const node = new Node(this, []);
     this.inboundNodes.push(node);
