@@ -163,8 +163,12 @@ export class Layer {
   /**
    * Keras's `layer(x)`: on symbolic tensors, adds a node to the graph and returns the output
    * placeholders (shape errors name this layer, its input layers and the shapes); on real
-   * tensors, runs the layer at once (inference mode).
+   * tensors, runs the layer at once (inference mode). Layers with several outputs return an
+   * array (typed as one for the common case; use `applySymbolic` for the precise type).
    */
+  apply(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor;
+  apply(inputs: Tensor | Tensor[]): Tensor;
+  apply(inputs: LayerInput | LayerInput[]): SymbolicTensor | Tensor;
   apply(inputs: LayerInput | LayerInput[]): SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[] {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.every((x) => x instanceof SymbolicTensor)) return this.applySymbolic(inputs as SymbolicTensor | SymbolicTensor[]);

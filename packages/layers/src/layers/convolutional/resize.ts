@@ -46,7 +46,7 @@ class ZeroPadding2DImpl extends Layer {
     const p: [number, number][] = this.dimOrdering === 'tf' ? [[0, 0], h, w, [0, 0]] : [[0, 0], [0, 0], h, w];
     return pad(inputs as Tensor, p);
   }
-  override getConfig() {
+  override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), padding: this.pads, data_format: this.dimOrdering === 'th' ? 'channels_first' : 'channels_last' };
   }
 }
@@ -84,7 +84,7 @@ class UpSampling2DImpl extends Layer {
     const [b, c, h, w] = x.shape as [number, number, number, number];
     return reshape(tile(reshape(x, [b, c, h, 1, w, 1]), [1, 1, 1, sh, 1, sw]), [b, c, h * sh, w * sw]);
   }
-  override getConfig() {
+  override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), size: this.size, data_format: this.dimOrdering === 'th' ? 'channels_first' : 'channels_last' };
   }
 }

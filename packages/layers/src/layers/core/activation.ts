@@ -18,7 +18,7 @@ class ActivationImpl extends Layer {
     this.activation = getActivation(o.activation as ActivationId);
   }
   override call(inputs: Tensor | Tensor[], _args: CallArgs): Tensor { return this.activation.fn(inputs as Tensor); }
-  override getConfig() { return { ...super.getConfig(), activation: this.activation.name }; }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), activation: this.activation.name }; }
 }
 export const Activation = callable(ActivationImpl);
 export type Activation = ActivationImpl;

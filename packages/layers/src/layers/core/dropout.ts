@@ -25,7 +25,7 @@ class DropoutImpl extends Layer {
     const x = inputs as Tensor;
     return args.training && this.rate > 0 ? dropout(x, this.rate, this.seed ?? nextSeed()) : x;
   }
-  override getConfig() { return { ...super.getConfig(), rate: this.rate, noise_shape: null, seed: this.seed }; }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), rate: this.rate, noise_shape: null, seed: this.seed }; }
 }
 export const Dropout = callable(DropoutImpl);
 export type Dropout = DropoutImpl;

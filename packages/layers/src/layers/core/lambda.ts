@@ -41,7 +41,7 @@ class LambdaImpl extends Layer {
     });
   }
   override call(inputs: Tensor | Tensor[], _args: CallArgs): Tensor { return this.fn(inputs, this.fnArgs); }
-  override getConfig() {
+  override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), function: this.fn.name || 'lambda', function_type: 'lambda', output_shape: typeof this.outputShape === 'function' ? null : this.outputShape, output_shape_type: 'raw', arguments: this.fnArgs };
   }
 }
@@ -67,7 +67,7 @@ class MaskingImpl extends Layer {
     const x = inputs as Tensor;
     return mul(x, this.keep(x));
   }
-  override getConfig() { return { ...super.getConfig(), mask_value: this.maskValue }; }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), mask_value: this.maskValue }; }
 }
 
 export const Lambda = callable(LambdaImpl);

@@ -36,7 +36,7 @@ class MaxoutDenseImpl extends Layer {
     if (this.bias) y = add(y, reshape(this.bias, [this.nbFeature, 1, this.units]));
     return max(y, 0);
   }
-  override getConfig() { return { ...super.getConfig(), output_dim: this.units, nb_feature: this.nbFeature, ...kernelConfig(this.settings) }; }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), output_dim: this.units, nb_feature: this.nbFeature, ...kernelConfig(this.settings) }; }
 }
 export const MaxoutDense = callable(MaxoutDenseImpl);
 export type MaxoutDense = MaxoutDenseImpl;

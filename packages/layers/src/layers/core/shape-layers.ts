@@ -47,7 +47,7 @@ class ReshapeImpl extends Layer {
     const x = inputs as Tensor;
     return reshape(x, [x.shape[0]!, ...this.targetShape]);
   }
-  override getConfig() { return { ...super.getConfig(), target_shape: this.targetShape }; }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), target_shape: this.targetShape }; }
 }
 
 /** Permutes the non-batch axes; `dims` are 1-based as in Keras (`Permute([2, 1])`). */
@@ -67,7 +67,7 @@ class PermuteImpl extends Layer {
     return [s[0]!, ...this.dims.map((d) => s[d]!)];
   }
   override call(inputs: Tensor | Tensor[]): Tensor { return transpose(inputs as Tensor, [0, ...this.dims]); }
-  override getConfig() { return { ...super.getConfig(), dims: this.dims }; }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), dims: this.dims }; }
 }
 
 /** Repeats a [batch, features] input n times: [batch, n, features]. */
@@ -85,7 +85,7 @@ class RepeatVectorImpl extends Layer {
     return [s[0]!, this.n, s[1]!];
   }
   override call(inputs: Tensor | Tensor[], _args: CallArgs): Tensor { return tile(expandDims(inputs as Tensor, 1), [1, this.n, 1]); }
-  override getConfig() { return { ...super.getConfig(), n: this.n }; }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), n: this.n }; }
 }
 
 export const Flatten = callable(FlattenImpl);

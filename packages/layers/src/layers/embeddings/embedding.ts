@@ -77,7 +77,7 @@ class EmbeddingImpl extends Layer {
     return gather(w, cast(inputs as Tensor, 'int32'), 0);
   }
 
-  override getConfig() {
+  override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(), input_dim: this.inputDim, output_dim: this.outputDim, embeddings_initializer: { class_name: 'RandomUniform', config: { minval: -0.05, maxval: 0.05, seed: null } },
       mask_zero: this.maskZero, input_length: this.inputLength,

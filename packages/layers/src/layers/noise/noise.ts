@@ -23,7 +23,7 @@ class GaussianNoiseImpl extends Layer {
     const x = inputs as Tensor;
     return args.training && this.stddev > 0 ? add(x, randomNormal(x.shape, 0, this.stddev, nextSeed(), x.dtype)) : x;
   }
-  override getConfig() { return { ...super.getConfig(), stddev: this.stddev }; }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), stddev: this.stddev }; }
 }
 
 /** Multiplies by N(1, √(rate/(1 − rate))) noise in training (Keras 1 `p`); identity at inference. */
@@ -43,7 +43,7 @@ class GaussianDropoutImpl extends Layer {
     if (!args.training || this.rate === 0) return x;
     return mul(x, randomNormal(x.shape, 1, Math.sqrt(this.rate / (1 - this.rate)), nextSeed(), x.dtype));
   }
-  override getConfig() { return { ...super.getConfig(), rate: this.rate }; }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), rate: this.rate }; }
 }
 
 export const GaussianNoise = callable(GaussianNoiseImpl);

@@ -89,7 +89,7 @@ class BatchNormalizationImpl extends Layer {
     return y;
   }
 
-  override getConfig() {
+  override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(), axis: this.axis, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale,
       beta_initializer: initializerConfig('zeros'), gamma_initializer: initializerConfig('ones'),

@@ -95,7 +95,7 @@ abstract class GlobalPoolBase extends Layer {
   override call(inputs: Tensor | Tensor[]): Tensor {
     return (this.kind === 'max' ? max : mean)(inputs as Tensor, this.axes);
   }
-  override getConfig() {
+  override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), ...(this.rank === 2 ? { data_format: this.dimOrdering === 'th' ? 'channels_first' : 'channels_last' } : {}) };
   }
 }

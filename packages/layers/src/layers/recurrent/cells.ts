@@ -19,7 +19,7 @@ class SimpleRNNImpl extends RNNBase {
     const out = this.settings.activation.fn(add(xw, matMul(withMask(h!, m), this.recurrentKernel!)));
     return { h: out, states: [out] };
   }
-  override getConfig() {
+  override getConfig(): Record<string, unknown> {
     const { recurrent_activation: _unused, ...c } = super.getConfig();
     return c;
   }
@@ -91,7 +91,7 @@ class LSTMImpl extends RNNBase {
     const hNew = mul(inner(zo), act(cNew));
     return { h: hNew, states: [hNew, cNew] };
   }
-  override getConfig() { return { ...super.getConfig(), unit_forget_bias: this.unitForgetBias, implementation: 1 }; }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), unit_forget_bias: this.unitForgetBias, implementation: 1 }; }
 }
 
 export const SimpleRNN = callable(SimpleRNNImpl);

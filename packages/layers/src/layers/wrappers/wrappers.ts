@@ -110,7 +110,7 @@ class BidirectionalImpl extends Wrapper {
       case 'ave': return div(add(f, b), 2);
     }
   }
-  override getConfig() { return { ...super.getConfig(), merge_mode: this.mergeMode }; }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), merge_mode: this.mergeMode }; }
 }
 
 export const TimeDistributed = callable(TimeDistributedImpl);
