@@ -1,0 +1,26 @@
+/**
+ * @kerasgpu/io: Keras HDF5 / JSON / YAML persistence and image preprocessing. Importing it
+ * registers the save / load handlers that `model.save`, `model.saveWeights`, `model.loadWeights`,
+ * `model.toYAML` and ModelCheckpoint use (layers never imports io).
+ */
+import { registerSaveHandler } from '@kerasgpu/layers';
+import { loadWeights } from './keras/load.js';
+import { saveModel, saveWeights } from './keras/save.js';
+import { toYAML } from './keras/text.js';
+
+registerSaveHandler({
+  save: saveModel,
+  saveWeights,
+  loadWeights: (model, path, options) => loadWeights(model, path, options),
+  toYAML,
+});
+
+export { loadModel, loadWeights, type LoadOptions } from './keras/load.js';
+export { saveModel, saveWeights, KERAS_VERSION, BACKEND } from './keras/save.js';
+export { modelFromJSON, toYAML, modelFromYAML } from './keras/text.js';
+export { modelFromConfig, type CustomObjects, type KerasSpec } from './keras/model-config.js';
+export { readKerasH5, type KerasH5, type StoredLayer } from './keras/h5-file.js';
+export { preprocessWeights, type LayerDesc, type WeightsSource } from './keras/preprocess.js';
+export { thKernelToTf, tfKernelToTh, flipKernel, lstmKeras1ToKeras2, lstmKeras2ToKeras1, gruKeras1ToKeras2, permuteDenseRowsForFlatten } from './keras/kernels.js';
+export type { NdArray } from './hdf5/arrays.js';
+export { H5FileError, KerasFileError } from './hdf5/errors.js';

@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { ValueError, type Model } from '@kerasgpu/layers';
+import { writeArray } from '../hdf5/arrays.js';
+import { asciiJson, writeStringAttr, writeStringList } from '../hdf5/attrs.js';
+import { writeH5Atomic } from '../hdf5/atomic.js';
+import type { H5Group } from '../hdf5/h5.js';
+import type { StoredLayer } from './h5-file.js';
+import { collectWeights } from './model-weights.js';
+import { optimizerState } from './training-config.js';
+
+/** What our files claim (API.md): the Keras 2 layout, readable by Keras 2 and tf.keras. */
+export const KERAS_VERSION = '2.1.6';
+export const BACKEND = 'tensorflow';
+
+function writeVersion(g: H5Group): void {
+  writeStringAttr(g, 'backend', BACKEND);
+  writeStringAttr(g, 'keras_version', KERAS_VERSION);
+}
+
+/** One group per stored layer, with `weight_names` giving the order of its datasets. */
+function writeGroup(g: H5Group, layer: StoredLayer): void {
+  writeStringList(g, 'weight_names', layer.weightNames);
+  layer.weightNames.forEach((n, i) => writeArray(g, n, layer.weights[i]!));
+}
+
+/** Keras's save_weights_to_hdf5_group. */
+function writeLayers(g: H5Group, layers: readonly StoredLayer[]): void {
+  writeStringList(g, 'layer_names', layers.map((l) => l.name));
+  writeVersion(g);
+  for (const l of layers) writeGroup(g.create_group(l.name), l);
+}
+
+function checkOverwrite(path: string, overwrite: boolean): void {
+  if (!overwrite && existsSync(path)) throw new ValueError(`${path} exists; pass {overwrite: true} to replace it`);
+}
+
+/** The architecture as Keras's model_config / to_json: {class_name, config}. */
+export const modelConfigOf = (model: Model) => ({ class_name: model.className, config: model.getConfig() });
+
+/**
+ * Keras's model.save: architecture, weights, training configuration and optimizer state in one
+ * HDF5 file. Everything is read back from the device first; the file is then written atomically.
+ */
+export async function saveModel(model: Model, path: string, options: { overwrite: boolean }): Promise<void> {
+  checkOverwrite(path, options.overwrite);
+  const config = asciiJson(modelConfigOf(model));
+  const layers = await collectWeights(model.layers);
+  const training = model.compiled ? asciiJson(model.compiled.config) : null;
+  const optimizer = model.compiled ? await optimizerState(model) : null;
+  await writeH5Atomic(path, (f) => {
+    writeVersion(f);
+    writeStringAttr(f, 'model_config', config);
+    writeLayers(f.create_group('model_weights'), layers);
+    if (training !== null) writeStringAttr(f, 'training_config', training);
+    if (optimizer !== null) writeGroup(f.create_group('optimizer_weights'), optimizer);
+  });
+}
+
+/** Keras's model.save_weights: the layer groups at the root. */
+export async function saveWeights(model: Model, path: string, options: { overwrite: boolean }): Promise<void> {
+  checkOverwrite(path, options.overwrite);
+  const layers = await collectWeights(model.layers);
+  await writeH5Atomic(path, (f) => writeLayers(f, layers));
+}

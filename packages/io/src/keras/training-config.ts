@@ -1,0 +1,105 @@
+import { tensor, type Tensor } from '@kerasgpu/core';
+import { getOptimizer, ValueError, type Model, type Optimizer } from '@kerasgpu/layers';
+import type { StoredLayer } from './h5-file.js';
+import type { CustomObjects } from './model-config.js';
+
+/** Keras's `training_config`: what compile was given. */
+export interface TrainingConfig {
+  optimizer_config: { class_name: string; config: Record<string, unknown> };
+  loss: unknown;
+  metrics?: unknown[] | null;
+  loss_weights?: unknown;
+  sample_weight_mode?: unknown;
+}
+
+const custom = (v: unknown, customObjects: CustomObjects): unknown => (typeof v === 'string' && v in customObjects ? customObjects[v] : v);
+
+/**
+ * The optimizer a training_config names. Files are read tolerantly (API.md): an option this
+ * library's optimizer lacks (Keras 2.1's `amsgrad`, say) is dropped with a warning.
+ */
+function optimizerFrom(spec: TrainingConfig['optimizer_config'], customObjects: CustomObjects): Optimizer {
+  const cls = customObjects[spec.class_name];
+  if (typeof cls === 'function') return new (cls as new (c: object) => Optimizer)(spec.config);
+  const config = Object.fromEntries(Object.entries(spec.config).filter(([, v]) => v !== null));
+  for (;;) {
+    try {
+      return getOptimizer({ class_name: spec.class_name, config });
+    } catch (e) {
+      const key = e instanceof ValueError ? /unknown option '([^']+)'/.exec(e.message)?.[1] : undefined;
+      if (key === undefined || !(key in config)) throw e;
+      console.warn(`${spec.class_name}: ignoring the saved option ${key}=${JSON.stringify(config[key])}, which this library does not have`);
+      delete config[key];
+    }
+  }
+}
+
+/** Compiles `model` as the file's training_config says (Keras's load_model does the same). */
+export function compileFromConfig(model: Model, tc: TrainingConfig, customObjects: CustomObjects): void {
+  const loss = tc.loss !== null && typeof tc.loss === 'object' && !Array.isArray(tc.loss)
+    ? Object.fromEntries(Object.entries(tc.loss).map(([k, v]) => [k, custom(v, customObjects)]))
+    : Array.isArray(tc.loss) ? tc.loss.map((v) => custom(v, customObjects)) : custom(tc.loss, customObjects);
+  model.compile({
+    optimizer: optimizerFrom(tc.optimizer_config, customObjects),
+    loss: loss as never,
+    ...(tc.metrics?.length ? { metrics: tc.metrics.map((m) => custom(m, customObjects)) as never } : {}),
+    ...(tc.loss_weights ? { lossWeights: tc.loss_weights as never } : {}),
+    ...(tc.sample_weight_mode ? { sampleWeightMode: tc.sample_weight_mode as never } : {}),
+  });
+}
+
+const ITERATIONS = /(^|\/)iterations(:0)?$/;
+
+/**
+ * The optimizer's state as Keras 2 lays it out in `optimizer_weights`: the iteration counter,
+ * then slot 0 of every trainable weight, slot 1 of every weight, … (Adam's ms, then vs). Null
+ * before the first update.
+ */
+export async function optimizerState(model: Model): Promise<StoredLayer | null> {
+  const opt = model.optimizer;
+  if (!opt) return null;
+  const vars = model.trainableWeights;
+  const slots = opt.getSlots(vars);
+  const k = slots[0]?.length ?? 0;
+  if (opt.iterations === 0 || slots.some((s) => s.length !== k)) return null;
+  const cls = opt.className;
+  const ordered = Array.from({ length: k }, (_, j) => slots.map((s) => s[j]!)).flat();
+  return {
+    name: 'optimizer_weights',
+    weightNames: [`${cls}/iterations:0`, ...ordered.map((_, i) => `training/${cls}/Variable${i === 0 ? '' : `_${i}`}:0`)],
+    weights: [
+      { shape: [], data: Float32Array.of(opt.iterations) },
+      ...(await Promise.all(ordered.map(async (v) => ({ shape: [...v.shape], data: Float32Array.from(await v.data()) })))),
+    ],
+  };
+}
+
+/**
+ * Restores what optimizerState saved. As Keras, state that does not fit this optimizer (another
+ * Keras's layout, another optimizer) only warns: the model loads with a fresh optimizer.
+ */
+export function restoreOptimizerState(model: Model, stored: StoredLayer, path: string): void {
+  const opt = model.optimizer!;
+  const vars = model.trainableWeights;
+  const at = stored.weightNames.findIndex((n) => ITERATIONS.test(n));
+  const iterations = at >= 0 ? stored.weights[at]!.data[0]! : 0;
+  const rest = stored.weights.filter((_, i) => i !== at);
+  const k = vars.length === 0 ? 0 : rest.length / vars.length;
+  const fits = Number.isInteger(k) && k > 0 && rest.every((a, i) => a.shape.join() === vars[i % vars.length]!.shape.join());
+  if (!fits) {
+    console.warn(`${path}: the saved optimizer state (${stored.weights.length} arrays) does not fit ${opt.className} on this model's ${vars.length} weights; the optimizer starts fresh`);
+    return;
+  }
+  const slots: Tensor[][] = vars.map((_, i) => Array.from({ length: k }, (_, j) => {
+    const a = rest[j * vars.length + i]!;
+    return tensor(a.data, a.shape);
+  }));
+  try {
+    opt.setState(iterations, vars, slots);
+  } catch (e) {
+    if (!(e instanceof ValueError)) throw e;
+    console.warn(`${path}: cannot restore the optimizer state (${e.message}); the optimizer starts fresh`);
+  } finally {
+    for (const t of slots.flat()) t.dispose();
+  }
+}
