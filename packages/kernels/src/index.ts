@@ -21,3 +21,4 @@ export * from './reduce/reduce.webgpu.js';
 export * from './layout/layout.webgpu.js';
 export * from './softmax/softmax.webgpu.js';
 export * from './random/random.webgpu.js';
+export * from './webgpu/chunked.js';

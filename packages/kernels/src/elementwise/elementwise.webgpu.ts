@@ -1,6 +1,7 @@
 import { broadcastStrides, sizeOf } from '../shape.js';
 import type { GpuContext } from '../webgpu/context.js';
-import { broadcastUniformValues, dispatchFlat, wgslType, type GpuTensor } from '../webgpu/wgsl.js';
+import { broadcastUniformValues, wgslType, type GpuTensor } from '../webgpu/wgsl.js';
+import { dispatchFlatChunked, maxBindingElements } from '../webgpu/chunked.js';
 import { binaryExpr, castExpr, elementwiseWgsl, fillWgsl, unaryExpr, WHERE_EXPR } from './elementwise.wgsl.js';
 import type { BinaryOp, UnaryOp } from './ops.js';
 
@@ -11,8 +12,15 @@ function elementwiseGpu(ctx: GpuContext, op: string, expr: string, inputs: reado
   const outType = wgslType(out.dtype);
   const key = `ew:${expr}:${types.map(([, t]) => t).join(',')}:${outType}:${rank}`;
   const strides = inputs.map(([, t]) => broadcastStrides(t.shape, out.shape));
-  dispatchFlat(ctx, op, key, () => elementwiseWgsl(expr, types, outType, rank), [...inputs.map(([, t]) => t.buffer), out.buffer],
-    broadcastUniformValues(out.shape, strides), sizeOf(out.shape));
+  const n = sizeOf(out.shape);
+  // Past one storage binding the work is split: same-size inputs are split with the output
+  // (their index is the output's), scalars are read whole (index 0 everywhere).
+  const bindings = [...inputs.map(([, t]) => ({ buffer: t.buffer, perElement: sizeOf(t.shape) === n })), { buffer: out.buffer, perElement: true }];
+  const partial = inputs.find(([, t]) => sizeOf(t.shape) !== n && sizeOf(t.shape) !== 1);
+  if (partial && n > maxBindingElements(ctx)) {
+    throw new Error(`${op} of [${partial[1].shape.join(', ')}] broadcast to [${out.shape.join(', ')}]: the output exceeds this adapter's storage binding limit (${ctx.facts.maxStorageBindingBytes} bytes), and splitting supports only same-shape or scalar operands`);
+  }
+  dispatchFlatChunked(ctx, op, key, () => elementwiseWgsl(expr, types, outType, rank), bindings, broadcastUniformValues(out.shape, strides), n);
 }
 
 export function unaryGpu(ctx: GpuContext, op: UnaryOp, x: GpuTensor, y: GpuTensor): void {
@@ -33,5 +41,5 @@ export function castGpu(ctx: GpuContext, x: GpuTensor, y: GpuTensor): void {
 
 /** Sets `n` 32-bit elements of `buffer` to `bits`, in queue order with the other kernels. */
 export function fillGpu(ctx: GpuContext, buffer: GPUBuffer, n: number, bits: number): void {
-  dispatchFlat(ctx, 'fill', 'fill', fillWgsl, [buffer], [['u32', bits >>> 0]], n);
+  dispatchFlatChunked(ctx, 'fill', 'fill', fillWgsl, [{ buffer, perElement: true }], [['u32', bits >>> 0]], n);
 }

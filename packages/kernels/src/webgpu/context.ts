@@ -15,6 +15,9 @@ export interface AdapterFacts {
   maxInvocationsPerWorkgroup: number;
 }
 
+/** A storage binding: a whole buffer, or a window of one ({buffer, offset, size}). */
+export type Binding = GPUBuffer | GPUBufferBinding;
+
 /** One uniform field: WGSL type and value. Structs are laid out as 4-byte scalars. */
 export type Uniform = ['u32' | 'i32' | 'f32', number];
 
@@ -58,7 +61,7 @@ export class GpuContext {
    * Records one dispatch. Bindings: 0 = uniforms (if any), then `buffers` in order.
    * `op` names the user-facing op for error messages.
    */
-  dispatch(op: string, pipeline: GPUComputePipeline, buffers: readonly GPUBuffer[], uniforms: readonly Uniform[], workgroups: readonly [number, number?, number?]): void {
+  dispatch(op: string, pipeline: GPUComputePipeline, buffers: readonly Binding[], uniforms: readonly Uniform[], workgroups: readonly [number, number?, number?]): void {
     if (this.uniformCount === BATCH_DISPATCHES) this.flush();
     const entries: GPUBindGroupEntry[] = [];
     let binding = 0;
@@ -72,7 +75,9 @@ export class GpuContext {
       });
       entries.push({ binding: binding++, resource: { buffer: this.uniformBuffer, offset, size: Math.max(16, Math.ceil(uniforms.length / 4) * 16) } });
     }
-    for (const b of buffers) entries.push({ binding: binding++, resource: { buffer: b } });
+    // A pooled buffer may be larger (its size class) than the binding limit while the tensor in
+    // it fits: bind only what the limit allows. Tensors beyond it are split or refused by callers.
+    for (const b of buffers) entries.push({ binding: binding++, resource: 'buffer' in b ? b : { buffer: b, size: Math.min(b.size, this.facts.maxStorageBindingBytes) } });
     const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
     if (!this.pass) {
       this.encoder = this.device.createCommandEncoder();

@@ -1,6 +1,6 @@
 import type { DType } from '../types.js';
 import type { Shape } from '../shape.js';
-import type { GpuContext, Uniform } from './context.js';
+import type { Binding, GpuContext, Uniform } from './context.js';
 
 /** A tensor as the WebGPU kernels see it: a buffer, a shape, a dtype. */
 export interface GpuTensor { readonly buffer: GPUBuffer; readonly shape: Shape; readonly dtype: DType }
@@ -64,7 +64,7 @@ export function broadcastUniformValues(outShape: Shape, inStrides: readonly (rea
 export const ELEMENTWISE_WG = 64;
 
 /** Dispatches an elementwise-style kernel over `n` outputs. */
-export function dispatchFlat(ctx: GpuContext, op: string, key: string, source: () => string, buffers: GPUBuffer[], uniforms: Uniform[], n: number): void {
+export function dispatchFlat(ctx: GpuContext, op: string, key: string, source: () => string, buffers: Binding[], uniforms: Uniform[], n: number): void {
   if (n === 0) return;
   ctx.dispatch(op, ctx.pipeline(key, source), buffers, [['u32', n], ...uniforms], ctx.grid(n, ELEMENTWISE_WG));
 }

@@ -12,6 +12,13 @@ interface GpuStorage { buffer: GPUBuffer }
 
 const NAN_BITS = 0x7fc00000;
 
+/**
+ * Kernels that split tensors larger than one storage binding (maxStorageBufferBindingSize:
+ * 128 MiB on lavapipe, 2 GiB on an H100) into chunks. Any other kernel given such a tensor
+ * is refused with a BackendError naming the op and shape, never run on a truncated binding.
+ */
+const SPLITS_LARGE_TENSORS: ReadonlySet<KernelPrimitive> = new Set(['unary', 'binary', 'where', 'cast']);
+
 export interface WebGpuOptions {
   /** Fill every output with NaN before its kernel runs, so an unwritten element shows (tests). */
   poisonOutputs?: boolean;
@@ -75,6 +82,7 @@ export class WebGpuBackend implements Backend {
   }
 
   run<P extends KernelPrimitive>(prim: P, inputs: readonly TensorInfo[], attrs: PrimitiveAttrs[P], outputs: readonly OutputSpec[]): Storage[] {
+    if (!SPLITS_LARGE_TENSORS.has(prim)) this.checkBindable(prim, [...inputs, ...outputs]);
     const outs = outputs.map((o) => {
       const n = sizeOf(o.shape);
       const buffer = this.pool.acquire(Math.max(n, 1) * GPU_ELEMENT_BYTES, false);
@@ -89,6 +97,15 @@ export class WebGpuBackend implements Backend {
       throw e instanceof BackendError ? e : new BackendError(`${prim}: ${(e as Error).message}`);
     }
     return outs;
+  }
+
+  private checkBindable(prim: KernelPrimitive, tensors: readonly OutputSpec[]): void {
+    const limit = this.ctx.facts.maxStorageBindingBytes;
+    const big = tensors.find((t) => sizeOf(t.shape) * GPU_ELEMENT_BYTES > limit);
+    if (!big) return;
+    const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+    throw new BackendError(`${prim}: a [${big.shape.join(', ')}] tensor (${mib(sizeOf(big.shape) * GPU_ELEMENT_BYTES)}) exceeds this adapter's storage binding limit `
+      + `(maxStorageBufferBindingSize ${mib(limit)}); the webgpu ${prim} kernel does not split tensors (elementwise kernels do): use smaller tensors or the cpu backend`);
   }
 
   memory(): { numBuffers: number; numPooledBytes: number } {
