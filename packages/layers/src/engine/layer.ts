@@ -52,7 +52,9 @@ export class Layer {
   /** Activity regularizer, applied to the output in training. */
   activityRegularizer: Regularizer | null = null;
 
-  constructor(options: Options = {}) {
+  constructor(rawOptions: Options = {}) {
+    // Subclasses pass parsed camelCase options; a user layer without its own parsing may pass a config's snake_case keys.
+    const options = Object.fromEntries(Object.entries(rawOptions).map(([k, v]) => [canonicalKey(k, LAYER_KEYS), v]));
     this.name = (options.name as string | undefined) ?? uniqueLayerName(this.className);
     this.trainable = (options.trainable as boolean | undefined) ?? true;
     this.initialWeights = (options.weights as TensorLike[] | undefined) ?? null;

@@ -65,7 +65,9 @@ export function checkLengths(groups: Record<string, Tensor[]>): number {
 /** Rows `idx` of each array (one upload of the indices, one gather per array). */
 export function takeRows(ts: readonly Tensor[], idx: readonly number[]): Tensor[] {
   const i = tensor(Int32Array.from(idx), [idx.length]);
-  return ts.map((t) => gather(t, i, 0));
+  const out = ts.map((t) => gather(t, i, 0));
+  i.dispose();
+  return out;
 }
 
 /** Splits [0, n) into batches of `batchSize` indices from `order`. */
