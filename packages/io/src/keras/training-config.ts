@@ -85,7 +85,7 @@ export function restoreOptimizerState(model: Model, stored: StoredLayer, path: s
   const iterations = at >= 0 ? stored.weights[at]!.data[0]! : 0;
   const rest = stored.weights.filter((_, i) => i !== at);
   const k = vars.length === 0 ? 0 : rest.length / vars.length;
-  const fits = Number.isInteger(k) && k > 0 && rest.every((a, i) => a.shape.join() === vars[i % vars.length]!.shape.join());
+  const fits = rest.length === 0 || (Number.isInteger(k) && k > 0 && rest.every((a, i) => a.shape.join() === vars[i % vars.length]!.shape.join()));
   if (!fits) {
     console.warn(`${path}: the saved optimizer state (${stored.weights.length} arrays) does not fit ${opt.className} on this model's ${vars.length} weights; the optimizer starts fresh`);
     return;

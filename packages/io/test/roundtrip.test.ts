@@ -1,0 +1,135 @@
+import { join } from 'node:path';
+import {
+  BatchNormalization, Bidirectional, Concatenate, Conv2D, Dense, Dropout, Embedding, Flatten, GRU, Input, LSTM, Layer,
+  MaxPooling2D, Model, randomUniform, randint, Sequential, setBackend, setSeed, TimeDistributed, toCategorical, type Tensor,
+} from '@kerasgpu/layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadModel, modelFromJSON, modelFromYAML } from '../src/index.js';
+import { tempDir } from './helpers.js';
+
+const dir = tempDir();
+beforeAll(async () => {
+  await setBackend('cpu');
+});
+
+const cnn = () => Sequential([
+  Conv2D(4, [3, 3], { input_shape: [8, 8, 2], activation: 'relu' }),
+  BatchNormalization(),
+  MaxPooling2D({ pool_size: [2, 2] }),
+  Flatten(),
+  Dense(3, { activation: 'softmax' }),
+]);
+const text = () => Sequential([Embedding(10, 4, { input_length: 5 }), LSTM(6, { return_sequences: true }), GRU(3), Dropout(0.5), Dense(2)]);
+function functional(): Model {
+  const seq = Input({ shape: [5, 3] });
+  const vec = Input({ shape: [4] });
+  const a = Bidirectional(LSTM(4)).apply(TimeDistributed(Dense(3)).apply(seq));
+  const b = Dense(4, { activation: 'tanh' }).apply(vec);
+  const c = Concatenate().apply([a, b]);
+  return Model({ inputs: [seq, vec], outputs: [Dense(2, { activation: 'softmax', name: 'probs' }).apply(c), Dense(1, { name: 'score' }).apply(c)] });
+}
+
+const MODELS: [string, () => Model, () => Tensor[]][] = [
+  ['conv / batch norm / pooling', cnn, () => [randomUniform([3, 8, 8, 2])]],
+  ['embedding / LSTM / GRU', text, () => [randint(0, 10, [3, 5])]],
+  ['functional: TimeDistributed, Bidirectional, Concatenate, two outputs', functional, () => [randomUniform([3, 5, 3]), randomUniform([3, 4])]],
+];
+
+async function outputs(model: Model, xs: Tensor[]): Promise<number[][]> {
+  const ys = model.predict(xs.length === 1 ? xs[0]! : xs);
+  return Promise.all((Array.isArray(ys) ? ys : [ys]).map(async (y) => Array.from(await y.data())));
+}
+
+describe('save -> load gives identical predictions', () => {
+  for (const [name, make, inputs] of MODELS) {
+    it(name, async () => {
+      setSeed(7);
+      const model = make();
+      model.compile({ optimizer: 'adam', loss: model.outputs.length > 1 ? ['categorical_crossentropy', 'mse'] : 'mse' });
+      const xs = inputs();
+      const want = await outputs(model, xs);
+
+      const full = join(dir, `${model.name}.h5`);
+      await model.save(full);
+      const loaded = await loadModel(full);
+      expect(loaded.layers.map((l) => l.className)).toEqual(model.layers.map((l) => l.className));
+      expect(await outputs(loaded, xs)).toEqual(want);
+      expect(loaded.compiled?.config).toEqual(model.compiled!.config);
+
+      const weights = join(dir, `${model.name}.weights.h5`);
+      await model.saveWeights(weights);
+      const fromJson = modelFromJSON(model.toJSON());
+      await fromJson.loadWeights(weights);
+      expect(await outputs(fromJson, xs)).toEqual(want);
+      const fromYaml = modelFromYAML(model.toYAML());
+      expect(fromYaml.getConfig()).toEqual(model.getConfig());
+      await fromYaml.loadWeights(full);
+      expect(await outputs(fromYaml, xs)).toEqual(want);
+    });
+  }
+});
+
+describe('training resumed after load continues as if never interrupted', () => {
+  for (const optimizer of ['adam', 'rmsprop', 'nadam', 'sgd']) {
+    it(optimizer, async () => {
+      setSeed(3);
+      const x = randomUniform([16, 8, 8, 2]);
+      const y = toCategorical(randint(0, 3, [16]), 3);
+      const run = async (interrupt: boolean): Promise<number[]> => {
+        setSeed(11);
+        let model = cnn();
+        model.compile({ optimizer, loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+        const opts = { batch_size: 4, shuffle: false, verbose: 0 as const };
+        const first = await model.fit(x, y, { ...opts, epochs: 2 });
+        if (interrupt) {
+          const p = join(dir, `resume-${optimizer}.h5`);
+          await model.save(p);
+          model = await loadModel(p);
+        }
+        const second = await model.fit(x, y, { ...opts, epochs: 2 });
+        return [...first.history.loss!, ...second.history.loss!];
+      };
+      const straight = await run(false);
+      const resumed = await run(true);
+      expect(resumed).toEqual(straight);
+    });
+  }
+});
+
+describe('errors', () => {
+  it('a weight shape mismatch names the layer, the weight and both shapes', async () => {
+    const p = join(dir, 'dense3.h5');
+    await Sequential([Dense(3, { input_dim: 2, name: 'd' })]).saveWeights(p);
+    const other = Sequential([Dense(4, { input_dim: 2, name: 'd' })]);
+    await expect(other.loadWeights(p)).rejects.toThrow(/layer d: weight kernel has shape \[2, 4\], the file's 'd\/kernel:0' has shape \[2, 3\]/);
+    await expect(other.loadWeights(p, { by_name: true })).rejects.toThrow(/\[2, 4\].*\[2, 3\]/);
+  });
+
+  it('by name, layers the file does not mention keep their weights', async () => {
+    const p = join(dir, 'byname.h5');
+    const src = Sequential([Dense(3, { input_dim: 2, name: 'shared' }), Dense(1, { name: 'head_a' })]);
+    await src.saveWeights(p);
+    const dst = Sequential([Dense(3, { input_dim: 2, name: 'shared' }), Dense(5, { name: 'head_b' })]);
+    const headBefore = await dst.layers[1]!.getWeights()[0]!.data();
+    await dst.loadWeights(p, { byName: true });
+    expect(await dst.layers[0]!.getWeights()[0]!.data()).toEqual(await src.layers[0]!.getWeights()[0]!.data());
+    expect(await dst.layers[1]!.getWeights()[0]!.data()).toEqual(headBefore);
+    await expect(dst.loadWeights(p)).rejects.toThrow(/shape \[3, 5\].*shape \[3, 1\]/);
+  });
+
+  it('a layer class we do not implement is an error naming it; customObjects supplies it', () => {
+    const json = JSON.stringify({ class_name: 'Sequential', config: [{ class_name: 'FancyLayer', config: { name: 'f', batch_input_shape: [null, 3] } }] });
+    expect(() => modelFromJSON(json)).toThrow(/FancyLayer/);
+    class FancyLayer extends Layer {}
+    const model = modelFromJSON(json, { FancyLayer });
+    expect(model.layers[0]).toBeInstanceOf(FancyLayer);
+    expect(model.outputs[0]!.shape).toEqual([null, 3]);
+  });
+
+  it('saving without overwrite refuses to replace a file', async () => {
+    const p = join(dir, 'keep.h5');
+    const m = Sequential([Dense(1, { input_dim: 1 })]);
+    await m.save(p);
+    await expect(m.save(p, { overwrite: false })).rejects.toThrow(/exists/);
+  });
+});
