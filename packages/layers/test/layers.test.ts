@@ -183,3 +183,20 @@ describe('layer numerics against hand-computed values', () => {
     expect(layers[0]!.getConfig()).toMatchObject({ units: 3, activation: 'tanh', use_bias: true, kernel_regularizer: { class_name: 'L1L2', config: { l1: 0, l2: 0.01 } } });
   });
 });
+
+describe('3-D layers', () => {
+  it('Convolution3D sums 2-D convolutions over depth; MaxPooling3D takes the window max', async () => {
+    const { Convolution3D, MaxPooling3D } = await import('@kerasgpu/layers');
+    const data = Array.from({ length: 3 * 2 * 2 }, (_, i) => i + 1); // [1, 3, 2, 2, 1]
+    const ones = Array.from({ length: 2 * 2 * 2 }, () => 1);
+    const conv = Convolution3D(1, 2, 2, 2, { input_shape: [3, 2, 2, 1], weights: [tensor(ones, [2, 2, 2, 1, 1]), [0]] });
+    const y = conv.apply(tensor(data, [1, 3, 2, 2, 1])) as Tensor;
+    expect(y.shape).toEqual([1, 2, 1, 1, 1]);
+    // depth 0-1: 1..8 sum 36; depth 1-2: 5..12 sum 68
+    expectClose(await values(y), [36, 68]);
+    const p = MaxPooling3D([2, 2, 2], { strides: [1, 2, 2] }).apply(tensor(data, [1, 3, 2, 2, 1])) as Tensor;
+    expectClose(await values(p), [8, 12]);
+    const th = Convolution3D(1, 2, 2, 2, { input_shape: [1, 3, 2, 2], dim_ordering: 'th', weights: [tensor(ones, [2, 2, 2, 1, 1]), [0]] });
+    expectClose(await values(th.apply(tensor(data, [1, 1, 3, 2, 2])) as Tensor), [36, 68]);
+  });
+});

@@ -7,6 +7,7 @@ export { MaxoutDense } from './core/maxout-dense.js';
 export type { LayerOptions, KernelOptions } from './core/kernel-options.js';
 export { Convolution1D, Conv1D, Convolution2D, Conv2D, ConvBase, type ConvOptions } from './convolutional/conv.js';
 export { ZeroPadding2D, UpSampling2D } from './convolutional/resize.js';
+export { Convolution3D, Convolution3D as Conv3D, MaxPooling3D } from './convolutional/conv3d.js';
 export {
   MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D,
   GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, type PoolingOptions,
