@@ -18,13 +18,17 @@ const compositionOf = (n: number): fc.Arbitrary<number[]> =>
   });
 
 describe('layout ops', () => {
+  // The same dims reordered, with 1s inserted, two neighbours possibly merged and one possibly -1.
   const reshapeCases = shapeArb(0, 4).chain((shape) =>
     fc.record({
       inputs: one(shape),
-      // Any regrouping of the same dims, with 1s inserted and possibly one -1.
       target: fc.shuffledSubarray([...shape, 1, 1], { minLength: shape.length, maxLength: shape.length + 2 })
         .filter((t) => sizeOf(t) === sizeOf(shape))
-        .chain((t) => fc.option(fc.nat(Math.max(0, t.length - 1)), { nil: undefined }).map((i) => (i === undefined || !t.length ? t : t.map((d, j) => (j === i ? -1 : d))))),
+        .chain((t) => fc.tuple(fc.constant(t), fc.option(fc.nat(Math.max(0, t.length - 2)), { nil: undefined }), fc.option(fc.nat(), { nil: undefined })))
+        .map(([t, merge, wildcard]) => {
+          const merged = merge === undefined || t.length < 2 ? t : [...t.slice(0, merge), t[merge]! * t[merge + 1]!, ...t.slice(merge + 2)];
+          return wildcard === undefined || !merged.length ? merged : merged.map((d, j) => (j === wildcard % merged.length ? -1 : d));
+        }),
     }),
   );
   checkGrad('reshape', reshapeCases, ({ target }) => (x) => K.reshape(x, target));
