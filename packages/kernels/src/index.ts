@@ -16,6 +16,8 @@ export * from './random/random.cpu.js';
 export * from './webgpu/context.js';
 export * from './webgpu/wgsl.js';
 export * from './elementwise/elementwise.webgpu.js';
+export * from './pool/pool.webgpu.js';
+export * from './lstm/lstm.webgpu.js';
 export * from './webgpu/indexing.js';
 export * from './reduce/reduce.webgpu.js';
 export * from './layout/layout.webgpu.js';

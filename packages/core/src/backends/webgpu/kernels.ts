@@ -25,12 +25,12 @@ export const GPU_KERNELS: { [P in KernelPrimitive]: GpuKernel<P> } = {
   conv2d: notYet('conv2d'),
   conv2dBackpropInput: notYet('conv2dBackpropInput'),
   conv2dBackpropFilter: notYet('conv2dBackpropFilter'),
-  maxPool2d: notYet('maxPool2d'),
-  maxPool2dGrad: notYet('maxPool2dGrad'),
-  avgPool2d: notYet('avgPool2d'),
-  avgPool2dGrad: notYet('avgPool2dGrad'),
-  lstmCell: notYet('lstmCell'),
-  lstmCellGrad: notYet('lstmCellGrad'),
+  maxPool2d: (ctx, [x], g, [y]) => K.maxPoolGpu(ctx, x!, y!, g),
+  maxPool2dGrad: (ctx, [dy, x], g, [dx]) => K.maxPoolGradGpu(ctx, dy!, x!, dx!, g),
+  avgPool2d: (ctx, [x], g, [y]) => K.avgPoolGpu(ctx, x!, y!, g),
+  avgPool2dGrad: (ctx, [dy], g, [dx]) => K.avgPoolGradGpu(ctx, dy!, dx!, g),
+  lstmCell: (ctx, [xw, hu, b, c], a, [h, cOut]) => K.lstmCellGpu(ctx, xw!, hu!, b!, c!, h!, cOut!, a),
+  lstmCellGrad: (ctx, [xw, hu, b, c, dh, dc], a, [dz, dcPrev]) => K.lstmCellGradGpu(ctx, xw!, hu!, b!, c!, dh!, dc!, dz!, dcPrev!, a),
   random: (ctx, _, a, [y]) => K.randomGpu(ctx, a, y!),
 };
 

@@ -1,0 +1,121 @@
+import { ELEMENTWISE_WG, flatIndexDecl, MAIN_ARGS, storageBindings, uniformStruct } from '../webgpu/wgsl.js';
+
+export type PoolOp = 'max' | 'avg';
+export type PoolDirection = 'forward' | 'backward';
+
+/** Geometry uniforms shared by the four pooling kernels (`n` = invocations, first). */
+export const POOL_UNIFORMS = [
+  ['n', 'u32'], ['inH', 'i32'], ['inW', 'i32'], ['C', 'u32'], ['kH', 'i32'], ['kW', 'i32'], ['outH', 'i32'], ['outW', 'i32'],
+  ['sH', 'i32'], ['sW', 'i32'], ['dH', 'i32'], ['dW', 'i32'], ['padTop', 'i32'], ['padLeft', 'i32'],
+] as const;
+
+/**
+ * WGSL helpers over the window of output cell (b, oh, ow): `cellIndex` is the flat NHWC offset of
+ * window cell (kh, kw) or -1 when it lies in the padding; `windowArgmax` is the offset of the FIRST
+ * maximal real cell (strict `>` in kh-major order, as the CPU reference); `windowCount` is the
+ * number of real cells (the average's divisor: padding never counts).
+ */
+const CELL_HELPER = `
+fn cellIndex(b: i32, oh: i32, ow: i32, kh: i32, kw: i32, c: u32) -> i32 {
+  let ih = oh * u.sH - u.padTop + kh * u.dH;
+  let iw = ow * u.sW - u.padLeft + kw * u.dW;
+  if (ih < 0 || ih >= u.inH || iw < 0 || iw >= u.inW) { return -1; }
+  return ((b * u.inH + ih) * u.inW + iw) * i32(u.C) + i32(c);
+}`;
+const ARGMAX_HELPER = `
+fn windowArgmax(b: i32, oh: i32, ow: i32, c: u32) -> i32 {
+  var best = -1;
+  var bestV = 0.0;
+  for (var kh = 0; kh < u.kH; kh++) {
+    for (var kw = 0; kw < u.kW; kw++) {
+      let k = cellIndex(b, oh, ow, kh, kw, c);
+      if (k >= 0 && (best < 0 || X[k] > bestV)) { best = k; bestV = X[k]; }
+    }
+  }
+  return best;
+}`;
+const COUNT_HELPER = `
+fn axisCount(o: i32, s: i32, pad: i32, k: i32, d: i32, size: i32) -> i32 {
+  var n = 0;
+  for (var j = 0; j < k; j++) { let p = o * s - pad + j * d; if (p >= 0 && p < size) { n++; } }
+  return n;
+}
+fn windowCount(oh: i32, ow: i32) -> i32 {
+  return axisCount(oh, u.sH, u.padTop, u.kH, u.dH, u.inH) * axisCount(ow, u.sW, u.padLeft, u.kW, u.dW, u.inW);
+}`;
+
+/** Forward: one invocation per output element (b, oh, ow, c). */
+function forwardBody(op: PoolOp): string {
+  const value = op === 'max'
+    ? `let k = windowArgmax(b, oh, ow, c);
+  Y[i] = select(0.0, X[max(k, 0)], k >= 0);`
+    : `var s = 0.0;
+  for (var kh = 0; kh < u.kH; kh++) {
+    for (var kw = 0; kw < u.kW; kw++) {
+      let k = cellIndex(b, oh, ow, kh, kw, c);
+      if (k >= 0) { s += X[k]; }
+    }
+  }
+  let cnt = windowCount(oh, ow);
+  Y[i] = select(0.0, s / f32(cnt), cnt > 0);`;
+  return `let c = i % u.C;
+  var r = i / u.C;
+  let ow = i32(r % u32(u.outW)); r = r / u32(u.outW);
+  let oh = i32(r % u32(u.outH));
+  let b = i32(r / u32(u.outH));
+  ${value}`;
+}
+
+/**
+ * Backward, gathered per input element (b, ih, iw, c) so no two invocations write one cell (no
+ * atomics): it visits every output window that covers the cell, in the CPU reference's
+ * accumulation order (oh, then ow, ascending, hence kh and kw descending).
+ */
+function backwardBody(op: PoolOp): string {
+  const contribution = op === 'max'
+    ? `if (windowArgmax(b, oh, ow, c) == me) { acc += DY[o]; }`
+    : `acc += DY[o] / f32(windowCount(oh, ow));`;
+  return `let c = i % u.C;
+  var r = i / u.C;
+  let iw = i32(r % u32(u.inW)); r = r / u32(u.inW);
+  let ih = i32(r % u32(u.inH));
+  let b = i32(r / u32(u.inH));
+  let me = i32(i);
+  var acc = 0.0;
+  for (var kh = u.kH - 1; kh >= 0; kh--) {
+    let th = ih + u.padTop - kh * u.dH;
+    if (th < 0 || th % u.sH != 0 || th / u.sH >= u.outH) { continue; }
+    let oh = th / u.sH;
+    for (var kw = u.kW - 1; kw >= 0; kw--) {
+      let tw = iw + u.padLeft - kw * u.dW;
+      if (tw < 0 || tw % u.sW != 0 || tw / u.sW >= u.outW) { continue; }
+      let ow = tw / u.sW;
+      let o = ((b * u.outH + oh) * u.outW + ow) * i32(u.C) + i32(c);
+      ${contribution}
+    }
+  }
+  DX[i] = acc;`;
+}
+
+/**
+ * One template for max/avg pooling, forward and backward (NHWC, f32). Bindings after the
+ * uniforms: forward X, Y; max backward DY, X, DX; avg backward DY, DX.
+ */
+export function poolWgsl(op: PoolOp, direction: PoolDirection): string {
+  const buffers: [string, string, 'read' | 'read_write'][] = direction === 'forward'
+    ? [['X', 'f32', 'read'], ['Y', 'f32', 'read_write']]
+    : op === 'max'
+      ? [['DY', 'f32', 'read'], ['X', 'f32', 'read'], ['DX', 'f32', 'read_write']]
+      : [['DY', 'f32', 'read'], ['DX', 'f32', 'read_write']];
+  // The argmax helper reads X, which the average backward kernel does not bind.
+  const helpers = CELL_HELPER + (op === 'max' ? ARGMAX_HELPER : COUNT_HELPER);
+  return `${uniformStruct(POOL_UNIFORMS)}
+${storageBindings(1, buffers)}
+${helpers}
+@compute @workgroup_size(${ELEMENTWISE_WG})
+fn main(${MAIN_ARGS}) {
+  ${flatIndexDecl(ELEMENTWISE_WG)}
+  if (i >= u.n) { return; }
+  ${direction === 'forward' ? forwardBody(op) : backwardBody(op)}
+}`;
+}
