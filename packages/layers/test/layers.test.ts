@@ -200,3 +200,37 @@ describe('3-D layers', () => {
     expectClose(await values(th.apply(tensor(data, [1, 1, 3, 2, 2])) as Tensor), [36, 68]);
   });
 });
+
+describe('training-only behaviour and state', () => {
+  it('GaussianNoise, GaussianDropout and Dropout act only in training', async () => {
+    const { GaussianNoise, GaussianDropout, Dropout } = await import('@kerasgpu/layers');
+    const x = tensor([[1, 2, 3, 4]]);
+    for (const l of [GaussianNoise(0.5), GaussianDropout(0.3), Dropout(0.5)]) {
+      l.ensureBuilt([null, 4]);
+      expectClose(await values(l.apply(x) as Tensor), [1, 2, 3, 4]);
+      const t = await values(l.invoke(x, { training: true }) as Tensor);
+      expect(t).not.toEqual([1, 2, 3, 4]);
+    }
+  });
+
+  it('activity regularizer adds l·Σ out² / batch to the training loss', async () => {
+    const { activityL2, SGD } = await import('@kerasgpu/layers');
+    const m = Sequential([Dense(1, { input_dim: 1, weights: [[[1]], [0]], activity_regularizer: activityL2(0.5) })]);
+    m.compile({ optimizer: SGD({ lr: 0 }), loss: 'mse' });
+    // outputs 1 and 3 with targets equal: mse 0; penalty 0.5·(1 + 9)/2 = 2.5
+    expect(await m.trainOnBatch([[1], [3]], [[1], [3]])).toBeCloseTo(2.5, 5);
+    expect(await m.testOnBatch([[1], [3]], [[1], [3]])).toBeCloseTo(0, 6);
+  });
+
+  it('stateful LSTM carries its state across batches until resetStates', async () => {
+    const lstm = LSTM(2, { batch_input_shape: [1, 1, 1], stateful: true });
+    const m = Sequential([lstm]);
+    const x = tensor([[[1]]]);
+    const a = await values(m.predict(x) as Tensor);
+    const b = await values(m.predict(x) as Tensor);
+    expect(b).not.toEqual(a);
+    lstm.resetStates();
+    expectClose(await values(m.predict(x) as Tensor), a);
+    expect(() => LSTM(2, { input_shape: [1, 1], stateful: true })).toThrow(/stateful RNN needs a fixed batch size/);
+  });
+});

@@ -55,7 +55,11 @@ const initName = (id: unknown, fallback: string): InitializerId => {
     const base = mode === 'fan_avg' ? 'glorot' : scale === 2 ? 'he' : 'lecun';
     return `${base}_${distribution === 'uniform' ? 'uniform' : 'normal'}`;
   }
-  return o.class_name ?? fallback;
+  const k1: Record<string, string> = {
+    RandomUniform: 'uniform', RandomNormal: 'normal', TruncatedNormal: 'truncated_normal', Zeros: 'zero', Ones: 'one',
+    Orthogonal: 'orthogonal', Identity: 'identity', GlorotUniform: 'glorot_uniform', GlorotNormal: 'glorot_normal',
+  };
+  return o.class_name === undefined ? fallback : (k1[o.class_name] ?? o.class_name);
 };
 
 export function kernelSettings(o: Options, defaults: { init?: string; activation?: ActivationId } = {}): KernelSettings {

@@ -9,7 +9,7 @@ import { callable } from '../../utils/callable.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import { initName, type LayerOptions } from '../core/kernel-options.js';
-import type { InitializerId } from '../../initializers.js';
+import { initializerConfig, type InitializerId } from '../../initializers.js';
 
 export interface EmbeddingOptions extends LayerOptions {
   inputDim?: number; outputDim?: number; embeddingsInitializer?: InitializerId; embeddingsRegularizer?: RegularizerId;
@@ -79,7 +79,8 @@ class EmbeddingImpl extends Layer {
 
   override getConfig(): Record<string, unknown> {
     return {
-      ...super.getConfig(), input_dim: this.inputDim, output_dim: this.outputDim, embeddings_initializer: { class_name: 'RandomUniform', config: { minval: -0.05, maxval: 0.05, seed: null } },
+      ...super.getConfig(), input_dim: this.inputDim, output_dim: this.outputDim, embeddings_initializer: initializerConfig(typeof this.init === 'string' ? this.init : 'custom'),
+      embeddings_regularizer: getRegularizer(this.regularizer)?.getConfig() ?? null, embeddings_constraint: getConstraint(this.constraint)?.getConfig() ?? null,
       mask_zero: this.maskZero, input_length: this.inputLength,
     };
   }

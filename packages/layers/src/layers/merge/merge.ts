@@ -58,9 +58,10 @@ class MergeImpl extends Layer {
     if (this.mode === 'concat') {
       const r = ss[0]!.length;
       const ax = this.concatAxis < 0 ? r + this.concatAxis : this.concatAxis;
-      const ok = ss.every((s) => s.length === r && s.every((d, i) => i === ax || i === 0 || d === ss[0]![i]));
+      // An unknown (null) size matches any size, as in Keras; the output keeps the known one.
+      const ok = ss.every((s) => s.length === r && s.every((d, i) => i === ax || i === 0 || d === null || ss[0]![i] === null || d === ss[0]![i]));
       if (!ok) throw new ShapeError(`${this.className} (concat along axis ${this.concatAxis}) needs matching shapes except on that axis, got ${desc}`);
-      const out = [...ss[0]!];
+      const out = ss[0]!.map((d, i) => d ?? ss.find((s) => s[i] !== null)?.[i] ?? null);
       out[ax] = ss.some((s) => s[ax] === null) ? null : ss.reduce((n, s) => n + (s[ax] as number), 0);
       return out;
     }
