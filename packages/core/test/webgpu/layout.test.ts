@@ -52,6 +52,15 @@ describe('webgpu layout kernels vs cpu (bit-exact, every dtype)', () => {
       ([shape, axis]) => (u, i) => K.scatterAdd(u!, i!, shape, axis), () => ({ atol: 1e-5, rtol: 1e-5 }));
   });
 
+  it('scatterAdd with long rows (the row-per-invocation variant of embedding gradients)', async () => {
+    for (const [shape, axis, m] of [[[1500, 17], 0, 301], [[3, 400, 16], 1, 257]] as const) {
+      const u = fc.sample(hostTensor(shape.map((d, i) => (i === axis ? m : d))), { numRuns: 1, seed: m })[0]!;
+      const idx = fc.sample(hostTensor([m], shape[axis]! - 1, 'int32'), { numRuns: 1, seed: m + 1 })[0]!;
+      // Few distinct indices so rows receive several updates; -1 is out of range and dropped.
+      await expectSameOnBackends([u, { ...idx, data: idx.data.map((v) => (v % 9) - 1) }], (a, i) => K.scatterAdd(a!, i!, [...shape], axis), { atol: 1e-5, rtol: 1e-5 });
+    }
+  });
+
   it('a larger odd-sized tensor through transpose, slice and tile', async () => {
     const x = fc.sample(hostTensor([129, 65, 17]), { numRuns: 1, seed: 3 })[0]!;
     await expectSameOnBackends([x], (t) => [K.transpose(t!, [2, 0, 1]), K.slice(t!, [1, 3, 2], [127, 61, 13]), K.tile(t!, [1, 2, 1])], EXACT);

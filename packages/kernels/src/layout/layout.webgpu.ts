@@ -73,10 +73,22 @@ export function gatherGpu(ctx: GpuContext, x: GpuTensor, indices: GpuTensor, axi
   dispatchFlat(ctx, 'gather', 'gather', () => gatherWgsl(uniforms), [x.buffer, indices.buffer, y.buffer], uniformValues(uniforms.slice(1)), sizeOf(y.shape));
 }
 
+/**
+ * The one place choosing the scatterAdd variant: a row per invocation when rows are long and
+ * there are enough rows to fill the GPU, else an element per invocation.
+ */
+function scatterMode(rows: number, inner: number): 'element' | 'row' {
+  return inner >= 16 && rows >= 1024 ? 'row' : 'element';
+}
+
 /** updates: [outer, m, inner] (m = number of indices); y: `shape` zeros plus the updates. */
 export function scatterAddGpu(ctx: GpuContext, updates: GpuTensor, indices: GpuTensor, axis: number, y: GpuTensor): void {
   const t = wgslType(y.dtype);
   if (t === 'u32') throw new Error(`scatterAdd: cannot add ${y.dtype} values [${y.shape.join(', ')}]`);
-  const uniforms: UniformList = [['n', 'u32', sizeOf(y.shape)], ...around(y.shape, axis), ['m', 'u32', sizeOf(indices.shape)]];
-  dispatchFlat(ctx, 'scatterAdd', `scatterAdd:${t}`, () => scatterAddWgsl(t, uniforms), [updates.buffer, indices.buffer, y.buffer], uniformValues(uniforms.slice(1)), sizeOf(y.shape));
+  const inner = sizeOf(y.shape.slice(axis + 1));
+  const rows = inner === 0 ? 0 : sizeOf(y.shape) / inner;
+  const mode = scatterMode(rows, inner);
+  const n = mode === 'row' ? rows : sizeOf(y.shape);
+  const uniforms: UniformList = [['n', 'u32', n], ...around(y.shape, axis), ['m', 'u32', sizeOf(indices.shape)]];
+  dispatchFlat(ctx, 'scatterAdd', `scatterAdd:${t}:${mode}`, () => scatterAddWgsl(t, mode, uniforms), [updates.buffer, indices.buffer, y.buffer], uniformValues(uniforms.slice(1)), n);
 }

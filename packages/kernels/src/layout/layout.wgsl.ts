@@ -45,24 +45,38 @@ fn main(${MAIN_ARGS}) {
 
 /**
  * scatterAdd, the transpose of gather: output [outer, len, inner]; element (o, k, j) sums
- * UPD[(o·m + t)·inner + j] over every t with IDX[t] = k, in increasing t. No atomics (WGSL has no
- * float atomics): each output is owned by one invocation, so the result is deterministic and
+ * UPD[(o·m + t)·inner + j] over every t with IDX[t] = k, in increasing t. No atomics (WGSL has
+ * no float atomics): each output is owned by one invocation, so the result is deterministic and
  * summed in the cpu reference's order.
+ *  - `element`: one invocation per output element (short rows);
+ *  - `row`: one invocation per output row (o, k), scanning the indices once for the whole row,
+ *    so an embedding gradient compares each index once per row rather than once per element.
  */
-export function scatterAddWgsl(type: 'f32' | 'i32', uniforms: UniformList): string {
-  return `${uniformStruct(uniformFields(uniforms))}
-${storageBindings(1, [['UPD', type, 'read'], ['IDX', 'i32', 'read'], ['Y', type, 'read_write']])}
-@compute @workgroup_size(${ELEMENTWISE_WG})
-fn main(${MAIN_ARGS}) {
-  ${flatIndexDecl(ELEMENTWISE_WG)}
-  if (i >= u.n) { return; }
-  let j = i % u.inner;
+export function scatterAddWgsl(type: 'f32' | 'i32', mode: 'element' | 'row', uniforms: UniformList): string {
+  const body = mode === 'element'
+    ? `let j = i % u.inner;
   let k = i32((i / u.inner) % u.len);
   let o = i / (u.inner * u.len);
   var acc = ${type}(0);
   for (var t = 0u; t < u.m; t++) {
     if (IDX[t] == k) { acc += UPD[(o * u.m + t) * u.inner + j]; }
   }
-  Y[i] = acc;
+  Y[i] = acc;`
+    : `let k = i32(i % u.len);
+  let o = i / u.len;
+  let row = i * u.inner;
+  for (var j = 0u; j < u.inner; j++) { Y[row + j] = ${type}(0); }
+  for (var t = 0u; t < u.m; t++) {
+    if (IDX[t] != k) { continue; }
+    let src = (o * u.m + t) * u.inner;
+    for (var j = 0u; j < u.inner; j++) { Y[row + j] += UPD[src + j]; }
+  }`;
+  return `${uniformStruct(uniformFields(uniforms))}
+${storageBindings(1, [['UPD', type, 'read'], ['IDX', 'i32', 'read'], ['Y', type, 'read_write']])}
+@compute @workgroup_size(${ELEMENTWISE_WG})
+fn main(${MAIN_ARGS}) {
+  ${flatIndexDecl(ELEMENTWISE_WG)}
+  if (i >= u.n) { return; }
+  ${body}
 }`;
 }
