@@ -1,0 +1,82 @@
+import { setBackend, zeros, type Tensor } from '@kerasgpu/layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { modelFromJSON, modelFromYAML } from '../src/index.js';
+import { readJson } from './helpers.js';
+
+beforeAll(async () => {
+  await setBackend('cpu');
+});
+
+type Shape = (number | null)[];
+/** The config-only fixtures (model.to_json() output, SOURCES.md §G): inputs, outputs and layer count each must build. */
+const CONFIGS: [string, { inputs: Shape[]; outputs: Shape[]; layers: number; params?: number }][] = [
+  ['k1_mlp_fapi_config.json', { inputs: [[null, 4], [null, 4]], outputs: [[null, 3], [null, 3]], layers: 11 }],
+  // Keras's mnist_cnn example: 600,810 parameters in Keras 1 (32 + 32 filters), 1,199,882 in Keras 2 (32 + 64).
+  ['k1_mnist_cnn_th_config.json', { inputs: [[null, 1, 28, 28]], outputs: [[null, 10]], layers: 12, params: 600810 }],
+  ['k2_mnist_cnn_tf_config.json', { inputs: [[null, 28, 28, 1]], outputs: [[null, 10]], layers: 8, params: 1199882 }],
+  ['k2_concat_bilstm_config.json', { inputs: [[null, 10], [null, null, 6]], outputs: [[null, 10, 14]], layers: 9 }],
+  ['k2_add_config.json', { inputs: [[null, 16], [null, 32]], outputs: [[null, 4]], layers: 6 }],
+];
+
+describe('config-only fixtures build (model_from_json)', () => {
+  for (const [name, want] of CONFIGS) {
+    it(name, async () => {
+      const model = modelFromJSON(readJson(name));
+      expect(model.inputs.map((t) => t.shape)).toEqual(want.inputs);
+      expect(model.outputs.map((t) => t.shape)).toEqual(want.outputs);
+      expect(model.layers).toHaveLength(want.layers);
+      if (want.params !== undefined) expect(model.countParams()).toBe(want.params);
+      // It also runs: a batch of zeros (unknown sizes taken as 10) gives outputs of the stated shapes.
+      const xs = model.inputs.map((t) => zeros(t.shape.map((d, i) => (i === 0 ? 2 : d ?? 10)), t.dtype === 'int32' ? 'int32' : 'float32'));
+      const ys = model.predict(xs.length === 1 ? xs[0]! : xs);
+      const outs = (Array.isArray(ys) ? ys : [ys]) as Tensor[];
+      expect(outs.map((y) => y.shape)).toEqual(want.outputs.map((s) => s.map((d, i) => (i === 0 ? 2 : d ?? 10))));
+    });
+  }
+});
+
+describe('YAML as PyYAML writes it (Keras model.to_yaml)', () => {
+  // Tuples are tagged, and a repeated tuple is an anchor plus aliases, as PyYAML dumps them.
+  const doc = `backend: tensorflow
+class_name: Sequential
+config:
+- class_name: Conv2D
+  config:
+    activation: relu
+    batch_input_shape: !!python/tuple [null, 6, 6, 1]
+    data_format: channels_last
+    dilation_rate: &id001 !!python/tuple [1, 1]
+    filters: 2
+    kernel_size: !!python/tuple [3, 3]
+    name: conv2d_1
+    padding: valid
+    strides: *id001
+    trainable: true
+    use_bias: true
+- class_name: Flatten
+  config: {name: flatten_1, trainable: true}
+- class_name: Dense
+  config: {activation: softmax, name: dense_1, trainable: true, units: 3, use_bias: true}
+keras_version: 2.1.4
+`;
+
+  it('reads tuples, anchors and aliases', () => {
+    const model = modelFromYAML(doc);
+    expect(model.layers.map((l) => l.name)).toEqual(['conv2d_1', 'flatten_1', 'dense_1']);
+    expect(model.outputs[0]!.shape).toEqual([null, 3]);
+    expect(model.countParams()).toBe(2 * 9 + 2 + 32 * 3 + 3);
+  });
+
+  it('round-trips through toYAML, which a YAML reader turns back into the JSON document', () => {
+    const model = modelFromYAML(doc);
+    const again = modelFromYAML(model.toYAML());
+    expect(again.getConfig()).toEqual(model.getConfig());
+    expect(JSON.parse(again.toJSON())).toEqual(JSON.parse(model.toJSON()));
+  });
+
+  it('invalid documents say so', () => {
+    expect(() => modelFromYAML('class_name: [unclosed')).toThrow(/modelFromYAML: not valid YAML/);
+    expect(() => modelFromYAML('just: text')).toThrow(/expected \{class_name, config\}/);
+    expect(() => modelFromJSON('{"class_name": ')).toThrow(/modelFromJSON: not valid JSON/);
+  });
+});
