@@ -77,7 +77,7 @@ describe('training resumed after load continues as if never interrupted', () => 
       const y = toCategorical(randint(0, 3, [16]), 3);
       const run = async (interrupt: boolean): Promise<number[]> => {
         setSeed(11);
-        let model = cnn();
+        let model: Model = cnn();
         model.compile({ optimizer, loss: 'categorical_crossentropy', metrics: ['accuracy'] });
         const opts = { batch_size: 4, shuffle: false, verbose: 0 as const };
         const first = await model.fit(x, y, { ...opts, epochs: 2 });
