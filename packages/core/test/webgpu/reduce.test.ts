@@ -59,11 +59,11 @@ describe('webgpu argMax / argMin vs cpu', () => {
     await checkKernel(fc.array(edgeSize(65), { minLength: 1, maxLength: 3 }).chain((s) => fc.tuple(hostTensor(s), fc.nat(s.length - 1))),
       ([h, axis]) => [{ ...h, data: h.data.map(Math.round) }], ([, axis]) => (x) => [K.argMax(x!, axis), K.argMin(x!, axis)], () => ({ atol: 0, rtol: 0 }));
   });
-  it('long axes (a workgroup per output) and int32 input', async () => {
+  it('long axes (a workgroup per output), int32 and bool input', async () => {
     const x = fc.sample(hostTensor([3, 1000, 2]), { numRuns: 1, seed: 7 })[0]!;
     const xi = fc.sample(hostTensor([2, 5, 300], 5, 'int32'), { numRuns: 1, seed: 8 })[0]!;
     await expectSameOnBackends([{ ...x, data: x.data.map(Math.round) }, xi],
-      (a, b) => [K.argMax(a!, 1), K.argMin(a!, 1), K.argMax(b!, 2), K.argMin(b!, 0)], { atol: 0, rtol: 0 });
+      (a, b) => [K.argMax(a!, 1), K.argMin(a!, 1), K.argMax(b!, 2), K.argMin(b!, 0), K.argMax(K.greater(a!, 0), 1), K.argMin(K.greater(b!, 0), 2)], { atol: 0, rtol: 0 });
   });
 });
 

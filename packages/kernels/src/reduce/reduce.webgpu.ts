@@ -51,7 +51,7 @@ function plan(n: number, r: number, innerReduced: boolean, splittable: boolean):
   return { mode: 'workgroup', chunks };
 }
 
-function reduceDims(ctx: GpuContext, op: string, acc: Accumulator, splittable: boolean, x: GPUBuffer, inType: 'f32' | 'i32', kept: Dims, red: Dims, y: GPUBuffer): void {
+function reduceDims(ctx: GpuContext, op: string, acc: Accumulator, splittable: boolean, x: GPUBuffer, inType: Accumulator['out'], kept: Dims, red: Dims, y: GPUBuffer): void {
   const n = sizeOf(kept.dims);
   const r = sizeOf(red.dims);
   if (n === 0) return;
@@ -66,7 +66,7 @@ function reduceDims(ctx: GpuContext, op: string, acc: Accumulator, splittable: b
   reduceDims(ctx, op, acc, false, partials, acc.out, { dims: [n], strides: [chunks] }, { dims: [chunks], strides: [1] }, y);
 }
 
-function dispatchReduce(ctx: GpuContext, op: string, acc: Accumulator, mode: 'thread' | 'workgroup', chunks: number, x: GPUBuffer, inType: 'f32' | 'i32', kept: Dims, red: Dims, y: GPUBuffer): void {
+function dispatchReduce(ctx: GpuContext, op: string, acc: Accumulator, mode: 'thread' | 'workgroup', chunks: number, x: GPUBuffer, inType: Accumulator['out'], kept: Dims, red: Dims, y: GPUBuffer): void {
   const n = sizeOf(kept.dims);
   const r = sizeOf(red.dims);
   const uniforms: UniformList = [
@@ -79,23 +79,17 @@ function dispatchReduce(ctx: GpuContext, op: string, acc: Accumulator, mode: 'th
   ctx.dispatch(op, pipeline, [x, y], uniformValues(uniforms), grid);
 }
 
-/** Per-dtype element type of a numeric reduction (bool is rejected by the op). */
-function numericType(t: GpuTensor): 'f32' | 'i32' {
-  const w = wgslType(t.dtype);
-  if (w === 'u32') throw new Error(`cannot reduce a ${t.dtype} tensor [${t.shape.join(', ')}]`);
-  return w;
-}
-
 /** y = op over `axes` of x (y has the kept dims, in order). */
 export function reduceGpu(ctx: GpuContext, op: ReduceOp, x: GpuTensor, axes: readonly number[], y: GpuTensor): void {
-  const t = numericType(x);
+  const t = wgslType(x.dtype);
+  if (t === 'u32') throw new Error(`cannot reduce a ${x.dtype} tensor [${x.shape.join(', ')}]`);
   const { kept, red } = reductionDims(x.shape, axes);
   reduceDims(ctx, op, valueAccumulator(op, t), true, x.buffer, t, kept, red, y.buffer);
 }
 
 /** y (int32) = index of the first max (min) of x along `axis`. */
 export function argReduceGpu(ctx: GpuContext, op: ArgReduceOp, x: GpuTensor, axis: number, y: GpuTensor): void {
-  const t = numericType(x);
+  const t = wgslType(x.dtype);
   const strides = stridesOf(x.shape);
   // The axis stays one reduced dim even of size 1 (its coordinate is the answer).
   const { kept } = reductionDims(x.shape, [axis]);

@@ -3,7 +3,8 @@ import { F32_INF_DECLS, F32_NEG_INF, F32_POS_INF, GROUP_INDEX_DECL, isNanWgsl, o
 import { uniformFields } from '../webgpu/indexing.js';
 import type { ArgReduceOp, ReduceOp } from './reduce.cpu.js';
 
-type Elem = 'f32' | 'i32';
+/** Stored element types; u32 (bool) only reaches arg reductions. */
+type Elem = 'f32' | 'i32' | 'u32';
 
 /**
  * How one reduction accumulates: `A` is the accumulator type, `combine(a, b)` is declared in
@@ -13,8 +14,11 @@ type Elem = 'f32' | 'i32';
 export interface Accumulator { key: string; decls: string; init: string; load: (v: string, j: string) => string; store: (a: string) => string; out: Elem }
 
 function extreme(op: 'max' | 'min', t: Elem): string {
-  if (t === 'f32') return op === 'max' ? F32_NEG_INF : F32_POS_INF;
-  return op === 'max' ? 'bitcast<i32>(0x80000000u)' : 'bitcast<i32>(0x7fffffffu)';
+  switch (t) {
+    case 'f32': return op === 'max' ? F32_NEG_INF : F32_POS_INF;
+    case 'i32': return op === 'max' ? 'bitcast<i32>(0x80000000u)' : 'bitcast<i32>(0x7fffffffu)';
+    case 'u32': return op === 'max' ? '0u' : '0xffffffffu';
+  }
 }
 
 /** NaN propagates through max/min, as in the cpu reference (i32 has no NaN). */
