@@ -73,3 +73,26 @@ describe('models', () => {
     expect(memory().numTensors).toBe(before);
   });
 });
+
+describe('model utilities', () => {
+  it('predictOnBatch / predictProba / predictClasses, pop, and the global image ordering', async () => {
+    const { Conv2D, setImageDimOrdering, sum } = await import('@kerasgpu/layers');
+    const m = Sequential([Dense(3, { input_dim: 2, activation: 'softmax' })]);
+    const p = m.predictOnBatch([[1, 2], [3, 4]]) as import('@kerasgpu/layers').Tensor;
+    expect(p.shape).toEqual([2, 3]);
+    const sums = Array.from(await sum(p, 1).data());
+    sums.forEach((s) => expect(s).toBeCloseTo(1, 5));
+    expect(m.predictClasses([[1, 2]]).shape).toEqual([1]);
+    m.add(Dense(1));
+    expect(m.layers).toHaveLength(2);
+    m.pop();
+    expect(m.outputs[0]!.shape).toEqual([null, 3]);
+    setImageDimOrdering('th');
+    try {
+      const c = Conv2D(2, 3, { input_shape: [1, 5, 5] });
+      expect(Sequential([c]).outputs[0]!.shape).toEqual([null, 2, 3, 3]);
+    } finally {
+      setImageDimOrdering('tf');
+    }
+  });
+});
