@@ -36,7 +36,7 @@ export function tileGpu(ctx: GpuContext, x: GpuTensor, reps: readonly number[], 
   stridedCopy(ctx, 'tile', x.buffer, 0, s.flatMap((v) => [0, v]), y.buffer, 0, stridesOf(dims), dims);
 }
 
-/** One strided write per input (so any number of inputs, within the binding limit per dispatch). */
+/** One strided write per input, so any number of inputs (no per-dispatch storage binding count limit). */
 export function concatGpu(ctx: GpuContext, xs: readonly GpuTensor[], axis: number, y: GpuTensor): void {
   const ys = stridesOf(y.shape);
   let offset = 0;
