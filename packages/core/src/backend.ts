@@ -1,4 +1,4 @@
-import type { DataArray, DType } from '@kerasgpu/kernels';
+import type { DataArray, DType, OptimizerHyper, OptimizerRuleName } from '@kerasgpu/kernels';
 import type { KernelPrimitive, PrimitiveAttrs } from './primitives.js';
 import type { Shape } from './shape.js';
 
@@ -17,6 +17,11 @@ export interface Backend {
   read(storage: Storage, dtype: DType, size: number): Promise<DataArray>;
   free(storage: Storage): void;
   run<P extends KernelPrimitive>(prim: P, inputs: readonly TensorInfo[], attrs: PrimitiveAttrs[P], outputs: readonly OutputSpec[]): Storage[];
+  /**
+   * One fused optimizer step writing `param` and `slots` in place from `grad`. Not a primitive
+   * (no tape, no VJP); the caller guarantees the written storages are unshared and distinct.
+   */
+  updateInPlace<R extends OptimizerRuleName>(rule: R, hyper: OptimizerHyper[R], param: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): void;
   /** Pool statistics: buffers held and bytes pooled (zero on cpu). */
   memory(): { numBuffers: number; numPooledBytes: number };
   /** Resolves when all queued work is done. */

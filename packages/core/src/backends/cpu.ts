@@ -81,6 +81,10 @@ export class CpuBackend implements Backend {
     return out;
   }
 
+  updateInPlace<R extends K.OptimizerRuleName>(rule: R, hyper: K.OptimizerHyper[R], param: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): void {
+    K.optimizerUpdateCpu(rule, hyper, param.storage as DataArray, grad.storage as DataArray, slots.map((s) => s.storage as DataArray));
+  }
+
   memory(): { numBuffers: number; numPooledBytes: number } {
     return { numBuffers: 0, numPooledBytes: 0 };
   }

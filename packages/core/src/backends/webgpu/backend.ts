@@ -1,4 +1,4 @@
-import { fillGpu, GpuContext, GPU_ELEMENT_BYTES, sizeOf, wgslType, type DataArray, type DType, type GpuTensor } from '@kerasgpu/kernels';
+import { fillGpu, GpuContext, optimizerUpdateGpu, type OptimizerHyper, type OptimizerRuleName, GPU_ELEMENT_BYTES, sizeOf, wgslType, type DataArray, type DType, type GpuTensor } from '@kerasgpu/kernels';
 import { allocArray } from '@kerasgpu/kernels';
 import type { Backend, OutputSpec, Storage, TensorInfo } from '../../backend.js';
 import { BackendError } from '../../errors.js';
@@ -25,6 +25,8 @@ export interface WebGpuOptions {
   /** Submit after every op, so a GPU error names exactly that op. */
   debug?: boolean;
 }
+
+const asGpu = (s: Storage, spec: OutputSpec): GpuTensor => ({ buffer: (s as GpuStorage).buffer, shape: spec.shape, dtype: spec.dtype });
 
 export class WebGpuBackend implements Backend {
   readonly name = 'webgpu' as const;
@@ -89,7 +91,6 @@ export class WebGpuBackend implements Backend {
       if (this.poisonOutputs) fillGpu(this.ctx, buffer, n, NAN_BITS);
       return { buffer };
     });
-    const asGpu = (s: Storage, spec: OutputSpec): GpuTensor => ({ buffer: (s as GpuStorage).buffer, shape: spec.shape, dtype: spec.dtype });
     try {
       (GPU_KERNELS[prim] as GpuKernel<P>)(this.ctx, inputs.map((i) => asGpu(i.storage, i)), attrs, outs.map((s, i) => asGpu(s, outputs[i]!)));
     } catch (e) {
@@ -106,6 +107,14 @@ export class WebGpuBackend implements Backend {
     const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
     throw new BackendError(`${prim}: a [${big.shape.join(', ')}] tensor (${mib(sizeOf(big.shape) * GPU_ELEMENT_BYTES)}) exceeds this adapter's storage binding limit `
       + `(maxStorageBufferBindingSize ${mib(limit)}); the webgpu ${prim} kernel does not split tensors (elementwise kernels do): use smaller tensors or the cpu backend`);
+  }
+
+  updateInPlace<R extends OptimizerRuleName>(rule: R, hyper: OptimizerHyper[R], param: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): void {
+    try {
+      optimizerUpdateGpu(this.ctx, rule, hyper, asGpu(param.storage, param), asGpu(grad.storage, grad), slots.map((s) => asGpu(s.storage, s)));
+    } catch (e) {
+      throw new BackendError(`applyOptimizerUpdate(${rule}): ${(e as Error).message}`);
+    }
   }
 
   memory(): { numBuffers: number; numPooledBytes: number } {

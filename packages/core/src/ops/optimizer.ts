@@ -1,0 +1,48 @@
+import { OPTIMIZER_SLOTS, type OptimizerHyper, type OptimizerRuleName } from '@kerasgpu/kernels';
+import type { TensorInfo } from '../backend.js';
+import { engine } from '../engine.js';
+import { KerasGpuError, ShapeError } from '../errors.js';
+import { fmt, sameShape } from '../shape.js';
+import { Variable, type Tensor } from '../tensor.js';
+import { assertFloat, assertSameDType } from './convert.js';
+
+export type { OptimizerHyper, OptimizerRuleName } from '@kerasgpu/kernels';
+export { OPTIMIZER_SLOTS, nadamMomentumCache } from '@kerasgpu/kernels';
+
+const info = (op: string, t: Tensor): TensorInfo => ({ storage: t.storageFor(op), shape: t.shape, dtype: t.dtype });
+
+/**
+ * Gives `v` storage of its own before it is written in place: a Variable shares its DataRef with
+ * the tensor it was made from and with reshape views of it, which must keep their values.
+ */
+function unshare(op: string, v: Variable): void {
+  v.storageFor(op);
+  if (v.ref!.refCount === 1) return;
+  const copy = engine.withoutRecording(() => engine.run(op, 'cast', [v], { dtype: v.dtype }, [{ shape: v.shape, dtype: v.dtype }])[0]!);
+  v.assign(copy);
+  copy.dispose();
+}
+
+/**
+ * One fused optimizer step (`rule`, Keras formulas, see `OptimizerHyper`): updates `param` and
+ * its `slots` (`OPTIMIZER_SLOTS[rule]`, in that order) in place from `grad`, in one kernel. Not
+ * differentiable and not recorded on a gradient tape.
+ */
+export function applyOptimizerUpdate<R extends OptimizerRuleName>(rule: R, hyper: OptimizerHyper[R], param: Variable, grad: Tensor, slots: readonly Variable[]): void {
+  const op = `applyOptimizerUpdate(${rule})`;
+  const names = OPTIMIZER_SLOTS[rule];
+  if (!names) throw new KerasGpuError(`applyOptimizerUpdate: unknown rule '${rule}' (known: ${Object.keys(OPTIMIZER_SLOTS).join(', ')})`);
+  if (slots.length !== names.length) {
+    throw new KerasGpuError(`${op}: expected ${names.length} slot variable(s) (${names.join(', ')}), got ${slots.length}`);
+  }
+  const written = [param, ...slots];
+  if (!written.every((v) => v instanceof Variable)) throw new KerasGpuError(`${op}: the parameter and the slots must be Variables (they are updated in place)`);
+  if (new Set(written).size !== written.length) throw new KerasGpuError(`${op}: the parameter and the slots must be distinct Variables`);
+  assertFloat(op, param);
+  assertSameDType(op, param, grad, ...slots);
+  for (const t of [grad, ...slots]) {
+    if (!sameShape(t.shape, param.shape)) throw new ShapeError(`${op}: parameter ${param.name} is ${fmt(param.shape)} but a gradient or slot is ${fmt(t.shape)}`);
+  }
+  for (const v of written) unshare(op, v);
+  engine.backend.updateInPlace(rule, hyper, info(op, param), info(op, grad), slots.map((s) => info(op, s)));
+}
