@@ -27,3 +27,7 @@ export * from './layout/layout.webgpu.js';
 export * from './softmax/softmax.webgpu.js';
 export * from './random/random.webgpu.js';
 export * from './webgpu/chunked.js';
+export * from './matmul/matmul.wgsl.js';
+export * from './matmul/matmul.webgpu.js';
+export * from './conv2d/conv2d.wgsl.js';
+export * from './conv2d/conv2d.webgpu.js';

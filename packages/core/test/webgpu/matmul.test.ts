@@ -1,0 +1,54 @@
+import fc from 'fast-check';
+import { afterEach, describe, it } from 'vitest';
+import * as K from '@kerasgpu/core';
+import { gemmOverride } from '@kerasgpu/kernels';
+import { expectSameOnBackends, hostTensor, PROPERTY_RUNS, type HostTensor } from './harness.js';
+
+/** Sizes around the tiles of both GEMM variants (32 and 64/128), plus random ones. */
+const dim = fc.oneof(fc.constantFrom(1, 3, 17, 63, 65, 129), fc.integer({ min: 1, max: 70 }));
+const tol = (k: number) => ({ atol: 1e-5 * k + 1e-5, rtol: 1e-4 });
+
+interface Case { m: number; n: number; k: number; tA: boolean; tB: boolean; aBatch: number[]; bBatch: number[] }
+
+/** Broadcast batch shapes: each dim is shared, or 1 on one side; ranks may differ. */
+const batches = fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }).chain((shape) =>
+  fc.tuple(fc.constant(shape), fc.array(fc.constantFrom('both', 'a1', 'b1'), { minLength: shape.length, maxLength: shape.length }), fc.nat(shape.length), fc.nat(shape.length))
+    .map(([s, which, dropA, dropB]) => [s.map((d, i) => (which[i] === 'a1' ? 1 : d)).slice(dropA), s.map((d, i) => (which[i] === 'b1' ? 1 : d)).slice(dropB)] as const));
+
+const matmulCase = (batched: boolean): fc.Arbitrary<Case> =>
+  fc.record({ m: dim, n: dim, k: dim, tA: fc.boolean(), tB: fc.boolean(), b: batched ? batches : fc.constant([[], []] as const) })
+    .map(({ b: [aBatch, bBatch], ...c }) => ({ ...c, aBatch: [...aBatch], bBatch: [...bBatch] }));
+
+/** webgpu vs cpu on `runs` generated cases (the tiled variant compiles slowly on lavapipe: fewer runs). */
+async function check(cases: fc.Arbitrary<{ c: Case; xs: HostTensor[] }>, fn: (c: Case) => (...xs: K.Tensor[]) => K.Tensor | K.Tensor[], tolK: (c: Case) => number, runs: number): Promise<void> {
+  await fc.assert(fc.asyncProperty(cases, async ({ c, xs }) => expectSameOnBackends(xs, fn(c), tol(tolK(c)))), { numRuns: runs });
+}
+
+function run(c: Case) {
+  return fc.tuple(
+    hostTensor([...c.aBatch, ...(c.tA ? [c.k, c.m] : [c.m, c.k])]),
+    hostTensor([...c.bBatch, ...(c.tB ? [c.n, c.k] : [c.k, c.n])]),
+  );
+}
+
+describe('webgpu matMul vs cpu', () => {
+  afterEach(() => { gemmOverride.variant = null; });
+  const withInputs = (cases: fc.Arbitrary<Case>) => cases.chain((c) => run(c).map((xs) => ({ c, xs: [...xs] })));
+  const product = (c: Case) => (a: K.Tensor | undefined, b: K.Tensor | undefined) => K.matMul(a!, b!, c.tA, c.tB);
+  for (const [variant, runs] of [['subgroup', PROPERTY_RUNS], ['tiled', Math.ceil(PROPERTY_RUNS / 2)]] as const) {
+    it(`${variant} GEMM: edge sizes, both transposes`, async () => {
+      gemmOverride.variant = variant;
+      await check(withInputs(matmulCase(false)), product, (c) => c.k, runs);
+    });
+    it(`${variant} GEMM: broadcast batch dims`, async () => {
+      gemmOverride.variant = variant;
+      await check(withInputs(matmulCase(true)), product, (c) => c.k, runs);
+    });
+  }
+  it('gradients through matMul (dy given, both operands)', async () => {
+    const sameBatch = fc.record({ c: matmulCase(false), batch: fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }) })
+      .map(({ c, batch }) => ({ ...c, aBatch: batch, bBatch: batch }));
+    const cases = sameBatch.chain((c) => fc.tuple(run(c), hostTensor([...c.aBatch, c.m, c.n])).map(([xs, dy]) => ({ c, xs: [...xs, dy] })));
+    await check(cases, (c) => (a, b, dy) => K.grads((x, y) => K.matMul(x!, y!, c.tA, c.tB))([a!, b!], dy), (c) => Math.max(c.k, c.m, c.n) * 4, Math.ceil(PROPERTY_RUNS / 2));
+  });
+});

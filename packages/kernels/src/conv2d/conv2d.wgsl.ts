@@ -1,0 +1,107 @@
+import type { GemmHooks } from '../matmul/matmul.wgsl.js';
+import type { Conv2DGeometry } from './geometry.js';
+
+/**
+ * The three convolutions as implicit GEMMs over the one GEMM template: the A/B read hooks compute
+ * im2col addresses on the fly (no im2col buffer). Index decompositions, NHWC, filter [kh,kw,c,f]:
+ *   forward          C[(n,oh,ow)][f]    = Σ_(kh,kw,c) x[n, oh·s−p+kh·d, ow·s−p+kw·d, c] · w[kh,kw,c,f]
+ *   backprop input   C[(n,ih,iw)][c]    = Σ_(kh,kw,f) dy[n, oh, ow, f] · w[kh,kw,c,f], oh·s = ih+p−kh·d
+ *   backprop filter  C[(kh,kw,c)][f]    = Σ_(n,oh,ow) x[n, oh·s−p+kh·d, ow·s−p+kw·d, c] · dy[n,oh,ow,f]
+ * A tap in the padding (or, for the input gradient, between strides) reads as 0.
+ */
+export type ConvKind = 'forward' | 'backpropInput' | 'backpropFilter';
+
+const GEOMETRY_FIELDS = ['batch', 'inH', 'inW', 'inC', 'kH', 'kW', 'outC', 'outH', 'outW', 'strideH', 'strideW', 'dilH', 'dilW', 'padTop', 'padLeft'] as const;
+
+export const convFields = GEOMETRY_FIELDS.map((f) => [f, f.startsWith('pad') ? 'i32' : 'u32'] as const);
+export const convValues = (g: Conv2DGeometry) => GEOMETRY_FIELDS.map((f) => g[f]);
+
+/** GEMM sizes of each convolution. */
+export function convProblem(kind: ConvKind, g: Conv2DGeometry): { m: number; n: number; k: number } {
+  const taps = g.kH * g.kW;
+  switch (kind) {
+    case 'forward': return { m: g.batch * g.outH * g.outW, n: g.outC, k: taps * g.inC };
+    case 'backpropInput': return { m: g.batch * g.inH * g.inW, n: g.inC, k: taps * g.outC };
+    case 'backpropFilter': return { m: taps * g.inC, n: g.outC, k: g.batch * g.outH * g.outW };
+  }
+}
+
+/** Vec4 reads where 4 consecutive GEMM indices are 4 consecutive channels of one tap or pixel. */
+export function convVectors(kind: ConvKind, g: Conv2DGeometry): { a4: boolean; b4: boolean } {
+  switch (kind) {
+    case 'forward': return { a4: g.inC % 4 === 0, b4: g.outC % 4 === 0 };
+    case 'backpropInput': return { a4: g.outC % 4 === 0, b4: false };
+    case 'backpropFilter': return { a4: false, b4: g.outC % 4 === 0 };
+  }
+}
+
+/** Flat x index of image row `pix` = (n, oh, ow) at tap (kh, kw), channel c; -1 in the padding. */
+const X_AT = `
+fn convX(pix: u32, kh: u32, kw: u32, c: u32) -> i32 {
+  let ow = pix % u.outW;
+  let t = pix / u.outW;
+  let oh = t % u.outH;
+  let n = t / u.outH;
+  let ih = i32(oh * u.strideH + kh * u.dilH) - u.padTop;
+  let iw = i32(ow * u.strideW + kw * u.dilW) - u.padLeft;
+  if (ih < 0 || iw < 0 || ih >= i32(u.inH) || iw >= i32(u.inW)) { return -1; }
+  return i32(((n * u.inH + u32(ih)) * u.inW + u32(iw)) * u.inC + c);
+}`;
+
+/** Flat dy index reaching input pixel `pix` = (n, ih, iw) through tap (kh, kw), channel f; -1 if none. */
+const DY_AT = `
+fn convDy(pix: u32, kh: u32, kw: u32, f: u32) -> i32 {
+  let iw = pix % u.inW;
+  let t = pix / u.inW;
+  let ih = t % u.inH;
+  let n = t / u.inH;
+  let ohs = i32(ih) + u.padTop - i32(kh * u.dilH);
+  let ows = i32(iw) + u.padLeft - i32(kw * u.dilW);
+  if (ohs < 0 || ows < 0) { return -1; }
+  let oh = u32(ohs) / u.strideH;
+  let ow = u32(ows) / u.strideW;
+  if (oh * u.strideH != u32(ohs) || ow * u.strideW != u32(ows) || oh >= u.outH || ow >= u.outW) { return -1; }
+  return i32(((n * u.outH + oh) * u.outW + ow) * u.outC + f);
+}`;
+
+/** A read through an index function returning -1 for a zero tap. */
+const gathered = (name: string, buf: string, vec: boolean, idx: string) => vec
+  ? `fn ${name}4(base: u32, row: u32, k: u32) -> vec4f { let i = ${idx}; if (i < 0) { return vec4f(0.0); } return ${buf}[u32(i) / 4u]; }`
+  : `fn ${name}(base: u32, row: u32, k: u32) -> f32 { let i = ${idx}; if (i < 0) { return 0.0; } return ${buf}[i]; }`;
+
+/** Row-major [K][N] operand (the filter, or dy as the filter gradient's B). */
+const rowMajorB = (buf: string, vec: boolean) => vec
+  ? `fn mm_readB4(base: u32, k: u32, col: u32) -> vec4f { return ${buf}[(k * u.N + col) / 4u]; }`
+  : `fn mm_readB(base: u32, k: u32, col: u32) -> f32 { return ${buf}[k * u.N + col]; }`;
+
+const NO_BATCH = 'fn mm_baseA(batch: u32) -> u32 { return 0u; }\nfn mm_baseB(batch: u32) -> u32 { return 0u; }';
+const WRITE = 'fn mm_write(batch: u32, row: u32, col: u32, v: f32) { Y[row * u.N + col] = v; }';
+/** (kh, kw, c) of a filter-ordered index over `ch` channels. */
+const tap = (i: string, ch: string) => `${i} / ${ch} / u.kW, ${i} / ${ch} % u.kW, ${i} % ${ch}`;
+
+export function convHooks(kind: ConvKind, g: Conv2DGeometry): GemmHooks {
+  const { a4, b4 } = convVectors(kind, g);
+  const vt = (v: boolean) => (v ? 'vec4f' : 'f32');
+  switch (kind) {
+    case 'forward':
+      return {
+        fields: convFields, a4, b4,
+        bindings: [['X', vt(a4), 'read'], ['W', vt(b4), 'read'], ['Y', 'f32', 'read_write']],
+        code: [NO_BATCH, X_AT, gathered('mm_readA', 'X', a4, `convX(row, ${tap('k', 'u.inC')})`), rowMajorB('W', b4), WRITE].join('\n'),
+      };
+    case 'backpropInput':
+      return {
+        fields: convFields, a4, b4,
+        bindings: [['DY', vt(a4), 'read'], ['W', 'f32', 'read'], ['Y', 'f32', 'read_write']],
+        code: [NO_BATCH, DY_AT, gathered('mm_readA', 'DY', a4, `convDy(row, ${tap('k', 'u.outC')})`),
+          // B[(kh,kw,f)][c] = w[kh,kw,c,f]
+          `fn mm_readB(base: u32, k: u32, col: u32) -> f32 { return W[((k / u.outC) * u.inC + col) * u.outC + k % u.outC]; }`, WRITE].join('\n'),
+      };
+    case 'backpropFilter':
+      return {
+        fields: convFields, a4, b4,
+        bindings: [['X', 'f32', 'read'], ['DY', vt(b4), 'read'], ['Y', 'f32', 'read_write']],
+        code: [NO_BATCH, X_AT, gathered('mm_readA', 'X', false, `convX(k, ${tap('row', 'u.inC')})`), rowMajorB('DY', b4), WRITE].join('\n'),
+      };
+  }
+}

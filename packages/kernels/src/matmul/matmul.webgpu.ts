@@ -1,0 +1,90 @@
+import { broadcastStrides, sizeOf } from '../shape.js';
+import type { AdapterFacts, GpuContext, Uniform } from '../webgpu/context.js';
+import type { GpuTensor } from '../webgpu/wgsl.js';
+import { GEMM_FIELDS, gemmTile, gemmWgsl, variantKey, type GemmEpilogue, type GemmHooks, type GemmVariant } from './matmul.wgsl.js';
+import type { UnaryOp } from '../elementwise/ops.js';
+
+/** Forces one GEMM variant (tests exercise both on one adapter); null = choose per adapter. */
+export const gemmOverride: { variant: GemmVariant['kind'] | null } = { variant: null };
+
+/**
+ * The one place where a GEMM variant is chosen (PERF-NOTES.md): on a CPU adapter with subgroups,
+ * subgroup-broadcast register blocking; on a GPU, 64×128×16 workgroup-memory tiles (64×64 when C
+ * is narrow, so small problems still spread over the device).
+ */
+export function chooseGemmVariant(facts: AdapterFacts, n: number): GemmVariant {
+  const subgroupOk = facts.subgroups && [4, 8, 16].includes(facts.subgroupSize);
+  const want = gemmOverride.variant ?? (facts.isCpu && subgroupOk ? 'subgroup' : 'tiled');
+  if (want === 'subgroup' && subgroupOk) return { kind: 'subgroup', sg: facts.subgroupSize, sgsPerWg: 4, kUnroll: 8 };
+  return n <= 64 ? { kind: 'tiled', wx: 8, wy: 8, rm: 8, rn: 8, tk: 16 } : { kind: 'tiled', wx: 16, wy: 8, rm: 8, rn: 8, tk: 16 };
+}
+
+export interface GemmProblem { m: number; n: number; k: number; batches: number }
+
+/**
+ * Runs the GEMM template with `hooks` (specialisation `key`: everything the hooks' code depends
+ * on). The grid is split into several dispatches where it exceeds the per-dimension limit.
+ */
+export function gemmGpu(ctx: GpuContext, op: string, key: string, hooks: GemmHooks, values: readonly Uniform[], buffers: readonly GPUBuffer[], p: GemmProblem): void {
+  if (p.m === 0 || p.n === 0 || p.batches === 0) return;
+  const v = chooseGemmVariant(ctx.facts, p.n);
+  const { tm, tn } = gemmTile(v);
+  const epi = hooks.epilogue ? `${hooks.epilogue.bias ? 'b' : ''}${hooks.epilogue.activation ?? ''}` : '';
+  const pipeline = ctx.pipeline(`gemm:${variantKey(v)}:${hooks.a4 ? 'a4' : 'a1'}:${hooks.b4 ? 'b4' : 'b1'}:${epi}:${key}`, () => gemmWgsl(v, hooks));
+  const max = ctx.facts.maxWorkgroupsPerDim;
+  const gx = Math.ceil(p.n / tn), gy = Math.ceil(p.m / tm);
+  for (let z = 0; z < p.batches; z += max)
+    for (let y = 0; y < gy; y += max)
+      for (let x = 0; x < gx; x += max) {
+        const own: Uniform[] = [p.m, p.n, p.k, y, x, z].map((u): Uniform => ['u32', u]);
+        if (own.length !== GEMM_FIELDS.length) throw new Error('gemm: uniform layout mismatch');
+        ctx.dispatch(op, pipeline, buffers, [...own, ...values], [Math.min(max, gx - x), Math.min(max, gy - y), Math.min(max, p.batches - z)]);
+      }
+}
+
+/** Index of an operand's matrix for an output batch, from the broadcast batch strides (uniforms ob*, s<name>*). */
+function batchBase(name: string, rank: number, matrixSize: string): string {
+  const lines = [`var rem = batch;`, `var o = 0u;`];
+  for (let d = rank - 1; d >= 0; d--) lines.push(`{ let c = rem % u.ob${d}; rem = rem / u.ob${d}; o += c * u.s${name}${d}; }`);
+  return `fn mm_base${name}(batch: u32) -> u32 {\n  ${rank === 0 ? 'return 0u;' : `${lines.join('\n  ')}\n  return o * ${matrixSize};`}\n}`;
+}
+
+export interface MatMulEpilogue { bias?: GpuTensor; activation?: UnaryOp }
+
+/**
+ * y[..., m, n] = epilogue(op(a) · op(b)) with broadcast batch dims (right-aligned, size-1 dims
+ * repeat, as matMulGeometry in core). Optional fused bias (length n) and activation.
+ */
+export function matMulGpu(ctx: GpuContext, a: GpuTensor, b: GpuTensor, attrs: { transposeA: boolean; transposeB: boolean }, y: GpuTensor, epilogue: MatMulEpilogue = {}): void {
+  const r = y.shape.length;
+  const m = y.shape[r - 2]!, n = y.shape[r - 1]!;
+  const k = attrs.transposeA ? a.shape[a.shape.length - 2]! : a.shape[a.shape.length - 1]!;
+  const batchShape = y.shape.slice(0, -2);
+  const br = batchShape.length;
+  const aStrides = br ? broadcastStrides(a.shape.slice(0, -2), batchShape) : [];
+  const bStrides = br ? broadcastStrides(b.shape.slice(0, -2), batchShape) : [];
+  const { transposeA: tA, transposeB: tB } = attrs;
+  const a4 = !tA && k % 4 === 0, b4 = !tB && n % 4 === 0;
+  const aIdx = tA ? 'base + k * u.M + row' : 'base + row * u.K + k';
+  const bIdx = tB ? 'base + col * u.K + k' : 'base + k * u.N + col';
+  const fields: [string, 'u32'][] = [...batchShape.map((_, d): [string, 'u32'] => [`ob${d}`, 'u32']),
+    ...batchShape.map((_, d): [string, 'u32'] => [`sA${d}`, 'u32']), ...batchShape.map((_, d): [string, 'u32'] => [`sB${d}`, 'u32'])];
+  const epi: GemmEpilogue = {};
+  if (epilogue.bias) epi.bias = 'BIAS';
+  if (epilogue.activation) epi.activation = epilogue.activation;
+  const hooks: GemmHooks = {
+    fields,
+    bindings: [['A', a4 ? 'vec4f' : 'f32', 'read'], ['B', b4 ? 'vec4f' : 'f32', 'read'], ...(epilogue.bias ? [['BIAS', 'f32', 'read'] as const] : []), ['C', 'f32', 'read_write']],
+    code: [
+      batchBase('A', br, 'u.M * u.K'),
+      batchBase('B', br, 'u.K * u.N'),
+      a4 ? `fn mm_readA4(base: u32, row: u32, k: u32) -> vec4f { return A[(${aIdx}) / 4u]; }` : `fn mm_readA(base: u32, row: u32, k: u32) -> f32 { return A[${aIdx}]; }`,
+      b4 ? `fn mm_readB4(base: u32, k: u32, col: u32) -> vec4f { return B[(${bIdx}) / 4u]; }` : `fn mm_readB(base: u32, k: u32, col: u32) -> f32 { return B[${bIdx}]; }`,
+      `fn mm_write(batch: u32, row: u32, col: u32, v: f32) { C[(batch * u.M + row) * u.N + col] = v; }`,
+    ].join('\n'),
+    a4, b4, epilogue: epi,
+  };
+  const values: Uniform[] = [...batchShape, ...aStrides, ...bStrides].map((v): Uniform => ['u32', v]);
+  const buffers = [a.buffer, b.buffer, ...(epilogue.bias ? [epilogue.bias.buffer] : []), y.buffer];
+  gemmGpu(ctx, 'matMul', `mm:${tA ? 't' : 'n'}${tB ? 't' : 'n'}:${br}`, hooks, values, buffers, { m, n, k, batches: sizeOf(batchShape) });
+}

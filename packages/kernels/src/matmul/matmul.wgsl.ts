@@ -1,0 +1,186 @@
+import { UNARY, WGSL_ELEMENTWISE_HELPERS, type UnaryOp } from '../elementwise/ops.js';
+import type { Uniform } from '../webgpu/context.js';
+import { storageBindings, uniformStruct } from '../webgpu/wgsl.js';
+
+/**
+ * ONE tiled GEMM template, C[batch] = epilogue(A[batch] · B[batch]) with A: M×K and B: K×N as the
+ * template sees them. How an element of A or B is read and how C is written are hooks supplied by
+ * the caller (the mm_readA / mm_write idea of tfjs-backend-webgpu), so a plain matmul, a transposed
+ * or broadcast-batched one and the three implicit-GEMM convolutions are all this one kernel.
+ *
+ * Hook contract (WGSL functions in `GemmHooks.code`; the template does every bounds check, so a
+ * hook is only called with row < M, k < K, col < N). `base` is what mm_baseA/B returned for the
+ * batch, computed once per invocation (outside the k-loop):
+ *   fn mm_baseA(batch: u32) -> u32,  fn mm_baseB(batch: u32) -> u32
+ *   fn mm_readA(base: u32, row: u32, k: u32) -> f32          when !a4
+ *   fn mm_readA4(base: u32, row: u32, k: u32) -> vec4f       when a4: A[row][k..k+3], k % 4 == 0, K % 4 == 0
+ *   fn mm_readB(base: u32, k: u32, col: u32) -> f32          when !b4
+ *   fn mm_readB4(base: u32, k: u32, col: u32) -> vec4f       when b4: B[k][col..col+3], col % 4 == 0, N % 4 == 0
+ *   fn mm_write(batch: u32, row: u32, col: u32, v: f32)
+ */
+export interface GemmHooks {
+  /** Uniform fields of the hooks, after the template's own (M, N, K, offsets). */
+  fields: readonly (readonly [string, Uniform[0]])[];
+  /** Storage bindings in binding order (after the uniform struct). */
+  bindings: readonly (readonly [string, string, 'read' | 'read_write'])[];
+  /** The hook functions (and any helpers they use). */
+  code: string;
+  a4: boolean;
+  b4: boolean;
+  epilogue?: GemmEpilogue;
+}
+
+/** Fused epilogue: `bias` names a binding of N floats added per column, then the activation. */
+export interface GemmEpilogue { bias?: string; activation?: UnaryOp }
+
+/**
+ * How the template is tiled. `subgroup`: for CPU adapters (lavapipe runs a subgroup as one SIMD
+ * vector and scalarises every storage load per lane): each lane loads one row of A and shares it
+ * with `subgroupBroadcast`, reads B as vec4, and owns sg×4 outputs; no workgroup memory.
+ * `tiled`: for discrete GPUs: TM×TN×TK tiles staged through workgroup memory, rm×rn outputs per
+ * invocation, and register prefetch of the next k-tile while the current one is multiplied.
+ */
+export type GemmVariant =
+  | { kind: 'subgroup'; sg: number; sgsPerWg: number; kUnroll: 4 | 8 }
+  | { kind: 'tiled'; wx: number; wy: number; rm: number; rn: number; tk: number };
+
+/** Rows and columns of C one workgroup covers. */
+export function gemmTile(v: GemmVariant): { tm: number; tn: number; threads: number } {
+  return v.kind === 'subgroup'
+    ? { tm: v.sg * v.sgsPerWg, tn: v.sg * 4, threads: v.sg * v.sgsPerWg }
+    : { tm: v.wy * v.rm, tn: v.wx * v.rn, threads: v.wx * v.wy };
+}
+
+export const variantKey = (v: GemmVariant): string => Object.values(v).join('.');
+
+/** The template's own uniforms, first in the struct: sizes and the offsets of a split dispatch. */
+export const GEMM_FIELDS = [['M', 'u32'], ['N', 'u32'], ['K', 'u32'], ['mOff', 'u32'], ['nOff', 'u32'], ['zOff', 'u32']] as const;
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+const C = ['x', 'y', 'z', 'w'] as const;
+
+/** Zero-filled vec4 reads over the hooks: the single place where GEMM bounds are checked. */
+function boundedReads(h: GemmHooks): string {
+  // Unaligned edge: element j of the vec4 is read only when in range.
+  const scalar = (read: (j: number) => string, inner: string, bound: string) =>
+    `  var v = vec4f(0.0);\n${range(4).map((j) => `  if (${inner} + ${j}u < ${bound}) { v.${C[j]} = ${read(j)}; }`).join('\n')}\n  return v;`;
+  return `
+fn gemmA4(base: u32, row: u32, k: u32) -> vec4f {
+  if (row >= u.M || k >= u.K) { return vec4f(0.0); }
+${h.a4 ? '  return mm_readA4(base, row, k);' : scalar((j) => `mm_readA(base, row, k + ${j}u)`, 'k', 'u.K')}
+}
+fn gemmB4(base: u32, k: u32, col: u32) -> vec4f {
+  if (k >= u.K || col >= u.N) { return vec4f(0.0); }
+${h.b4 ? '  return mm_readB4(base, k, col);' : scalar((j) => `mm_readB(base, k, col + ${j}u)`, 'col', 'u.N')}
+}
+fn gemmStore(batch: u32, row: u32, col: u32, acc: vec4f) {
+  if (row >= u.M) { return; }
+${range(4).map((j) => `  if (col + ${j}u < u.N) { mm_write(batch, row, col + ${j}u, gemmEpilogue(col + ${j}u, acc.${C[j]})); }`).join('\n')}
+}
+fn gemmEpilogue(col: u32, acc: f32) -> f32 {
+  var x = acc;${h.epilogue?.bias ? `\n  x += ${h.epilogue.bias}[col];` : ''}
+  return ${h.epilogue?.activation ? UNARY[h.epilogue.activation].wgsl : 'x'};
+}`;
+}
+
+function header(h: GemmHooks, subgroups: boolean): string {
+  return `${subgroups ? 'enable subgroups;\n' : ''}${uniformStruct([...GEMM_FIELDS, ...h.fields])}
+${storageBindings(1, h.bindings)}
+${h.epilogue?.activation ? WGSL_ELEMENTWISE_HELPERS : ''}
+${h.code}
+${boundedReads(h)}`;
+}
+
+/** sg×4 outputs per lane: lane l loads A's row row0+l, every lane multiplies it by its own B vec4. */
+function subgroupBody(v: Extract<GemmVariant, { kind: 'subgroup' }>): string {
+  const { sg, kUnroll } = v;
+  const aLoads = range(kUnroll / 4).map((q) => `    let a${q} = gemmA4(aBase, row0 + lane, k + ${q * 4}u);`);
+  const bLoads = range(kUnroll).map((j) => `    let b${j} = gemmB4(bBase, k + ${j}u, col);`);
+  const fmas = range(sg).map((r) => {
+    const terms = range(kUnroll).map((j) => `s${Math.floor(j / 4)}.${C[j % 4]} * b${j}`);
+    const shares = range(kUnroll / 4).map((q) => `let s${q} = subgroupBroadcast(a${q}, ${r}u);`).join(' ');
+    return `    { ${shares} acc${r} += ${terms.join(' + ')}; }`;
+  });
+  return `
+@compute @workgroup_size(${sg * v.sgsPerWg})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let batch = wid.z + u.zOff;
+  let aBase = mm_baseA(batch);
+  let bBase = mm_baseB(batch);
+  let row0 = (wid.y + u.mOff) * ${sg * v.sgsPerWg}u + (li / ${sg}u) * ${sg}u;
+  let col = (wid.x + u.nOff) * ${sg * 4}u + lane * 4u;
+${range(sg).map((r) => `  var acc${r} = vec4f(0.0);`).join('\n')}
+  // Every lane runs every step (no early exit): subgroupBroadcast needs the whole subgroup.
+  for (var k = 0u; k < u.K; k += ${kUnroll}u) {
+${aLoads.join('\n')}
+${bLoads.join('\n')}
+${fmas.join('\n')}
+  }
+${range(sg).map((r) => `  gemmStore(batch, row0 + ${r}u, col, acc${r});`).join('\n')}
+}`;
+}
+
+/**
+ * Workgroup-memory tiling. A thread owns rows {(g·wy + ty)·4 + i} and columns {(g·wx + tx)·4 + j}
+ * (interleaved vec4 groups, so neighbouring threads read neighbouring vec4s: no bank conflicts).
+ * As is stored k-major so one vec4 holds 4 rows at one k.
+ */
+function tiledBody(v: Extract<GemmVariant, { kind: 'tiled' }>): string {
+  const { wx, wy, rm, rn, tk } = v;
+  const { tm, tn, threads } = gemmTile(v);
+  const aVecs = (tm * tk) / 4, bVecs = (tk * tn) / 4;
+  if (aVecs % threads || bVecs % threads || rm % 4 || rn % 4 || tk % 4) throw new Error(`gemm: tile ${tm}x${tn}x${tk} does not divide among ${threads} threads`);
+  const la = aVecs / threads, lb = bVecs / threads;
+  const ga = rm / 4, gb = rn / 4;
+  // Per load slot: the element index e = li + s·threads, A as (row, k4) and B as (k, col4).
+  const aAt = (s: number) => `(li + ${s * threads}u) / ${tk / 4}u, ((li + ${s * threads}u) % ${tk / 4}u) * 4u`;
+  const bAt = (s: number) => `(li + ${s * threads}u) / ${tn / 4}u, ((li + ${s * threads}u) % ${tn / 4}u) * 4u`;
+  const loads = (t: string) => [
+    ...range(la).map((s) => `  { let rk = vec2u(${aAt(s)}); ra${s} = gemmA4(aBase, m0 + rk.x, ${t} + rk.y); }`),
+    ...range(lb).map((s) => `  { let kc = vec2u(${bAt(s)}); rb${s} = gemmB4(bBase, ${t} + kc.x, n0 + kc.y); }`),
+  ].join('\n');
+  const stores = [
+    ...range(la).map((s) => `  { let rk = vec2u(${aAt(s)});${range(4).map((j) => ` As[rk.y + ${j}u][rk.x / 4u][rk.x % 4u] = ra${s}.${C[j]};`).join('')} }`),
+    ...range(lb).map((s) => `  { let kc = vec2u(${bAt(s)}); Bs[kc.x][kc.y / 4u] = rb${s}; }`),
+  ].join('\n');
+  const fmas = range(rm).map((i) => range(gb).map((g) => `acc${i}_${g} += a${Math.floor(i / 4)}.${C[i % 4]} * b${g};`).join(' '));
+  return `
+var<workgroup> As: array<array<vec4f, ${tm / 4}>, ${tk}>;
+var<workgroup> Bs: array<array<vec4f, ${tn / 4}>, ${tk}>;
+@compute @workgroup_size(${wx}, ${wy})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) li: u32) {
+  let batch = wid.z + u.zOff;
+  let aBase = mm_baseA(batch);
+  let bBase = mm_baseB(batch);
+  let m0 = (wid.y + u.mOff) * ${tm}u;
+  let n0 = (wid.x + u.nOff) * ${tn}u;
+${range(la).map((s) => `  var ra${s}: vec4f;`).join('\n')}
+${range(lb).map((s) => `  var rb${s}: vec4f;`).join('\n')}
+${range(rm).map((i) => range(gb).map((g) => `  var acc${i}_${g} = vec4f(0.0);`).join('')).join('\n')}
+${loads('0u')}
+${stores}
+  workgroupBarrier();
+  for (var t = 0u; t < u.K; t += ${tk}u) {
+    let next = t + ${tk}u;
+    // Register prefetch: the next tile's global loads overlap this tile's arithmetic.
+    if (next < u.K) {
+${loads('next')}
+    }
+    for (var kk = 0u; kk < ${tk}u; kk++) {
+${range(ga).map((g) => `      let a${g} = As[kk][${g * wy}u + lid.y];`).join('\n')}
+${range(gb).map((g) => `      let b${g} = Bs[kk][${g * wx}u + lid.x];`).join('\n')}
+${fmas.map((l) => `      ${l}`).join('\n')}
+    }
+    workgroupBarrier();
+    if (next < u.K) {
+${stores}
+    }
+    workgroupBarrier();
+  }
+${range(rm).map((i) => range(gb).map((g) => `  gemmStore(batch, m0 + (${Math.floor(i / 4) * wy}u + lid.y) * 4u + ${i % 4}u, n0 + (${g * wx}u + lid.x) * 4u, acc${i}_${g});`).join('\n')).join('\n')}
+}`;
+}
+
+export function gemmWgsl(v: GemmVariant, h: GemmHooks): string {
+  return header(h, v.kind === 'subgroup') + (v.kind === 'subgroup' ? subgroupBody(v) : tiledBody(v));
+}
