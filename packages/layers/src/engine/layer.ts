@@ -19,8 +19,9 @@ export interface LayerWeight {
 }
 
 const layerCounters = new Map<string, number>();
+/** Keras 2's _to_snake_case: Conv2D → conv2d, MaxPooling2D → max_pooling2d, SimpleRNN → simple_rnn. */
 export const snakeCase = (s: string): string =>
-  s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  s.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 /** Keras's automatic names: dense_1, dense_2, conv2d_1, ... */
 export function uniqueLayerName(className: string): string {
   const base = snakeCase(className);
