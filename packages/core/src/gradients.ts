@@ -10,6 +10,7 @@ import {
 } from './ops/conv.js';
 import { lstmCellGradVjp, lstmCellVjp } from './ops/lstm.js';
 import { randomVjp } from './ops/creation.js';
+import { softmaxCrossEntropyGradVjp, softmaxCrossEntropyVjp } from './ops/loss.js';
 
 /** Every primitive's VJP (each defined beside its op); the type makes the table complete. */
 export const VJPS: { [P in Primitive]: Vjp<P> } = {
@@ -38,5 +39,7 @@ export const VJPS: { [P in Primitive]: Vjp<P> } = {
   avgPool2dGrad: avgPool2dGradVjp,
   lstmCell: lstmCellVjp,
   lstmCellGrad: lstmCellGradVjp,
+  softmaxCrossEntropy: softmaxCrossEntropyVjp,
+  softmaxCrossEntropyGrad: softmaxCrossEntropyGradVjp,
   random: randomVjp,
 };

@@ -21,6 +21,7 @@ export * from './ops/softmax.js';
 export { conv2d, maxPool2d, avgPool2d, type Conv2DOptions, type Pool2DOptions } from './ops/conv.js';
 export { lstmCell, type LstmCellOptions } from './ops/lstm.js';
 export { dropout } from './ops/dropout.js';
+export { softmaxCrossEntropy } from './ops/loss.js';
 export { applyOptimizerUpdate, OPTIMIZER_SLOTS, nadamMomentumCache, type OptimizerHyper, type OptimizerRuleName } from './ops/optimizer.js';
 
 /** Disposes every tensor fn creates except those it returns (synchronous fn only). */

@@ -21,6 +21,8 @@ export * from './lstm/lstm.webgpu.js';
 export * from './optimizer/rules.js';
 export * from './optimizer/optimizer.cpu.js';
 export * from './optimizer/optimizer.webgpu.js';
+export * from './loss/softmax-xent.cpu.js';
+export * from './loss/softmax-xent.webgpu.js';
 export * from './webgpu/indexing.js';
 export * from './reduce/reduce.webgpu.js';
 export * from './layout/layout.webgpu.js';

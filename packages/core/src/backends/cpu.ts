@@ -31,6 +31,8 @@ const KERNELS: { [P in KernelPrimitive]: CpuKernel<P> } = {
   avgPool2dGrad: ([dy], _, g, [dx]) => K.avgPoolGradCpu(dy!, dx!, g),
   lstmCell: ([xw, hu, b, c], _, a, [h, cOut]) => K.lstmCellCpu(xw!, hu!, b!, c!, h!, cOut!, a),
   lstmCellGrad: ([xw, hu, b, c, dh, dc], _, a, [dz, dcPrev]) => K.lstmCellGradCpu(xw!, hu!, b!, c!, dh!, dc!, dz!, dcPrev!, a),
+  softmaxCrossEntropy: ([z, y], [iz], _, [l]) => K.softmaxCrossEntropyCpu(z!, y!, iz!.shape[iz!.shape.length - 1]!, l!),
+  softmaxCrossEntropyGrad: ([z, y, dl], [iz], _, [dz, dy]) => K.softmaxCrossEntropyGradCpu(z!, y!, dl!, iz!.shape[iz!.shape.length - 1]!, dz!, dy!),
   random: (_, __, a, [y]) => K.randomCpu(a, y!),
 };
 

@@ -31,6 +31,8 @@ export const GPU_KERNELS: { [P in KernelPrimitive]: GpuKernel<P> } = {
   avgPool2dGrad: (ctx, [dy], g, [dx]) => K.avgPoolGradGpu(ctx, dy!, dx!, g),
   lstmCell: (ctx, [xw, hu, b, c], a, [h, cOut]) => K.lstmCellGpu(ctx, xw!, hu!, b!, c!, h!, cOut!, a),
   lstmCellGrad: (ctx, [xw, hu, b, c, dh, dc], a, [dz, dcPrev]) => K.lstmCellGradGpu(ctx, xw!, hu!, b!, c!, dh!, dc!, dz!, dcPrev!, a),
+  softmaxCrossEntropy: (ctx, [z, y], _, [l]) => K.softmaxCrossEntropyGpu(ctx, z!, y!, l!),
+  softmaxCrossEntropyGrad: (ctx, [z, y, dl], _, [dz, dy]) => K.softmaxCrossEntropyGradGpu(ctx, z!, y!, dl!, dz!, dy!),
   random: (ctx, _, a, [y]) => K.randomGpu(ctx, a, y!),
 };
 
