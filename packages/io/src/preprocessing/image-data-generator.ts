@@ -3,7 +3,7 @@ import { callable, parseOptions, ValueError, type ArrayLike } from '@kerasgpu/la
 import { transposeNd } from '../keras/ndarray.js';
 import { cpuResampler, FILL_MODES, transformMatrix, type AffineResampler, type FillMode, type Mat3, type TransformParams } from './affine.js';
 import { toHost, type HostArray } from './host.js';
-import { NumpyArrayIterator, DirectoryIterator, type FlowOptions, type DirectoryOptions } from './iterators.js';
+import { NumpyArrayIterator, DirectoryIterator, type FlowBatch, type FlowOptions, type DirectoryOptions } from './iterators.js';
 import { Draws } from './random.js';
 import { channelMoments, zcaMatrix } from './statistics.js';
 
@@ -209,8 +209,10 @@ class ImageDataGeneratorImpl {
     if (this.zcaWhitening) this.principalComponents = zcaMatrix(data);
   }
 
-  /** Endless batches of augmented, standardised (x, y) from arrays (Keras's flow). */
-  flow(x: ArrayLike, y?: ArrayLike | null, options: FlowOptions = {}): NumpyArrayIterator {
+  /** Endless batches of augmented, standardised [x, y] (or [x] without y) from arrays (Keras's flow). */
+  flow(x: ArrayLike, y: ArrayLike, options?: FlowOptions): NumpyArrayIterator<[HostArray, HostArray]>;
+  flow(x: ArrayLike, y?: null, options?: FlowOptions): NumpyArrayIterator<[HostArray]>;
+  flow(x: ArrayLike, y?: ArrayLike | null, options: FlowOptions = {}): NumpyArrayIterator<FlowBatch> {
     return new NumpyArrayIterator(this, x, y ?? null, options);
   }
 

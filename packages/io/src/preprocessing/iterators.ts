@@ -32,7 +32,7 @@ export type FlowBatch = [HostArray, HostArray] | [HostArray];
  * Keras's Iterator: endless batches over n samples, reshuffled at the start of each pass, the last
  * batch of a pass smaller. Async, because images may be decoded and resampled on a device.
  */
-abstract class BaseIterator implements AsyncIterableIterator<FlowBatch> {
+abstract class BaseIterator<T extends FlowBatch> implements AsyncIterableIterator<T> {
   readonly batchSize: number;
   readonly shuffle: boolean;
   protected readonly draws: Draws;
@@ -76,7 +76,7 @@ abstract class BaseIterator implements AsyncIterableIterator<FlowBatch> {
     return this.order.slice(start, start + size);
   }
 
-  async next(): Promise<IteratorResult<FlowBatch>> {
+  async next(): Promise<IteratorResult<T>> {
     const index = this.nextIndex();
     const { x, y } = await this.load(index);
     const first = this.seen;
@@ -84,7 +84,7 @@ abstract class BaseIterator implements AsyncIterableIterator<FlowBatch> {
     const out = this.gen.standardize(await this.gen.randomTransform(x, this.draws, first));
     if (this.saveToDir) this.save(out, first);
     const batch = this.gen.fromNHWC(out);
-    return { value: y ? [batch, y] : [batch], done: false };
+    return { value: (y ? [batch, y] : [batch]) as T, done: false };
   }
 
   /** Keras's save_to_dir: '<prefix>_<index>_<random>.<format>' per image. */
@@ -97,8 +97,8 @@ abstract class BaseIterator implements AsyncIterableIterator<FlowBatch> {
   }
 }
 
-/** flow(x, y): batches from arrays in memory. */
-export class NumpyArrayIterator extends BaseIterator {
+/** flow(x, y): batches from arrays in memory; [x, y], or [x] when there is no y. */
+export class NumpyArrayIterator<T extends FlowBatch = [HostArray, HostArray]> extends BaseIterator<T> {
   private data: Promise<{ x: HostArray; y: HostArray | null }>;
   private count: number;
 
@@ -118,7 +118,7 @@ export class NumpyArrayIterator extends BaseIterator {
     return this.count;
   }
 
-  override async next(): Promise<IteratorResult<FlowBatch>> {
+  override async next(): Promise<IteratorResult<T>> {
     await this.data;
     return super.next();
   }
@@ -129,15 +129,15 @@ export class NumpyArrayIterator extends BaseIterator {
   }
 }
 
-/** flowFromDirectory: one class per sub-folder (sorted), labels by classMode. */
-export class DirectoryIterator extends BaseIterator {
+/** flowFromDirectory: one class per sub-folder (sorted), labels by classMode ([x] alone for classMode null). */
+export class DirectoryIterator<T extends FlowBatch = [HostArray, HostArray]> extends BaseIterator<T> {
   readonly classes: string[];
   readonly classIndices: Record<string, number>;
   readonly filenames: string[];
   readonly labels: number[];
   private readonly target: [number, number];
   private readonly grayscale: boolean;
-  private readonly classMode: 'categorical' | 'binary' | 'sparse' | null;
+  private readonly classMode: DirectoryOptions['classMode'];
 
   constructor(gen: ImageDataGenerator, readonly directory: string, options: DirectoryOptions) {
     super(gen, 'flowFromDirectory', options, ['targetSize', 'colorMode', 'classes', 'classMode', 'followLinks']);
@@ -146,7 +146,7 @@ export class DirectoryIterator extends BaseIterator {
     const colorMode = (o.colorMode as string | undefined) ?? 'rgb';
     if (colorMode !== 'rgb' && colorMode !== 'grayscale') throw new ValueError(`flowFromDirectory: colorMode must be 'rgb' or 'grayscale', got '${colorMode}'`);
     this.grayscale = colorMode === 'grayscale';
-    this.classMode = o.classMode === undefined ? 'categorical' : (o.classMode as DirectoryIterator['classMode']);
+    this.classMode = o.classMode === undefined ? 'categorical' : (o.classMode as DirectoryOptions['classMode']);
     this.classes = (o.classes as string[] | undefined) ?? readdirSync(directory).filter((d) => statSync(join(directory, d)).isDirectory()).sort();
     this.classIndices = Object.fromEntries(this.classes.map((c, i) => [c, i]));
     this.filenames = [];
