@@ -2,15 +2,21 @@ import { defineConfig } from 'vitest/config';
 
 const packages = ['kernels', 'core', 'layers', 'io', 'examples'];
 
+const project = (name: string, dir: string, env: Record<string, string> = {}) => ({
+  extends: true as const,
+  test: { name, root: `${import.meta.dirname}/packages/${dir}`, include: ['test/**/*.test.ts'], env },
+});
+
 export default defineConfig({
   // Tests import sibling packages by name and get their src/ (no build needed).
   ssr: { resolve: { conditions: ['@kerasgpu/source'] } },
   test: {
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    projects: packages.map((name) => ({
-      extends: true,
-      test: { name, root: `${import.meta.dirname}/packages/${name}`, include: ['test/**/*.test.ts'] },
-    })),
+    projects: [
+      ...packages.map((name) => project(name, name)),
+      // The Keras API tests run once per backend (they read KERASGPU_BACKEND; default cpu).
+      project('layers-webgpu', 'layers', { KERASGPU_BACKEND: 'webgpu' }),
+    ],
   },
 });

@@ -11,8 +11,6 @@ const factories = new Map<BackendName, () => Promise<Backend>>([
   ['cpu', async () => new CpuBackend()],
   ['webgpu', () => WebGpuBackend.create({ debug: process.env.KERASGPU_WEBGPU_DEBUG === '1' })],
 ]);
-/** TEMPORARY while the WebGPU kernels are completed: the default stays cpu. */
-const PREFER_WEBGPU = false;
 const instances = new Map<BackendName, Backend>();
 
 export function registerBackend(name: BackendName, factory: () => Promise<Backend>): void {
@@ -48,7 +46,6 @@ export async function ready(): Promise<void> {
   const wanted = process.env.KERASGPU_BACKEND;
   if (wanted === 'cpu' || wanted === 'webgpu') return setBackend(wanted);
   if (wanted) throw new BackendError(`KERASGPU_BACKEND='${wanted}' is not a backend (cpu, webgpu)`);
-  if (!PREFER_WEBGPU) return setBackend('cpu');
   try {
     await setBackend('webgpu');
     console.log(`kerasgpu: WebGPU adapter: ${(engine.backend as WebGpuBackend).ctx.facts.description}`);

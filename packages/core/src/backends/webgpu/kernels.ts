@@ -35,7 +35,3 @@ export const GPU_KERNELS: { [P in KernelPrimitive]: GpuKernel<P> } = {
   softmaxCrossEntropyGrad: (ctx, [z, y, dl], _, [dz, dy]) => K.softmaxCrossEntropyGradGpu(ctx, z!, y!, dl!, dz!, dy!),
   random: (ctx, _, a, [y]) => K.randomGpu(ctx, a, y!),
 };
-
-function notYet(name: string): GpuKernel<KernelPrimitive> {
-  return () => { throw new Error(`webgpu: ${name} kernel is being written (TEMPORARY, must be replaced before webgpu is registered)`); };
-}
