@@ -72,6 +72,27 @@ describe('modelToDot: DOT text as Keras draws it', () => {
     }
   });
 
+  it('a Merge branch that itself merges two branches: clusters nest, every layer declared once', () => {
+    const leaf = (name: string) => Sequential([Dense(4, { input_dim: 3, name: `${name}_d` })], { name });
+    const inner = Sequential([Merge([leaf('c'), leaf('d')], { mode: 'sum', name: 'inner_merge' })], { name: 'cd' });
+    const model = Sequential([Merge([inner, leaf('b')], { mode: 'concat', name: 'outer_merge' }), Dense(2, { name: 'top' })]);
+    const dot = modelToDot(model).toString();
+    const declared = [...labels(dot).keys()];
+    expect(declared.sort()).toEqual(['b_d', 'b_d_input', 'c_d', 'c_d_input', 'd_d', 'd_d_input', 'inner_merge', 'outer_merge', 'top'].sort());
+    // cd holds c and d and the inner merge; b is beside it; outer merge and top are outside both
+    const block = (title: string) => {
+      const start = dot.indexOf(`label="${title}: Sequential";`);
+      const depth = (dot.slice(0, start).match(/subgraph/g) ?? []).length - (dot.slice(0, start).match(/^\s*}$/gm) ?? []).length;
+      return { start, depth };
+    };
+    expect(block('cd').depth).toBe(1);
+    expect(block('c').depth).toBe(2);
+    expect(block('d').depth).toBe(2);
+    expect(block('b').depth).toBe(1);
+    expect(edges(dot).sort()).toEqual(['b_d_input->b_d', 'c_d_input->c_d', 'd_d_input->d_d', 'c_d->inner_merge', 'd_d->inner_merge',
+      'inner_merge->outer_merge', 'b_d->outer_merge', 'outer_merge->top'].sort());
+  });
+
   it('a multi-input, multi-output functional model: every connection, the fan-out of the LSTM included', () => {
     const model = multiInputOutput();
     const dot = modelToDot(model, { show_shapes: true }).toString();

@@ -70,13 +70,22 @@ function describe(layer: Layer, nodes: Node[]): DiagramLayer {
   };
 }
 
-/** The Sequential branches that Keras 1 Merge layers in this graph take, each with its own layers and sub-branches. */
+/**
+ * The Sequential branches that Keras 1 Merge layers in this graph take, each with its own layers
+ * and sub-branches. A branch that itself starts with a Merge shows up among the merges at every
+ * level above it, so it is kept only in the innermost branch that holds it.
+ */
 function clusterOf(model: Container, layers: Layer[]): DiagramCluster {
-  const branches = layers.flatMap((l) => (l instanceof Merge && l.branches ? l.branches : []));
-  const clusters = branches.map((b) => clusterOf(b, graphLayers(b)));
+  const inGraph = new Set(layers);
+  const candidates = layers
+    .flatMap((l) => (l instanceof Merge && l.branches ? l.branches : []))
+    .map((b) => clusterOf(b, graphLayers(b).filter((l) => inGraph.has(l))));
+  const nested = new Set(candidates.flatMap((c) => subClusters(c).map((d) => d.model)));
+  const clusters = candidates.filter((c) => !nested.has(c.model));
   const claimed = new Set(clusters.flatMap(allLayers));
   return { model, layers: layers.filter((l) => !claimed.has(l)), clusters };
 }
+const subClusters = (c: DiagramCluster): DiagramCluster[] => c.clusters.flatMap((d) => [d, ...subClusters(d)]);
 const allLayers = (c: DiagramCluster): Layer[] => [...c.layers, ...c.clusters.flatMap(allLayers)];
 
 /**
