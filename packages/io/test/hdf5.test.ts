@@ -123,7 +123,7 @@ describe('Keras attribute types', () => {
     await expect(writeH5Atomic(join(dir, 'utf.h5'), (f) => writeStringAttr(f, 'x', 'naïve'))).rejects.toThrow(/ASCII/);
   });
 
-  it.skipIf(!hasH5dump())('h5dump sees the same types as in a file Keras wrote', async () => {
+  it.skipIf(!hasH5dump() && process.env.CI !== 'true')('h5dump sees the same types as in a file Keras wrote', async () => {
     const p = join(dir, 'dump.h5');
     await writeH5Atomic(p, (f) => {
       writeStringAttr(f, 'keras_version', '1.1.2');
