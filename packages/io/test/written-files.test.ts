@@ -42,7 +42,10 @@ describe('files we write have the layout and types Keras 2 writes', () => {
     await withH5(p, (f) => {
       expect(f.attrs.keras_version!.value).toBe('2.1.6');
       expect(f.attrs.backend!.value).toBe('tensorflow');
-      expect(JSON.parse(f.attrs.model_config!.value as string)).toMatchObject({ class_name: 'Sequential' });
+      // Keras 2.1's Sequential.get_config is the plain list of layer specs, as in the fixture.
+      const config = JSON.parse(f.attrs.model_config!.value as string) as { class_name: string; config: { class_name: string; config: { name: string } }[] };
+      expect(config.class_name).toBe('Sequential');
+      expect(config.config.map((l) => [l.class_name, l.config.name])).toEqual([['Dense', 'dense_1']]);
       expect(JSON.parse(f.attrs.training_config!.value as string)).toMatchObject({ loss: 'mean_squared_error', optimizer_config: { class_name: 'Adam' } });
       const g = f.get('model_weights/dense_1') as H5Group;
       expect(g.attrs.weight_names!.value).toEqual(['dense_1/kernel:0', 'dense_1/bias:0']);

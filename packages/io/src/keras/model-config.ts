@@ -15,7 +15,8 @@ type NodeRef = [string, number, number, Record<string, unknown>?];
 interface LayerEntry {
   name: string;
   class_name: string;
-  config: Record<string, unknown>;
+  /** A nested Sequential's config is the plain list of its layers in Keras 2.1 (no name). */
+  config: Record<string, unknown> | KerasSpec[];
   inbound_nodes: NodeRef[][];
 }
 interface GraphConfig {
@@ -41,9 +42,9 @@ function timeDistributedDense(config: Record<string, unknown>): KerasSpec {
  * Keras's `deserialize_layer` for a spec that may itself be a whole model; wrappers get their
  * inner layer deserialized first.
  */
-export function layerFromSpec(spec: KerasSpec, customObjects: CustomObjects): Layer {
+export function layerFromSpec(spec: KerasSpec, customObjects: CustomObjects, entryName?: string): Layer {
   if (spec.class_name in customObjects) return deserializeLayer(spec as { class_name: string; config: Record<string, unknown> }, customObjects);
-  if (isModelClass(spec.class_name)) return modelFromConfig(spec, customObjects);
+  if (isModelClass(spec.class_name)) return modelFromConfig(spec, customObjects, entryName);
   if (spec.class_name === 'TimeDistributedDense') return layerFromSpec(timeDistributedDense(spec.config as Record<string, unknown>), customObjects);
   const config = spec.config as Record<string, unknown>;
   const inner = isSpec(config.layer) ? { ...config, layer: layerFromSpec(config.layer, customObjects) } : config;
@@ -53,12 +54,13 @@ export function layerFromSpec(spec: KerasSpec, customObjects: CustomObjects): La
 /**
  * A model from its Keras config: Sequential (Keras 1 / 2.1 list, or 2.2's {name, layers}) or a
  * functional Model (layers with inbound nodes, Keras 1 triples or Keras 2 4-tuples).
+ * `entryName` names a nested Sequential whose list config cannot hold its name.
  */
-export function modelFromConfig(spec: KerasSpec, customObjects: CustomObjects = {}): Model {
+export function modelFromConfig(spec: KerasSpec, customObjects: CustomObjects = {}, entryName?: string): Model {
   if (spec.class_name === 'Sequential') {
     const c = spec.config as KerasSpec[] | { name?: string; layers: KerasSpec[] };
     const specs = Array.isArray(c) ? c : c.layers;
-    const name = Array.isArray(c) ? undefined : c.name;
+    const name = Array.isArray(c) ? entryName : c.name;
     return Sequential(specs.map((s) => layerFromSpec(s, customObjects)), name === undefined ? {} : { name });
   }
   if (spec.class_name === 'Model') return graphFromConfig(spec.config as GraphConfig, customObjects);
@@ -78,7 +80,8 @@ function graphFromConfig(config: GraphConfig, customObjects: CustomObjects): Mod
     return layer.inboundNodes[node]?.outputs[index] ?? null;
   };
   for (const entry of config.layers) {
-    const layer = layerFromSpec({ class_name: entry.class_name, config: { ...entry.config, name: entry.config.name ?? entry.name } }, customObjects);
+    const config = Array.isArray(entry.config) ? entry.config : { ...entry.config, name: entry.config.name ?? entry.name };
+    const layer = layerFromSpec({ class_name: entry.class_name, config }, customObjects, entry.name);
     created.set(entry.name, layer);
     pending.set(layer, [...entry.inbound_nodes]);
   }

@@ -34,16 +34,13 @@ function checkOverwrite(path: string, overwrite: boolean): void {
   if (!overwrite && existsSync(path)) throw new ValueError(`${path} exists; pass {overwrite: true} to replace it`);
 }
 
-/** The architecture as Keras's model_config / to_json: {class_name, config}. */
-export const modelConfigOf = (model: Model) => ({ class_name: model.className, config: model.getConfig() });
-
 /**
  * Keras's model.save: architecture, weights, training configuration and optimizer state in one
  * HDF5 file. Everything is read back from the device first; the file is then written atomically.
  */
 export async function saveModel(model: Model, path: string, options: { overwrite: boolean }): Promise<void> {
   checkOverwrite(path, options.overwrite);
-  const config = asciiJson(modelConfigOf(model));
+  const config = asciiJson(model.serialize()); // model_config, as model.to_json
   const layers = await collectWeights(model.layers);
   const training = model.compiled ? asciiJson(model.compiled.config) : null;
   const optimizer = model.compiled ? await optimizerState(model) : null;

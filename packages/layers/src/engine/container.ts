@@ -117,8 +117,7 @@ export class Container extends Layer {
       name: this.name,
       layers: this.allLayers.map((l) => ({
         name: l.name,
-        class_name: l.className,
-        config: l.getConfig(),
+        ...l.serialize(),
         inbound_nodes: l.inboundNodes
           .filter((n) => n.inputs.length > 0 && (n.inputs.every((t) => this.allLayers.includes(t.layer))))
           .map((n) => n.inputs.map(ref)),

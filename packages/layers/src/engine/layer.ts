@@ -88,6 +88,13 @@ export class Layer {
     if (this.batchInputShape) c.batch_input_shape = [...this.batchInputShape];
     return c;
   }
+  /**
+   * Keras's `layers.serialize(layer)`: `{class_name, config}` as files store it. Only Sequential
+   * differs from `getConfig()`: Keras 2.1.6 stores its config as the plain list of layer specs.
+   */
+  serialize(): { class_name: string; config: unknown } {
+    return { class_name: this.className, config: this.getConfig() };
+  }
 
   // ---- weights ----
   protected addWeight(name: string, shape: number[], init: InitializerId | undefined, fallbackInit: string, opts: {

@@ -143,7 +143,7 @@ export class ModelImpl extends Container {
 
   /** Keras's model.to_json(): {class_name, config, keras_version, backend}. */
   toJSON(): string {
-    return JSON.stringify({ class_name: this.className, config: this.getConfig(), keras_version: '2.1.6', backend: 'tensorflow' });
+    return JSON.stringify({ ...this.serialize(), keras_version: '2.1.6', backend: 'tensorflow' });
   }
 
   /** Saves through `@kerasgpu/io` (which registers the writer), as Keras's model.save. */

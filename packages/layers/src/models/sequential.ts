@@ -75,9 +75,14 @@ class SequentialImpl extends ModelImpl {
     this.setGraph(this.inputs, [prev[0]!]);
   }
 
+  /** Keras 2.2's dict form (the name survives); files get the 2.1.6 list from `serialize()`. */
   override getConfig(): Record<string, unknown> {
-    // Keras 2.1 writes a Sequential config as the list of its layers.
-    return { name: this.name, layers: this.layers.map((l) => ({ class_name: l.className, config: l.getConfig() })) } as Record<string, unknown>;
+    return { name: this.name, layers: this.layers.map((l) => l.serialize()) };
+  }
+
+  /** Keras 2.1.6 (the keras_version our files claim) writes a Sequential config as the list of its layers. */
+  override serialize(): { class_name: string; config: unknown } {
+    return { class_name: this.className, config: this.layers.map((l) => l.serialize()) };
   }
 }
 export const Sequential = callable(SequentialImpl);

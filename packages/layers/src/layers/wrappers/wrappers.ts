@@ -19,7 +19,7 @@ abstract class Wrapper extends Layer {
   override regularizationLosses(): Tensor[] { return this.layer.regularizationLosses(); }
   override applyConstraints(): void { this.layer.applyConstraints(); }
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), layer: { class_name: this.layer.className, config: this.layer.getConfig() } };
+    return { ...super.getConfig(), layer: this.layer.serialize() };
   }
 }
 
