@@ -126,6 +126,17 @@ describe('fit options', () => {
     expect(l.loss![0]).toBeCloseTo(l.out_a_loss![0]! + 0.5 * l.out_b_loss![0]!, 4);
   });
 
+  it('metrics: [] means no metrics, for one output or several (Keras)', async () => {
+    const m = small();
+    m.compile({ optimizer: 'sgd', loss: 'mse', metrics: [] });
+    expect(m.metricsNames).toEqual(['loss']);
+    expect(await m.evaluate([[1, 2]], [[1]], { verbose: 0 })).toEqual(expect.any(Number));
+    const a = Input({ shape: [2] });
+    const two = Model({ inputs: a, outputs: [Dense(1, { name: 'p' }).apply(a), Dense(1, { name: 'q' }).apply(a)] });
+    two.compile({ optimizer: 'sgd', loss: 'mse', metrics: [] });
+    expect(two.metricsNames).toEqual(['loss', 'p_loss', 'q_loss']);
+  });
+
   it('fitGenerator / evaluateGenerator over async iterables (Keras 1 samples and Keras 2 steps)', async () => {
     const m = small();
     async function* gen(): AsyncGenerator<Batch> {

@@ -51,9 +51,10 @@ export function compileModel(options: CompileOptions, outputNames: readonly stri
   const losses = perOutput('loss', o.loss as PerOutput<LossId>, outputNames, 'mse').map(getLoss);
   const lossWeights = perOutput('lossWeights', o.lossWeights as PerOutput<number>, outputNames, 1);
   const sampleWeightModes = perOutput('sampleWeightMode', o.sampleWeightMode as PerOutput<'temporal' | null>, outputNames, null);
-  // A flat list of metrics applies to every output (Keras).
+  // A flat list of metrics (the empty one too) applies to every output (Keras).
   const m = o.metrics as PerOutput<(string | MetricFn)[]> | undefined;
-  const metricLists = Array.isArray(m) && !m.every(Array.isArray) ? outputNames.map(() => m as (string | MetricFn)[]) : perOutput('metrics', m, outputNames, []);
+  const flat = Array.isArray(m) && (m.length === 0 || !m.every(Array.isArray));
+  const metricLists = flat ? outputNames.map(() => m as (string | MetricFn)[]) : perOutput('metrics', m, outputNames, []);
   const metrics = metricLists.map((list, i) => list.map((id) => resolveMetric(id, losses[i]!, outputShapes[i]!)));
   const multi = outputNames.length > 1;
   const metricsNames = ['loss', ...(multi ? outputNames.map((n) => `${n}_loss`) : [])];
