@@ -50,6 +50,25 @@ describe('optimizers against hand-computed updates', () => {
     expectClose(await run(Nadam(), [1], [g]), [1 - (lr * mBar) / (Math.sqrt(vPrime) + 1e-8)]);
   });
 
+  it('Nadam carries its momentum schedule across steps (three steps, changing gradients)', async () => {
+    const b1 = 0.9, b2 = 0.999, lr = 0.002, eps = 1e-8, gs = [0.5, -1, 0.25];
+    const mc = (t: number) => b1 * (1 - 0.5 * 0.96 ** (t * 0.004));
+    let [w, m, v, schedule] = [1, 0, 0, 1];
+    const opt = Nadam();
+    const x = variable(tensor([w]));
+    for (const [i, g] of gs.entries()) {
+      const t = i + 1;
+      const sNew = schedule * mc(t), sNext = sNew * mc(t + 1);
+      m = b1 * m + (1 - b1) * g;
+      v = b2 * v + (1 - b2) * g * g;
+      const mBar = (1 - mc(t)) * (g / (1 - sNew)) + mc(t + 1) * (m / (1 - sNext));
+      w -= (lr * mBar) / (Math.sqrt(v / (1 - b2 ** t)) + eps);
+      schedule = sNew;
+      tidy(() => opt.applyGradients([x], [tensor([g])]));
+    }
+    expectClose(await values(x), [w]);
+  });
+
   it('clipnorm scales by the global norm, clipvalue clips each element', async () => {
     expectClose(await run(SGD({ lr: 1, clipnorm: 1 }), [0, 0], [3, 4]), [-0.6, -0.8]);
     expectClose(await run(SGD({ lr: 1, clipvalue: 0.5 }), [0, 0], [3, -0.25]), [-0.5, 0.25]);

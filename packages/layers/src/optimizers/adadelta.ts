@@ -1,4 +1,4 @@
-import { add, div, mul, sqrt, square, sub, type Tensor, type Variable } from '@kerasgpu/core';
+import type { Tensor, Variable } from '@kerasgpu/core';
 import { callable } from '../utils/callable.js';
 import { Optimizer } from './optimizer.js';
 
@@ -14,13 +14,8 @@ class AdadeltaImpl extends Optimizer {
     this.rho = (o.rho as number | undefined) ?? 0.95;
     this.epsilon = (o.epsilon as number | undefined) ?? 1e-8;
   }
-  protected update(w: Variable, g: Tensor, lr: number): Tensor {
-    const [a, d] = this.slotsFor(w, 2) as [Variable, Variable];
-    const aNew = add(mul(a, this.rho), mul(square(g), 1 - this.rho));
-    const u = div(mul(g, sqrt(add(d, this.epsilon))), sqrt(add(aNew, this.epsilon)));
-    a.assign(aNew);
-    d.assign(add(mul(d, this.rho), mul(square(u), 1 - this.rho)));
-    return sub(w, mul(u, lr));
+  protected update(w: Variable, g: Tensor, lr: number): void {
+    this.fused('adadelta', { lr, rho: this.rho, epsilon: this.epsilon }, w, g);
   }
   protected ownConfig() { return { rho: this.rho, epsilon: this.epsilon }; }
 }

@@ -1,4 +1,4 @@
-import { add, div, mul, sqrt, square, sub, type Tensor, type Variable } from '@kerasgpu/core';
+import type { Tensor, Variable } from '@kerasgpu/core';
 import { callable } from '../utils/callable.js';
 import { Optimizer } from './optimizer.js';
 
@@ -12,11 +12,8 @@ class AdagradImpl extends Optimizer {
     super(o, { lr: 0.01 });
     this.epsilon = (o.epsilon as number | undefined) ?? 1e-8;
   }
-  protected update(w: Variable, g: Tensor, lr: number): Tensor {
-    const [a] = this.slotsFor(w, 1) as [Variable];
-    const aNew = add(a, square(g));
-    a.assign(aNew);
-    return sub(w, div(mul(g, lr), add(sqrt(aNew), this.epsilon)));
+  protected update(w: Variable, g: Tensor, lr: number): void {
+    this.fused('adagrad', { lr, epsilon: this.epsilon }, w, g);
   }
   protected ownConfig() { return { epsilon: this.epsilon }; }
 }

@@ -1,11 +1,12 @@
-import { add, clip, div, maximum, mul, reshape, sqrt, square, sum, tidy, variable, zerosLike, type Tensor, type Variable } from '@kerasgpu/core';
+import { add, applyOptimizerUpdate, clip, div, maximum, mul, OPTIMIZER_SLOTS, reshape, sqrt, square, sum, tidy, variable, zerosLike, type OptimizerHyper, type OptimizerRuleName, type Tensor, type Variable } from '@kerasgpu/core';
 import { ValueError } from '../utils/errors.js';
 import { parseOptions, type Options } from '../utils/options.js';
 
 /**
  * Keras optimizer base: learning rate with Keras 1 time decay (lr / (1 + decay · iterations)),
  * clipnorm (on the global norm of all gradients, as Keras 1) and clipvalue, and per-variable
- * slots. Subclasses implement `update` for one variable; everything runs in the caller's tidy.
+ * slots. Subclasses implement `update` for one variable, normally as one fused in-place kernel
+ * (`applyOptimizerUpdate`, one dispatch per variable); everything runs in the caller's tidy.
  */
 export abstract class Optimizer {
   lr: number;
@@ -53,14 +54,19 @@ export abstract class Optimizer {
     }
     if (this.clipvalue > 0) gs = gs.map((g) => clip(g, -this.clipvalue, this.clipvalue));
     this.prepare();
-    vars.forEach((v, i) => v.assign(this.update(v, gs[i]!, this.currentLr)));
+    vars.forEach((v, i) => this.update(v, gs[i]!, this.currentLr));
     this.iterations++;
   }
 
   /** Per-step host state (Nadam's momentum schedule), before the variables update. */
   protected prepare(): void {}
-  /** The new value of `v` given its (clipped) gradient. */
-  protected abstract update(v: Variable, g: Tensor, lr: number): Tensor;
+  /** Updates `v` (and its slots) from its (clipped) gradient. */
+  protected abstract update(v: Variable, g: Tensor, lr: number): void;
+
+  /** The fused update `rule` of `v` in place, with its slots (created on first use). */
+  protected fused<R extends OptimizerRuleName>(rule: R, hyper: OptimizerHyper[R], v: Variable, g: Tensor): void {
+    applyOptimizerUpdate(rule, hyper, v, g, this.slotsFor(v, OPTIMIZER_SLOTS[rule].length));
+  }
 
   /** Keras 2 config: {class_name, config}. */
   getConfig(): { class_name: string; config: Record<string, unknown> } {

@@ -1,4 +1,4 @@
-import { add, div, mul, sqrt, square, sub, type Tensor, type Variable } from '@kerasgpu/core';
+import type { Tensor, Variable } from '@kerasgpu/core';
 import { callable } from '../utils/callable.js';
 import { Optimizer } from './optimizer.js';
 
@@ -14,11 +14,8 @@ class RMSpropImpl extends Optimizer {
     this.rho = (o.rho as number | undefined) ?? 0.9;
     this.epsilon = (o.epsilon as number | undefined) ?? 1e-8;
   }
-  protected update(w: Variable, g: Tensor, lr: number): Tensor {
-    const [a] = this.slotsFor(w, 1) as [Variable];
-    const aNew = add(mul(a, this.rho), mul(square(g), 1 - this.rho));
-    a.assign(aNew);
-    return sub(w, div(mul(g, lr), add(sqrt(aNew), this.epsilon)));
+  protected update(w: Variable, g: Tensor, lr: number): void {
+    this.fused('rmsprop', { lr, rho: this.rho, epsilon: this.epsilon }, w, g);
   }
   protected ownConfig() { return { rho: this.rho, epsilon: this.epsilon }; }
 }

@@ -1,4 +1,4 @@
-import { add, mul, sub, type Tensor, type Variable } from '@kerasgpu/core';
+import { mul, sub, type Tensor, type Variable } from '@kerasgpu/core';
 import { callable } from '../utils/callable.js';
 import { Optimizer } from './optimizer.js';
 
@@ -14,12 +14,10 @@ class SGDImpl extends Optimizer {
     this.momentum = (o.momentum as number | undefined) ?? 0;
     this.nesterov = (o.nesterov as boolean | undefined) ?? false;
   }
-  protected update(w: Variable, g: Tensor, lr: number): Tensor {
-    if (this.momentum === 0 && !this.nesterov) return sub(w, mul(g, lr));
-    const [v] = this.slotsFor(w, 1) as [Variable];
-    const vNew = sub(mul(v, this.momentum), mul(g, lr));
-    v.assign(vNew);
-    return this.nesterov ? add(w, sub(mul(vNew, this.momentum), mul(g, lr))) : add(w, vNew);
+  protected update(w: Variable, g: Tensor, lr: number): void {
+    // Plain SGD keeps no velocity slot (nothing to save), so it is not the fused momentum rule.
+    if (this.momentum === 0 && !this.nesterov) w.assign(sub(w, mul(g, lr)));
+    else this.fused('sgd', { lr, momentum: this.momentum, nesterov: this.nesterov }, w, g);
   }
   protected ownConfig() { return { momentum: this.momentum, nesterov: this.nesterov }; }
 }
