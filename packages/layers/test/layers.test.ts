@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AveragePooling2D, BatchNormalization, Bidirectional, Conv1D, Conv2D, Convolution2D, Dense, Embedding, Flatten, GRU, GlobalAveragePooling2D,
   Input, LSTM, Masking, MaxPooling1D, MaxPooling2D, Merge, Model, Permute, RepeatVector, Reshape, Sequential, SimpleRNN, TimeDistributed,
-  TimeDistributedDense, UpSampling2D, ZeroPadding2D, Concatenate, Add, Lambda, MaxoutDense, deserializeLayer, tensor, transpose, type Tensor,
+  TimeDistributedDense, UpSampling2D, ZeroPadding2D, Concatenate, Add, Lambda, Layer, MaxoutDense, deserializeLayer, tensor, transpose, type Tensor,
 } from '@kerasgpu/layers';
 import { expectClose, useBackend, values } from './helpers.js';
 
@@ -165,6 +165,31 @@ describe('layer numerics against hand-computed values', () => {
     const h2 = Dense(3).apply(a);
     const m = Model({ inputs: a, outputs: [Concatenate().apply([h1, h2]), Add().apply([h1, h2])] as never });
     expect(m.outputs.map((o) => o.shape)).toEqual([[null, 6], [null, 3]]);
+  });
+
+  it('wrappers build their inner layer from its config; TimeDistributedDense reads a Keras 1 config', async () => {
+    const td = TimeDistributed.fromConfig({ name: 'td', layer: { class_name: 'Dense', config: { units: 3, activation: 'tanh' } } });
+    expect(td.layer.className).toBe('Dense');
+    expect(td.applySymbolic(Input({ shape: [5, 4] }))).toMatchObject({ shape: [null, 5, 3] });
+    const bi = Bidirectional.fromConfig({ layer: { class_name: 'LSTM', config: { units: 2, return_sequences: true } }, merge_mode: 'sum' });
+    expect(bi.applySymbolic(Input({ shape: [5, 4] }))).toMatchObject({ shape: [null, 5, 2] });
+    for (const l of [td, bi]) expect(deserializeLayer({ class_name: l.className, config: l.getConfig() }).getConfig()).toEqual(l.getConfig());
+    // A user class inside a wrapper comes from customObjects.
+    class Twice extends Layer {}
+    const custom = deserializeLayer({ class_name: 'TimeDistributed', config: { layer: { class_name: 'Twice', config: {} } } }, { Twice });
+    expect((custom as TimeDistributed).layer).toBeInstanceOf(Twice);
+    // Keras 1.2's TimeDistributedDense config (nulls, Keras 1 names and an input_dtype it no longer needs).
+    const keras1 = {
+      name: 'timedistributeddense_1', output_dim: 3, init: 'glorot_uniform', activation: 'linear', W_regularizer: null, b_regularizer: null,
+      activity_regularizer: null, W_constraint: null, b_constraint: null, bias: true, input_dim: 4, input_length: 5, trainable: true,
+      batch_input_shape: [null, 5, 4], input_dtype: 'float32',
+    };
+    const tdd = deserializeLayer({ class_name: 'TimeDistributedDense', config: keras1 });
+    expect(tdd).toBeInstanceOf(TimeDistributedDense);
+    expect(tdd.name).toBe('timedistributeddense_1');
+    const m = Sequential([tdd]);
+    expect(m.outputs[0]!.shape).toEqual([null, 5, 3]);
+    expect(tdd.getConfig()).toMatchObject({ name: 'timedistributeddense_1', layer: { class_name: 'Dense', config: { units: 3, activation: 'linear', use_bias: true } } });
   });
 
   it('getConfig / fromConfig round trip rebuilds an identical layer (Keras 2 names)', () => {

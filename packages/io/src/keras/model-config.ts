@@ -30,24 +30,15 @@ const isModelClass = (c: string) => c === 'Sequential' || c === 'Model';
 
 const isSpec = (v: unknown): v is KerasSpec => typeof v === 'object' && v !== null && typeof (v as KerasSpec).class_name === 'string';
 
-/** Keras 1's TimeDistributedDense as the Keras 2 config Keras 2 would use: TimeDistributed(Dense). */
-function timeDistributedDense(config: Record<string, unknown>): KerasSpec {
-  const OUTER = ['name', 'trainable', 'batch_input_shape', 'input_dim', 'input_length', 'input_dtype'];
-  const outer = Object.fromEntries(Object.entries(config).filter(([k]) => OUTER.includes(k)));
-  const dense = Object.fromEntries(Object.entries(config).filter(([k]) => !OUTER.includes(k)));
-  return { class_name: 'TimeDistributed', config: { ...outer, layer: { class_name: 'Dense', config: { ...dense, name: `${String(config.name)}_dense` } } } };
-}
-
 /**
- * Keras's `deserialize_layer` for a spec that may itself be a whole model; wrappers get their
- * inner layer deserialized first.
+ * Keras's `deserialize_layer` for a spec that may itself be a whole model. Wrappers build their
+ * inner layer themselves, unless it is a whole model, which only this module reads.
  */
 export function layerFromSpec(spec: KerasSpec, customObjects: CustomObjects, entryName?: string): Layer {
   if (spec.class_name in customObjects) return deserializeLayer(spec as { class_name: string; config: Record<string, unknown> }, customObjects);
   if (isModelClass(spec.class_name)) return modelFromConfig(spec, customObjects, entryName);
-  if (spec.class_name === 'TimeDistributedDense') return layerFromSpec(timeDistributedDense(spec.config as Record<string, unknown>), customObjects);
   const config = spec.config as Record<string, unknown>;
-  const inner = isSpec(config.layer) ? { ...config, layer: layerFromSpec(config.layer, customObjects) } : config;
+  const inner = isSpec(config.layer) && isModelClass(config.layer.class_name) ? { ...config, layer: modelFromConfig(config.layer, customObjects) } : config;
   return deserializeLayer({ class_name: spec.class_name, config: inner }, customObjects);
 }
 

@@ -222,16 +222,25 @@ export class Layer {
    * Keras's `from_config`: the config's snake_case keys go through the alias table; keys the
    * class does not know are ignored with a warning (files come from other Keras versions).
    */
-  static fromConfig<T extends Layer>(this: new (...args: never[]) => T, config: Record<string, unknown>): T {
-    const known = [...LAYER_KEYS, ...(this as unknown as typeof Layer).OPTIONS];
-    const kept: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(config)) {
-      if (v === null) continue;
-      if (known.includes(canonicalKey(k, known))) kept[k] = v;
-      else if (!IGNORED_CONFIG_KEYS.has(k)) console.warn(`${this.name.replace(/Impl$/, '')}.fromConfig: ignoring unknown key '${k}'`);
-    }
+  static fromConfig<T extends Layer>(this: new (...args: never) => T, config: Record<string, unknown>, _customObjects?: Record<string, unknown>): T {
+    const kept = knownConfig(this.name.replace(/Impl$/, ''), config, (this as unknown as typeof Layer).OPTIONS);
     return new (this as unknown as new (o: object) => T)(kept);
   }
+}
+
+/**
+ * The entries of a config that `owner` (with options `own`) reads: nulls (Keras's "not set") are
+ * dropped, unknown keys dropped with a warning.
+ */
+export function knownConfig(owner: string, config: Record<string, unknown>, own: readonly string[]): Record<string, unknown> {
+  const known = [...LAYER_KEYS, ...own];
+  const kept: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (v === null) continue;
+    if (known.includes(canonicalKey(k, known))) kept[k] = v;
+    else if (!IGNORED_CONFIG_KEYS.has(k)) console.warn(`${owner}.fromConfig: ignoring unknown key '${k}'`);
+  }
+  return kept;
 }
 
 /** Keys Keras writes that carry nothing we need when reading (types and defaults we assume). */

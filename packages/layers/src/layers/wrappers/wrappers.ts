@@ -1,19 +1,29 @@
 import { add, concat, div, gather, mul, reshape, tensor, type Tensor } from '@kerasgpu/core';
-import { Layer, type LayerWeight } from '../../engine/layer.js';
+import { knownConfig, Layer, type LayerWeight } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
+import { canonicalKey } from '../../utils/options.js';
 import { callable } from '../../utils/callable.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import { Dense, type DenseOptions } from '../core/dense.js';
 import type { LayerOptions } from '../core/kernel-options.js';
 import { RNNBase } from '../recurrent/rnn-base.js';
+import { deserializeLayer } from '../registry.js';
+
+const isSpec = (v: unknown): v is { class_name: string; config: Record<string, unknown> } =>
+  typeof v === 'object' && v !== null && typeof (v as { class_name?: unknown }).class_name === 'string';
 
 /** A layer that owns another: its weights are the inner layer's. */
 abstract class Wrapper extends Layer {
   constructor(readonly layer: Layer, o: Record<string, unknown>) {
     super(o);
     if (!(layer instanceof Layer)) throw new ValueError(`${this.className}: expected a layer to wrap, got ${String(layer)}`);
+  }
+  /** Keras's Wrapper.from_config: the inner layer is built from its own `{class_name, config}` first. */
+  static override fromConfig<T extends Layer>(this: new (...args: never) => T, config: Record<string, unknown>, customObjects: Record<string, unknown> = {}): T {
+    const layer = isSpec(config.layer) ? deserializeLayer(config.layer, customObjects) : config.layer;
+    return Layer.fromConfig.call(this, { ...config, layer }) as T;
   }
   override get layerWeights(): LayerWeight[] { return this.layer.layerWeights; }
   override regularizationLosses(): Tensor[] { return this.layer.regularizationLosses(); }
@@ -47,16 +57,25 @@ class TimeDistributedImpl extends Wrapper {
   }
 }
 
-/** Keras 1's TimeDistributedDense(outputDim, opts) = TimeDistributed(Dense(outputDim, opts)). */
+/** Options of the wrapper itself; the rest configure the Dense. */
+const OUTER = new Set(['inputShape', 'batchInputShape', 'inputDim', 'inputLength', 'batchSize', 'name', 'trainable']);
+
+/**
+ * Keras 1's TimeDistributedDense(outputDim, opts) = TimeDistributed(Dense(outputDim, opts)); it
+ * saves as the Keras 2 TimeDistributed(Dense) it is.
+ */
 class TimeDistributedDenseImpl extends TimeDistributedImpl {
   static override kerasName = 'TimeDistributed';
   constructor(...args: [outputDim: number, options?: DenseOptions] | [options: DenseOptions]) {
-    const raw = positional('TimeDistributedDense', args, ['units']);
-    const { inputShape, input_shape, batchInputShape, batch_input_shape, inputDim, input_dim, inputLength, input_length, name, ...dense } = raw;
-    const outer = Object.fromEntries(Object.entries({ inputShape, input_shape, batchInputShape, batch_input_shape, inputDim, input_dim, inputLength, input_length, name }).filter(([, v]) => v !== undefined));
-    super(new Dense(dense as DenseOptions), outer);
+    const raw = Object.entries(positional('TimeDistributedDense', args, ['units']));
+    const outer = raw.filter(([k]) => OUTER.has(canonicalKey(k)));
+    super(new Dense(Object.fromEntries(raw.filter(([k]) => !OUTER.has(canonicalKey(k)))) as DenseOptions), Object.fromEntries(outer));
   }
   protected override get temporalInput(): boolean { return true; }
+  /** A Keras 1 config: Dense's options (`output_dim`, `init`, `W_regularizer`, ...) and the layer's, in one dict. */
+  static override fromConfig<T extends Layer>(this: new (...args: never) => T, config: Record<string, unknown>): T {
+    return new (this as unknown as new (o: object) => T)(knownConfig('TimeDistributedDense', config, (Dense as unknown as typeof Layer).OPTIONS));
+  }
 }
 
 /** x with `axis` reversed (a gather by descending indices). */
