@@ -11,6 +11,7 @@ import {
 import { lstmCellGradVjp, lstmCellVjp } from './ops/lstm.js';
 import { randomVjp } from './ops/creation.js';
 import { softmaxCrossEntropyGradVjp, softmaxCrossEntropyVjp } from './ops/loss.js';
+import { affineResampleVjp } from './ops/image.js';
 
 /** Every primitive's VJP (each defined beside its op); the type makes the table complete. */
 export const VJPS: { [P in Primitive]: Vjp<P> } = {
@@ -42,4 +43,5 @@ export const VJPS: { [P in Primitive]: Vjp<P> } = {
   softmaxCrossEntropy: softmaxCrossEntropyVjp,
   softmaxCrossEntropyGrad: softmaxCrossEntropyGradVjp,
   random: randomVjp,
+  affineResample: affineResampleVjp,
 };

@@ -22,6 +22,7 @@ export { conv2d, maxPool2d, avgPool2d, type Conv2DOptions, type Pool2DOptions } 
 export { lstmCell, type LstmCellOptions } from './ops/lstm.js';
 export { dropout } from './ops/dropout.js';
 export { softmaxCrossEntropy } from './ops/loss.js';
+export { affineResample, type AffineResampleOptions } from './ops/image.js';
 export { applyOptimizerUpdate, OPTIMIZER_SLOTS, nadamMomentumCache, type OptimizerHyper, type OptimizerRuleName } from './ops/optimizer.js';
 
 /** Disposes every tensor fn creates except those it returns (synchronous fn only). */

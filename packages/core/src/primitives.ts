@@ -1,5 +1,5 @@
 import type {
-  ArgReduceOp, BinaryOp, Conv2DGeometry, DType, LstmCellAttrs, RandomAttrs, ReduceOp, UnaryOp,
+  AffineResampleAttrs, ArgReduceOp, BinaryOp, Conv2DGeometry, DType, LstmCellAttrs, RandomAttrs, ReduceOp, UnaryOp,
 } from '@kerasgpu/kernels';
 
 /**
@@ -37,6 +37,7 @@ export interface PrimitiveAttrs {
   softmaxCrossEntropy: Record<string, never>;
   softmaxCrossEntropyGrad: Record<string, never>;
   random: RandomAttrs;
+  affineResample: AffineResampleAttrs;
 }
 export type Primitive = keyof PrimitiveAttrs;
 /** Primitives the engine performs without a backend kernel (they share storage). */

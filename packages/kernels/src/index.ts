@@ -33,3 +33,5 @@ export * from './matmul/matmul.wgsl.js';
 export * from './matmul/matmul.webgpu.js';
 export * from './conv2d/conv2d.wgsl.js';
 export * from './conv2d/conv2d.webgpu.js';
+export * from './resample/resample.cpu.js';
+export * from './resample/resample.webgpu.js';

@@ -34,6 +34,7 @@ const KERNELS: { [P in KernelPrimitive]: CpuKernel<P> } = {
   softmaxCrossEntropy: ([z, y], [iz], _, [l]) => K.softmaxCrossEntropyCpu(z!, y!, iz!.shape[iz!.shape.length - 1]!, l!),
   softmaxCrossEntropyGrad: ([z, y, dl], [iz], _, [dz, dy]) => K.softmaxCrossEntropyGradCpu(z!, y!, dl!, iz!.shape[iz!.shape.length - 1]!, dz!, dy!),
   random: (_, __, a, [y]) => K.randomCpu(a, y!),
+  affineResample: ([x, m], [ix], a, [y]) => K.affineResampleCpu(x!, ix!.shape, m!, a, y!),
 };
 
 /**

@@ -34,4 +34,5 @@ export const GPU_KERNELS: { [P in KernelPrimitive]: GpuKernel<P> } = {
   softmaxCrossEntropy: (ctx, [z, y], _, [l]) => K.softmaxCrossEntropyGpu(ctx, z!, y!, l!),
   softmaxCrossEntropyGrad: (ctx, [z, y, dl], _, [dz, dy]) => K.softmaxCrossEntropyGradGpu(ctx, z!, y!, dl!, dz!, dy!),
   random: (ctx, _, a, [y]) => K.randomGpu(ctx, a, y!),
+  affineResample: (ctx, [x, m], a, [y]) => K.affineResampleGpu(ctx, x!, m!, a, y!),
 };
