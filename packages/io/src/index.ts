@@ -27,7 +27,8 @@ export { H5FileError, KerasFileError } from './hdf5/errors.js';
 
 export { ImageDataGenerator, type ImageDataGeneratorOptions } from './preprocessing/image-data-generator.js';
 export { NumpyArrayIterator, DirectoryIterator, type FlowOptions, type DirectoryOptions, type FlowBatch } from './preprocessing/iterators.js';
-export { transformMatrix, resampleCpu, cpuResampler, fillIndex, type AffineResampler, type FillMode, type Mat3, type TransformParams } from './preprocessing/affine.js';
+export { transformMatrix, type Mat3, type TransformParams } from './preprocessing/affine.js';
+export type { FillMode } from '@kerasgpu/kernels';
 export type { HostArray } from './preprocessing/host.js';
 export { padSequences, type PadSequencesOptions } from './preprocessing/pad-sequences.js';
 export { modelToDot, modelToDot as model_to_dot, plotModel, plotModel as plot_model, plotModel as plot, ModelDot, type ModelToDotOptions, type PlotModelOptions, type CreateOptions, type Rankdir, type ImageFormat } from './diagrams/index.js';

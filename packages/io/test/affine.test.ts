@@ -1,11 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NO_TRANSFORM, resampleCpu, transformMatrix, type FillMode, type TransformParams } from '../src/preprocessing/affine.js';
+import { AFFINE_ROW_VALUES, affineResampleCpu, type FillMode } from '@kerasgpu/kernels';
+import { NO_TRANSFORM, transformMatrix, type TransformParams } from '../src/preprocessing/affine.js';
 
-/** Applies one transform to one HWC image with the CPU resampler. */
+/** Applies one transform to one HWC image with the affineResample reference kernel. */
 function apply(img: number[], [h, w, c]: [number, number, number], p: Partial<TransformParams>, fill: FillMode = 'constant', cval = 0): number[] {
   const m = transformMatrix({ ...NO_TRANSFORM, ...p }, h, w);
-  return Array.from(resampleCpu(Float32Array.from(img), [1, h, w, c], [m], fill, cval));
+  const out = new Float32Array(img.length);
+  affineResampleCpu(Float32Array.from(img), [1, h, w, c], Float64Array.from(m.slice(0, AFFINE_ROW_VALUES)), { fillMode: fill, cval }, out);
+  return Array.from(out);
 }
 const iota = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 /** Pixel (r, col, ch) of an HWC image as a flat array. */

@@ -1,11 +1,9 @@
 /**
  * Image augmentation as Keras does it: one affine map per image from output pixel (row, col) to
- * the input position it samples, nearest-neighbour sampling (scipy's order 0, as Keras 1) and a
- * fill mode for positions outside the image. Matrices are 3x3 row-major, acting on (row, col, 1).
+ * the input position it samples. Matrices are 3x3 row-major, acting on (row, col, 1); the
+ * resampling itself (nearest pixel, fill modes) is core's affineResample kernel.
  */
 export type Mat3 = readonly [number, number, number, number, number, number, number, number, number];
-export type FillMode = 'constant' | 'nearest' | 'reflect' | 'wrap';
-export const FILL_MODES: readonly FillMode[] = ['constant', 'nearest', 'reflect', 'wrap'];
 
 export const IDENTITY: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];
 
@@ -53,52 +51,3 @@ export function transformMatrix(p: TransformParams, h: number, w: number): Mat3 
   const flip: Mat3 = [p.flipRows ? -1 : 1, 0, p.flipRows ? h - 1 : 0, 0, p.flipCols ? -1 : 1, p.flipCols ? w - 1 : 0, 0, 0, 1];
   return matmul3(centred, flip);
 }
-
-/** Maps an integer index outside [0, n) into it by the fill mode; -1 means "use cval". */
-export function fillIndex(i: number, n: number, mode: FillMode): number {
-  if (i >= 0 && i < n) return i;
-  switch (mode) {
-    case 'constant': return -1;
-    case 'nearest': return i < 0 ? 0 : n - 1;
-    case 'wrap': return ((i % n) + n) % n;
-    case 'reflect': {
-      // Half-sample symmetric: d c b a | a b c d | d c b a.
-      const period = 2 * n;
-      const k = ((i % period) + period) % period;
-      return k < n ? k : period - 1 - k;
-    }
-  }
-}
-
-/**
- * Resamples a batch of NHWC images, image i through `matrices[i]`. The CPU implementation below
- * is the reference; a GPU kernel implements the same interface (one invocation per output pixel,
- * the matrices in a storage buffer) and is passed to ImageDataGenerator as `resampler`.
- */
-export interface AffineResampler {
-  resample(images: Float32Array, shape: readonly [number, number, number, number], matrices: readonly Mat3[], fillMode: FillMode, cval: number): Promise<Float32Array>;
-}
-
-/** Nearest-neighbour sampling as scipy.ndimage.affine_transform with order=0 (rounding half up). */
-export function resampleCpu(images: Float32Array, shape: readonly [number, number, number, number], matrices: readonly Mat3[], fillMode: FillMode, cval: number): Float32Array {
-  const [n, h, w, c] = shape;
-  const out = new Float32Array(images.length);
-  for (let b = 0; b < n; b++) {
-    const m = matrices[b]!;
-    const base = b * h * w * c;
-    for (let r = 0; r < h; r++) {
-      for (let col = 0; col < w; col++) {
-        const sr = fillIndex(Math.floor(m[0] * r + m[1] * col + m[2] + 0.5), h, fillMode);
-        const sc = fillIndex(Math.floor(m[3] * r + m[4] * col + m[5] + 0.5), w, fillMode);
-        const o = base + (r * w + col) * c;
-        if (sr < 0 || sc < 0) out.fill(cval, o, o + c);
-        else out.set(images.subarray(base + (sr * w + sc) * c, base + (sr * w + sc) * c + c), o);
-      }
-    }
-  }
-  return out;
-}
-
-export const cpuResampler: AffineResampler = {
-  resample: (images, shape, matrices, fillMode, cval) => Promise.resolve(resampleCpu(images, shape, matrices, fillMode, cval)),
-};

@@ -1,7 +1,8 @@
-import { nextSeed } from '@kerasgpu/core';
+import { affineResample, nextSeed, tensor } from '@kerasgpu/core';
+import { AFFINE_ROW_VALUES, FILL_MODES, type FillMode } from '@kerasgpu/kernels';
 import { callable, parseOptions, ValueError, type ArrayLike } from '@kerasgpu/layers';
 import { transposeNd } from '../keras/ndarray.js';
-import { cpuResampler, FILL_MODES, transformMatrix, type AffineResampler, type FillMode, type Mat3, type TransformParams } from './affine.js';
+import { transformMatrix, type TransformParams } from './affine.js';
 import { toHost, type HostArray } from './host.js';
 import { NumpyArrayIterator, DirectoryIterator, type FlowBatch, type FlowOptions, type DirectoryOptions } from './iterators.js';
 import { Draws } from './random.js';
@@ -17,14 +18,12 @@ export interface ImageDataGeneratorOptions {
   horizontalFlip?: boolean; verticalFlip?: boolean;
   rescale?: number | null;
   dimOrdering?: 'th' | 'tf' | 'channels_first' | 'channels_last';
-  /** Where the geometric augmentation runs; the CPU reference by default (a WGSL kernel plugs in here). */
-  resampler?: AffineResampler;
   [keras: string]: unknown;
 }
 
 const KEYS = ['featurewiseCenter', 'samplewiseCenter', 'featurewiseStdNormalization', 'samplewiseStdNormalization', 'zcaWhitening',
   'rotationRange', 'widthShiftRange', 'heightShiftRange', 'shearRange', 'zoomRange', 'channelShiftRange', 'fillMode', 'cval',
-  'horizontalFlip', 'verticalFlip', 'rescale', 'dimOrdering', 'resampler'];
+  'horizontalFlip', 'verticalFlip', 'rescale', 'dimOrdering'];
 
 const EPSILON = 1e-7;
 
@@ -33,8 +32,8 @@ const SLOT = { theta: 0, tx: 1, ty: 2, shear: 3, zx: 4, zy: 5, flipCols: 6, flip
 
 /**
  * Keras 1's ImageDataGenerator: real-time augmentation (one affine transform per image, one
- * resampling pass, seeded draws) and normalisation, with statistics from `fit`. Images are NHWC
- * ('tf') or NCHW ('th'); internally everything is NHWC.
+ * resampling pass on the active backend, seeded draws) and normalisation, with statistics from
+ * `fit`. Images are NHWC ('tf') or NCHW ('th'); internally everything is NHWC.
  */
 class ImageDataGeneratorImpl {
   readonly featurewiseCenter: boolean; readonly samplewiseCenter: boolean;
@@ -46,7 +45,6 @@ class ImageDataGeneratorImpl {
   readonly horizontalFlip: boolean; readonly verticalFlip: boolean;
   readonly rescale: number | null;
   readonly dimOrdering: 'th' | 'tf';
-  readonly resampler: AffineResampler;
   /** Statistics from fit: per-channel mean and std, and the ZCA matrix (D x D, row-major). */
   mean: Float64Array | null = null;
   std: Float64Array | null = null;
@@ -73,7 +71,6 @@ class ImageDataGeneratorImpl {
     const ordering = (o.dimOrdering as string | undefined) ?? 'tf';
     if (ordering !== 'th' && ordering !== 'tf') throw new ValueError(`ImageDataGenerator: dimOrdering must be 'th' or 'tf', got '${ordering}'`);
     this.dimOrdering = ordering;
-    this.resampler = (o.resampler as AffineResampler | undefined) ?? cpuResampler;
   }
 
   /** NHWC view of a batch in this generator's ordering (and back). */
@@ -109,14 +106,22 @@ class ImageDataGeneratorImpl {
 
   /**
    * Augments NHWC images: sample k of the batch gets the transform drawn for stream position
-   * `first + k`, all in one resampling pass, then Keras's channel shift.
+   * `first + k`, all in one resampling pass (the affineResample kernel of the active backend),
+   * then Keras's channel shift.
    */
   async randomTransform(x: HostArray, draws: Draws, first: number): Promise<HostArray> {
     const [n, h, w, c] = x.shape as [number, number, number, number];
     let data = x.data;
     if (this.augments) {
-      const matrices: Mat3[] = Array.from({ length: n }, (_, k) => transformMatrix(this.randomParams(draws, first + k, h, w), h, w));
-      data = await this.resampler.resample(x.data, [n, h, w, c], matrices, this.fillMode, this.cval);
+      // Rows 0 and 1 of each image's 3x3 map: the kernel's matrices input.
+      const matrices = new Float32Array(n * AFFINE_ROW_VALUES);
+      for (let k = 0; k < n; k++) matrices.set(transformMatrix(this.randomParams(draws, first + k, h, w), h, w).slice(0, AFFINE_ROW_VALUES), k * AFFINE_ROW_VALUES);
+      const [images, maps] = [tensor(x.data, [n, h, w, c]), tensor(matrices, [n, AFFINE_ROW_VALUES])];
+      const out = affineResample(images, maps, { fillMode: this.fillMode, cval: this.cval });
+      images.dispose();
+      maps.dispose();
+      data = (await out.data()) as Float32Array; // a float32 tensor reads back as a fresh Float32Array
+      out.dispose();
     } else {
       data = Float32Array.from(data);
     }
