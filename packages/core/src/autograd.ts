@@ -33,7 +33,7 @@ function backward(tape: Tape, y: Tensor, dy: Tensor, xs: readonly Tensor[]): Ten
     if (!node.outputs.some((o) => acc.has(o.id))) continue;
     const dys = node.outputs.map((o) => acc.get(o.id) ?? zerosLike(o));
     const vjp = VJPS[node.prim] as Vjp<Primitive>;
-    const ins = vjp(dys, node as TapeNode<Primitive>);
+    const ins = vjp(dys, node as TapeNode<Primitive>, node.inputs.map((x) => tape.watched.has(x.id)));
     node.inputs.forEach((x, k) => {
       const g = ins[k];
       if (!g || !tape.watched.has(x.id)) return;

@@ -47,10 +47,10 @@ const backpropInput = (dy: Tensor, w: Tensor, g: Conv2DGeometry) => run1('conv2d
 const backpropFilter = (x: Tensor, dy: Tensor, g: Conv2DGeometry) => run1('conv2d', 'conv2dBackpropFilter', [x, dy], g, filterShape(g), x.dtype);
 const convWith = (x: Tensor, w: Tensor, g: Conv2DGeometry) => run1('conv2d', 'conv2d', [x, w], g, outShape(g), x.dtype);
 
-export const conv2dVjp: Vjp<'conv2d'> = ([dy], { attrs: g, inputs: [x, w] }) => [backpropInput(dy!, w!, g), backpropFilter(x!, dy!, g)];
+export const conv2dVjp: Vjp<'conv2d'> = ([dy], { attrs: g, inputs: [x, w] }, [nx, nw]) => [nx ? backpropInput(dy!, w!, g) : null, nw ? backpropFilter(x!, dy!, g) : null];
 // The two backprops are linear in each argument, so their VJPs are the other two conv products.
-export const conv2dBackpropInputVjp: Vjp<'conv2dBackpropInput'> = ([gx], { attrs: g, inputs: [dy, w] }) => [convWith(gx!, w!, g), backpropFilter(gx!, dy!, g)];
-export const conv2dBackpropFilterVjp: Vjp<'conv2dBackpropFilter'> = ([gw], { attrs: g, inputs: [x, dy] }) => [backpropInput(dy!, gw!, g), convWith(x!, gw!, g)];
+export const conv2dBackpropInputVjp: Vjp<'conv2dBackpropInput'> = ([gx], { attrs: g, inputs: [dy, w] }, [nd, nw]) => [nd ? convWith(gx!, w!, g) : null, nw ? backpropFilter(gx!, dy!, g) : null];
+export const conv2dBackpropFilterVjp: Vjp<'conv2dBackpropFilter'> = ([gw], { attrs: g, inputs: [x, dy] }, [nx, nd]) => [nx ? backpropInput(dy!, gw!, g) : null, nd ? convWith(x!, gw!, g) : null];
 
 // ---- pooling ----
 

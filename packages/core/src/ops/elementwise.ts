@@ -101,30 +101,34 @@ export const logicalOr = (a: TensorLike, b: TensorLike) => binary('logicalOr', a
 
 const asFloat = (mask: Tensor, like: Tensor) => cast(mask, like.dtype);
 
-const BINARY_VJP: Record<BinaryOp, (dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor | null, Tensor | null]> = {
-  add: (dy) => [dy, dy],
-  sub: (dy) => [dy, neg(dy)],
-  mul: (dy, a, b) => [mul(dy, b), mul(dy, a)],
-  div: (dy, a, b) => [div(dy, b), neg(div(mul(dy, a), square(b)))],
-  pow: (dy, a, b, y) => [
-    mul(dy, mul(b, pow(a, sub(b, 1)))),
+/** Per input, its gradient from (dy, a, b, y) before broadcasting is undone; null: none flows. */
+type BinaryGrad = ((dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => Tensor) | null;
+const NONE: [BinaryGrad, BinaryGrad] = [null, null];
+const BINARY_VJP: Record<BinaryOp, [BinaryGrad, BinaryGrad]> = {
+  add: [(dy) => dy, (dy) => dy],
+  sub: [(dy) => dy, (dy) => neg(dy)],
+  mul: [(dy, _a, b) => mul(dy, b), (dy, a) => mul(dy, a)],
+  div: [(dy, _a, b) => div(dy, b), (dy, a, b) => neg(div(mul(dy, a), square(b)))],
+  pow: [
+    (dy, a, b) => mul(dy, mul(b, pow(a, sub(b, 1)))),
     // d/db a^b = a^b ln a, defined for a > 0 only.
-    mul(dy, where(greater(a, 0), mul(y, log(where(greater(a, 0), a, 1))), 0)),
+    (dy, a, _b, y) => mul(dy, where(greater(a, 0), mul(y, log(where(greater(a, 0), a, 1))), 0)),
   ],
-  maximum: (dy, a, b) => [mul(dy, asFloat(greaterEqual(a, b), dy)), mul(dy, asFloat(less(a, b), dy))],
-  minimum: (dy, a, b) => [mul(dy, asFloat(lessEqual(a, b), dy)), mul(dy, asFloat(greater(a, b), dy))],
-  equal: () => [null, null],
-  notEqual: () => [null, null],
-  less: () => [null, null],
-  lessEqual: () => [null, null],
-  greater: () => [null, null],
-  greaterEqual: () => [null, null],
-  logicalAnd: () => [null, null],
-  logicalOr: () => [null, null],
+  maximum: [(dy, a, b) => mul(dy, asFloat(greaterEqual(a, b), dy)), (dy, a, b) => mul(dy, asFloat(less(a, b), dy))],
+  minimum: [(dy, a, b) => mul(dy, asFloat(lessEqual(a, b), dy)), (dy, a, b) => mul(dy, asFloat(greater(a, b), dy))],
+  equal: NONE,
+  notEqual: NONE,
+  less: NONE,
+  lessEqual: NONE,
+  greater: NONE,
+  greaterEqual: NONE,
+  logicalAnd: NONE,
+  logicalOr: NONE,
 };
 
-export const binaryVjp: Vjp<'binary'> = ([dy], { attrs, inputs: [a, b], outputs: [y] }) =>
-  BINARY_VJP[attrs.op](dy!, a!, b!, y!).map((g, i) => (g === null ? null : reduceToShape(g, [a, b][i]!.shape)));
+/** Only the gradients asked for are computed: `mul(x, 2)` does not reduce dy·x to a scalar for the 2. */
+export const binaryVjp: Vjp<'binary'> = ([dy], { attrs, inputs, outputs: [y] }, needs) =>
+  BINARY_VJP[attrs.op].map((g, i) => (g === null || !needs[i] ? null : reduceToShape(g(dy!, inputs[0]!, inputs[1]!, y!), inputs[i]!.shape)));
 
 // ---- where, cast, clip ----
 

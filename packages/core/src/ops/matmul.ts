@@ -24,9 +24,9 @@ export function matMul(a: TensorLike, b: TensorLike, transposeA = false, transpo
   return run1('matMul', 'matMul', [ta, tb], { transposeA, transposeB }, [...batch, m, n], ta.dtype);
 }
 
-export const matMulVjp: Vjp<'matMul'> = ([dy], { attrs: { transposeA: tA, transposeB: tB }, inputs: [a, b] }) => {
+export const matMulVjp: Vjp<'matMul'> = ([dy], { attrs: { transposeA: tA, transposeB: tB }, inputs: [a, b] }, [needA, needB]) => {
   const g = dy!;
-  const da = tA ? (tB ? matMul(b!, g, true, true) : matMul(b!, g, false, true)) : tB ? matMul(g, b!) : matMul(g, b!, false, true);
-  const db = tB ? (tA ? matMul(g, a!, true, true) : matMul(g, a!, true, false)) : tA ? matMul(a!, g) : matMul(a!, g, true, false);
-  return [reduceToShape(da, a!.shape), reduceToShape(db, b!.shape)];
+  const da = () => (tA ? (tB ? matMul(b!, g, true, true) : matMul(b!, g, false, true)) : tB ? matMul(g, b!) : matMul(g, b!, false, true));
+  const db = () => (tB ? (tA ? matMul(g, a!, true, true) : matMul(g, a!, true, false)) : tA ? matMul(a!, g) : matMul(a!, g, true, false));
+  return [needA ? reduceToShape(da(), a!.shape) : null, needB ? reduceToShape(db(), b!.shape) : null];
 };

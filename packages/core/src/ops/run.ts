@@ -14,5 +14,9 @@ export function run1<P extends Primitive>(op: string, prim: P, inputs: readonly 
   return engine.run(op, prim, inputs, attrs, [{ shape, dtype }])[0]!;
 }
 
-/** A vector-Jacobian product: output gradients in, one gradient (or null) per input out. */
-export type Vjp<P extends Primitive> = (dys: Tensor[], node: TapeNode<P>) => (Tensor | null)[];
+/**
+ * A vector-Jacobian product: output gradients in, one gradient (or null) per input out.
+ * `needs[k]` is false when input k does not lead to a watched tensor: its gradient may be
+ * skipped (null), which saves e.g. the data gradient of a first layer's matMul or conv2d.
+ */
+export type Vjp<P extends Primitive> = (dys: Tensor[], node: TapeNode<P>, needs: readonly boolean[]) => (Tensor | null)[];
