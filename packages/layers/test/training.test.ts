@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Adam, Callback, CSVLogger, Dense, EarlyStopping, LambdaCallback, Layer, LearningRateScheduler, ModelCheckpoint, ReduceLROnPlateau,
   registerSaveHandler, SGD, Sequential, setSeed, TerminateOnNaN, tensor, ValueError, ShapeError, l2, maxnorm, nonneg, Dropout, LSTM, Input, Model,
-  type Logs, type Tensor, type Batch, randomUniform,
+  type Logs, type Tensor, type Batch, randomUniform, Embedding, TimeDistributed,
 } from '@kerasgpu/layers';
 import { captureOutput, expectClose, useBackend, values } from './helpers.js';
 
@@ -91,6 +91,33 @@ describe('fit options', () => {
     // zero input → zero output, squared error 1 at weighted steps: mean([1,0,1,0]) / 0.5 = 1
     expect(loss).toBeCloseTo(1, 5);
     await expect(m.fit(x, x, { sample_weight: [1, 1], verbose: 0 })).rejects.toThrow(/rank 2/);
+  });
+
+  it('output masks weight the loss: padded steps of a maskZero sequence count for nothing (Keras)', async () => {
+    setSeed(9);
+    const [b, T, d] = [3, 4, 2];
+    const m = Sequential([Embedding(5, 3, { input_length: T, mask_zero: true }), LSTM(4, { return_sequences: true }), TimeDistributed(Dense(d))]);
+    m.compile({ optimizer: 'sgd', loss: 'mse' });
+    const ids = [[1, 2, 0, 0], [3, 0, 0, 0], [4, 1, 2, 3]];
+    const x = tensor(ids);
+    const yData = Array.from({ length: b * T * d }, (_, i) => Math.sin(i));
+    const pred = await values(m.predict(x) as Tensor);
+    // By hand: per-step mse, times the mask, over the mask's mean (7 real steps of 12), then means.
+    const mask: number[] = ids.flat().map((v) => (v === 0 ? 0 : 1));
+    const meanMask = mask.reduce((a, v) => a + v, 0) / mask.length;
+    const stepLoss = mask.map((mk, s) => mk * (((pred[s * d]! - yData[s * d]!) ** 2 + (pred[s * d + 1]! - yData[s * d + 1]!) ** 2) / d) / meanMask);
+    const want = stepLoss.reduce((a, v) => a + v, 0) / stepLoss.length;
+    expect(await m.evaluate(x, tensor(yData, [b, T, d]), { verbose: 0 })).toBeCloseTo(want, 5);
+    // Targets at padded steps do not matter.
+    const yPadded = yData.map((v, i) => (mask[Math.floor(i / d)] ? v : v + 100));
+    expect(await m.evaluate(x, tensor(yPadded, [b, T, d]), { verbose: 0 })).toBeCloseTo(want, 5);
+    // Per-sample weights on per-step scores: the mean over steps first, then the weights (Keras).
+    const w = [2, 0, 1];
+    const perSample = w.map((_, i) => stepLoss.slice(i * T, (i + 1) * T).reduce((a, v) => a + v, 0) / T);
+    const weighted = perSample.reduce((a, v, i) => a + v * w[i]!, 0) / b / (2 / 3);
+    expect(await m.evaluate(x, tensor(yData, [b, T, d]), { verbose: 0, sampleWeight: tensor(w) })).toBeCloseTo(weighted, 5);
+    // And training reports the masked loss (trainOnBatch returns the loss before its update).
+    expect(await m.trainOnBatch(x, tensor(yPadded, [b, T, d]))).toBeCloseTo(want, 5);
   });
 
   it('regularizer penalties add to the loss; constraints apply after each update', async () => {

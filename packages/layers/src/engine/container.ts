@@ -88,6 +88,11 @@ export class Container extends Layer {
 
   /** Runs the graph on real tensors (one per input), returning one tensor per output. */
   execute(xs: readonly Tensor[], args: CallArgs): Tensor[] {
+    return this.executeWithMasks(xs, args).outputs;
+  }
+
+  /** `execute`, with each output's mask (null where none): training weights the loss by it. */
+  executeWithMasks(xs: readonly Tensor[], args: CallArgs): { outputs: Tensor[]; masks: (Tensor | null)[] } {
     if (xs.length !== this.inputs.length) {
       throw new ValueError(`${this.name}: expected ${this.inputs.length} input array(s), got ${xs.length}`);
     }
@@ -108,7 +113,7 @@ export class Container extends Layer {
         masks.set(t.id, Array.isArray(outMask) ? (outMask[i] ?? null) : outMask);
       });
     }
-    return this.outputs.map((t) => values.get(t.id)!);
+    return { outputs: this.outputs.map((t) => values.get(t.id)!), masks: this.outputs.map((t) => masks.get(t.id) ?? null) };
   }
 
   override getConfig(): Record<string, unknown> {

@@ -81,19 +81,26 @@ function metricKeys(m: ResolvedMetric, shape: Shape): string[] {
 }
 
 /**
- * Keras's weighted objective: per-sample (or per-timestep) scores, times the sample weights,
- * averaged, then divided by the fraction of non-zero weights.
+ * Keras's weighted objective: per-sample (or per-timestep) scores; with an output mask, times the
+ * mask and over its mean (so padded steps count for nothing and the rest keep their scale); the
+ * mean over the axes the weights lack; times the sample weights, averaged, then divided by the
+ * fraction of non-zero weights.
  */
-export function weightedLoss(fn: LossFn, yTrue: Tensor, yPred: Tensor, weights: Tensor | null): Tensor {
-  const score = fn(yTrue, yPred);
+export function weightedLoss(fn: LossFn, yTrue: Tensor, yPred: Tensor, weights: Tensor | null, mask: Tensor | null = null): Tensor {
+  let score = fn(yTrue, yPred);
+  if (mask) {
+    const m = cast(mask, score.dtype);
+    score = div(mul(score, m), mean(m));
+  }
   if (!weights) return mean(score);
   const w = cast(weights, score.dtype);
-  return div(mean(mul(score, w)), mean(cast(notEqual(w, 0), score.dtype)));
+  const perWeight = score.rank > w.rank ? mean(score, Array.from({ length: score.rank - w.rank }, (_, k) => w.rank + k)) : score;
+  return div(mean(mul(perWeight, w)), mean(cast(notEqual(w, 0), score.dtype)));
 }
 
-/** The total loss (weighted sum over outputs) and each output's loss. */
-export function totalLoss(c: Compiled, ys: readonly Tensor[], preds: readonly Tensor[], weights: readonly (Tensor | null)[]): { total: Tensor; perOutput: Tensor[] } {
-  const perOutput = preds.map((p, i) => weightedLoss(c.losses[i]!, ys[i]!, p, weights[i] ?? null));
+/** The total loss (weighted sum over outputs) and each output's loss; `masks` are the outputs' masks. */
+export function totalLoss(c: Compiled, ys: readonly Tensor[], preds: readonly Tensor[], weights: readonly (Tensor | null)[], masks: readonly (Tensor | null)[] = []): { total: Tensor; perOutput: Tensor[] } {
+  const perOutput = preds.map((p, i) => weightedLoss(c.losses[i]!, ys[i]!, p, weights[i] ?? null, masks[i] ?? null));
   const total = perOutput.map((l, i) => (c.lossWeights[i] === 1 ? l : mul(l, c.lossWeights[i]!))).reduce((a, b) => add(a, b));
   return { total, perOutput };
 }

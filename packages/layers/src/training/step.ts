@@ -14,8 +14,9 @@ export function trainStep(model: Container, c: Compiled, xs: Tensor[], ys: Tenso
     let perOutput: Tensor[] = [];
     const { value, grads } = variableGrads(() => {
       const losses: Tensor[] = [];
-      preds = model.execute(xs, { training: true, losses }).map(keep);
-      const l = totalLoss(c, ys, preds, ws);
+      const forward = model.executeWithMasks(xs, { training: true, losses });
+      preds = forward.outputs.map(keep);
+      const l = totalLoss(c, ys, preds, ws, forward.masks);
       perOutput = l.perOutput.map(keep);
       return [...losses, ...model.regularizationLosses()].reduce((a, b) => add(a, b), l.total);
     }, vars);
@@ -30,8 +31,8 @@ export function trainStep(model: Container, c: Compiled, xs: Tensor[], ys: Tenso
 /** Loss and metrics of one batch in inference mode (no penalties from activity regularizers). */
 export function testStep(model: Container, c: Compiled, xs: Tensor[], ys: Tensor[], ws: (Tensor | null)[]): Tensor[] {
   return tidy(() => {
-    const preds = model.execute(xs, { training: false });
-    const l = totalLoss(c, ys, preds, ws);
+    const { outputs: preds, masks } = model.executeWithMasks(xs, { training: false });
+    const l = totalLoss(c, ys, preds, ws, masks);
     const total = model.regularizationLosses().reduce((a, b) => add(a, b), l.total);
     return [total, ...(preds.length > 1 ? l.perOutput : []), ...metricValues(c, ys, preds)];
   });

@@ -40,6 +40,8 @@ class TimeDistributedImpl extends Wrapper {
   constructor(...args: [layer: Layer, options?: LayerOptions] | [options: LayerOptions & { layer: Layer }]) {
     const o = Layer.parse('TimeDistributed', positional('TimeDistributed', args, ['layer']), TimeDistributedImpl.OPTIONS);
     super(o.layer as Layer, o);
+    // Keras: the timestep mask passes through (so a masked sequence's loss skips padded steps).
+    this.supportsMasking = true;
   }
   override build(s: Shape): void {
     if (s.length < 3) throw new ShapeError(`TimeDistributed needs inputs of rank >= 3 (batch, timesteps, ...), got ${fmtShape(s)}`);
