@@ -11,6 +11,7 @@ export default defineConfig({
   // Tests import sibling packages by name and get their src/ (no build needed).
   ssr: { resolve: { conditions: ['@kerasgpu/source'] } },
   test: {
+    setupFiles: [`${import.meta.dirname}/vitest.setup.ts`],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     projects: [
