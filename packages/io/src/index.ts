@@ -24,6 +24,7 @@ export { preprocessWeights, type LayerDesc, type WeightsSource } from './keras/p
 export { thKernelToTf, tfKernelToTh, flipKernel, lstmKeras1ToKeras2, lstmKeras2ToKeras1, gruKeras1ToKeras2, permuteDenseRowsForFlatten } from './keras/kernels.js';
 export type { NdArray } from './hdf5/arrays.js';
 export { H5FileError, KerasFileError } from './hdf5/errors.js';
+export { HDF5Matrix } from './hdf5/matrix.js';
 
 export { ImageDataGenerator, type ImageDataGeneratorOptions } from './preprocessing/image-data-generator.js';
 export { NumpyArrayIterator, DirectoryIterator, type FlowOptions, type DirectoryOptions, type FlowBatch } from './preprocessing/iterators.js';

@@ -14,7 +14,7 @@ export { Sequential } from './models/sequential.js';
 export type { SummaryOptions } from './models/summary.js';
 export type { CompileOptions } from './training/compile.js';
 export type { FitOptions } from './training/fit.js';
-export type { DataInput, ArrayLike } from './training/data.js';
+export type { DataInput, ArrayLike, LazyArray } from './training/data.js';
 export type { Batch, FitGeneratorOptions, EvaluateGeneratorOptions } from './training/generator.js';
 
 export * from './layers/index.js';

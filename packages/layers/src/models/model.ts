@@ -8,7 +8,7 @@ import { callable } from '../utils/callable.js';
 import { ValueError } from '../utils/errors.js';
 import { parseOptions, type Options } from '../utils/options.js';
 import { compileModel, type CompileOptions, type Compiled } from '../training/compile.js';
-import { standardize, type DataInput } from '../training/data.js';
+import { loadAll, standardize, type DataInput } from '../training/data.js';
 import { evaluateArrays, predictArrays } from '../training/evaluate.js';
 import { fit, prepare, type FitOptions } from '../training/fit.js';
 import { evaluateGenerator, fitGenerator, type EvaluateGeneratorOptions, type FitGeneratorOptions, type Batch } from '../training/generator.js';
@@ -112,7 +112,7 @@ export class ModelImpl extends Container {
     const c = this.requireCompiled('trainOnBatch');
     const p = prepare(this, x, y, options.sampleWeight, options.classWeight);
     try {
-      return await readScalars(trainStep(this, c, p.xs, p.ys, p.ws));
+      return await readScalars(trainStep(this, c, loadAll(p.xs, p.owned), loadAll(p.ys, p.owned), p.ws));
     } finally {
       dispose(p.owned);
     }
@@ -122,7 +122,7 @@ export class ModelImpl extends Container {
     const c = this.requireCompiled('testOnBatch');
     const p = prepare(this, x, y, options.sampleWeight, undefined);
     try {
-      return await readScalars(testStep(this, c, p.xs, p.ys, p.ws));
+      return await readScalars(testStep(this, c, loadAll(p.xs, p.owned), loadAll(p.ys, p.owned), p.ws));
     } finally {
       dispose(p.owned);
     }

@@ -2,25 +2,53 @@ import { cast, gather, Tensor, tensor, type NestedArray, type TensorLike } from 
 import { ShapeError, ValueError } from '../utils/errors.js';
 import { fmtShape, type Shape } from '../utils/shape.js';
 
-/** What fit / evaluate / predict accept for one array: a Tensor, nested arrays, typed data + shape. */
-export type ArrayLike = Tensor | NestedArray | { data: Float32Array | Float64Array | Int32Array | Uint8Array; shape: number[] };
+/**
+ * Data read on demand instead of held in memory, as Keras's HDF5Matrix (`@kerasgpu/io`
+ * implements it): fit, evaluate and predict read only each batch's rows. Rows are read in the
+ * order asked; contiguous batches (fit's `shuffle: 'batch'` or `false`) read fastest.
+ */
+export interface LazyArray {
+  readonly shape: readonly number[];
+  /** Rows `index` (first axis, in that order) as float32, shape [index.length, ...shape.slice(1)]. */
+  readRows(index: readonly number[]): Float32Array;
+}
+
+/** What fit / evaluate / predict accept for one array: a Tensor, nested arrays, typed data + shape, lazy rows. */
+export type ArrayLike = Tensor | NestedArray | { data: Float32Array | Float64Array | Int32Array | Uint8Array; shape: number[] } | LazyArray;
 /** One array per model input (or output); a single array for single-input models. */
 export type DataInput = ArrayLike | ArrayLike[];
+/** An array as training holds it: on the device, or read a batch at a time. */
+export type Rows = Tensor | LazyArray;
 
-function toTensor(a: ArrayLike): Tensor {
-  if (a instanceof Tensor) return a;
+export const isLazy = (a: unknown): a is LazyArray =>
+  typeof a === 'object' && a !== null && !(a instanceof Tensor) && typeof (a as Partial<LazyArray>).readRows === 'function';
+
+function toRows(a: ArrayLike): Rows {
+  if (a instanceof Tensor || isLazy(a)) return a;
   if (typeof a === 'object' && a !== null && !Array.isArray(a) && 'data' in a) return tensor(a.data, a.shape);
   return tensor(a as TensorLike);
 }
 
 const isArrayLike = (a: unknown): boolean =>
-  a instanceof Tensor || (typeof a === 'object' && a !== null && !Array.isArray(a) && 'data' in a) || Array.isArray(a);
+  a instanceof Tensor || isLazy(a) || (typeof a === 'object' && a !== null && !Array.isArray(a) && 'data' in a) || Array.isArray(a);
+
+const lazyRows = (a: LazyArray, idx: readonly number[]): Tensor => tensor(a.readRows(idx), [idx.length, ...a.shape.slice(1)]);
+
+/** Every row of each array as tensors: tensors as they are, lazy arrays read whole (added to `owned`). */
+export function loadAll(rs: readonly Rows[], owned: Tensor[]): Tensor[] {
+  return rs.map((r) => {
+    if (r instanceof Tensor) return r;
+    const t = lazyRows(r, Array.from({ length: r.shape[0] ?? 0 }, (_, i) => i));
+    owned.push(t);
+    return t;
+  });
+}
 
 /**
  * Normalises x (or y) for a model with `names.length` inputs (outputs). Arrays made here are
  * reported in `owned` so the caller can dispose them; the user's Tensors are left alone.
  */
-export function standardize(what: string, data: DataInput, names: readonly string[], shapes: readonly Shape[], owned: Tensor[], checkShapes = true): Tensor[] {
+export function standardize(what: string, data: DataInput, names: readonly string[], shapes: readonly Shape[], owned: Tensor[], checkShapes = true): Rows[] {
   let list: ArrayLike[];
   if (names.length === 1) {
     // [x] with x a Tensor or {data, shape} is the list form; any other array is nested data.
@@ -33,16 +61,16 @@ export function standardize(what: string, data: DataInput, names: readonly strin
     list = data as ArrayLike[];
   }
   return list.map((a, i) => {
-    let t = toTensor(a);
-    if (t !== a) owned.push(t);
+    let t = toRows(a);
+    if (t !== a) owned.push(t as Tensor);
     // Keras feeds floatX arrays: integer labels and int data become float32 (Embedding casts back).
-    if (t.dtype === 'int32' || t.dtype === 'bool') {
+    if (t instanceof Tensor && (t.dtype === 'int32' || t.dtype === 'bool')) {
       t = cast(t, 'float32');
       owned.push(t);
     }
     const expected = shapes[i]!;
     if (checkShapes) {
-      const ok = t.rank === expected.length && expected.every((d, k) => k === 0 || d === null || d === t.shape[k]);
+      const ok = t.shape.length === expected.length && expected.every((d, k) => k === 0 || d === null || d === t.shape[k]);
       if (!ok) {
         throw new ShapeError(`Error when checking model ${what}: expected ${names[i]} to have shape ${fmtShape(expected)} but got array with shape ${fmtShape(t.shape)}`);
       }
@@ -52,7 +80,7 @@ export function standardize(what: string, data: DataInput, names: readonly strin
 }
 
 /** Every array must have the same number of samples. */
-export function checkLengths(groups: Record<string, Tensor[]>): number {
+export function checkLengths(groups: Record<string, Rows[]>): number {
   const counts = Object.entries(groups).flatMap(([k, ts]) => ts.map((t) => [k, t.shape[0] ?? 1] as const));
   const n = counts[0]?.[1] ?? 0;
   const bad = counts.find(([, c]) => c !== n);
@@ -62,10 +90,10 @@ export function checkLengths(groups: Record<string, Tensor[]>): number {
   return n;
 }
 
-/** Rows `idx` of each array (one upload of the indices, one gather per array). */
-export function takeRows(ts: readonly Tensor[], idx: readonly number[]): Tensor[] {
+/** Rows `idx` of each array (one upload of the indices, one gather per tensor; lazy arrays read just those rows). */
+export function takeRows(ts: readonly Rows[], idx: readonly number[]): Tensor[] {
   const i = tensor(Int32Array.from(idx), [idx.length]);
-  const out = ts.map((t) => gather(t, i, 0));
+  const out = ts.map((t) => (t instanceof Tensor ? gather(t, i, 0) : lazyRows(t, idx)));
   i.dispose();
   return out;
 }

@@ -1,6 +1,6 @@
-import { add, concat, dispose, keep, mul, stack, tidy, type Tensor } from '@kerasgpu/core';
+import { add, concat, dispose, keep, mul, stack, Tensor, tidy } from '@kerasgpu/core';
 import type { Container } from '../engine/container.js';
-import { batches, takeRows } from './data.js';
+import { batches, takeRows, type Rows } from './data.js';
 import type { Compiled } from './compile.js';
 import type { Prepared } from './fit.js';
 import { testStep } from './step.js';
@@ -25,10 +25,11 @@ export async function evaluateArrays(model: Container, c: Compiled, data: Prepar
 }
 
 /** Outputs for every sample, computed batch by batch in inference mode and concatenated. */
-export function predictArrays(model: Container, xs: readonly Tensor[], n: number, batchSize: number): Tensor[] {
+export function predictArrays(model: Container, xs: readonly Rows[], n: number, batchSize: number): Tensor[] {
   const parts: Tensor[][] = [];
+  const inMemory = xs.every((x): x is Tensor => x instanceof Tensor);
   for (const idx of batches(Array.from({ length: n }, (_, i) => i), batchSize)) {
-    parts.push(tidy(() => model.execute(idx.length === n ? xs : takeRows(xs, idx), { training: false })));
+    parts.push(tidy(() => model.execute(idx.length === n && inMemory ? (xs as Tensor[]) : takeRows(xs, idx), { training: false })));
   }
   const outs = model.outputs.map((_, k) => (parts.length === 1 ? parts[0]![k]! : concat(parts.map((p) => p[k]!), 0)));
   if (parts.length > 1) dispose(parts.flat());

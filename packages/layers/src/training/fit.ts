@@ -7,7 +7,7 @@ import type { Model } from '../models/model.js';
 import { permutation } from '../random.js';
 import { ValueError } from '../utils/errors.js';
 import { parseOptions } from '../utils/options.js';
-import { batches, checkLengths, standardize, takeRows, type DataInput } from './data.js';
+import { batches, checkLengths, standardize, takeRows, type DataInput, type Rows } from './data.js';
 import { evaluateArrays } from './evaluate.js';
 import { trainStep } from './step.js';
 import { sampleWeights } from './weights.js';
@@ -28,8 +28,8 @@ export interface FitOptions {
 
 export const FIT_KEYS = ['batchSize', 'epochs', 'verbose', 'callbacks', 'validationSplit', 'validationData', 'shuffle', 'classWeight', 'sampleWeight', 'initialEpoch'];
 
-/** Prepared training arrays: inputs, targets and weights, plus the tensors to dispose after. */
-export interface Prepared { xs: Tensor[]; ys: Tensor[]; ws: (Tensor | null)[]; n: number; owned: Tensor[] }
+/** Prepared training arrays: inputs, targets (lazy arrays stay lazy) and weights, plus the tensors to dispose after. */
+export interface Prepared { xs: Rows[]; ys: Rows[]; ws: (Tensor | null)[]; n: number; owned: Tensor[] }
 
 export function prepare(model: Model, x: DataInput, y: DataInput, sampleWeight: DataInput | undefined, classWeight: Record<number, number> | undefined): Prepared {
   const c = model.requireCompiled('fit');
@@ -55,7 +55,8 @@ function epochOrder(n: number, batchSize: number, shuffle: boolean | 'batch'): n
   return batches(shuffle ? permutation(n) : Array.from({ length: n }, (_, i) => i), batchSize);
 }
 
-const subset = (p: Prepared, idx: number[]): Prepared => {
+/** Rows idx of every array, on the device. */
+const subset = (p: Prepared, idx: number[]): Prepared & { xs: Tensor[]; ys: Tensor[] } => {
   const [xs, ys, ws] = [takeRows(p.xs, idx), takeRows(p.ys, idx), p.ws.map((w) => (w ? takeRows([w], idx)[0]! : null))];
   return { xs, ys, ws, n: idx.length, owned: [...xs, ...ys, ...ws.filter((w): w is Tensor => w !== null)] };
 };

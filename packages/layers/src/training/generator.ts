@@ -6,7 +6,7 @@ import { ProgbarLogger } from '../callbacks/progbar.js';
 import type { Model } from '../models/model.js';
 import { ValueError } from '../utils/errors.js';
 import { parseOptions } from '../utils/options.js';
-import type { DataInput } from './data.js';
+import { loadAll, type DataInput } from './data.js';
 import { prepare } from './fit.js';
 import { testStep, trainStep } from './step.js';
 
@@ -53,7 +53,7 @@ async function runGenerator(model: Model, it: AnyIterator, limit: { samples?: nu
   for (let steps = 0; !done(limit, seen, steps); steps++) {
     const [x, y, w] = await next(it, what);
     const p = prepare(model, x, y, w, undefined);
-    const outs = testStep(model, c, p.xs, p.ys, p.ws);
+    const outs = testStep(model, c, loadAll(p.xs, p.owned), loadAll(p.ys, p.owned), p.ws);
     const values = await Promise.all(outs.map((t) => t.data()));
     values.forEach((v, i) => { sums[i]! += v[0]! * p.n; });
     seen += p.n;
@@ -96,7 +96,7 @@ export async function fitGenerator(model: Model, generator: AsyncIterable<Batch>
       const p = prepare(model, x, y, w, o.classWeight as Record<number, number> | undefined);
       const logs: Logs = { batch: step, size: p.n };
       await list.call('onBatchBegin', step, logs);
-      const outs: Tensor[] = trainStep(model, c, p.xs, p.ys, p.ws);
+      const outs: Tensor[] = trainStep(model, c, loadAll(p.xs, p.owned), loadAll(p.ys, p.owned), p.ws);
       baseLogger.addBatch(names, outs, p.n);
       if (list.wantsBatchLogs) (await Promise.all(outs.map((t) => t.data()))).forEach((v, i) => { logs[names[i]!] = v[0]!; });
       dispose([...outs, ...p.owned]);

@@ -1,18 +1,18 @@
 import { argMax, cast, gather, reshape, tensor, type Tensor } from '@kerasgpu/core';
 import { ShapeError, ValueError } from '../utils/errors.js';
 import { fmtShape } from '../utils/shape.js';
-import { standardize, type DataInput } from './data.js';
+import { loadAll, standardize, type DataInput, type Rows } from './data.js';
 
 /**
  * Per-sample (or per-timestep, mode 'temporal') weights for each output, from `sampleWeight`
  * and `classWeight` (class = argmax of a one-hot target, else the target value), on the device.
  */
 export function sampleWeights(
-  ys: readonly Tensor[], names: readonly string[], modes: readonly ('temporal' | null)[],
+  ys: readonly Rows[], names: readonly string[], modes: readonly ('temporal' | null)[],
   sampleWeight: DataInput | undefined, classWeight: Record<number, number> | undefined, owned: Tensor[],
 ): (Tensor | null)[] {
   const sws = sampleWeight === undefined ? names.map(() => null)
-    : standardize('sample_weight', sampleWeight, names, names.map(() => []), owned, false);
+    : loadAll(standardize('sample_weight', sampleWeight, names, names.map(() => []), owned, false), owned);
   return ys.map((y, i) => {
     const sw = sws[i] ?? null;
     if (sw) {
@@ -28,8 +28,9 @@ export function sampleWeights(
     const maxClass = Math.max(...Object.keys(classWeight).map(Number));
     const table = tensor(Array.from({ length: maxClass + 1 }, (_, k) => classWeight[k] ?? 1));
     owned.push(table);
-    const last = y.shape[y.rank - 1]!;
-    const classes = y.rank > 1 && last > 1 ? argMax(y, -1) : cast(reshape(y, [y.shape[0]!]), 'int32');
+    const [t] = loadAll([y], owned) as [Tensor];
+    const last = t.shape[t.rank - 1]!;
+    const classes = t.rank > 1 && last > 1 ? argMax(t, -1) : cast(reshape(t, [t.shape[0]!]), 'int32');
     const w = gather(table, classes);
     owned.push(classes, w);
     return w;
