@@ -11,6 +11,11 @@ const broadcastPair = fc.array(edgeSize(33), { minLength: 0, maxLength: 4 }).cha
     return [s, b] as const;
   }));
 
+/** Operands broadcast on both sides (a dim may be 1 in either), so every input is strided. */
+const twoSided = (count: number) => fc.array(edgeSize(17), { minLength: 1, maxLength: 4 }).chain((s) =>
+  fc.array(fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length }), { minLength: count, maxLength: count })
+    .map((ones) => ones.map((o) => s.map((d, i) => (o[i] ? 1 : d)))));
+
 describe('webgpu elementwise vs cpu', () => {
   for (const op of Object.keys(UNARY) as UnaryOp[]) {
     it(`unary ${op}`, async () => {
@@ -27,6 +32,10 @@ describe('webgpu elementwise vs cpu', () => {
         () => (a, b) => K.binary(op, a!, b!), () => ({ atol: 1e-5, rtol: 1e-4 }));
     });
   }
+  it('operands broadcast on both sides (coordinates carried across several dims per invocation)', async () => {
+    await checkKernel(twoSided(3).chain((ss) => fc.tuple(...ss.map((sh) => hostTensor(sh, 3)))), (hs) => hs,
+      () => (a, b, c) => [K.sub(a!, b!), K.where(K.greater(a!, 0), b!, c!)]);
+  });
   it('where and cast', async () => {
     await checkKernel(broadcastPair.chain(([a, b]) => fc.tuple(hostTensor(a, 3), hostTensor(b, 3))), ([a, b]) => [a, b],
       () => (a, b) => [K.where(K.greater(a!, 0), a!, b!), K.cast(a!, 'int32'), K.cast(K.cast(b!, 'bool'), 'float32')]);

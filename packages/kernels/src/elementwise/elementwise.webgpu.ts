@@ -2,16 +2,50 @@ import { broadcastStrides, sizeOf } from '../shape.js';
 import type { GpuContext } from '../webgpu/context.js';
 import { broadcastUniformValues, wgslType, type GpuTensor } from '../webgpu/wgsl.js';
 import { dispatchFlatChunked, maxBindingElements } from '../webgpu/chunked.js';
-import { binaryExpr, castExpr, elementwiseWgsl, fillWgsl, unaryExpr, WHERE_EXPR } from './elementwise.wgsl.js';
+import { binaryExpr, castExpr, ELEMENTWISE_PER_INVOCATION, elementwiseWgsl, fillWgsl, unaryExpr, WHERE_EXPR, type InputMode } from './elementwise.wgsl.js';
 import type { BinaryOp, UnaryOp } from './ops.js';
+
+/**
+ * The output dims with size-1 dims dropped and neighbours merged wherever every input is laid
+ * out across them as one dim (both contiguous, or both broadcast): `a + bias` over [N, H, W, C]
+ * becomes [N·H·W, C], a same-shape operand one flat dim.
+ */
+export function coalesceDims(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  const out: number[] = [];
+  const ins: number[][] = strides.map(() => []);
+  shape.forEach((size, d) => {
+    if (size === 1) return;
+    const last = out.length - 1;
+    if (last >= 0 && strides.every((s, k) => ins[k]![last] === s[d]! * size)) {
+      out[last] = out[last]! * size;
+      strides.forEach((s, k) => { ins[k]![last] = s[d]!; });
+    } else {
+      out.push(size);
+      strides.forEach((s, k) => ins[k]!.push(s[d]!));
+    }
+  });
+  return { shape: out, strides: ins };
+}
+
+function inputMode(shape: readonly number[], strides: readonly number[]): InputMode {
+  if (strides.every((s) => s === 0)) return 'scalar';
+  let contiguous = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (strides[d] !== contiguous) return 'strided';
+    contiguous *= shape[d]!;
+  }
+  return 'same';
+}
 
 /** Runs `expr` over inputs broadcast to `out` (the one dispatch path of this family). */
 function elementwiseGpu(ctx: GpuContext, op: string, expr: string, inputs: readonly (readonly [string, GpuTensor])[], out: GpuTensor): void {
-  const rank = out.shape.length;
   const types = inputs.map(([n, t]) => [n, wgslType(t.dtype)] as const);
   const outType = wgslType(out.dtype);
-  const key = `ew:${expr}:${types.map(([, t]) => t).join(',')}:${outType}:${rank}`;
-  const strides = inputs.map(([, t]) => broadcastStrides(t.shape, out.shape));
+  const c = coalesceDims(out.shape, inputs.map(([, t]) => broadcastStrides(t.shape, out.shape)));
+  const modes = inputs.map((_, k) => inputMode(c.shape, c.strides[k]!));
+  // Without strided inputs the kernel does not depend on the rank.
+  const rank = modes.includes('strided') ? c.shape.length : 0;
+  const key = `ew:${expr}:${types.map(([, t]) => t).join(',')}:${outType}:${rank}:${modes.map((m) => m[1]).join('')}`;
   const n = sizeOf(out.shape);
   // Past one storage binding the work is split: same-size inputs are split with the output
   // (their index is the output's), scalars are read whole (index 0 everywhere).
@@ -20,7 +54,9 @@ function elementwiseGpu(ctx: GpuContext, op: string, expr: string, inputs: reado
   if (partial && n > maxBindingElements(ctx)) {
     throw new Error(`${op} of [${partial[1].shape.join(', ')}] broadcast to [${out.shape.join(', ')}]: the output exceeds this adapter's storage binding limit (${ctx.facts.maxStorageBindingBytes} bytes), and splitting supports only same-shape or scalar operands`);
   }
-  dispatchFlatChunked(ctx, op, key, () => elementwiseWgsl(expr, types, outType, rank), bindings, broadcastUniformValues(out.shape, strides), n);
+  const strided = c.strides.filter((_, k) => modes[k] === 'strided');
+  const uniforms = strided.length > 0 ? broadcastUniformValues(c.shape, strided) : [];
+  dispatchFlatChunked(ctx, op, key, () => elementwiseWgsl(expr, types, outType, rank, modes), bindings, uniforms, n, ELEMENTWISE_PER_INVOCATION);
 }
 
 export function unaryGpu(ctx: GpuContext, op: UnaryOp, x: GpuTensor, y: GpuTensor): void {

@@ -1,28 +1,72 @@
 import { BINARY, UNARY, WGSL_ELEMENTWISE_HELPERS, type BinaryOp, type UnaryOp } from './ops.js';
-import { broadcastIndex, broadcastUniformFields, ELEMENTWISE_WG, flatIndexDecl, MAIN_ARGS, storageBindings, uniformStruct } from '../webgpu/wgsl.js';
+import { broadcastUniformFields, ELEMENTWISE_WG, flatIndexDecl, MAIN_ARGS, storageBindings, uniformStruct } from '../webgpu/wgsl.js';
 
 type Elem = 'f32' | 'i32' | 'u32';
 
 /**
- * One template for every elementwise kernel: `inputs` are read as f32 at their broadcast index,
- * `expr` (from the op table, over x or a, b, c) is computed in f32, and the result is converted to
- * the output element type. Rank is a specialisation parameter so index math unrolls.
+ * How an input is indexed at output element i: 'same' = i (its shape is the output's), 'scalar'
+ * = 0, 'strided' = Σ coordᵈ·strideᵈ over the (coalesced) output dims, strides 0 where broadcast.
  */
-export function elementwiseWgsl(expr: string, inputs: readonly (readonly [string, Elem])[], out: Elem, rank: number): string {
-  const names = inputs.map(([n]) => n);
-  const fields: [string, 'u32'][] = [['n', 'u32'], ...broadcastUniformFields(rank, names)];
-  const reads = inputs.map(([n]) => `let ${n} = f32(${n.toUpperCase()}[${n}_i]);`).join('\n  ');
+export type InputMode = 'same' | 'scalar' | 'strided';
+
+/**
+ * Outputs per invocation: contiguous runs amortise the invocation and workgroup cost and let
+ * strided inputs step their coordinates instead of dividing per element (integer division is
+ * scalarised on CPU adapters: a rank-4 broadcast index cost 3× the whole relu on lavapipe).
+ */
+export const ELEMENTWISE_PER_INVOCATION = 8;
+
+/**
+ * One template for every elementwise kernel: each invocation writes ELEMENTWISE_PER_INVOCATION
+ * consecutive outputs; `inputs` are read as f32 at their index (per `modes`), `expr` (from the op
+ * table, over x or a, b, c) is computed in f32 and converted to the output element type. Rank
+ * (after coalescing) and modes are specialisation parameters.
+ */
+export function elementwiseWgsl(expr: string, inputs: readonly (readonly [string, Elem])[], out: Elem, rank: number, modes: readonly InputMode[]): string {
+  const strided = inputs.map(([n]) => n).filter((_, k) => modes[k] === 'strided');
+  const dims = strided.length > 0 ? rank : 0;
+  const fields: [string, 'u32'][] = [['n', 'u32'], ...broadcastUniformFields(dims, strided)];
+  const index = (n: string, k: number) => (modes[k] === 'same' ? 'i' : modes[k] === 'scalar' ? '0u' : `${n}_i`);
+  const reads = inputs.map(([n], k) => `let ${n} = f32(${n.toUpperCase()}[${index(n, k)}]);`).join('\n    ');
+  const per = ELEMENTWISE_PER_INVOCATION;
   return `${uniformStruct(fields)}
 ${storageBindings(1, [...inputs.map(([n, t]) => [n.toUpperCase(), t, 'read'] as const), ['Y', out, 'read_write'] as const])}
 ${WGSL_ELEMENTWISE_HELPERS}
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
-  ${flatIndexDecl(ELEMENTWISE_WG)}
-  if (i >= u.n) { return; }
-  ${broadcastIndex(rank, names)}
-  ${reads}
-  Y[i] = ${out}(${expr});
+  ${flatIndexDecl(ELEMENTWISE_WG).replace('let i =', 'let i0 =')}
+  let first = i0 * ${per}u;
+  if (first >= u.n) { return; }
+  ${dims > 0 ? stridedStart(dims, strided) : ''}
+  for (var k = 0u; k < ${per}u; k++) {
+    let i = first + k;
+    if (i >= u.n) { break; }
+    ${reads}
+    Y[i] = ${out}(${expr});
+    ${dims > 0 ? stridedStep(dims, strided) : ''}
+  }
 }`;
+}
+
+/** Coordinates (c0 outermost) and strided indices of the invocation's first output, by division once. */
+function stridedStart(rank: number, names: readonly string[]): string {
+  const lines = ['var rem = first;', ...names.map((n) => `var ${n}_i = 0u;`)];
+  for (let d = rank - 1; d >= 0; d--) {
+    const coord = d === 0 ? 'rem' : `rem % u.o${d}`;
+    lines.push(`var c${d} = ${coord};${d > 0 ? ` rem = rem / u.o${d};` : ''}${names.map((n) => ` ${n}_i += c${d} * u.${n}${d};`).join('')}`);
+  }
+  return lines.join('\n  ');
+}
+
+/** Advances the coordinates by one output: the innermost dim, carrying outward on wrap (no division). */
+function stridedStep(rank: number, names: readonly string[]): string {
+  const step = (d: number): string => {
+    const bump = `c${d} += 1u;${names.map((n) => ` ${n}_i += u.${n}${d};`).join('')}`;
+    if (d === 0) return bump; // the outermost coordinate never wraps before i reaches n
+    const wrap = `c${d} = 0u;${names.map((n) => ` ${n}_i -= u.o${d} * u.${n}${d};`).join('')}`;
+    return `${bump}\n    if (c${d} == u.o${d}) { ${wrap} ${step(d - 1)} }`;
+  };
+  return step(rank - 1);
 }
 
 export const unaryExpr = (op: UnaryOp): string => UNARY[op].wgsl;

@@ -22,15 +22,15 @@ export function maxBindingElements(ctx: GpuContext): number {
  * the work is split into chunks, each binding its window ({buffer, offset, size}) of every
  * per-element buffer, so the kernel sees a smaller tensor at local indices.
  */
-export function dispatchFlatChunked(ctx: GpuContext, op: string, key: string, source: () => string, bindings: readonly FlatBinding[], uniforms: Uniform[], n: number): void {
+export function dispatchFlatChunked(ctx: GpuContext, op: string, key: string, source: () => string, bindings: readonly FlatBinding[], uniforms: Uniform[], n: number, perInvocation = 1): void {
   const max = maxBindingElements(ctx);
   if (n <= max) {
-    dispatchFlat(ctx, op, key, source, bindings.map((b) => b.buffer), uniforms, n);
+    dispatchFlat(ctx, op, key, source, bindings.map((b) => b.buffer), uniforms, n, perInvocation);
     return;
   }
   for (let start = 0; start < n; start += max) {
     const len = Math.min(max, n - start);
     const window = (b: FlatBinding) => (b.perElement ? { buffer: b.buffer, offset: start * GPU_ELEMENT_BYTES, size: len * GPU_ELEMENT_BYTES } : b.buffer);
-    dispatchFlat(ctx, op, key, source, bindings.map(window), uniforms, len);
+    dispatchFlat(ctx, op, key, source, bindings.map(window), uniforms, len, perInvocation);
   }
 }

@@ -36,19 +36,7 @@ export function flatIndexDecl(size: number): string {
 
 export const MAIN_ARGS = '@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u';
 
-/**
- * Index arithmetic for reading inputs broadcast to an output of `rank` dims. Uniform fields
- * `o0..` (output dims) and `<name>0..` (input strides, 0 where broadcast) are expected; the code
- * defines `var <name>_i: u32` for each input from the flat output index `i`.
- */
-export function broadcastIndex(rank: number, inputs: readonly string[]): string {
-  const lines = [`var rem = i;`, ...inputs.map((n) => `var ${n}_i = 0u;`)];
-  for (let d = rank - 1; d >= 0; d--) {
-    lines.push(`{ let c = rem % u.o${d}; rem = rem / u.o${d};${inputs.map((n) => ` ${n}_i += c * u.${n}${d};`).join('')} }`);
-  }
-  return lines.join('\n  ');
-}
-
+/** Uniform fields `o0..` (output dims) and `<name>0..` (input strides, 0 where broadcast) of a broadcast kernel. */
 export function broadcastUniformFields(rank: number, inputs: readonly string[]): [string, 'u32'][] {
   const f: [string, 'u32'][] = [];
   for (let d = 0; d < rank; d++) f.push([`o${d}`, 'u32']);
@@ -63,8 +51,8 @@ export function broadcastUniformValues(outShape: Shape, inStrides: readonly (rea
 /** Workgroup width used by the simple one-invocation-per-element kernels. */
 export const ELEMENTWISE_WG = 64;
 
-/** Dispatches an elementwise-style kernel over `n` outputs. */
-export function dispatchFlat(ctx: GpuContext, op: string, key: string, source: () => string, buffers: Binding[], uniforms: Uniform[], n: number): void {
+/** Dispatches an elementwise-style kernel over `n` outputs, `perInvocation` consecutive ones per invocation. */
+export function dispatchFlat(ctx: GpuContext, op: string, key: string, source: () => string, buffers: Binding[], uniforms: Uniform[], n: number, perInvocation = 1): void {
   if (n === 0) return;
-  ctx.dispatch(op, ctx.pipeline(key, source), buffers, [['u32', n], ...uniforms], ctx.grid(n, ELEMENTWISE_WG));
+  ctx.dispatch(op, ctx.pipeline(key, source), buffers, [['u32', n], ...uniforms], ctx.grid(Math.ceil(n / perInvocation), ELEMENTWISE_WG));
 }
