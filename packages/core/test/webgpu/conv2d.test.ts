@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, it } from 'vitest';
 import * as K from '@kerasgpu/core';
 import { conv2dGeometry, gemmOverride, type Padding } from '@kerasgpu/kernels';
+import { VARIANTS } from './gemm-variants.js';
 import { expectSameOnBackends, hostTensor, PROPERTY_RUNS, type HostTensor } from './harness.js';
 
 interface ConvCase { x: number[]; w: number[]; strides: [number, number]; dilations: [number, number]; padding: Padding; dy: number[] }
@@ -31,10 +32,10 @@ async function check(runs: number, fn: (c: ConvCase) => (...xs: K.Tensor[]) => K
 
 describe('webgpu conv2d vs cpu (implicit GEMM)', () => {
   afterEach(() => { gemmOverride.variant = null; });
-  for (const [variant, runs] of [['subgroup', PROPERTY_RUNS], ['tiled', Math.ceil(PROPERTY_RUNS / 3)]] as const) {
-    it(`${variant}: forward, and both gradients via K.grads`, async () => {
+  for (const [name, variant] of VARIANTS) {
+    it(`${name}: forward, and both gradients via K.grads`, async () => {
       gemmOverride.variant = variant;
-      await check(runs, (c) => (x, w, dy) => [K.conv2d(x!, w!, opts(c)), ...K.grads((a, b) => K.conv2d(a!, b!, opts(c)))([x!, w!], dy)]);
+      await check(PROPERTY_RUNS, (c) => (x, w, dy) => [K.conv2d(x!, w!, opts(c)), ...K.grads((a, b) => K.conv2d(a!, b!, opts(c)))([x!, w!], dy)]);
     });
   }
 });

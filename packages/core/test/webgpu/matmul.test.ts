@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, it } from 'vitest';
 import * as K from '@kerasgpu/core';
 import { gemmOverride } from '@kerasgpu/kernels';
+import { VARIANTS } from './gemm-variants.js';
 import { expectSameOnBackends, hostTensor, PROPERTY_RUNS, type HostTensor } from './harness.js';
 
 /** Sizes around the tiles of both GEMM variants (32 and 64/128), plus random ones. */
@@ -35,16 +36,24 @@ describe('webgpu matMul vs cpu', () => {
   afterEach(() => { gemmOverride.variant = null; });
   const withInputs = (cases: fc.Arbitrary<Case>) => cases.chain((c) => run(c).map((xs) => ({ c, xs: [...xs] })));
   const product = (c: Case) => (a: K.Tensor | undefined, b: K.Tensor | undefined) => K.matMul(a!, b!, c.tA, c.tB);
-  for (const [variant, runs] of [['subgroup', PROPERTY_RUNS], ['tiled', Math.ceil(PROPERTY_RUNS / 2)]] as const) {
-    it(`${variant} GEMM: edge sizes, both transposes`, async () => {
+  for (const [name, variant] of VARIANTS) {
+    const runs = PROPERTY_RUNS;
+    it(`${name} GEMM: edge sizes, both transposes`, async () => {
       gemmOverride.variant = variant;
       await check(withInputs(matmulCase(false)), product, (c) => c.k, runs);
     });
-    it(`${variant} GEMM: broadcast batch dims`, async () => {
+    it(`${name} GEMM: broadcast batch dims`, async () => {
       gemmOverride.variant = variant;
       await check(withInputs(matmulCase(true)), product, (c) => c.k, runs);
     });
   }
+  it('production tiled configurations (64x64x16 and 64x128x16 tiles)', async () => {
+    gemmOverride.variant = 'tiled';
+    for (const [m, n, k] of [[65, 63, 33], [70, 129, 17]] as const) {
+      const c: Case = { m, n, k, tA: false, tB: false, aBatch: [], bBatch: [] };
+      await check(withInputs(fc.constant(c)), product, () => k, 1);
+    }
+  });
   it('gradients through matMul (dy given, both operands)', async () => {
     const sameBatch = fc.record({ c: matmulCase(false), batch: fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }) })
       .map(({ c, batch }) => ({ ...c, aBatch: batch, bBatch: batch }));

@@ -1,11 +1,11 @@
 import { broadcastStrides, sizeOf } from '../shape.js';
 import type { AdapterFacts, GpuContext, Uniform } from '../webgpu/context.js';
 import type { GpuTensor } from '../webgpu/wgsl.js';
-import { GEMM_FIELDS, gemmTile, gemmWgsl, variantKey, type GemmEpilogue, type GemmHooks, type GemmVariant } from './matmul.wgsl.js';
+import { GEMM_FIELDS, gemmKStep, gemmTile, gemmWgsl, variantKey, type GemmFit, type GemmEpilogue, type GemmHooks, type GemmVariant } from './matmul.wgsl.js';
 import type { UnaryOp } from '../elementwise/ops.js';
 
-/** Forces one GEMM variant (tests exercise both on one adapter); null = choose per adapter. */
-export const gemmOverride: { variant: GemmVariant['kind'] | null } = { variant: null };
+/** Forces one GEMM variant, by kind or exactly (tests exercise both on one adapter, tuning); null = choose per adapter. */
+export const gemmOverride: { variant: GemmVariant['kind'] | GemmVariant | null } = { variant: null };
 
 /**
  * The one place where a GEMM variant is chosen (PERF-NOTES.md): on a CPU adapter with subgroups,
@@ -14,8 +14,9 @@ export const gemmOverride: { variant: GemmVariant['kind'] | null } = { variant: 
  */
 export function chooseGemmVariant(facts: AdapterFacts, n: number): GemmVariant {
   const subgroupOk = facts.subgroups && [4, 8, 16].includes(facts.subgroupSize);
+  if (typeof gemmOverride.variant === 'object' && gemmOverride.variant !== null) return gemmOverride.variant;
   const want = gemmOverride.variant ?? (facts.isCpu && subgroupOk ? 'subgroup' : 'tiled');
-  if (want === 'subgroup' && subgroupOk) return { kind: 'subgroup', sg: facts.subgroupSize, sgsPerWg: 4, kUnroll: 8 };
+  if (want === 'subgroup' && subgroupOk) return { kind: 'subgroup', sg: facts.subgroupSize, sgsPerWg: 4, rowBlocks: 1, kUnroll: 4 };
   return n <= 64 ? { kind: 'tiled', wx: 8, wy: 8, rm: 8, rn: 8, tk: 16 } : { kind: 'tiled', wx: 16, wy: 8, rm: 8, rn: 8, tk: 16 };
 }
 
@@ -30,7 +31,12 @@ export function gemmGpu(ctx: GpuContext, op: string, key: string, hooks: GemmHoo
   const v = chooseGemmVariant(ctx.facts, p.n);
   const { tm, tn } = gemmTile(v);
   const epi = hooks.epilogue ? `${hooks.epilogue.bias ? 'b' : ''}${hooks.epilogue.activation ?? ''}` : '';
-  const pipeline = ctx.pipeline(`gemm:${variantKey(v)}:${hooks.a4 ? 'a4' : 'a1'}:${hooks.b4 ? 'b4' : 'b1'}:${epi}:${key}`, () => gemmWgsl(v, hooks));
+  // Dropping the bounds checks of whole tiles helps both variants, but lavapipe takes seconds to
+  // compile (and runs slowly) the unchecked workgroup-memory kernel: there it keeps its checks.
+  const checked = v.kind === 'tiled' && ctx.facts.isCpu;
+  const fit: GemmFit = { m: !checked && p.m % tm === 0, n: !checked && p.n % tn === 0, k: !checked && p.k % gemmKStep(v) === 0 };
+  const fits = `${fit.m ? 'M' : ''}${fit.n ? 'N' : ''}${fit.k ? 'K' : ''}`;
+  const pipeline = ctx.pipeline(`gemm:${variantKey(v)}:${hooks.a4 ? 'a4' : 'a1'}:${hooks.b4 ? 'b4' : 'b1'}:${fits}:${epi}:${key}`, () => gemmWgsl(v, hooks, fit));
   const max = ctx.facts.maxWorkgroupsPerDim;
   const gx = Math.ceil(p.n / tn), gy = Math.ceil(p.m / tm);
   for (let z = 0; z < p.batches; z += max)

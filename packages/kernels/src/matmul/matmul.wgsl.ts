@@ -36,18 +36,18 @@ export interface GemmEpilogue { bias?: string; activation?: UnaryOp }
 /**
  * How the template is tiled. `subgroup`: for CPU adapters (lavapipe runs a subgroup as one SIMD
  * vector and scalarises every storage load per lane): each lane loads one row of A and shares it
- * with `subgroupBroadcast`, reads B as vec4, and owns sg×4 outputs; no workgroup memory.
+ * with `subgroupBroadcast`, reads B as vec4, and owns (rowBlocks·sg)×4 outputs; no workgroup memory.
  * `tiled`: for discrete GPUs: TM×TN×TK tiles staged through workgroup memory, rm×rn outputs per
  * invocation, and register prefetch of the next k-tile while the current one is multiplied.
  */
 export type GemmVariant =
-  | { kind: 'subgroup'; sg: number; sgsPerWg: number; kUnroll: 4 | 8 }
+  | { kind: 'subgroup'; sg: number; sgsPerWg: number; rowBlocks: number; kUnroll: 4 | 8 }
   | { kind: 'tiled'; wx: number; wy: number; rm: number; rn: number; tk: number };
 
 /** Rows and columns of C one workgroup covers. */
 export function gemmTile(v: GemmVariant): { tm: number; tn: number; threads: number } {
   return v.kind === 'subgroup'
-    ? { tm: v.sg * v.sgsPerWg, tn: v.sg * 4, threads: v.sg * v.sgsPerWg }
+    ? { tm: v.sg * v.rowBlocks * v.sgsPerWg, tn: v.sg * 4, threads: v.sg * v.sgsPerWg }
     : { tm: v.wy * v.rm, tn: v.wx * v.rn, threads: v.wx * v.wy };
 }
 
@@ -59,23 +59,28 @@ export const GEMM_FIELDS = [['M', 'u32'], ['N', 'u32'], ['K', 'u32'], ['mOff', '
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 const C = ['x', 'y', 'z', 'w'] as const;
 
+/** Which dimensions are whole multiples of the tile (and K of the k-step): their bounds checks are left out. */
+export interface GemmFit { m: boolean; n: boolean; k: boolean }
+
 /** Zero-filled vec4 reads over the hooks: the single place where GEMM bounds are checked. */
-function boundedReads(h: GemmHooks): string {
+function boundedReads(h: GemmHooks, fit: GemmFit): string {
+  const guard = (conds: (string | false)[], zero: string) => {
+    const c = conds.filter((x) => x);
+    return c.length ? `  if (${c.join(' || ')}) { return ${zero}; }\n` : '';
+  };
   // Unaligned edge: element j of the vec4 is read only when in range.
-  const scalar = (read: (j: number) => string, inner: string, bound: string) =>
-    `  var v = vec4f(0.0);\n${range(4).map((j) => `  if (${inner} + ${j}u < ${bound}) { v.${C[j]} = ${read(j)}; }`).join('\n')}\n  return v;`;
+  const scalar = (read: (j: number) => string, inner: string, bound: string, fits: boolean) =>
+    `  var v = vec4f(0.0);\n${range(4).map((j) => (fits ? `  v.${C[j]} = ${read(j)};` : `  if (${inner} + ${j}u < ${bound}) { v.${C[j]} = ${read(j)}; }`)).join('\n')}\n  return v;`;
+  const inCol = (j: number) => (fit.n ? '' : `if (col + ${j}u < u.N) `);
   return `
 fn gemmA4(base: u32, row: u32, k: u32) -> vec4f {
-  if (row >= u.M || k >= u.K) { return vec4f(0.0); }
-${h.a4 ? '  return mm_readA4(base, row, k);' : scalar((j) => `mm_readA(base, row, k + ${j}u)`, 'k', 'u.K')}
+${guard([!fit.m && 'row >= u.M', !fit.k && 'k >= u.K'], 'vec4f(0.0)')}${h.a4 ? '  return mm_readA4(base, row, k);' : scalar((j) => `mm_readA(base, row, k + ${j}u)`, 'k', 'u.K', fit.k)}
 }
 fn gemmB4(base: u32, k: u32, col: u32) -> vec4f {
-  if (k >= u.K || col >= u.N) { return vec4f(0.0); }
-${h.b4 ? '  return mm_readB4(base, k, col);' : scalar((j) => `mm_readB(base, k, col + ${j}u)`, 'col', 'u.N')}
+${guard([!fit.k && 'k >= u.K', !fit.n && 'col >= u.N'], 'vec4f(0.0)')}${h.b4 ? '  return mm_readB4(base, k, col);' : scalar((j) => `mm_readB(base, k, col + ${j}u)`, 'col', 'u.N', fit.n)}
 }
 fn gemmStore(batch: u32, row: u32, col: u32, acc: vec4f) {
-  if (row >= u.M) { return; }
-${range(4).map((j) => `  if (col + ${j}u < u.N) { mm_write(batch, row, col + ${j}u, gemmEpilogue(col + ${j}u, acc.${C[j]})); }`).join('\n')}
+${guard([!fit.m && 'row >= u.M'], '')}${range(4).map((j) => `  ${inCol(j)}{ mm_write(batch, row, col + ${j}u, gemmEpilogue(col + ${j}u, acc.${C[j]})); }`).join('\n')}
 }
 fn gemmEpilogue(col: u32, acc: f32) -> f32 {
   var x = acc;${h.epilogue?.bias ? `\n  x += ${h.epilogue.bias}[col];` : ''}
@@ -83,40 +88,52 @@ fn gemmEpilogue(col: u32, acc: f32) -> f32 {
 }`;
 }
 
-function header(h: GemmHooks, subgroups: boolean): string {
-  return `${subgroups ? 'enable subgroups;\n' : ''}${uniformStruct([...GEMM_FIELDS, ...h.fields])}
+function header(h: GemmHooks, fit: GemmFit, subgroups: boolean): string {
+  // Uniforms are copied once into a private struct: lavapipe re-loads a uniform on every use,
+  // and the hooks read sizes on every element.
+  const uniforms = uniformStruct([...GEMM_FIELDS, ...h.fields]).replace('var<uniform> u: U;', 'var<uniform> uniforms: U;\nvar<private> u: U;');
+  return `${subgroups ? 'enable subgroups;\n' : ''}${uniforms}
 ${storageBindings(1, h.bindings)}
 ${h.epilogue?.activation ? WGSL_ELEMENTWISE_HELPERS : ''}
 ${h.code}
-${boundedReads(h)}`;
+${boundedReads(h, fit)}`;
 }
 
-/** sg×4 outputs per lane: lane l loads A's row row0+l, every lane multiplies it by its own B vec4. */
+/**
+ * (rowBlocks·sg)×4 outputs per lane: for each row block, lane l loads A's row (block row0 + l) and
+ * the subgroup shares it by broadcast; every lane multiplies it by its own B vec4s.
+ */
 function subgroupBody(v: Extract<GemmVariant, { kind: 'subgroup' }>): string {
-  const { sg, kUnroll } = v;
-  const aLoads = range(kUnroll / 4).map((q) => `    let a${q} = gemmA4(aBase, row0 + lane, k + ${q * 4}u);`);
+  const { sg, kUnroll, rowBlocks } = v;
+  const { tm, threads } = gemmTile(v);
+  const rows = sg * rowBlocks;
+  const aName = (blk: number, q: number) => `a${blk}_${q}`;
+  const aLoads = range(rowBlocks).flatMap((blk) => range(kUnroll / 4).map((q) => `    let ${aName(blk, q)} = gemmA4(aBase, row0 + ${blk * sg}u + lane, k + ${q * 4}u);`));
   const bLoads = range(kUnroll).map((j) => `    let b${j} = gemmB4(bBase, k + ${j}u, col);`);
-  const fmas = range(sg).map((r) => {
+  const fmas = range(rows).map((r) => {
+    const blk = Math.floor(r / sg), lane = r % sg;
+    const shares = range(kUnroll / 4).map((q) => `let s${q} = subgroupBroadcast(${aName(blk, q)}, ${lane}u);`).join(' ');
     const terms = range(kUnroll).map((j) => `s${Math.floor(j / 4)}.${C[j % 4]} * b${j}`);
-    const shares = range(kUnroll / 4).map((q) => `let s${q} = subgroupBroadcast(a${q}, ${r}u);`).join(' ');
     return `    { ${shares} acc${r} += ${terms.join(' + ')}; }`;
   });
   return `
-@compute @workgroup_size(${sg * v.sgsPerWg})
+@compute @workgroup_size(${threads})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  u = uniforms;
   let batch = wid.z + u.zOff;
   let aBase = mm_baseA(batch);
   let bBase = mm_baseB(batch);
-  let row0 = (wid.y + u.mOff) * ${sg * v.sgsPerWg}u + (li / ${sg}u) * ${sg}u;
+  let row0 = (wid.y + u.mOff) * ${tm}u + (li / ${sg}u) * ${rows}u;
   let col = (wid.x + u.nOff) * ${sg * 4}u + lane * 4u;
-${range(sg).map((r) => `  var acc${r} = vec4f(0.0);`).join('\n')}
-  // Every lane runs every step (no early exit): subgroupBroadcast needs the whole subgroup.
-  for (var k = 0u; k < u.K; k += ${kUnroll}u) {
+${range(rows).map((r) => `  var acc${r} = vec4f(0.0);`).join('\n')}
+  // Every lane runs every step (no early exit, loop bound read from the uniform buffer itself):
+  // subgroupBroadcast needs uniform control flow.
+  for (var k = 0u; k < uniforms.K; k += ${kUnroll}u) {
 ${aLoads.join('\n')}
 ${bLoads.join('\n')}
 ${fmas.join('\n')}
   }
-${range(sg).map((r) => `  gemmStore(batch, row0 + ${r}u, col, acc${r});`).join('\n')}
+${range(rows).map((r) => `  gemmStore(batch, row0 + ${r}u, col, acc${r});`).join('\n')}
 }`;
 }
 
@@ -149,6 +166,7 @@ var<workgroup> As: array<array<vec4f, ${tm / 4}>, ${tk}>;
 var<workgroup> Bs: array<array<vec4f, ${tn / 4}>, ${tk}>;
 @compute @workgroup_size(${wx}, ${wy})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) li: u32) {
+  u = uniforms;
   let batch = wid.z + u.zOff;
   let aBase = mm_baseA(batch);
   let bBase = mm_baseB(batch);
@@ -160,7 +178,7 @@ ${range(rm).map((i) => range(gb).map((g) => `  var acc${i}_${g} = vec4f(0.0);`).
 ${loads('0u')}
 ${stores}
   workgroupBarrier();
-  for (var t = 0u; t < u.K; t += ${tk}u) {
+  for (var t = 0u; t < uniforms.K; t += ${tk}u) { // uniform control flow (barriers)
     let next = t + ${tk}u;
     // Register prefetch: the next tile's global loads overlap this tile's arithmetic.
     if (next < u.K) {
@@ -181,6 +199,9 @@ ${range(rm).map((i) => range(gb).map((g) => `  gemmStore(batch, m0 + (${Math.flo
 }`;
 }
 
-export function gemmWgsl(v: GemmVariant, h: GemmHooks): string {
-  return header(h, v.kind === 'subgroup') + (v.kind === 'subgroup' ? subgroupBody(v) : tiledBody(v));
+/** K is consumed in steps of this many elements. */
+export const gemmKStep = (v: GemmVariant): number => (v.kind === 'subgroup' ? v.kUnroll : v.tk);
+
+export function gemmWgsl(v: GemmVariant, h: GemmHooks, fit: GemmFit): string {
+  return header(h, fit, v.kind === 'subgroup') + (v.kind === 'subgroup' ? subgroupBody(v) : tiledBody(v));
 }
