@@ -13,7 +13,7 @@ import { digitsX, digitsY } from '../data/mnist-tensors.js';
 import { loadMnist } from '../data/mnist.js';
 import { secondsSince, type ExampleContext, type ExampleResult } from './context.js';
 
-export const EPOCHS = 4;
+export const EPOCHS = 10;
 const BATCH = 128;
 
 export function buildMlp(): Sequential {
