@@ -1,7 +1,7 @@
 import { gemmGpu } from '../matmul/matmul.webgpu.js';
 import type { GpuContext, Uniform } from '../webgpu/context.js';
 import type { GpuTensor } from '../webgpu/wgsl.js';
-import { convFields, convHooks, convProblem, convValues, type ConvKind } from './conv2d.wgsl.js';
+import { convFastDivision, convFields, convHooks, convProblem, convValues, type ConvKind } from './conv2d.wgsl.js';
 import type { Conv2DGeometry } from './geometry.js';
 
 const OP: Record<ConvKind, string> = { forward: 'conv2d', backpropInput: 'conv2dBackpropInput', backpropFilter: 'conv2dBackpropFilter' };
@@ -9,7 +9,7 @@ const OP: Record<ConvKind, string> = { forward: 'conv2d', backpropInput: 'conv2d
 /** One implicit-GEMM convolution: `a`, `b` are the GEMM's A and B sources, `y` its C. */
 function convGpu(ctx: GpuContext, kind: ConvKind, a: GpuTensor, b: GpuTensor, y: GpuTensor, g: Conv2DGeometry): void {
   const values = convValues(g).map((v, i): Uniform => [convFields[i]![1], v]);
-  gemmGpu(ctx, OP[kind], `conv:${kind}`, convHooks(kind, g), values, [a.buffer, b.buffer, y.buffer], { ...convProblem(kind, g), batches: 1 });
+  gemmGpu(ctx, OP[kind], `conv:${kind}:${convFastDivision(g) ? 'rcp' : 'div'}`, convHooks(kind, g), values, [a.buffer, b.buffer, y.buffer], { ...convProblem(kind, g), batches: 1 });
 }
 
 /** y = conv2d(x, w): NHWC, filter [kH, kW, inC, outC]. */

@@ -1,4 +1,5 @@
 import type { GemmHooks } from '../matmul/matmul.wgsl.js';
+import { UDIV_EXACT_BELOW, udivWgsl } from '../webgpu/wgsl.js';
 import type { Conv2DGeometry } from './geometry.js';
 
 /**
@@ -7,14 +8,30 @@ import type { Conv2DGeometry } from './geometry.js';
  *   forward          C[(n,oh,ow)][f]    = Σ_(kh,kw,c) x[n, oh·s−p+kh·d, ow·s−p+kw·d, c] · w[kh,kw,c,f]
  *   backprop input   C[(n,ih,iw)][c]    = Σ_(kh,kw,f) dy[n, oh, ow, f] · w[kh,kw,c,f], oh·s = ih+p−kh·d
  *   backprop filter  C[(kh,kw,c)][f]    = Σ_(n,oh,ow) x[n, oh·s−p+kh·d, ow·s−p+kw·d, c] · dy[n,oh,ow,f]
- * A tap in the padding (or, for the input gradient, between strides) reads as 0.
+ * A tap in the padding (or, for the input gradient, between strides) reads as 0. Indices are
+ * decomposed with `udiv`/`umod` (reciprocal uniforms `r_<dim>`): plain division by a uniform
+ * made every read several times slower on a CPU adapter.
  */
 export type ConvKind = 'forward' | 'backpropInput' | 'backpropFilter';
 
 const GEOMETRY_FIELDS = ['batch', 'inH', 'inW', 'inC', 'kH', 'kW', 'outC', 'outH', 'outW', 'strideH', 'strideW', 'dilH', 'dilW', 'padTop', 'padLeft'] as const;
 
-export const convFields = GEOMETRY_FIELDS.map((f) => [f, f.startsWith('pad') ? 'i32' : 'u32'] as const);
-export const convValues = (g: Conv2DGeometry) => GEOMETRY_FIELDS.map((f) => g[f]);
+/** The divisors of the index decompositions, passed with their reciprocals for `udiv`. */
+const DIVISORS = ['inH', 'inW', 'inC', 'kW', 'outC', 'outH', 'outW', 'strideH', 'strideW'] as const;
+
+export const convFields = [
+  ...GEOMETRY_FIELDS.map((f) => [f, f.startsWith('pad') ? 'i32' : 'u32'] as const),
+  ...DIVISORS.map((f) => [`r_${f}`, 'f32'] as const),
+];
+export const convValues = (g: Conv2DGeometry) => [...GEOMETRY_FIELDS.map((f) => g[f]), ...DIVISORS.map((f) => 1 / g[f])];
+const div = (x: string, d: (typeof DIVISORS)[number]) => `udiv(${x}, u.${d}, u.r_${d})`;
+const mod = (x: string, d: (typeof DIVISORS)[number]) => `umod(${x}, u.${d}, u.r_${d})`;
+
+/** Whether every decomposed index stays below UDIV_EXACT_BELOW (else `udiv` divides plainly). */
+export function convFastDivision(g: Conv2DGeometry): boolean {
+  const largest = Math.max(g.batch * g.outH * g.outW, g.batch * g.inH * g.inW, g.kH * g.kW * Math.max(g.inC, g.outC), g.inH + g.inW + Math.abs(g.padTop) + Math.abs(g.padLeft));
+  return largest < UDIV_EXACT_BELOW;
+}
 
 /** GEMM sizes of each convolution. */
 export function convProblem(kind: ConvKind, g: Conv2DGeometry): { m: number; n: number; k: number } {
@@ -38,10 +55,10 @@ export function convVectors(kind: ConvKind, g: Conv2DGeometry): { a4: boolean; b
 /** Flat x index of image row `pix` = (n, oh, ow) at tap (kh, kw), channel c; -1 in the padding. */
 const X_AT = `
 fn convX(pix: u32, kh: u32, kw: u32, c: u32) -> i32 {
-  let ow = pix % u.outW;
-  let t = pix / u.outW;
-  let oh = t % u.outH;
-  let n = t / u.outH;
+  let ow = ${mod('pix', 'outW')};
+  let t = ${div('pix', 'outW')};
+  let oh = ${mod('t', 'outH')};
+  let n = ${div('t', 'outH')};
   let ih = i32(oh * u.strideH + kh * u.dilH) - u.padTop;
   let iw = i32(ow * u.strideW + kw * u.dilW) - u.padLeft;
   if (ih < 0 || iw < 0 || ih >= i32(u.inH) || iw >= i32(u.inW)) { return -1; }
@@ -51,15 +68,15 @@ fn convX(pix: u32, kh: u32, kw: u32, c: u32) -> i32 {
 /** Flat dy index reaching input pixel `pix` = (n, ih, iw) through tap (kh, kw), channel f; -1 if none. */
 const DY_AT = `
 fn convDy(pix: u32, kh: u32, kw: u32, f: u32) -> i32 {
-  let iw = pix % u.inW;
-  let t = pix / u.inW;
-  let ih = t % u.inH;
-  let n = t / u.inH;
+  let iw = ${mod('pix', 'inW')};
+  let t = ${div('pix', 'inW')};
+  let ih = ${mod('t', 'inH')};
+  let n = ${div('t', 'inH')};
   let ohs = i32(ih) + u.padTop - i32(kh * u.dilH);
   let ows = i32(iw) + u.padLeft - i32(kw * u.dilW);
   if (ohs < 0 || ows < 0) { return -1; }
-  let oh = u32(ohs) / u.strideH;
-  let ow = u32(ows) / u.strideW;
+  let oh = ${div('u32(ohs)', 'strideH')};
+  let ow = ${div('u32(ows)', 'strideW')};
   if (oh * u.strideH != u32(ohs) || ow * u.strideW != u32(ows) || oh >= u.outH || ow >= u.outW) { return -1; }
   return i32(((n * u.outH + oh) * u.outW + ow) * u.outC + f);
 }`;
@@ -74,34 +91,35 @@ const rowMajorB = (buf: string, vec: boolean) => vec
   ? `fn mm_readB4(base: u32, k: u32, col: u32) -> vec4f { return ${buf}[(k * u.N + col) / 4u]; }`
   : `fn mm_readB(base: u32, k: u32, col: u32) -> f32 { return ${buf}[k * u.N + col]; }`;
 
-const NO_BATCH = 'fn mm_baseA(batch: u32) -> u32 { return 0u; }\nfn mm_baseB(batch: u32) -> u32 { return 0u; }';
+const NO_BATCH_BASES = 'fn mm_baseA(batch: u32) -> u32 { return 0u; }\nfn mm_baseB(batch: u32) -> u32 { return 0u; }';
 const WRITE = 'fn mm_write(batch: u32, row: u32, col: u32, v: f32) { Y[row * u.N + col] = v; }';
 /** (kh, kw, c) of a filter-ordered index over `ch` channels. */
-const tap = (i: string, ch: string) => `${i} / ${ch} / u.kW, ${i} / ${ch} % u.kW, ${i} % ${ch}`;
+const tap = (i: string, ch: 'inC' | 'outC') => `${div(div(i, ch), 'kW')}, ${mod(div(i, ch), 'kW')}, ${mod(i, ch)}`;
 
 export function convHooks(kind: ConvKind, g: Conv2DGeometry): GemmHooks {
   const { a4, b4 } = convVectors(kind, g);
   const vt = (v: boolean) => (v ? 'vec4f' : 'f32');
+  const NO_BATCH = `${udivWgsl(convFastDivision(g))}\n${NO_BATCH_BASES}`;
   switch (kind) {
     case 'forward':
       return {
         fields: convFields, a4, b4,
         bindings: [['X', vt(a4), 'read'], ['W', vt(b4), 'read'], ['Y', 'f32', 'read_write']],
-        code: [NO_BATCH, X_AT, gathered('mm_readA', 'X', a4, `convX(row, ${tap('k', 'u.inC')})`), rowMajorB('W', b4), WRITE].join('\n'),
+        code: [NO_BATCH, X_AT, gathered('mm_readA', 'X', a4, `convX(row, ${tap('k', 'inC')})`), rowMajorB('W', b4), WRITE].join('\n'),
       };
     case 'backpropInput':
       return {
         fields: convFields, a4, b4,
         bindings: [['DY', vt(a4), 'read'], ['W', 'f32', 'read'], ['Y', 'f32', 'read_write']],
-        code: [NO_BATCH, DY_AT, gathered('mm_readA', 'DY', a4, `convDy(row, ${tap('k', 'u.outC')})`),
+        code: [NO_BATCH, DY_AT, gathered('mm_readA', 'DY', a4, `convDy(row, ${tap('k', 'outC')})`),
           // B[(kh,kw,f)][c] = w[kh,kw,c,f]
-          `fn mm_readB(base: u32, k: u32, col: u32) -> f32 { return W[((k / u.outC) * u.inC + col) * u.outC + k % u.outC]; }`, WRITE].join('\n'),
+          `fn mm_readB(base: u32, k: u32, col: u32) -> f32 { return W[(${div('k', 'outC')} * u.inC + col) * u.outC + ${mod('k', 'outC')}]; }`, WRITE].join('\n'),
       };
     case 'backpropFilter':
       return {
         fields: convFields, a4, b4,
         bindings: [['X', 'f32', 'read'], ['DY', vt(b4), 'read'], ['Y', 'f32', 'read_write']],
-        code: [NO_BATCH, X_AT, gathered('mm_readA', 'X', false, `convX(k, ${tap('row', 'u.inC')})`), rowMajorB('DY', b4), WRITE].join('\n'),
+        code: [NO_BATCH, X_AT, gathered('mm_readA', 'X', false, `convX(k, ${tap('row', 'inC')})`), rowMajorB('DY', b4), WRITE].join('\n'),
       };
   }
 }

@@ -48,6 +48,28 @@ export function broadcastUniformValues(outShape: Shape, inStrides: readonly (rea
   return [...outShape.map((d): Uniform => ['u32', d]), ...inStrides.flatMap((s) => s.map((v): Uniform => ['u32', v]))];
 }
 
+/** `udiv` is exact for dividends below this (an f32 holds integers up to 2^24 exactly). */
+export const UDIV_EXACT_BELOW = 2 ** 24;
+
+/**
+ * WGSL `udiv(x, d, rd)` = ⌊x / d⌋ and `umod`, for a run-time divisor d ≥ 1 passed with rd = 1/d
+ * (f32 uniform). A CPU adapter scalarises integer division by a non-constant (8 divisions per
+ * AVX2 vector, the bulk of an implicit-GEMM read); `fast` computes x·rd in f32 instead, off by at
+ * most one for x < UDIV_EXACT_BELOW, then corrects it exactly. `fast` false: plain division.
+ */
+export function udivWgsl(fast: boolean): string {
+  const body = fast
+    ? `var q = u32(f32(x) * rd);
+  let r = i32(x) - i32(q * d);
+  q = select(q, q - 1u, r < 0);
+  return select(q, q + 1u, r >= i32(d));`
+    : 'return x / d;';
+  return `fn udiv(x: u32, d: u32, rd: f32) -> u32 {
+  ${body}
+}
+fn umod(x: u32, d: u32, rd: f32) -> u32 { return x - udiv(x, d, rd) * d; }`;
+}
+
 /** Workgroup width used by the simple one-invocation-per-element kernels. */
 export const ELEMENTWISE_WG = 64;
 
