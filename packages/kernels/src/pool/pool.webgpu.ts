@@ -1,20 +1,23 @@
 import type { Conv2DGeometry } from '../conv2d/geometry.js';
 import type { GpuContext, Uniform } from '../webgpu/context.js';
-import { dispatchFlat, type GpuTensor } from '../webgpu/wgsl.js';
+import { dispatchFlat, UDIV_EXACT_BELOW, type GpuTensor } from '../webgpu/wgsl.js';
 import { POOL_UNIFORMS, poolWgsl, type PoolDirection, type PoolOp } from './pool.wgsl.js';
 
 const OP_NAMES = { max: 'maxPool2d', avg: 'avgPool2d' } as const;
 
 /** Geometry uniforms, typed and ordered by `POOL_UNIFORMS` (after `n`, which `dispatchFlat` prepends). */
 function geometryUniforms(g: Conv2DGeometry): Uniform[] {
-  const values = [g.inH, g.inW, g.inC, g.kH, g.kW, g.outH, g.outW, g.strideH, g.strideW, g.dilH, g.dilW, g.padTop, g.padLeft];
+  const divisors = [g.inC, g.inH, g.inW, g.outH, g.outW, g.strideH, g.strideW];
+  const values = [g.inH, g.inW, g.inC, g.kH, g.kW, g.outH, g.outW, g.strideH, g.strideW, g.dilH, g.dilW, g.padTop, g.padLeft, ...divisors.map((d) => 1 / d)];
   return POOL_UNIFORMS.slice(1).map(([, type], k): Uniform => [type, values[k]!]);
 }
 
 function poolGpu(ctx: GpuContext, op: PoolOp, direction: PoolDirection, buffers: GPUBuffer[], g: Conv2DGeometry): void {
   const n = direction === 'forward' ? g.batch * g.outH * g.outW * g.inC : g.batch * g.inH * g.inW * g.inC;
   const name = direction === 'forward' ? OP_NAMES[op] : `${OP_NAMES[op]}Grad`;
-  dispatchFlat(ctx, name, `pool:${op}:${direction}`, () => poolWgsl(op, direction), buffers, geometryUniforms(g), n);
+  // Dividends: flat indices (< n) and offsets within one image row or column.
+  const fast = Math.max(n, g.inH + g.inW + Math.abs(g.padTop) + Math.abs(g.padLeft)) < UDIV_EXACT_BELOW;
+  dispatchFlat(ctx, name, `pool:${op}:${direction}:${fast ? 'rcp' : 'div'}`, () => poolWgsl(op, direction, fast), buffers, geometryUniforms(g), n);
 }
 
 export function maxPoolGpu(ctx: GpuContext, x: GpuTensor, y: GpuTensor, g: Conv2DGeometry): void {

@@ -1,4 +1,4 @@
-import { ELEMENTWISE_WG, flatIndexDecl, MAIN_ARGS, storageBindings, uniformStruct } from '../webgpu/wgsl.js';
+import { ELEMENTWISE_WG, flatIndexDecl, MAIN_ARGS, storageBindings, udivWgsl, uniformStruct } from '../webgpu/wgsl.js';
 
 export type PoolOp = 'max' | 'avg';
 export type PoolDirection = 'forward' | 'backward';
@@ -7,7 +7,14 @@ export type PoolDirection = 'forward' | 'backward';
 export const POOL_UNIFORMS = [
   ['n', 'u32'], ['inH', 'i32'], ['inW', 'i32'], ['C', 'u32'], ['kH', 'i32'], ['kW', 'i32'], ['outH', 'i32'], ['outW', 'i32'],
   ['sH', 'i32'], ['sW', 'i32'], ['dH', 'i32'], ['dW', 'i32'], ['padTop', 'i32'], ['padLeft', 'i32'],
+  // Reciprocals of the divisors, for udiv (integer division by a uniform is scalarised on CPU adapters).
+  ['rC', 'f32'], ['rInH', 'f32'], ['rInW', 'f32'], ['rOutH', 'f32'], ['rOutW', 'f32'], ['rSH', 'f32'], ['rSW', 'f32'],
 ] as const;
+
+/** ⌊x / u.<d>⌋ and x mod u.<d> (x ≥ 0) through udiv with the reciprocal uniform `r<D>`. */
+const R = { C: 'rC', inH: 'rInH', inW: 'rInW', outH: 'rOutH', outW: 'rOutW', sH: 'rSH', sW: 'rSW' } as const;
+const div = (x: string, d: keyof typeof R) => `udiv(${x}, u32(u.${d}), u.${R[d]})`;
+const mod = (x: string, d: keyof typeof R) => `umod(${x}, u32(u.${d}), u.${R[d]})`;
 
 /**
  * WGSL helpers over the window of output cell (b, oh, ow): `cellIndex` is the flat NHWC offset of
@@ -58,11 +65,11 @@ function forwardBody(op: PoolOp): string {
   }
   let cnt = windowCount(oh, ow);
   Y[i] = select(0.0, s / f32(cnt), cnt > 0);`;
-  return `let c = i % u.C;
-  var r = i / u.C;
-  let ow = i32(r % u32(u.outW)); r = r / u32(u.outW);
-  let oh = i32(r % u32(u.outH));
-  let b = i32(r / u32(u.outH));
+  return `let c = ${mod('i', 'C')};
+  var r = ${div('i', 'C')};
+  let ow = i32(${mod('r', 'outW')}); r = ${div('r', 'outW')};
+  let oh = i32(${mod('r', 'outH')});
+  let b = i32(${div('r', 'outH')});
   ${value}`;
 }
 
@@ -75,21 +82,23 @@ function backwardBody(op: PoolOp): string {
   const contribution = op === 'max'
     ? `if (windowArgmax(b, oh, ow, c) == me) { acc += DY[o]; }`
     : `acc += DY[o] / f32(windowCount(oh, ow));`;
-  return `let c = i % u.C;
-  var r = i / u.C;
-  let iw = i32(r % u32(u.inW)); r = r / u32(u.inW);
-  let ih = i32(r % u32(u.inH));
-  let b = i32(r / u32(u.inH));
+  return `let c = ${mod('i', 'C')};
+  var r = ${div('i', 'C')};
+  let iw = i32(${mod('r', 'inW')}); r = ${div('r', 'inW')};
+  let ih = i32(${mod('r', 'inH')});
+  let b = i32(${div('r', 'inH')});
   let me = i32(i);
   var acc = 0.0;
   for (var kh = u.kH - 1; kh >= 0; kh--) {
     let th = ih + u.padTop - kh * u.dH;
-    if (th < 0 || th % u.sH != 0 || th / u.sH >= u.outH) { continue; }
-    let oh = th / u.sH;
+    if (th < 0) { continue; }
+    let oh = i32(${div('u32(th)', 'sH')});
+    if (oh * u.sH != th || oh >= u.outH) { continue; }
     for (var kw = u.kW - 1; kw >= 0; kw--) {
       let tw = iw + u.padLeft - kw * u.dW;
-      if (tw < 0 || tw % u.sW != 0 || tw / u.sW >= u.outW) { continue; }
-      let ow = tw / u.sW;
+      if (tw < 0) { continue; }
+      let ow = i32(${div('u32(tw)', 'sW')});
+      if (ow * u.sW != tw || ow >= u.outW) { continue; }
       let o = ((b * u.outH + oh) * u.outW + ow) * i32(u.C) + i32(c);
       ${contribution}
     }
@@ -101,7 +110,7 @@ function backwardBody(op: PoolOp): string {
  * One template for max/avg pooling, forward and backward (NHWC, f32). Bindings after the
  * uniforms: forward X, Y; max backward DY, X, DX; avg backward DY, DX.
  */
-export function poolWgsl(op: PoolOp, direction: PoolDirection): string {
+export function poolWgsl(op: PoolOp, direction: PoolDirection, fastDivision: boolean): string {
   const buffers: [string, string, 'read' | 'read_write'][] = direction === 'forward'
     ? [['X', 'f32', 'read'], ['Y', 'f32', 'read_write']]
     : op === 'max'
@@ -111,6 +120,7 @@ export function poolWgsl(op: PoolOp, direction: PoolDirection): string {
   const helpers = CELL_HELPER + (op === 'max' ? ARGMAX_HELPER : COUNT_HELPER);
   return `${uniformStruct(POOL_UNIFORMS)}
 ${storageBindings(1, buffers)}
+${udivWgsl(fastDivision)}
 ${helpers}
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
