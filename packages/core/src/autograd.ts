@@ -2,6 +2,7 @@ import { engine, Tape, type TapeNode } from './engine.js';
 import { GradientError, ShapeError } from './errors.js';
 import { VJPS } from './gradients.js';
 import { add } from './ops/elementwise.js';
+import { concat, pad } from './ops/layout.js';
 import { onesLike, zerosLike } from './ops/creation.js';
 import type { Vjp } from './ops/run.js';
 import type { Primitive } from './primitives.js';
@@ -26,12 +27,48 @@ function gradients(f: () => Tensor, xs: readonly Tensor[], dy?: Tensor): { value
   });
 }
 
+interface SlicePart { begin: number[]; size: number[]; g: Tensor }
+
+/**
+ * The gradient of `shape` from the gradients of slices of it: one concat when the slices tile
+ * one axis (unstack or split, e.g. an RNN's per-step inputs), else each zero-padded and summed.
+ * Padding each step's slice to the full tensor and adding would cost O(steps²).
+ */
+function fromSlices(parts: readonly SlicePart[], shape: readonly number[]): Tensor {
+  const axes = shape.map((_, a) => a).filter((a) => parts.some((p) => p.begin[a] !== 0 || p.size[a] !== shape[a]));
+  if (axes.length <= 1) {
+    const a = axes[0] ?? 0;
+    const sorted = [...parts].sort((p, q) => p.begin[a]! - q.begin[a]!);
+    let end = 0;
+    const tiles = sorted.every((p) => { const ok = p.begin[a] === end; end += p.size[a]!; return ok; }) && end === shape[a];
+    if (tiles) return sorted.length === 1 ? sorted[0]!.g : concat(sorted.map((p) => p.g), a);
+  }
+  return parts.map((p) => pad(p.g, p.begin.map((b, d) => [b, shape[d]! - b - p.size[d]!] as [number, number]))).reduce((s, t) => add(s, t));
+}
+
 function backward(tape: Tape, y: Tensor, dy: Tensor, xs: readonly Tensor[]): Tensor[] {
   const acc = new Map<number, Tensor>([[y.id, dy]]);
+  // Slice gradients per sliced tensor, folded into acc when that tensor's gradient is read.
+  const slices = new Map<number, SlicePart[]>();
+  const settle = (x: Tensor) => {
+    const parts = slices.get(x.id);
+    if (!parts) return;
+    slices.delete(x.id);
+    const g = fromSlices(parts, x.shape);
+    const prev = acc.get(x.id);
+    acc.set(x.id, prev ? add(prev, g) : g);
+  };
   for (let i = tape.nodes.length - 1; i >= 0; i--) {
     const node = tape.nodes[i]!;
+    node.outputs.forEach(settle);
     if (!node.outputs.some((o) => acc.has(o.id))) continue;
     const dys = node.outputs.map((o) => acc.get(o.id) ?? zerosLike(o));
+    if (node.prim === 'slice') {
+      const x = node.inputs[0]!;
+      const { begin, size } = (node as TapeNode<'slice'>).attrs;
+      if (tape.watched.has(x.id)) slices.set(x.id, [...(slices.get(x.id) ?? []), { begin, size, g: dys[0]! }]);
+      continue;
+    }
     const vjp = VJPS[node.prim] as Vjp<Primitive>;
     const ins = vjp(dys, node as TapeNode<Primitive>, node.inputs.map((x) => tape.watched.has(x.id)));
     node.inputs.forEach((x, k) => {
@@ -44,6 +81,7 @@ function backward(tape: Tape, y: Tensor, dy: Tensor, xs: readonly Tensor[]): Ten
       acc.set(x.id, prev ? add(prev, g) : g);
     });
   }
+  xs.forEach(settle);
   return xs.map((x) => acc.get(x.id) ?? zerosLike(x));
 }
 

@@ -49,3 +49,35 @@ describe('a VJP skips the gradients of inputs that lead to no watched tensor', (
     expect(r.values).toEqual(Array.from({ length: 24 }, () => 3));
   });
 });
+
+describe('gradients of slices of one tensor', () => {
+  const spyPrims = <T>(f: () => T): { prims: Primitive[]; result: T } => {
+    const spy = vi.spyOn(engine.backend, 'run');
+    const result = f();
+    const prims = spy.mock.calls.map((c) => c[0] as Primitive);
+    spy.mockRestore();
+    return { prims, result };
+  };
+  it('unstacked steps (an RNN\'s inputs) get one concat, not a padded full-size gradient per step', async () => {
+    const x = seq([2, 5, 3]);
+    const f = (t: K.Tensor) => K.unstack(t, 1).map((s, i) => K.sum(K.mul(K.mul(s, s), i + 1))).reduce((a, b) => K.add(a, b));
+    const { prims, result: [g] } = spyPrims(() => K.grads(f)([x]));
+    expect(prims).not.toContain('pad');
+    expect(prims.filter((p) => p === 'concat')).toHaveLength(1);
+    const xs = Array.from(await x.data());
+    // d/dx of (t+1)·x² summed = 2(t+1)x for the elements of step t (axis 1).
+    expect(Array.from(await g!.data())).toEqual(xs.map((v, i) => 2 * (Math.floor(i / 3) % 5 + 1) * v));
+  });
+
+  it('overlapping or partial slices are padded and summed, as the slice VJP', async () => {
+    const [x, weights] = [seq([2, 5, 3]), seq([3], 1)];
+    const f = (t: K.Tensor) => K.add(K.sum(K.mul(K.slice(t, [0, 1, 0], [2, 3, 3]), weights)), K.sum(K.slice(t, [1, 0, 1], [1, 4, 2])));
+    const [g] = K.grads(f)([x]);
+    const w = Array.from(await weights.data());
+    const expected = Array.from({ length: 30 }, (_, i) => {
+      const [b, s, c] = [Math.floor(i / 15), Math.floor(i / 3) % 5, i % 3];
+      return (s >= 1 && s < 4 ? w[c]! : 0) + (b === 1 && s < 4 && c >= 1 ? 1 : 0);
+    });
+    expect(Array.from(await g!.data())).toEqual(expected);
+  });
+});
