@@ -35,7 +35,8 @@ describe('webgpu conv2d vs cpu (implicit GEMM)', () => {
   for (const [name, variant] of VARIANTS) {
     it(`${name}: forward, and both gradients via K.grads`, async () => {
       gemmOverride.variant = variant;
-      await check(PROPERTY_RUNS, (c) => (x, w, dy) => [K.conv2d(x!, w!, opts(c)), ...K.grads((a, b) => K.conv2d(a!, b!, opts(c)))([x!, w!], dy)]);
+      // The tiled variant runs on GPUs; here fewer cases keep its shader compiles (slow on lavapipe) few.
+      await check(variant === 'subgroup' ? PROPERTY_RUNS : Math.ceil(PROPERTY_RUNS / 3), (c) => (x, w, dy) => [K.conv2d(x!, w!, opts(c)), ...K.grads((a, b) => K.conv2d(a!, b!, opts(c)))([x!, w!], dy)]);
     });
   }
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { afterEach, describe, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import * as K from '@kerasgpu/core';
-import { gemmOverride } from '@kerasgpu/kernels';
+import { FIT_MIN_WORK, gemmOverride } from '@kerasgpu/kernels';
 import { VARIANTS } from './gemm-variants.js';
 import { expectSameOnBackends, hostTensor, PROPERTY_RUNS, type HostTensor } from './harness.js';
 
@@ -47,6 +47,11 @@ describe('webgpu matMul vs cpu', () => {
       await check(withInputs(matmulCase(true)), product, (c) => c.k, runs);
     });
   }
+  it('whole tiles without bounds checks (large problems)', async () => {
+    const c: Case = { m: 256, n: 128, k: 128, tA: false, tB: false, aBatch: [], bBatch: [] };
+    expect(c.m * c.n * c.k).toBeGreaterThanOrEqual(FIT_MIN_WORK);
+    await check(withInputs(fc.constant(c)), product, () => c.k, 1);
+  });
   it('production tiled configurations (64x64x16 and 64x128x16 tiles)', async () => {
     gemmOverride.variant = 'tiled';
     for (const [m, n, k] of [[65, 63, 33], [70, 129, 17]] as const) {
