@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as K from '@kerasgpu/core';
-import { FIT_MIN_WORK, gemmOverride } from '@kerasgpu/kernels';
+import { FIT_MIN_WORK, gemmOverride, matMulGpu, UNARY, type GpuTensor, type UnaryOp } from '@kerasgpu/kernels';
 import { VARIANTS } from './gemm-variants.js';
-import { expectSameOnBackends, hostTensor, PROPERTY_RUNS, type HostTensor } from './harness.js';
+import { expectSameOnBackends, gpuBackend, hostTensor, PROPERTY_RUNS, type HostTensor } from './harness.js';
 
 /** Sizes around the tiles of both GEMM variants (32 and 64/128), plus random ones. */
 const dim = fc.oneof(fc.constantFrom(1, 3, 17, 63, 65, 129), fc.integer({ min: 1, max: 70 }));
@@ -64,5 +64,25 @@ describe('webgpu matMul vs cpu', () => {
       .map(({ c, batch }) => ({ ...c, aBatch: batch, bBatch: batch }));
     const cases = sameBatch.chain((c) => fc.tuple(run(c), hostTensor([...c.aBatch, c.m, c.n])).map(([xs, dy]) => ({ c, xs: [...xs, dy] })));
     await check(cases, (c) => (a, b, dy) => K.grads((x, y) => K.matMul(x!, y!, c.tA, c.tB))([a!, b!], dy), (c) => Math.max(c.k, c.m, c.n) * 4, Math.ceil(PROPERTY_RUNS / 2));
+  });
+  it('fused bias + activation epilogue (kernel parameter)', async () => {
+    const acts = ['relu', 'sigmoid', 'tanh', 'linear'] as const satisfies readonly UnaryOp[];
+    // The epilogue is the same template code in both variants: the adapter's own one is enough.
+    const cases = fc.record({ m: dim, n: dim, k: dim, act: fc.constantFrom(...acts) })
+      .chain((c) => fc.tuple(hostTensor([c.m, c.k]), hostTensor([c.k, c.n]), hostTensor([c.n])).map((xs) => ({ c, xs })));
+    await fc.assert(fc.asyncProperty(cases, async ({ c, xs: [a, b, bias] }) => {
+      await K.setBackend('cpu');
+      const want = await K.tidy(() => K.unary(c.act, K.add(K.matMul(K.tensor(a.data, a.shape), K.tensor(b.data, b.shape)), K.tensor(bias.data, bias.shape)))).data();
+      const gpu = await gpuBackend();
+      const ts = [a, b, bias].map((h) => K.tensor(h.data, h.shape));
+      const y = K.zeros([c.m, c.n]);
+      const g = (t: K.Tensor): GpuTensor => ({ buffer: (t.storageFor('test') as { buffer: GPUBuffer }).buffer, shape: t.shape, dtype: t.dtype });
+      matMulGpu(gpu.ctx, g(ts[0]!), g(ts[1]!), { transposeA: false, transposeB: false }, g(y), { bias: g(ts[2]!), activation: c.act });
+      const got = await y.data();
+      K.dispose([...ts, y]);
+      want.forEach((w, i) => {
+        if (!(Math.abs(got[i]! - w) <= 1e-5 * c.k + 1e-5 + 1e-4 * Math.abs(w))) throw new Error(`${c.act} element ${i}: webgpu ${got[i]} vs cpu ${w} (${UNARY[c.act].wgsl})`);
+      });
+    }), { numRuns: Math.ceil(PROPERTY_RUNS / 3) });
   });
 });
