@@ -18,6 +18,11 @@ const poolCase: fc.Arbitrary<PoolCase> = fc
   })
   .filter((c) => [0, 1].every((a) => windowAxis(c.x[a + 1]!, c.pool[a]!, c.strides[a]!, 1, c.padding).out > 0));
 
+/** Windows that share no cell (stride ≥ pool): the window-scatter max backward, with and without gaps. */
+const disjointCase: fc.Arbitrary<PoolCase> = poolCase.chain((c) =>
+  fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 1 })).map(([eh, ew]): PoolCase => ({ ...c, strides: [c.pool[0] + eh, c.pool[1] + ew] })))
+  .filter((c) => [0, 1].every((a) => windowAxis(c.x[a + 1]!, c.pool[a]!, c.strides[a]!, 1, c.padding).out > 0));
+
 const outShape = (c: PoolCase): number[] => {
   const axis = (a: 0 | 1) => windowAxis(c.x[a + 1]!, c.pool[a], c.strides[a], 1, c.padding).out;
   return [c.x[0], axis(0), axis(1), c.x[3]];
@@ -40,5 +45,12 @@ describe('webgpu pooling vs cpu', () => {
       }, tol);
     });
   }
+
+  it('maxPool2d gradient with disjoint windows (stride ≥ pool)', async () => {
+    await checkKernel(disjointCase.chain(input), inputs, ([c]) => (x, dy) => {
+      const f = (t: K.Tensor) => K.maxPool2d(t, c.pool, { strides: c.strides, padding: c.padding });
+      return K.grads(f)([x!], dy);
+    }, tol);
+  });
 
 });

@@ -1,5 +1,7 @@
 import type { Conv2DGeometry } from '../conv2d/geometry.js';
 import type { GpuContext, Uniform } from '../webgpu/context.js';
+import { fillGpu } from '../elementwise/elementwise.webgpu.js';
+import { sizeOf } from '../shape.js';
 import { dispatchFlat, UDIV_EXACT_BELOW, type GpuTensor } from '../webgpu/wgsl.js';
 import { POOL_UNIFORMS, poolWgsl, type PoolDirection, type PoolOp } from './pool.wgsl.js';
 
@@ -13,7 +15,7 @@ function geometryUniforms(g: Conv2DGeometry): Uniform[] {
 }
 
 function poolGpu(ctx: GpuContext, op: PoolOp, direction: PoolDirection, buffers: GPUBuffer[], g: Conv2DGeometry): void {
-  const n = direction === 'forward' ? g.batch * g.outH * g.outW * g.inC : g.batch * g.inH * g.inW * g.inC;
+  const n = direction === 'backward' ? g.batch * g.inH * g.inW * g.inC : g.batch * g.outH * g.outW * g.inC;
   const name = direction === 'forward' ? OP_NAMES[op] : `${OP_NAMES[op]}Grad`;
   // Dividends: flat indices (< n) and offsets within one image row or column.
   const fast = Math.max(n, g.inH + g.inW + Math.abs(g.padTop) + Math.abs(g.padLeft)) < UDIV_EXACT_BELOW;
@@ -24,8 +26,35 @@ export function maxPoolGpu(ctx: GpuContext, x: GpuTensor, y: GpuTensor, g: Conv2
   poolGpu(ctx, 'max', 'forward', [x.buffer, y.buffer], g);
 }
 
+interface AxisWindows { inSize: number; k: number; stride: number; dil: number; pad: number; out: number }
+
+const extent = (a: AxisWindows) => (a.k - 1) * a.dil + 1;
+/** Windows along this axis share no cell. */
+const disjoint = (a: AxisWindows) => a.stride >= extent(a);
+/** Disjoint windows without holes or gaps whose union holds every input cell of the axis. */
+const covering = (a: AxisWindows) => (a.k === 1 || a.dil === 1) && a.stride === extent(a) && (a.out - 1) * a.stride - a.pad + extent(a) >= a.inSize;
+
+function axes(g: Conv2DGeometry): [AxisWindows, AxisWindows] {
+  return [
+    { inSize: g.inH, k: g.kH, stride: g.strideH, dil: g.dilH, pad: g.padTop, out: g.outH },
+    { inSize: g.inW, k: g.kW, stride: g.strideW, dil: g.dilW, pad: g.padLeft, out: g.outW },
+  ];
+}
+
+/**
+ * The one place choosing the max-pool backward: when windows do not overlap along either axis
+ * (stride ≥ window, the usual 2×2/2 pool), one invocation per output window writes its window
+ * (DX zeroed first unless the windows cover it); else one invocation per input cell gathers from
+ * every window covering it, recomputing their argmaxes (kH·kW times the reads).
+ */
 export function maxPoolGradGpu(ctx: GpuContext, dy: GpuTensor, x: GpuTensor, dx: GpuTensor, g: Conv2DGeometry): void {
-  poolGpu(ctx, 'max', 'backward', [dy.buffer, x.buffer, dx.buffer], g);
+  const windows = axes(g);
+  if (!windows.every(disjoint)) {
+    poolGpu(ctx, 'max', 'backward', [dy.buffer, x.buffer, dx.buffer], g);
+    return;
+  }
+  if (!windows.every(covering)) fillGpu(ctx, dx.buffer, sizeOf(dx.shape), 0);
+  poolGpu(ctx, 'max', 'windowBackward', [dy.buffer, x.buffer, dx.buffer], g);
 }
 
 export function avgPoolGpu(ctx: GpuContext, x: GpuTensor, y: GpuTensor, g: Conv2DGeometry): void {

@@ -1,7 +1,11 @@
 import { ELEMENTWISE_WG, flatIndexDecl, MAIN_ARGS, storageBindings, udivWgsl, uniformStruct } from '../webgpu/wgsl.js';
 
 export type PoolOp = 'max' | 'avg';
-export type PoolDirection = 'forward' | 'backward';
+/**
+ * `backward` gathers per input cell (any geometry); `windowBackward` scatters per output window
+ * and is only correct when windows do not overlap (pool.webgpu.ts decides).
+ */
+export type PoolDirection = 'forward' | 'backward' | 'windowBackward';
 
 /** Geometry uniforms shared by the four pooling kernels (`n` = invocations, first). */
 export const POOL_UNIFORMS = [
@@ -51,6 +55,13 @@ fn windowCount(oh: i32, ow: i32) -> i32 {
   return axisCount(oh, u.sH, u.padTop, u.kH, u.dH, u.inH) * axisCount(ow, u.sW, u.padLeft, u.kW, u.dW, u.inW);
 }`;
 
+/** The output cell (b, oh, ow, c) of flat output index i. */
+const OUTPUT_CELL = `let c = ${mod('i', 'C')};
+  var r = ${div('i', 'C')};
+  let ow = i32(${mod('r', 'outW')}); r = ${div('r', 'outW')};
+  let oh = i32(${mod('r', 'outH')});
+  let b = i32(${div('r', 'outH')});`;
+
 /** Forward: one invocation per output element (b, oh, ow, c). */
 function forwardBody(op: PoolOp): string {
   const value = op === 'max'
@@ -65,13 +76,25 @@ function forwardBody(op: PoolOp): string {
   }
   let cnt = windowCount(oh, ow);
   Y[i] = select(0.0, s / f32(cnt), cnt > 0);`;
-  return `let c = ${mod('i', 'C')};
-  var r = ${div('i', 'C')};
-  let ow = i32(${mod('r', 'outW')}); r = ${div('r', 'outW')};
-  let oh = i32(${mod('r', 'outH')});
-  let b = i32(${div('r', 'outH')});
+  return `${OUTPUT_CELL}
   ${value}`;
 }
+
+/**
+ * Max backward for non-overlapping windows: one invocation per output element writes its whole
+ * window (dy at the first argmax, zero elsewhere). No cell is in two windows, so no two
+ * invocations write one cell and each cell gets at most one term, as in the CPU reference.
+ * Cells outside every window are zeroed beforehand by the caller when there are any.
+ */
+const WINDOW_BACKWARD = `${OUTPUT_CELL}
+  let best = windowArgmax(b, oh, ow, c);
+  let g = DY[i];
+  for (var kh = 0; kh < u.kH; kh++) {
+    for (var kw = 0; kw < u.kW; kw++) {
+      let k = cellIndex(b, oh, ow, kh, kw, c);
+      if (k >= 0) { DX[k] = select(0.0, g, k == best); }
+    }
+  }`;
 
 /**
  * Backward, gathered per input element (b, ih, iw, c) so no two invocations write one cell (no
@@ -111,6 +134,7 @@ function backwardBody(op: PoolOp): string {
  * uniforms: forward X, Y; max backward DY, X, DX; avg backward DY, DX.
  */
 export function poolWgsl(op: PoolOp, direction: PoolDirection, fastDivision: boolean): string {
+  if (direction === 'windowBackward' && op !== 'max') throw new Error(`pool: no window-scatter backward for ${op} pooling`);
   const buffers: [string, string, 'read' | 'read_write'][] = direction === 'forward'
     ? [['X', 'f32', 'read'], ['Y', 'f32', 'read_write']]
     : op === 'max'
@@ -126,6 +150,6 @@ ${helpers}
 fn main(${MAIN_ARGS}) {
   ${flatIndexDecl(ELEMENTWISE_WG)}
   if (i >= u.n) { return; }
-  ${direction === 'forward' ? forwardBody(op) : backwardBody(op)}
+  ${direction === 'forward' ? forwardBody(op) : direction === 'windowBackward' ? WINDOW_BACKWARD : backwardBody(op)}
 }`;
 }
