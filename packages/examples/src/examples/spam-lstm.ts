@@ -11,10 +11,9 @@ import { Tokenizer } from '../data/tokenizer.js';
 import { secondsSince, type ExampleContext, type ExampleResult } from './context.js';
 
 const SIZES = {
-  full: { maxFeatures: 10000, maxlen: 80, embedding: 128, units: 128, train: Infinity, test: Infinity, epochs: 2 },
-  quick: { maxFeatures: 500, maxlen: 16, embedding: 16, units: 16, train: 128, test: 64, epochs: 1 },
+  full: { maxFeatures: 10000, maxlen: 64, embedding: 128, units: 128, train: Infinity, test: Infinity, epochs: 2, batch: 64 },
+  quick: { maxFeatures: 500, maxlen: 16, embedding: 16, units: 16, train: 128, test: 64, epochs: 1, batch: 32 },
 };
-const BATCH = 32;
 
 export async function spamLstm({ opts, log }: ExampleContext): Promise<ExampleResult> {
   const started = performance.now();
@@ -41,8 +40,8 @@ export async function spamLstm({ opts, log }: ExampleContext): Promise<ExampleRe
   model.add(Activation('sigmoid'));
   model.compile({ loss: 'binary_crossentropy', optimizer: 'rmsprop', metrics: ['accuracy'] });
 
-  await model.fit(tr.x, tr.y, { batch_size: BATCH, nb_epoch: epochsFor(opts, s.epochs), verbose: 1 });
-  const [loss, acc] = (await model.evaluate(te.x, te.y, { batch_size: BATCH })) as number[];
+  await model.fit(tr.x, tr.y, { batch_size: s.batch, nb_epoch: epochsFor(opts, s.epochs), verbose: 1 });
+  const [loss, acc] = (await model.evaluate(te.x, te.y, { batch_size: s.batch })) as number[];
   log(`test loss: ${loss!.toFixed(4)}`);
   log(`test accuracy: ${acc!.toFixed(4)}`);
   log(`total ${secondsSince(started)} s`);
