@@ -52,39 +52,66 @@ export function convVectors(kind: ConvKind, g: Conv2DGeometry): { a4: boolean; b
   }
 }
 
-/** Flat x index of image row `pix` = (n, oh, ow) at tap (kh, kw), channel c; -1 in the padding. */
-const X_AT = `
-fn convX(pix: u32, kh: u32, kw: u32, c: u32) -> i32 {
+/** Forward's A row = output pixel (n, oh, ow), as (n·inH, oh·s − padTop, ow·s − padLeft). */
+const X_ROW = `
+fn mm_rowA(pix: u32) -> vec4i {
   let ow = ${mod('pix', 'outW')};
   let t = ${div('pix', 'outW')};
   let oh = ${mod('t', 'outH')};
   let n = ${div('t', 'outH')};
-  let ih = i32(oh * u.strideH + kh * u.dilH) - u.padTop;
-  let iw = i32(ow * u.strideW + kw * u.dilW) - u.padLeft;
-  if (ih < 0 || iw < 0 || ih >= i32(u.inH) || iw >= i32(u.inW)) { return -1; }
-  return i32(((n * u.inH + u32(ih)) * u.inW + u32(iw)) * u.inC + c);
+  return vec4i(i32(n * u.inH), i32(oh * u.strideH) - u.padTop, i32(ow * u.strideW) - u.padLeft, 0);
 }`;
 
-/** Flat dy index reaching input pixel `pix` = (n, ih, iw) through tap (kh, kw), channel f; -1 if none. */
-const DY_AT = `
-fn convDy(pix: u32, kh: u32, kw: u32, f: u32) -> i32 {
+/** Flat x index for the window origin `o` = (n·inH, ih0, iw0) at tap (kh, kw), channel c; -1 in the padding. */
+const X_AT = `
+fn convX(o: vec4i, kh: u32, kw: u32, c: u32) -> i32 {
+  let ih = o.y + i32(kh * u.dilH);
+  let iw = o.z + i32(kw * u.dilW);
+  if (ih < 0 || iw < 0 || ih >= i32(u.inH) || iw >= i32(u.inW)) { return -1; }
+  return ((o.x + ih) * i32(u.inW) + iw) * i32(u.inC) + i32(c);
+}`;
+
+/** Filter gradient: A row = (kh, kw, c) as (kh·d − padTop, kw·d − padLeft, c); k = pixel (n, oh, ow). */
+const X_TAP_ROW = `
+fn mm_rowA(row: u32) -> vec4i {
+  let c = ${mod('row', 'inC')};
+  let t = ${div('row', 'inC')};
+  return vec4i(i32(${div('t', 'kW')} * u.dilH) - u.padTop, i32(${mod('t', 'kW')} * u.dilW) - u.padLeft, i32(c), 0);
+}
+fn convXPix(rc: vec4i, pix: u32) -> i32 {
+  let ow = ${mod('pix', 'outW')};
+  let t = ${div('pix', 'outW')};
+  let oh = ${mod('t', 'outH')};
+  let n = ${div('t', 'outH')};
+  return convX(vec4i(i32(n * u.inH), i32(oh * u.strideH) + rc.x, i32(ow * u.strideW) + rc.y, 0), 0u, 0u, u32(rc.z));
+}`;
+
+/** Input gradient: A row = input pixel (n, ih, iw) as (n·outH, ih + padTop, iw + padLeft). */
+const DY_ROW = `
+fn mm_rowA(pix: u32) -> vec4i {
   let iw = ${mod('pix', 'inW')};
   let t = ${div('pix', 'inW')};
   let ih = ${mod('t', 'inH')};
   let n = ${div('t', 'inH')};
-  let ohs = i32(ih) + u.padTop - i32(kh * u.dilH);
-  let ows = i32(iw) + u.padLeft - i32(kw * u.dilW);
+  return vec4i(i32(n * u.outH), i32(ih) + u.padTop, i32(iw) + u.padLeft, 0);
+}`;
+
+/** Flat dy index reaching the input pixel `o` through tap (kh, kw), channel f; -1 if none. */
+const DY_AT = `
+fn convDy(o: vec4i, kh: u32, kw: u32, f: u32) -> i32 {
+  let ohs = o.y - i32(kh * u.dilH);
+  let ows = o.z - i32(kw * u.dilW);
   if (ohs < 0 || ows < 0) { return -1; }
   let oh = ${div('u32(ohs)', 'strideH')};
   let ow = ${div('u32(ows)', 'strideW')};
   if (oh * u.strideH != u32(ohs) || ow * u.strideW != u32(ows) || oh >= u.outH || ow >= u.outW) { return -1; }
-  return i32(((n * u.outH + oh) * u.outW + ow) * u.outC + f);
+  return ((o.x + i32(oh)) * i32(u.outW) + i32(ow)) * i32(u.outC) + i32(f);
 }`;
 
 /** A read through an index function returning -1 for a zero tap. */
 const gathered = (name: string, buf: string, vec: boolean, idx: string) => vec
-  ? `fn ${name}4(base: u32, row: u32, k: u32) -> vec4f { let i = ${idx}; if (i < 0) { return vec4f(0.0); } return ${buf}[u32(i) / 4u]; }`
-  : `fn ${name}(base: u32, row: u32, k: u32) -> f32 { let i = ${idx}; if (i < 0) { return 0.0; } return ${buf}[i]; }`;
+  ? `fn ${name}4(base: u32, rc: vec4i, row: u32, k: u32) -> vec4f { let i = ${idx}; if (i < 0) { return vec4f(0.0); } return ${buf}[u32(i) / 4u]; }`
+  : `fn ${name}(base: u32, rc: vec4i, row: u32, k: u32) -> f32 { let i = ${idx}; if (i < 0) { return 0.0; } return ${buf}[i]; }`;
 
 /** Row-major [K][N] operand (the filter, or dy as the filter gradient's B). */
 const rowMajorB = (buf: string, vec: boolean) => vec
@@ -105,13 +132,13 @@ export function convHooks(kind: ConvKind, g: Conv2DGeometry): GemmHooks {
       return {
         fields: convFields, a4, b4,
         bindings: [['X', vt(a4), 'read'], ['W', vt(b4), 'read'], ['Y', 'f32', 'read_write']],
-        code: [NO_BATCH, X_AT, gathered('mm_readA', 'X', a4, `convX(row, ${tap('k', 'inC')})`), rowMajorB('W', b4), WRITE].join('\n'),
+        code: [NO_BATCH, X_ROW, X_AT, gathered('mm_readA', 'X', a4, `convX(rc, ${tap('k', 'inC')})`), rowMajorB('W', b4), WRITE].join('\n'),
       };
     case 'backpropInput':
       return {
         fields: convFields, a4, b4,
         bindings: [['DY', vt(a4), 'read'], ['W', 'f32', 'read'], ['Y', 'f32', 'read_write']],
-        code: [NO_BATCH, DY_AT, gathered('mm_readA', 'DY', a4, `convDy(row, ${tap('k', 'outC')})`),
+        code: [NO_BATCH, DY_ROW, DY_AT, gathered('mm_readA', 'DY', a4, `convDy(rc, ${tap('k', 'outC')})`),
           // B[(kh,kw,f)][c] = w[kh,kw,c,f]
           `fn mm_readB(base: u32, k: u32, col: u32) -> f32 { return W[(${div('k', 'outC')} * u.inC + col) * u.outC + ${mod('k', 'outC')}]; }`, WRITE].join('\n'),
       };
@@ -119,7 +146,7 @@ export function convHooks(kind: ConvKind, g: Conv2DGeometry): GemmHooks {
       return {
         fields: convFields, a4, b4,
         bindings: [['X', 'f32', 'read'], ['DY', vt(b4), 'read'], ['Y', 'f32', 'read_write']],
-        code: [NO_BATCH, X_AT, gathered('mm_readA', 'X', false, `convX(k, ${tap('row', 'inC')})`), rowMajorB('DY', b4), WRITE].join('\n'),
+        code: [NO_BATCH, X_AT, X_TAP_ROW, gathered('mm_readA', 'X', false, 'convXPix(rc, k)'), rowMajorB('DY', b4), WRITE].join('\n'),
       };
   }
 }

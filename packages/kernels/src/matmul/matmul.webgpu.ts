@@ -93,8 +93,9 @@ export function matMulGpu(ctx: GpuContext, a: GpuTensor, b: GpuTensor, attrs: { 
     code: [
       batchBase('A', br, 'u.M * u.K'),
       batchBase('B', br, 'u.K * u.N'),
-      a4 ? 'fn mm_readA4(base: u32, row: u32, k: u32) -> vec4f { return A[(base + row * u.K + k) / 4u]; }'
-        : 'fn mm_readA(base: u32, row: u32, k: u32) -> f32 { return A[base + row * u.aRow + k * u.aK]; }',
+      'fn mm_rowA(row: u32) -> vec4i { return vec4i(0); }',
+      a4 ? 'fn mm_readA4(base: u32, rc: vec4i, row: u32, k: u32) -> vec4f { return A[(base + row * u.K + k) / 4u]; }'
+        : 'fn mm_readA(base: u32, rc: vec4i, row: u32, k: u32) -> f32 { return A[base + row * u.aRow + k * u.aK]; }',
       b4 ? 'fn mm_readB4(base: u32, k: u32, col: u32) -> vec4f { return B[(base + k * u.N + col) / 4u]; }'
         : 'fn mm_readB(base: u32, k: u32, col: u32) -> f32 { return B[base + k * u.bK + col * u.bCol]; }',
       `fn mm_write(batch: u32, row: u32, col: u32, v: f32) { C[(batch * u.M + row) * u.N + col] = v; }`,

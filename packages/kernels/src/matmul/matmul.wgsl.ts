@@ -12,8 +12,10 @@ import { storageBindings, uniformStruct } from '../webgpu/wgsl.js';
  * hook is only called with row < M, k < K, col < N). `base` is what mm_baseA/B returned for the
  * batch, computed once per invocation (outside the k-loop):
  *   fn mm_baseA(batch: u32) -> u32,  fn mm_baseB(batch: u32) -> u32
- *   fn mm_readA(base: u32, row: u32, k: u32) -> f32          when !a4
- *   fn mm_readA4(base: u32, row: u32, k: u32) -> vec4f       when a4: A[row][k..k+3], k % 4 == 0, K % 4 == 0
+ *   fn mm_rowA(row: u32) -> vec4i    per-row context (e.g. a decomposed pixel), computed once per
+ *                                    row outside the k-loop and passed to the A reads as `rc`
+ *   fn mm_readA(base: u32, rc: vec4i, row: u32, k: u32) -> f32       when !a4
+ *   fn mm_readA4(base: u32, rc: vec4i, row: u32, k: u32) -> vec4f    when a4: A[row][k..k+3], k % 4 == 0, K % 4 == 0
  *   fn mm_readB(base: u32, k: u32, col: u32) -> f32          when !b4
  *   fn mm_readB4(base: u32, k: u32, col: u32) -> vec4f       when b4: B[k][col..col+3], col % 4 == 0, N % 4 == 0
  *   fn mm_write(batch: u32, row: u32, col: u32, v: f32)
@@ -73,8 +75,8 @@ function boundedReads(h: GemmHooks, fit: GemmFit): string {
     `  var v = vec4f(0.0);\n${range(4).map((j) => (fits ? `  v.${C[j]} = ${read(j)};` : `  if (${inner} + ${j}u < ${bound}) { v.${C[j]} = ${read(j)}; }`)).join('\n')}\n  return v;`;
   const inCol = (j: number) => (fit.n ? '' : `if (col + ${j}u < u.N) `);
   return `
-fn gemmA4(base: u32, row: u32, k: u32) -> vec4f {
-${guard([!fit.m && 'row >= u.M', !fit.k && 'k >= u.K'], 'vec4f(0.0)')}${h.a4 ? '  return mm_readA4(base, row, k);' : scalar((j) => `mm_readA(base, row, k + ${j}u)`, 'k', 'u.K', fit.k)}
+fn gemmA4(base: u32, rc: vec4i, row: u32, k: u32) -> vec4f {
+${guard([!fit.m && 'row >= u.M', !fit.k && 'k >= u.K'], 'vec4f(0.0)')}${h.a4 ? '  return mm_readA4(base, rc, row, k);' : scalar((j) => `mm_readA(base, rc, row, k + ${j}u)`, 'k', 'u.K', fit.k)}
 }
 fn gemmB4(base: u32, k: u32, col: u32) -> vec4f {
 ${guard([!fit.k && 'k >= u.K', !fit.n && 'col >= u.N'], 'vec4f(0.0)')}${h.b4 ? '  return mm_readB4(base, k, col);' : scalar((j) => `mm_readB(base, k, col + ${j}u)`, 'col', 'u.N', fit.n)}
@@ -108,7 +110,7 @@ function subgroupBody(v: Extract<GemmVariant, { kind: 'subgroup' }>): string {
   const { tm, threads } = gemmTile(v);
   const rows = sg * rowBlocks;
   const aName = (blk: number, q: number) => `a${blk}_${q}`;
-  const aLoads = range(rowBlocks).flatMap((blk) => range(kUnroll / 4).map((q) => `    let ${aName(blk, q)} = gemmA4(aBase, row0 + ${blk * sg}u + lane, k + ${q * 4}u);`));
+  const aLoads = range(rowBlocks).flatMap((blk) => range(kUnroll / 4).map((q) => `    let ${aName(blk, q)} = gemmA4(aBase, rc${blk}, row0 + ${blk * sg}u + lane, k + ${q * 4}u);`));
   const bLoads = range(kUnroll).map((j) => `    let b${j} = gemmB4(bBase, k + ${j}u, col);`);
   const fmas = range(rows).map((r) => {
     const blk = Math.floor(r / sg), lane = r % sg;
@@ -125,6 +127,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li: 
   let bBase = mm_baseB(batch);
   let row0 = (wid.y + u.mOff) * ${tm}u + (li / ${sg}u) * ${rows}u;
   let col = (wid.x + u.nOff) * ${sg * 4}u + lane * 4u;
+${range(rowBlocks).map((blk) => `  let rc${blk} = mm_rowA(row0 + ${blk * sg}u + lane);`).join('\n')}
 ${range(rows).map((r) => `  var acc${r} = vec4f(0.0);`).join('\n')}
   // Every lane runs every step (no early exit, loop bound read from the uniform buffer itself):
   // subgroupBroadcast needs uniform control flow.
@@ -153,7 +156,7 @@ function tiledBody(v: Extract<GemmVariant, { kind: 'tiled' }>): string {
   const aAt = (s: number) => `(li + ${s * threads}u) / ${tk / 4}u, ((li + ${s * threads}u) % ${tk / 4}u) * 4u`;
   const bAt = (s: number) => `(li + ${s * threads}u) / ${tn / 4}u, ((li + ${s * threads}u) % ${tn / 4}u) * 4u`;
   const loads = (t: string) => [
-    ...range(la).map((s) => `  { let rk = vec2u(${aAt(s)}); ra${s} = gemmA4(aBase, m0 + rk.x, ${t} + rk.y); }`),
+    ...range(la).map((s) => `  { let rk = vec2u(${aAt(s)}); ra${s} = gemmA4(aBase, rcA${s}, m0 + rk.x, ${t} + rk.y); }`),
     ...range(lb).map((s) => `  { let kc = vec2u(${bAt(s)}); rb${s} = gemmB4(bBase, ${t} + kc.x, n0 + kc.y); }`),
   ].join('\n');
   const stores = [
@@ -172,7 +175,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   let bBase = mm_baseB(batch);
   let m0 = (wid.y + u.mOff) * ${tm}u;
   let n0 = (wid.x + u.nOff) * ${tn}u;
-${range(la).map((s) => `  var ra${s}: vec4f;`).join('\n')}
+${range(la).map((s) => `  var ra${s}: vec4f;\n  let rcA${s} = mm_rowA(m0 + (li + ${s * threads}u) / ${tk / 4}u);`).join('\n')}
 ${range(lb).map((s) => `  var rb${s}: vec4f;`).join('\n')}
 ${range(rm).map((i) => range(gb).map((g) => `  var acc${i}_${g} = vec4f(0.0);`).join('')).join('\n')}
 ${loads('0u')}
