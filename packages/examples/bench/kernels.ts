@@ -3,7 +3,8 @@
  * same Dawn adapter in the same process. Each case: warm-up (compiles pipelines), then the median
  * of timed repeats, each synchronised by reading back a one-element slice of the result.
  * A kernel that is missing or fails prints "n/a" instead of stopping the run.
- *   npm run bench:kernels            (KERASGPU_BENCH_QUICK=1: fewer repeats)
+ *   npm run bench:kernels            (KERASGPU_BENCH_QUICK=1: fewer repeats;
+ *                                     KERASGPU_BENCH_ONLY=add,sum: only the cases whose op is listed)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ interface Case {
 interface Row { op: string; shapes: string; oursMs: number | null; tfjsMs: number | null; unit: string; ours: number | null; tfjs: number | null; ratio: number | null; error?: string }
 
 const QUICK = process.env.KERASGPU_BENCH_QUICK === '1';
+const ONLY = process.env.KERASGPU_BENCH_ONLY?.split(',').map((s) => s.trim()).filter((s) => s);
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
 const randomData = (n: number, seed: number) => { let s = seed >>> 0; const a = new Float32Array(n); for (let i = 0; i < n; i++) { s = (s * 1664525 + 1013904223) >>> 0; a[i] = s / 2 ** 31 - 1; } return a; };
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
@@ -126,7 +128,7 @@ async function main(): Promise<void> {
   const widths = [12, 36, 9, 9, 14, 14, 9];
   const line = (cells: string[]) => console.log(cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' '));
   line(header);
-  for (const c of cases(isCpu)) {
+  for (const c of cases(isCpu).filter((k) => !ONLY || ONLY.includes(k.op))) {
     const errors: string[] = [];
     const measure = async <T>(who: string, setup: () => Runner<T>) => {
       try { return await time(setup); } catch (e) { errors.push(`${who}: ${(e as Error).message.split('\n')[0]}`); return null; }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as K from '@kerasgpu/core';
-import { BINARY, UNARY, type BinaryOp, type UnaryOp } from '@kerasgpu/kernels';
+import { BINARY, ELEMENTWISE_SPLIT_MIN, elementwisePlan, UNARY, type BinaryOp, type UnaryOp } from '@kerasgpu/kernels';
 import { checkKernel, edgeSize, hostTensor } from './harness.js';
 
 /** Broadcast-compatible shape pairs: each dim of b is the dim of a or 1; ranks may differ. */
@@ -39,5 +39,20 @@ describe('webgpu elementwise vs cpu', () => {
   it('where and cast', async () => {
     await checkKernel(broadcastPair.chain(([a, b]) => fc.tuple(hostTensor(a, 3), hostTensor(b, 3))), ([a, b]) => [a, b],
       () => (a, b) => [K.where(K.greater(a!, 0), a!, b!), K.cast(a!, 'int32'), K.cast(K.cast(b!, 'bool'), 'float32')]);
+  });
+  // Same-shape and scalar operands run as vec4 when the size is a multiple of 4, and past
+  // ELEMENTWISE_SPLIT_MIN as a vec4 bulk plus a scalar tail dispatch (its own binding window).
+  const long = fc.constantFrom(4, 12, 64, 1028, ELEMENTWISE_SPLIT_MIN - 1, ELEMENTWISE_SPLIT_MIN + 1, ELEMENTWISE_SPLIT_MIN + 3, ELEMENTWISE_SPLIT_MIN + 65);
+  it('plans vec4 for sizes divisible by 4, a vec4 bulk and a scalar tail past the split size', () => {
+    const parts = (n: number) => elementwisePlan(n, 0, ['same', 'scalar']).map((p) => [p.variant.vec, p.start, p.n]);
+    expect(parts(1028)).toEqual([[4, 0, 1028]]);
+    expect(parts(1027)).toEqual([[1, 0, 1027]]);
+    expect(parts(ELEMENTWISE_SPLIT_MIN + 65)).toEqual([[4, 0, ELEMENTWISE_SPLIT_MIN + 64], [1, ELEMENTWISE_SPLIT_MIN + 64, 1]]);
+    expect(elementwisePlan(1028, 2, ['same', 'strided']).map((p) => p.variant.vec)).toEqual([1]);
+  });
+  it('vec4 bulk and scalar tail: same-shape and scalar operands, every element type', async () => {
+    await checkKernel(long.chain((n) => fc.tuple(hostTensor([n], 3), hostTensor([n], 3), hostTensor([], 3), hostTensor([n], 3, 'int32'))),
+      (hs) => hs,
+      () => (a, b, s, i) => [K.mul(a!, b!), K.sub(s!, a!), K.where(K.greater(a!, s!), b!, s!), K.cast(K.add(i!, 1), 'float32'), K.relu(a!), K.cast(b!, 'bool')]);
   });
 });

@@ -1,8 +1,8 @@
 import { broadcastStrides, sizeOf } from '../shape.js';
 import type { GpuContext } from '../webgpu/context.js';
 import { broadcastUniformValues, wgslType, type GpuTensor } from '../webgpu/wgsl.js';
-import { dispatchFlatChunked, maxBindingElements } from '../webgpu/chunked.js';
-import { binaryExpr, castExpr, ELEMENTWISE_PER_INVOCATION, elementwiseWgsl, fillWgsl, unaryExpr, WHERE_EXPR, type InputMode } from './elementwise.wgsl.js';
+import { CHUNK_ALIGN_ELEMENTS, dispatchFlatChunked, maxBindingElements } from '../webgpu/chunked.js';
+import { binaryExpr, castExpr, elementwiseWgsl, fillWgsl, unaryExpr, WHERE_EXPR, type ElementwiseVariant, type InputMode } from './elementwise.wgsl.js';
 import type { BinaryOp, UnaryOp } from './ops.js';
 
 /**
@@ -37,6 +37,34 @@ function inputMode(shape: readonly number[], strides: readonly number[]): InputM
   return 'same';
 }
 
+/** One dispatch of an elementwise kernel: `variant` over elements [start, start + n). */
+export interface ElementwisePart { variant: ElementwiseVariant; start: number; n: number }
+
+/** Outputs per invocation: scalar kernels (strided inputs step their coordinates across them), vec4 kernels. */
+const SCALAR_PER_INVOCATION = 8;
+const VEC4_PER_INVOCATION = 8;
+/**
+ * Below this a size that is not a multiple of 4 runs as one scalar dispatch; from it up, the
+ * aligned bulk runs as vec4 and the last < 64 elements as a second, scalar dispatch (a binding
+ * window must start at a multiple of 256 bytes).
+ */
+export const ELEMENTWISE_SPLIT_MIN = 16384;
+
+/**
+ * The one place choosing how an elementwise kernel over `n` outputs runs. Inputs that are all
+ * same-shape or broadcast scalars are read as vec4 (lavapipe and GPUs alike load 16 bytes as
+ * cheaply as 4); a strided input needs per-element coordinates, so scalars.
+ */
+export function elementwisePlan(n: number, rank: number, modes: readonly InputMode[]): ElementwisePart[] {
+  const scalar = (start: number, len: number): ElementwisePart => ({ variant: { rank, modes, vec: 1, perInvocation: SCALAR_PER_INVOCATION }, start, n: len });
+  const vec4 = (len: number): ElementwisePart => ({ variant: { rank: 0, modes, vec: 4, perInvocation: VEC4_PER_INVOCATION }, start: 0, n: len });
+  if (modes.includes('strided')) return [scalar(0, n)];
+  if (n % 4 === 0) return [vec4(n)];
+  if (n < ELEMENTWISE_SPLIT_MIN) return [scalar(0, n)];
+  const bulk = n - (n % CHUNK_ALIGN_ELEMENTS);
+  return [vec4(bulk), scalar(bulk, n - bulk)];
+}
+
 /** Runs `expr` over inputs broadcast to `out` (the one dispatch path of this family). */
 function elementwiseGpu(ctx: GpuContext, op: string, expr: string, inputs: readonly (readonly [string, GpuTensor])[], out: GpuTensor): void {
   const types = inputs.map(([n, t]) => [n, wgslType(t.dtype)] as const);
@@ -45,7 +73,6 @@ function elementwiseGpu(ctx: GpuContext, op: string, expr: string, inputs: reado
   const modes = inputs.map((_, k) => inputMode(c.shape, c.strides[k]!));
   // Without strided inputs the kernel does not depend on the rank.
   const rank = modes.includes('strided') ? c.shape.length : 0;
-  const key = `ew:${expr}:${types.map(([, t]) => t).join(',')}:${outType}:${rank}:${modes.map((m) => m[1]).join('')}`;
   const n = sizeOf(out.shape);
   // Past one storage binding the work is split: same-size inputs are split with the output
   // (their index is the output's), scalars are read whole (index 0 everywhere).
@@ -56,7 +83,10 @@ function elementwiseGpu(ctx: GpuContext, op: string, expr: string, inputs: reado
   }
   const strided = c.strides.filter((_, k) => modes[k] === 'strided');
   const uniforms = strided.length > 0 ? broadcastUniformValues(c.shape, strided) : [];
-  dispatchFlatChunked(ctx, op, key, () => elementwiseWgsl(expr, types, outType, rank, modes), bindings, uniforms, n, ELEMENTWISE_PER_INVOCATION);
+  for (const { variant, start, n: len } of elementwisePlan(n, rank, modes)) {
+    const key = `ew:${expr}:${types.map(([, t]) => t).join(',')}:${outType}:${variant.rank}:${modes.map((m) => m[1]).join('')}:${variant.vec}:${variant.perInvocation}`;
+    dispatchFlatChunked(ctx, op, key, () => elementwiseWgsl(expr, types, outType, variant), bindings, uniforms, len, variant.perInvocation, start);
+  }
 }
 
 export function unaryGpu(ctx: GpuContext, op: UnaryOp, x: GpuTensor, y: GpuTensor): void {

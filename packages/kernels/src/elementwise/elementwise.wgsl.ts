@@ -10,39 +10,57 @@ type Elem = 'f32' | 'i32' | 'u32';
 export type InputMode = 'same' | 'scalar' | 'strided';
 
 /**
- * Outputs per invocation: contiguous runs amortise the invocation and workgroup cost and let
- * strided inputs step their coordinates instead of dividing per element (integer division is
- * scalarised on CPU adapters: a rank-4 broadcast index cost 3× the whole relu on lavapipe).
+ * How one elementwise kernel is specialised (chosen in `elementwisePlan`, elementwise.webgpu.ts):
+ *  - `rank`: dims of the (coalesced) output the strided inputs walk, 0 without strided inputs;
+ *  - `vec`: 4 = inputs ('same' or 'scalar' only) and output read and written as vec4, the
+ *    expression applied per component (CPU adapters scalarise every storage load per lane, so
+ *    one vec4 load costs far less than four scalar ones); 1 = scalars;
+ *  - `perInvocation`: consecutive outputs (multiple of `vec`) per invocation: contiguous runs
+ *    amortise the invocation and workgroup cost and let strided inputs step their coordinates
+ *    instead of dividing per element (integer division is scalarised on CPU adapters: a rank-4
+ *    broadcast index cost 3× the whole relu on lavapipe).
  */
-export const ELEMENTWISE_PER_INVOCATION = 8;
+export interface ElementwiseVariant { rank: number; modes: readonly InputMode[]; vec: 1 | 4; perInvocation: number }
 
 /**
- * One template for every elementwise kernel: each invocation writes ELEMENTWISE_PER_INVOCATION
- * consecutive outputs; `inputs` are read as f32 at their index (per `modes`), `expr` (from the op
- * table, over x or a, b, c) is computed in f32 and converted to the output element type. Rank
- * (after coalescing) and modes are specialisation parameters.
+ * One template for every elementwise kernel: each invocation writes `perInvocation` consecutive
+ * outputs; `inputs` are read as f32 at their index (per `modes`), `expr` (from the op table, over
+ * x or a, b, c) is computed in f32 and converted to the output element type.
  */
-export function elementwiseWgsl(expr: string, inputs: readonly (readonly [string, Elem])[], out: Elem, rank: number, modes: readonly InputMode[]): string {
+export function elementwiseWgsl(expr: string, inputs: readonly (readonly [string, Elem])[], out: Elem, v: ElementwiseVariant): string {
+  const { modes, vec } = v;
   const strided = inputs.map(([n]) => n).filter((_, k) => modes[k] === 'strided');
-  const dims = strided.length > 0 ? rank : 0;
+  if (vec === 4 && strided.length > 0) throw new Error('elementwise: vec4 loads need same-shape or scalar inputs');
+  const dims = strided.length > 0 ? v.rank : 0;
   const fields: [string, 'u32'][] = [['n', 'u32'], ...broadcastUniformFields(dims, strided)];
   const index = (n: string, k: number) => (modes[k] === 'same' ? 'i' : modes[k] === 'scalar' ? '0u' : `${n}_i`);
-  const reads = inputs.map(([n], k) => `let ${n} = f32(${n.toUpperCase()}[${index(n, k)}]);`).join('\n    ');
-  const per = ELEMENTWISE_PER_INVOCATION;
+  const vecType = (t: string) => (vec === 4 ? `vec4<${t}>` : t);
+  // A broadcast scalar stays a scalar array (splatted on read); same-shape inputs are vectors.
+  const elemType = (t: Elem, k: number) => (modes[k] === 'scalar' ? t : vecType(t));
+  const reads = inputs.map(([n], k) => `let ${n} = ${vecType('f32')}(${vec === 4 && modes[k] === 'scalar' ? `f32(${n.toUpperCase()}[0u])` : `${n.toUpperCase()}[${index(n, k)}]`});`).join('\n    ');
+  const names = inputs.map(([n]) => n);
+  const apply = vec === 1
+    ? `ew(${names.join(', ')})`
+    : `vec4<f32>(${['x', 'y', 'z', 'w'].map((c) => `ew(${names.map((n) => `${n}.${c}`).join(', ')})`).join(', ')})`;
+  // Loop over whole vectors: i indexes vec-wide elements, u.n counts scalars.
+  const count = vec === 4 ? 'u.n / 4u' : 'u.n';
+  const per = v.perInvocation / vec;
   return `${uniformStruct(fields)}
-${storageBindings(1, [...inputs.map(([n, t]) => [n.toUpperCase(), t, 'read'] as const), ['Y', out, 'read_write'] as const])}
+${storageBindings(1, [...inputs.map(([n, t], k) => [n.toUpperCase(), elemType(t, k), 'read'] as const), ['Y', vecType(out), 'read_write'] as const])}
 ${WGSL_ELEMENTWISE_HELPERS}
+fn ew(${names.map((n) => `${n}: f32`).join(', ')}) -> f32 { return ${expr}; }
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
   ${flatIndexDecl(ELEMENTWISE_WG).replace('let i =', 'let i0 =')}
+  let count = ${count};
   let first = i0 * ${per}u;
-  if (first >= u.n) { return; }
+  if (first >= count) { return; }
   ${dims > 0 ? stridedStart(dims, strided) : ''}
   for (var k = 0u; k < ${per}u; k++) {
     let i = first + k;
-    if (i >= u.n) { break; }
+    if (i >= count) { break; }
     ${reads}
-    Y[i] = ${out}(${expr});
+    Y[i] = ${vecType(out)}(${apply});
     ${dims > 0 ? stridedStep(dims, strided) : ''}
   }
 }`;
