@@ -118,7 +118,10 @@ export async function measure(c: CaseSpec, library: Measurement['library'], back
   }
 }
 
-/** A worker's main loop: every backend, every case, progress on stderr, the report as the last stdout line. */
+/**
+ * A worker's main loop: every backend, every case. stdout gets one JSON line per finished
+ * measurement (so a worker that dies later still leaves its figures), then the report line.
+ */
 export async function runWorker(
   library: Measurement['library'], version: string, adapter: string, args: WorkerArgs,
   activate: (backend: 'webgpu' | 'cpu') => Promise<void>, trainer: (c: CaseSpec) => Trainer,
@@ -129,6 +132,7 @@ export async function runWorker(
     for (const name of args.cases) {
       const m = await measure(CASES[name], library, backend, async () => trainer(CASES[name]), args);
       process.stderr.write(`${library} ${backend} ${name}: ${m.samplesPerSecond?.toFixed(1) ?? `failed: ${m.error}`} samples/s\n`);
+      process.stdout.write(`${JSON.stringify({ measurement: m })}\n`);
       results.push(m);
     }
   }

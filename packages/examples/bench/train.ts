@@ -6,7 +6,7 @@
  *   npm run bench:train [-- --quick] [--cases mlp,cnn,lstm] [--backends webgpu,cpu]
  *                       [--seconds S] [--repeats R] [--max-batch-seconds S] [--json FILE]
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,17 +35,25 @@ const args: WorkerArgs = {
   maxBatchSeconds: Number(flags['max-batch-seconds'] ?? (flags.quick ? 5 : 20)),
 };
 
-/** Runs a worker (a sibling file, .js in dist/ or .mjs when bundled) and reads its report. */
+/**
+ * Runs a worker (a sibling file, .js in dist/ or .mjs when bundled) and reads its report; if it
+ * dies (e.g. out of memory), the measurements it finished are kept and the rest are missing.
+ */
 function runWorker(name: 'train-ours' | 'train-tfjs'): WorkerReport {
   const self = fileURLToPath(import.meta.url);
   const file = join(dirname(self), `${name}${extname(self)}`);
-  const out = execFileSync(process.execPath, [file, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
-  return JSON.parse(out.toString().trim().split('\n').pop()!) as WorkerReport;
+  const run = spawnSync(process.execPath, [file, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  const lines = run.stdout.toString().trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Partial<WorkerReport> & { measurement?: Measurement });
+  const report = lines.find((l) => l.results) as WorkerReport | undefined;
+  if (report) return report;
+  console.log(`${name} stopped early (${run.signal ?? `exit ${run.status}`}); keeping its finished measurements`);
+  return { library: name, version: '?', adapter: '?', results: lines.flatMap((l) => (l.measurement ? [l.measurement] : [])) };
 }
 
 console.log(`${args.repeats} timed repeats of about ${args.secondsPerRepeat} s after a warm-up epoch; node ${process.version}`);
 const ours = runWorker('train-ours');
 const theirs = runWorker('train-tfjs');
+const adapter = theirs.adapter === '?' ? ours.adapter : theirs.adapter;
 const results = [...ours.results, ...theirs.results];
 
 const fmt = (m: Measurement | undefined) =>
@@ -62,10 +70,10 @@ const table = [
     return [fmt(o), fmt(t), ratio(o, t)];
   }).join(' | ')} |`),
 ];
-console.log(`\nadapter: ${theirs.adapter}\nsamples/s, higher is better; ratio = kerasgpu / tfjs ${theirs.version}; ≈: one batch, no timed repeats\n\n${table.join('\n')}`);
+console.log(`\nadapter: ${adapter}\nsamples/s, higher is better; ratio = kerasgpu / tfjs ${theirs.version}; ≈: one batch, no timed repeats\n\n${table.join('\n')}`);
 for (const r of results.filter((r) => r.error)) console.log(`${r.library} ${r.backend} ${r.case} failed: ${r.error}`);
 
 const file = flags.json ?? join(process.env.INIT_CWD ?? process.cwd(), 'bench-results', `train-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 mkdirSync(dirname(file), { recursive: true });
-writeFileSync(file, JSON.stringify({ adapter: theirs.adapter, node: process.version, tfjs: theirs.version, date: new Date().toISOString(), options: args, results }, null, 2));
+writeFileSync(file, JSON.stringify({ adapter, node: process.version, tfjs: theirs.version, date: new Date().toISOString(), options: args, results }, null, 2));
 console.log(`\nwrote ${file}`);
