@@ -19,8 +19,11 @@ class ProgbarLoggerImpl extends CallbackImpl {
   private sums: Record<string, number> = {};
   private keys: string[] = [];
 
-  /** Only the bar (verbose 1) needs per-batch values. */
-  override get wantsBatchLogs(): boolean { return this.params?.verbose === 1; }
+  /**
+   * Per-batch values (a GPU readback each) are only needed to redraw the bar in place: verbose 1
+   * on a terminal. Elsewhere the epoch's line comes from the epoch logs.
+   */
+  override get wantsBatchLogs(): boolean { return this.params?.verbose === 1 && redrawsInPlace(); }
 
   override onEpochBegin(epoch: number): void {
     const p = this.params!;
@@ -32,11 +35,11 @@ class ProgbarLoggerImpl extends CallbackImpl {
   }
 
   override onBatchEnd(_batch: number, logs: Logs): void {
-    if (this.params!.verbose !== 1) return;
+    if (!this.wantsBatchLogs) return;
     const size = logs.size ?? 0;
     this.seen += size;
     for (const k of this.keys) if (k in logs) this.sums[k] = (this.sums[k] ?? 0) + logs[k]! * size;
-    if (process.stdout.isTTY && write === defaultWrite) write(`\r${this.bar(false, this.averages())}`);
+    write(`\r${this.bar(false, this.averages())}`);
   }
 
   override onEpochEnd(_epoch: number, logs: Logs): void {
@@ -44,7 +47,7 @@ class ProgbarLoggerImpl extends CallbackImpl {
     const secs = `${Math.round((Date.now() - this.start) / 1000)}s`;
     const keys = p.metrics.filter((k) => k in logs);
     if (p.verbose === 2) write(`${secs}${fmtLogs(logs, keys)}\n`);
-    else if (p.verbose === 1) write(`${process.stdout.isTTY && write === defaultWrite ? '\r' : ''}${this.bar(true, logs, keys)}\n`);
+    else if (p.verbose === 1) write(`${redrawsInPlace() ? '\r' : ''}${this.bar(true, logs, keys)}\n`);
   }
 
   private averages(): Logs {
@@ -63,5 +66,6 @@ class ProgbarLoggerImpl extends CallbackImpl {
   }
 }
 const defaultWrite = write;
+const redrawsInPlace = (): boolean => process.stdout.isTTY === true && write === defaultWrite;
 export const ProgbarLogger = callable(ProgbarLoggerImpl);
 export type ProgbarLogger = ProgbarLoggerImpl;
