@@ -24,6 +24,7 @@ async function instance(name: BackendName): Promise<Backend> {
     if (!make) throw new BackendError(`setBackend: unknown backend '${name}' (known: ${[...factories.keys()].join(', ')})`);
     b = await make();
     instances.set(name, b);
+    if (b instanceof WebGpuBackend) console.log(`kerasgpu: WebGPU adapter: ${b.ctx.facts.description}`);
   }
   return b;
 }
@@ -37,6 +38,12 @@ export function getBackend(): BackendName {
   return engine.backend.name;
 }
 
+/** The active backend in words, e.g. `webgpu (llvmpipe: Mesa 25.0.7 ...)` or `cpu (JavaScript reference)`. */
+export function backendDescription(): string {
+  const b = engine.backend;
+  return b instanceof WebGpuBackend ? `webgpu (${b.ctx.facts.description})` : 'cpu (JavaScript reference)';
+}
+
 /**
  * Chooses the default backend once: KERASGPU_BACKEND if set, else webgpu when an adapter
  * exists, else cpu with one warning line.
@@ -48,7 +55,6 @@ export async function ready(): Promise<void> {
   if (wanted) throw new BackendError(`KERASGPU_BACKEND='${wanted}' is not a backend (cpu, webgpu)`);
   try {
     await setBackend('webgpu');
-    console.log(`kerasgpu: WebGPU adapter: ${(engine.backend as WebGpuBackend).ctx.facts.description}`);
   } catch (e) {
     console.warn(`kerasgpu: no WebGPU adapter (${(e as Error).message}); using the cpu backend`);
     await setBackend('cpu');
