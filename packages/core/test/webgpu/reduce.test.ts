@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as K from '@kerasgpu/core';
-import type { ReduceOp } from '@kerasgpu/kernels';
+import { reduceOverride, reducePlan, type ReduceOp } from '@kerasgpu/kernels';
 import { checkKernel, edgeSize, expectSameOnBackends, hostTensor, type HostTensor } from './harness.js';
 
 const OPS: ReduceOp[] = ['sum', 'max', 'min', 'prod'];
@@ -17,7 +17,11 @@ const tolFor = (n: number) => ({ atol: 1e-5 + 2e-6 * n, rtol: 1e-5 + 2e-7 * n })
 const shapeAxes = fc.array(edgeSize(33), { maxLength: 3 }).chain((shape) =>
   fc.tuple(fc.constant(shape), fc.subarray([...shape.keys()]), fc.boolean(), hostTensor(shape)));
 
-describe('webgpu reduce vs cpu', () => {
+// Each adapter kind has its own plan (serial vec4 loops on a CPU adapter, workgroup trees on a
+// GPU): both run here, whatever the adapter.
+for (const adapter of ['cpu', 'gpu'] as const) describe(`webgpu reduce vs cpu (${adapter} plan)`, () => {
+  beforeAll(() => { reduceOverride.adapter = adapter; });
+  afterAll(() => { reduceOverride.adapter = null; });
   for (const op of OPS) {
     it(`${op}: random shapes, axes and keepDims`, async () => {
       await checkKernel(shapeAxes, ([, , , h]) => [op === 'prod' ? nearOne(h) : h],
@@ -39,7 +43,9 @@ describe('webgpu reduce vs cpu', () => {
   });
 
   it('long reductions: split into partial passes, per-workgroup rows and strided columns', async () => {
-    const cases: [number[], number[]][] = [[[3, 70001], [1]], [[200003], [0]], [[5, 4099, 3], [1]], [[300, 257], [0]], [[2, 129, 65], [0, 2]], [[4099, 3], [0]]];
+    const cases: [number[], number[]][] = [[[3, 70001], [1]], [[200003], [0]], [[5, 4099, 3], [1]], [[300, 257], [0]], [[2, 129, 65], [0, 2]], [[4099, 3], [0]],
+      // vec4 rows: contiguous reduced dims of a multiple of 4 (split, per row, collapsed).
+      [[262148], [0]], [[4, 65540], [1]], [[3, 5, 4096], [1, 2]], [[40, 12], [1]]];
     for (const [shape, axes] of cases) {
       const x = fc.sample(hostTensor(shape, 1), { numRuns: 1, seed: shape[0]! })[0]!;
       const r = axes.reduce((n, a) => n * shape[a]!, 1);
@@ -51,9 +57,33 @@ describe('webgpu reduce vs cpu', () => {
     await expectSameOnBackends([{ data: [1, NaN, 3, 4, 5, 6], shape: [2, 3] }, { data: [], shape: [2, 0] }],
       (a, e) => [K.max(a!, 1), K.min(a!, 1), K.sum(e!, 1), K.prod(e!, 1), K.max(e!, 1), K.min(e!, 1)]);
   });
+
+  it('long contiguous argMax / argMin (vec4 rows), first index on ties', async () => {
+    const x = fc.sample(hostTensor([3, 4100]), { numRuns: 1, seed: 9 })[0]!;
+    await expectSameOnBackends([{ ...x, data: x.data.map(Math.round) }], (a) => [K.argMax(a!, 1), K.argMin(a!, 1)], { atol: 0, rtol: 0 });
+  });
 });
 
-describe('webgpu argMax / argMin vs cpu', () => {
+describe('reduce plans', () => {
+  const dims = (d: number[], s: number[]) => ({ dims: d, strides: s });
+  it('vec4 only for one contiguous reduced dim with rows at multiples of 4; chunks cover the row', () => {
+    for (const cpu of [true, false]) {
+      const full = reducePlan(cpu, dims([], []), dims([1 << 22], [1]), true);
+      expect(full.vec).toBe(4);
+      expect(full.chunks * full.chunkLen).toBeGreaterThanOrEqual(1 << 22);
+      expect((full.chunks - 1) * full.chunkLen).toBeLessThan(1 << 22);
+      expect(full.chunkLen % 4).toBe(0);
+      expect(reducePlan(cpu, dims([3], [4098]), dims([4098], [1]), true).vec).toBe(1);
+      expect(reducePlan(cpu, dims([3], [1]), dims([4096], [3]), true).vec).toBe(1);
+      expect(reducePlan(cpu, dims([5], [8192]), dims([4096, 2], [2, 1]), true).vec).toBe(1);
+      expect(reducePlan(cpu, dims([5], [4096]), dims([4096], [1]), false).chunks).toBe(1);
+    }
+  });
+});
+
+for (const adapter of ['cpu', 'gpu'] as const) describe(`webgpu argMax / argMin vs cpu (${adapter} plan)`, () => {
+  beforeAll(() => { reduceOverride.adapter = adapter; });
+  afterAll(() => { reduceOverride.adapter = null; });
   it('every axis, first index on ties', async () => {
     // Integer-valued floats in [-2, 2] make ties common.
     await checkKernel(fc.array(edgeSize(65), { minLength: 1, maxLength: 3 }).chain((s) => fc.tuple(hostTensor(s), fc.nat(s.length - 1))),

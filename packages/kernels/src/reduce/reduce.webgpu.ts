@@ -3,10 +3,10 @@ import type { GpuContext } from '../webgpu/context.js';
 import { collapseDims, u32Fields, uniformValues, type UniformList } from '../webgpu/indexing.js';
 import { ELEMENTWISE_WG, wgslType, type GpuTensor } from '../webgpu/wgsl.js';
 import type { ArgReduceOp, ReduceOp } from './reduce.cpu.js';
-import { argAccumulator, REDUCE_WG, reduceWgsl, valueAccumulator, type Accumulator } from './reduce.wgsl.js';
+import { argAccumulator, REDUCE_WG, reduceWgsl, valueAccumulator, type Accumulator, type ReduceVariant } from './reduce.wgsl.js';
 
 /** Dims with their input strides. */
-interface Dims { dims: number[]; strides: number[] }
+export interface Dims { dims: number[]; strides: number[] }
 
 /**
  * Splits the input's dims into kept and reduced groups, each simplified by `collapseDims`
@@ -23,10 +23,18 @@ export function reductionDims(shape: Shape, axes: readonly number[]): { kept: Di
   return { kept: group(false), red: group(true) };
 }
 
-/** Elements one workgroup reduces before a reduction is split over several workgroups per output. */
+/** GPU: elements one workgroup reduces before a reduction is split over several workgroups per output. */
 const CHUNK_LEN = 4096;
-/** Split long reductions until about this many workgroups are busy (partials fit the scratch buffer). */
+/** GPU: split long reductions until about this many workgroups are busy (partials fit the scratch buffer). */
 const TARGET_GROUPS = 2048;
+/**
+ * CPU adapters: split until about this many invocations run serial loops (a few per SIMD lane
+ * of each core), each over at least CPU_MIN_CHUNK elements. Workgroup trees lose there: every
+ * barrier switches each of a workgroup's SIMD batches (lavapipe), so they cost more than the
+ * loads they share; tfjs reduces 4M floats in one 512-wide workgroup, on one core.
+ */
+const CPU_TARGET_INVOCATIONS = 1024;
+const CPU_MIN_CHUNK = 1024;
 
 const scratchBuffers = new WeakMap<GpuContext, GPUBuffer>();
 /**
@@ -43,39 +51,59 @@ function scratch(ctx: GpuContext): GPUBuffer {
   return b;
 }
 
-/** The one place choosing how a reduction of `n` outputs over `r` elements runs. */
-function plan(n: number, r: number, innerReduced: boolean, splittable: boolean): { mode: 'thread' | 'workgroup'; chunks: number } {
-  const perWorkgroup = r >= REDUCE_WG && (innerReduced || n < 4 * REDUCE_WG);
-  if (!perWorkgroup) return { mode: 'thread', chunks: 1 };
-  const chunks = splittable ? Math.max(1, Math.min(Math.ceil(r / CHUNK_LEN), Math.floor(TARGET_GROUPS / n))) : 1;
-  return { mode: 'workgroup', chunks };
+/** Forces the plan of a CPU or a GPU adapter (tests exercise both on one adapter); null = this adapter's. */
+export const reduceOverride: { adapter: 'cpu' | 'gpu' | null } = { adapter: null };
+
+export interface ReducePlan { mode: ReduceVariant['mode']; vec: 1 | 4; chunks: number; chunkLen: number }
+
+/**
+ * The one place choosing how a reduction of `n` outputs over `r` elements runs (kept and red are
+ * the collapsed dims with their strides; `splittable`: partial results may be combined later).
+ */
+export function reducePlan(isCpu: boolean, kept: Dims, red: Dims, splittable: boolean): ReducePlan {
+  const n = sizeOf(kept.dims);
+  const r = sizeOf(red.dims);
+  // Rows (and chunks) start at multiples of 4 of one contiguous reduced dim: vec4 loads.
+  const vec4able = red.dims.length === 1 && red.strides[0] === 1 && r % 4 === 0 && kept.strides.every((s) => s % 4 === 0);
+  const chunked = (mode: ReducePlan['mode'], chunks: number): ReducePlan => {
+    const vec = vec4able ? 4 : 1;
+    const chunkLen = Math.max(vec, Math.ceil(r / chunks / vec) * vec);
+    return { mode, vec, chunks: Math.ceil(r / chunkLen) || 1, chunkLen };
+  };
+  if (isCpu) {
+    const chunks = splittable ? Math.max(1, Math.min(Math.ceil(CPU_TARGET_INVOCATIONS / n), Math.floor(r / CPU_MIN_CHUNK))) : 1;
+    return chunked('thread', chunks);
+  }
+  const perWorkgroup = r >= REDUCE_WG && (red.strides.includes(1) || n < 4 * REDUCE_WG);
+  if (!perWorkgroup) return chunked('thread', 1);
+  return chunked('workgroup', splittable ? Math.max(1, Math.min(Math.ceil(r / CHUNK_LEN), Math.floor(TARGET_GROUPS / n))) : 1);
 }
 
 function reduceDims(ctx: GpuContext, op: string, acc: Accumulator, splittable: boolean, x: GPUBuffer, inType: Accumulator['out'], kept: Dims, red: Dims, y: GPUBuffer): void {
   const n = sizeOf(kept.dims);
-  const r = sizeOf(red.dims);
   if (n === 0) return;
-  const { mode, chunks } = plan(n, r, red.strides.includes(1), splittable);
-  if (chunks === 1) {
-    dispatchReduce(ctx, op, acc, mode, 1, x, inType, kept, red, y);
+  const p = reducePlan(reduceOverride.adapter ? reduceOverride.adapter === 'cpu' : ctx.facts.isCpu, kept, red, splittable);
+  if (p.chunks === 1) {
+    dispatchReduce(ctx, op, acc, p, x, inType, kept, red, y);
     return;
   }
   // Pass 1 writes partials [n, chunks]; pass 2 reduces them along their last axis.
   const partials = scratch(ctx);
-  dispatchReduce(ctx, op, acc, mode, chunks, x, inType, kept, red, partials);
-  reduceDims(ctx, op, acc, false, partials, acc.out, { dims: [n], strides: [chunks] }, { dims: [chunks], strides: [1] }, y);
+  dispatchReduce(ctx, op, acc, p, x, inType, kept, red, partials);
+  reduceDims(ctx, op, acc, false, partials, acc.out, { dims: [n], strides: [p.chunks] }, { dims: [p.chunks], strides: [1] }, y);
 }
 
-function dispatchReduce(ctx: GpuContext, op: string, acc: Accumulator, mode: 'thread' | 'workgroup', chunks: number, x: GPUBuffer, inType: Accumulator['out'], kept: Dims, red: Dims, y: GPUBuffer): void {
+function dispatchReduce(ctx: GpuContext, op: string, acc: Accumulator, p: ReducePlan, x: GPUBuffer, inType: Accumulator['out'], kept: Dims, red: Dims, y: GPUBuffer): void {
   const n = sizeOf(kept.dims);
   const r = sizeOf(red.dims);
   const uniforms: UniformList = [
-    ['n', 'u32', n], ['R', 'u32', r], ['chunks', 'u32', chunks], ['chunkLen', 'u32', Math.max(1, Math.ceil(r / chunks))],
+    ['n', 'u32', n], ['R', 'u32', r], ['chunks', 'u32', p.chunks], ['chunkLen', 'u32', p.chunkLen],
     ...u32Fields('k', kept.dims), ...u32Fields('ks', kept.strides), ...u32Fields('r', red.dims), ...u32Fields('rs', red.strides),
   ];
-  const key = `reduce:${acc.key}:${inType}:${mode}:${kept.dims.length}:${red.dims.length}`;
-  const pipeline = ctx.pipeline(key, () => reduceWgsl(acc, inType, mode, kept.dims.length, red.dims.length, uniforms));
-  const grid = mode === 'thread' ? ctx.grid(n, ELEMENTWISE_WG) : ctx.grid(n * chunks * REDUCE_WG, REDUCE_WG);
+  const variant: ReduceVariant = { mode: p.mode, vec: p.vec, keptRank: kept.dims.length, redRank: red.dims.length };
+  const key = `reduce:${acc.key}:${inType}:${p.mode}:${p.vec}:${variant.keptRank}:${variant.redRank}`;
+  const pipeline = ctx.pipeline(key, () => reduceWgsl(acc, inType, variant, uniforms));
+  const grid = p.mode === 'thread' ? ctx.grid(n * p.chunks, ELEMENTWISE_WG) : ctx.grid(n * p.chunks * REDUCE_WG, REDUCE_WG);
   ctx.dispatch(op, pipeline, [x, y], uniformValues(uniforms), grid);
 }
 

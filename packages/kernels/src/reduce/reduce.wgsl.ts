@@ -66,31 +66,64 @@ fn combine(a: A, b: A) -> A {
 export const REDUCE_WG = 256;
 
 /**
- * Reduction of X viewed as [kept..., reduced...] through strides (no transpose is materialised).
- * Uniforms: n outputs, R reduced elements, `chunks` workgroups per output each over `chunkLen`
- * reduced elements (writing partial results at Y[o * chunks + c]), kept dims k0../ks0.., reduced
- * dims r0../rs0...
- *  - `thread`: one invocation per output, a serial loop (short reductions, or kept inner dims
- *    where neighbouring invocations read neighbouring elements);
- *  - `workgroup`: a workgroup per (output, chunk), strided loads then a tree in workgroup memory.
+ * How one reduction kernel is specialised (chosen in `plan`, reduce.webgpu.ts):
+ *  - `mode` 'thread': one invocation per (output, chunk), a serial loop; 'workgroup': a workgroup
+ *    per (output, chunk), strided loads then a tree in workgroup memory;
+ *  - `vec` 4: the reduced walk is one contiguous dim whose rows and chunks start at multiples of 4,
+ *    read as vec4 into four accumulators (a CPU adapter scalarises each storage load per lane,
+ *    so one vec4 load costs far less than four scalar ones);
+ *  - kept and reduced ranks after `collapseDims`.
  */
-export function reduceWgsl(acc: Accumulator, inType: Elem, mode: 'thread' | 'workgroup', keptRank: number, redRank: number, uniforms: UniformList): string {
+export interface ReduceVariant { mode: 'thread' | 'workgroup'; vec: 1 | 4; keptRank: number; redRank: number }
+
+/**
+ * Reduction of X viewed as [kept..., reduced...] through strides (no transpose is materialised).
+ * Uniforms: n outputs, R reduced elements, `chunks` per output each over `chunkLen` reduced
+ * elements (writing partial results at Y[o * chunks + c]), kept dims k0../ks0.., reduced dims
+ * r0../rs0...
+ */
+export function reduceWgsl(acc: Accumulator, inType: Elem, v: ReduceVariant, uniforms: UniformList): string {
+  const { mode, vec, keptRank, redRank } = v;
+  if (vec === 4 && redRank !== 1) throw new Error('reduce: vec4 loads need one contiguous reduced dim');
   const head = `${uniformStruct(uniformFields(uniforms))}
-${storageBindings(1, [['X', inType, 'read'], ['Y', acc.out, 'read_write']])}
+${storageBindings(1, [['X', vec === 4 ? `vec4<${inType}>` : inType, 'read'], ['Y', acc.out, 'read_write']])}
 ${F32_INF_DECLS}
 ${acc.decls}
 ${offsetFn('keptOffset', keptRank, 'k', 'ks')}
 ${offsetFn('redOffset', redRank, 'r', 'rs')}`;
+  // One reduced dim needs no unravelling (j < R): no division per element.
+  const at = (j: string) => (redRank === 1 ? `base + ${j} * u.rs0` : `base + redOffset(${j})`);
+  // The loop over [start, end) of the chunk, from `first` stepping by `step` (vec4: in vectors).
+  const loop = (first: string, step: string) => vec === 1
+    ? `var acc = ${acc.init};
+  for (var j = ${first}; j < end; j += ${step}) { acc = combine(acc, ${acc.load(`X[${at('j')}]`, 'j')}); }`
+    : `var acc = ${acc.init};
+  var acc1 = ${acc.init};
+  var acc2 = ${acc.init};
+  var acc3 = ${acc.init};
+  let b4 = base / 4u;
+  for (var j = ${first}; j < end / 4u; j += ${step}) {
+    let x = X[b4 + j];
+    acc = combine(acc, ${acc.load('x.x', '4u * j')});
+    acc1 = combine(acc1, ${acc.load('x.y', '4u * j + 1u')});
+    acc2 = combine(acc2, ${acc.load('x.z', '4u * j + 2u')});
+    acc3 = combine(acc3, ${acc.load('x.w', '4u * j + 3u')});
+  }
+  acc = combine(combine(acc, acc1), combine(acc2, acc3));`;
+  const chunk = `let o = g / u.chunks;
+  let start = (g % u.chunks) * u.chunkLen;
+  let end = min(start + u.chunkLen, u.R);
+  let base = keptOffset(o);`;
+  const first = (offset: string) => (vec === 4 ? `start / 4u${offset}` : `start${offset}`);
   if (mode === 'thread') {
     return `${head}
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
-  ${flatIndexDecl(ELEMENTWISE_WG)}
-  if (i >= u.n) { return; }
-  let base = keptOffset(i);
-  var acc = ${acc.init};
-  for (var j = 0u; j < u.R; j++) { acc = combine(acc, ${acc.load('X[base + redOffset(j)]', 'j')}); }
-  Y[i] = ${acc.store('acc')};
+  ${flatIndexDecl(ELEMENTWISE_WG).replace('let i =', 'let g =')}
+  if (g >= u.n * u.chunks) { return; }
+  ${chunk}
+  ${loop(first(''), '1u')}
+  Y[g] = ${acc.store('acc')};
 }`;
   }
   return `${head}
@@ -99,12 +132,8 @@ ${workgroupReduceFn('wgReduce', 'A', REDUCE_WG, 'combine')}
 fn main(${MAIN_ARGS}) {
   ${GROUP_INDEX_DECL}
   if (g >= u.n * u.chunks) { return; }
-  let o = g / u.chunks;
-  let start = (g % u.chunks) * u.chunkLen;
-  let end = min(start + u.chunkLen, u.R);
-  let base = keptOffset(o);
-  var acc = ${acc.init};
-  for (var j = start + lid.x; j < end; j += ${REDUCE_WG}u) { acc = combine(acc, ${acc.load('X[base + redOffset(j)]', 'j')}); }
+  ${chunk}
+  ${loop(first(' + lid.x'), `${REDUCE_WG}u`)}
   let r = wgReduce(acc, lid.x);
   if (lid.x == 0u) { Y[g] = ${acc.store('r')}; }
 }`;
