@@ -8,7 +8,7 @@ import { softmaxVjp } from './ops/softmax.js';
 import {
   avgPool2dGradVjp, avgPool2dVjp, conv2dBackpropFilterVjp, conv2dBackpropInputVjp, conv2dVjp, maxPool2dGradVjp, maxPool2dVjp,
 } from './ops/conv.js';
-import { lstmCellGradVjp, lstmCellVjp } from './ops/lstm.js';
+import { lstmCellGradVjp, lstmCellVjp, lstmSequenceGradVjp, lstmSequenceVjp } from './ops/lstm.js';
 import { randomVjp } from './ops/creation.js';
 import { softmaxCrossEntropyGradVjp, softmaxCrossEntropyVjp } from './ops/loss.js';
 import { affineResampleVjp } from './ops/image.js';
@@ -40,6 +40,8 @@ export const VJPS: { [P in Primitive]: Vjp<P> } = {
   avgPool2dGrad: avgPool2dGradVjp,
   lstmCell: lstmCellVjp,
   lstmCellGrad: lstmCellGradVjp,
+  lstmSequence: lstmSequenceVjp,
+  lstmSequenceGrad: lstmSequenceGradVjp,
   softmaxCrossEntropy: softmaxCrossEntropyVjp,
   softmaxCrossEntropyGrad: softmaxCrossEntropyGradVjp,
   random: randomVjp,

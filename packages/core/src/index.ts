@@ -19,7 +19,7 @@ export { broadcastTo } from './ops/broadcast.js';
 export * from './ops/matmul.js';
 export * from './ops/softmax.js';
 export { conv2d, maxPool2d, avgPool2d, type Conv2DOptions, type Pool2DOptions } from './ops/conv.js';
-export { lstmCell, type LstmCellOptions } from './ops/lstm.js';
+export { lstmCell, lstmSequence, type LstmCellOptions } from './ops/lstm.js';
 export { dropout } from './ops/dropout.js';
 export { softmaxCrossEntropy } from './ops/loss.js';
 export { affineResample, type AffineResampleOptions } from './ops/image.js';

@@ -34,6 +34,8 @@ export interface PrimitiveAttrs {
   avgPool2dGrad: Conv2DGeometry;
   lstmCell: LstmCellAttrs;
   lstmCellGrad: LstmCellAttrs;
+  lstmSequence: LstmCellAttrs;
+  lstmSequenceGrad: LstmCellAttrs;
   softmaxCrossEntropy: Record<string, never>;
   softmaxCrossEntropyGrad: Record<string, never>;
   random: RandomAttrs;

@@ -5,19 +5,37 @@ import type { LstmCellAttrs } from './lstm.cpu.js';
 export type LstmDirection = 'forward' | 'backward';
 
 /** `act`/`inner` and their derivatives (of the pre-activation) as WGSL functions, from the table. */
-function activationFns(a: LstmCellAttrs): string {
+export function activationFns(a: LstmCellAttrs): string {
   const fn = (name: string, body: string) => `fn ${name}(x: f32) -> f32 { return ${body}; }`;
   const pair = (name: string, act: CellActivationName) => `${fn(name, CELL_ACTIVATIONS[act].wgsl)}\n${fn(`d${name}`, CELL_ACTIVATIONS[act].dwgsl)}`;
   return `${pair('act', a.activation)}\n${pair('inner', a.innerActivation)}`;
 }
 
-/** Backward (see lstmCellGradCpu): dz for the four gates and dc for the previous state. */
-const BACKWARD = `let dcTotal = DCN[i] + DH[i] * inner(zo) * dact(cNew);
-  DZ[zrow] = dcTotal * act(zg) * dinner(zi);
-  DZ[zrow + u.U] = dcTotal * cPrev * dinner(zf);
-  DZ[zrow + 2u * u.U] = dcTotal * inner(zi) * dact(zg);
-  DZ[zrow + 3u * u.U] = DH[i] * act(cNew) * dinner(zo);
-  DC[i] = dcTotal * inner(zf);`;
+/** The cell (see cellForward in lstm.cpu.ts): (c', h') from the gate pre-activations and c. */
+export const CELL_FORWARD_FN = `fn cellForward(zi: f32, zf: f32, zg: f32, zo: f32, cPrev: f32) -> vec2<f32> {
+  let cNew = inner(zf) * cPrev + inner(zi) * act(zg);
+  return vec2<f32>(cNew, inner(zo) * act(cNew));
+}`;
+
+/** Its backward (see cellBackward): dz for the four gates and dc for the previous state. */
+export const CELL_BACKWARD_FN = `struct CellGrad { dz: vec4<f32>, dc: f32 }
+fn cellBackward(zi: f32, zf: f32, zg: f32, zo: f32, cPrev: f32, cNew: f32, dh: f32, dcNext: f32) -> CellGrad {
+  let dcTotal = dcNext + dh * inner(zo) * dact(cNew);
+  let dz = vec4<f32>(dcTotal * act(zg) * dinner(zi), dcTotal * cPrev * dinner(zf), dcTotal * inner(zi) * dact(zg), dh * act(cNew) * dinner(zo));
+  return CellGrad(dz, dcTotal * inner(zf));
+}`;
+
+const FORWARD = `let s = cellForward(zi, zf, zg, zo, C[i]);
+  CN[i] = s.x;
+  H[i] = s.y;`;
+
+const BACKWARD = `let cPrev = C[i];
+  let d = cellBackward(zi, zf, zg, zo, cPrev, cellForward(zi, zf, zg, zo, cPrev).x, DH[i], DCN[i]);
+  DZ[zrow] = d.dz.x;
+  DZ[zrow + u.U] = d.dz.y;
+  DZ[zrow + 2u * u.U] = d.dz.z;
+  DZ[zrow + 3u * u.U] = d.dz.w;
+  DC[i] = d.dc;`;
 
 /**
  * One fused LSTM step per (row, unit): the four gate pre-activations z = xw + hu + b (Keras
@@ -31,6 +49,8 @@ export function lstmWgsl(a: LstmCellAttrs, direction: LstmDirection): string {
   return `${uniformStruct([['n', 'u32'], ['U', 'u32']])}
 ${storageBindings(1, [read('XW'), read('HU'), read('B'), read('C'), ...io])}
 ${activationFns(a)}
+${CELL_FORWARD_FN}
+${direction === 'forward' ? '' : CELL_BACKWARD_FN}
 fn z(base: u32, col: u32) -> f32 { let k = base + col; return XW[k] + HU[k] + B[col]; }
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
@@ -43,8 +63,6 @@ fn main(${MAIN_ARGS}) {
   let zf = z(base, j + u.U);
   let zg = z(base, j + 2u * u.U);
   let zo = z(base, j + 3u * u.U);
-  let cPrev = C[i];
-  let cNew = inner(zf) * cPrev + inner(zi) * act(zg);
-  ${direction === 'forward' ? 'CN[i] = cNew;\n  H[i] = inner(zo) * act(cNew);' : BACKWARD}
+  ${direction === 'forward' ? FORWARD : BACKWARD}
 }`;
 }

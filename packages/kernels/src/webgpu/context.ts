@@ -80,10 +80,13 @@ export class GpuContext {
     for (const b of buffers) entries.push({ binding: binding++, resource: 'buffer' in b ? b : { buffer: b, size: Math.min(b.size, this.facts.maxStorageBindingBytes) } });
     const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
     if (!this.pass) {
-      this.encoder = this.device.createCommandEncoder();
+      // A copy may have ended the last pass: keep its encoder (and what it recorded).
+      if (!this.encoder) {
+        this.encoder = this.device.createCommandEncoder();
+        this.device.pushErrorScope('validation');
+        this.device.pushErrorScope('out-of-memory');
+      }
       this.pass = this.encoder.beginComputePass();
-      this.device.pushErrorScope('validation');
-      this.device.pushErrorScope('out-of-memory');
     }
     this.pass.setPipeline(pipeline);
     this.pass.setBindGroup(0, bindGroup);

@@ -1,4 +1,4 @@
-import { add, concat, fill, lstmCell, matMul, mul, ones, slice, split, sub, type Tensor } from '@kerasgpu/core';
+import { add, concat, fill, lstmCell, lstmSequence, matMul, mul, ones, reshape, slice, split, sub, type Tensor } from '@kerasgpu/core';
 import { CELL_ACTIVATIONS, type CellActivationName } from '@kerasgpu/kernels';
 import { Layer } from '../../engine/layer.js';
 import { positional } from '../../utils/args.js';
@@ -76,6 +76,14 @@ class LSTMImpl extends RNNBase {
   protected override initialBias(): Tensor {
     const u = this.units;
     return this.unitForgetBias ? concat([fill([u], 0), ones([u]), fill([2 * u], 0)], 0) : fill([4 * u], 0);
+  }
+  protected override sequence(xw: Tensor, [h0, c0]: Tensor[]): { hs: Tensor; states: Tensor[] } | null {
+    const f = this.fused;
+    if (!f) return null;
+    const [b, T] = xw.shape as [number, number];
+    const [hs, cs] = lstmSequence(xw, this.recurrentKernel!, this.bias ?? fill([4 * this.units], 0), h0!, c0!, f);
+    const last = (s: Tensor) => reshape(slice(s, [0, T - 1, 0], [b, 1, this.units]), [b, this.units]);
+    return { hs, states: [last(hs), last(cs)] };
   }
   protected step(xw: Tensor, [h, c]: Tensor[], m: Tensor | null): StepResult {
     const hu = matMul(withMask(h!, m), this.recurrentKernel!);

@@ -107,6 +107,11 @@ export abstract class RNNBase extends Layer {
     if (this.stateful) this.resetStates();
   }
 
+  override dispose(): void {
+    super.dispose();
+    for (const s of this.states ?? []) s.dispose();
+  }
+
   /** Zeroes the states of a stateful layer (Keras's reset_states). */
   resetStates(): void {
     if (!this.stateful) throw new ValueError(`${this.name}: resetStates needs stateful: true`);
@@ -129,6 +134,12 @@ export abstract class RNNBase extends Layer {
   protected abstract step(xw: Tensor, states: Tensor[], recurrentMask: Tensor | null): StepResult;
   /** Whether `call` should add the bias to x·kernel (the fused LSTM cell adds it itself). */
   protected get biasInProjection(): boolean { return true; }
+  /**
+   * The whole sequence in one op, when the layer has one (LSTM with cell activations): xw
+   * [batch, T, G·units] in, every step's h [batch, T, units] and the final states (h first) out. Only
+   * called without masks or recurrent dropout, in forward order.
+   */
+  protected sequence(_xw: Tensor, _states: Tensor[]): { hs: Tensor; states: Tensor[] } | null { return null; }
 
   override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
     let x = inputs as Tensor;
@@ -137,12 +148,17 @@ export abstract class RNNBase extends Layer {
     const recurrentMask = args.training && this.recurrentDropout > 0 ? dropout(ones([b, this.units]), this.recurrentDropout, nextSeed()) : null;
     let xw = reshape(matMul(reshape(x, [b * T, d]), this.kernel!), [b, T, this.gates * this.units]);
     if (this.bias && this.biasInProjection) xw = add(xw, this.bias);
-    const steps = unstack(xw, 1);
-    const mask = args.mask && !Array.isArray(args.mask) ? unstack(args.mask, 1) : null;
     let states: Tensor[] = this.stateful ? [...this.states!] : Array.from({ length: this.stateCount }, () => fill([b, this.units], 0));
     if (this.stateful && this.states![0]!.shape[0] !== b) {
       throw new ShapeError(`${this.name}: stateful layer built for batch size ${this.states![0]!.shape[0]}, got ${b}`);
     }
+    const whole = !args.mask && !recurrentMask && !this.goBackwards && T > 0 ? this.sequence(xw, states) : null;
+    if (whole) {
+      if (this.stateful) this.states!.forEach((v, i) => v.assign(whole.states[i]!));
+      return this.returnSequences ? whole.hs : whole.states[0]!;
+    }
+    const steps = unstack(xw, 1);
+    const mask = args.mask && !Array.isArray(args.mask) ? unstack(args.mask, 1) : null;
     const outputs: Tensor[] = [];
     const order = Array.from({ length: T }, (_, t) => (this.goBackwards ? T - 1 - t : t));
     for (const t of order) {

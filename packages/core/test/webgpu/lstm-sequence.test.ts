@@ -1,0 +1,41 @@
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import * as K from '@kerasgpu/core';
+import type { CellActivationName } from '@kerasgpu/kernels';
+import { checkKernel, edgeSize, hostTensor, type HostTensor } from './harness.js';
+
+interface SeqCase { batch: number; steps: number; units: number; activation: CellActivationName; inner: CellActivationName }
+
+// Units: multiples of 4 take the vec4 kernels, others the scalar ones; batches of 4 and more
+// take four rows per invocation, with a partial last group when the batch is not a multiple.
+const seqCase: fc.Arbitrary<SeqCase> = fc.record({
+  batch: edgeSize(17),
+  steps: fc.constantFrom(1, 2, 5),
+  units: fc.constantFrom(1, 3, 4, 8, 17, 20),
+  activation: fc.constantFrom<CellActivationName>('tanh', 'relu'),
+  inner: fc.constantFrom<CellActivationName>('hardSigmoid', 'sigmoid'),
+});
+
+/** xw, u, bias, h0, c0, then the weights of hs and cs in the loss of the gradient test. */
+const seqInputs = (c: SeqCase) => fc.tuple(fc.constant(c), fc.tuple(
+  hostTensor([c.batch, c.steps, 4 * c.units], 3), hostTensor([c.units, 4 * c.units], 0.5), hostTensor([4 * c.units], 1),
+  hostTensor([c.batch, c.units], 1), hostTensor([c.batch, c.units], 1),
+  hostTensor([c.batch, c.steps, c.units], 1), hostTensor([c.batch, c.steps, c.units], 1),
+));
+const inputs = ([, hs]: [SeqCase, HostTensor[]]) => hs;
+// Errors grow with the recurrent dot length and carry through the steps.
+const tol = (c: SeqCase, terms: number) => ({ atol: 2e-6 * c.units * c.steps * terms, rtol: 1e-4 });
+
+describe('webgpu lstmSequence vs cpu', () => {
+  it('forward hs, cs and gates', async () => {
+    await checkKernel(seqCase.chain(seqInputs), inputs, ([c]) => (xw, u, b, h0, c0) =>
+      K.lstmSequence(xw!, u!, b!, h0!, c0!, { activation: c.activation, innerActivation: c.inner }), ([c]) => tol(c, 1));
+  });
+
+  it('gradients w.r.t. xw, u, bias, h0 and c0 (through K.grads)', async () => {
+    await checkKernel(seqCase.chain(seqInputs), inputs, ([c]) => (xw, u, b, h0, c0, wh, wc) => K.grads((...a) => {
+      const [hs, cs] = K.lstmSequence(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, { activation: c.activation, innerActivation: c.inner });
+      return K.add(K.sum(K.mul(hs, wh!)), K.sum(K.mul(cs, wc!)));
+    })([xw!, u!, b!, h0!, c0!]), ([c]) => tol(c, 4 * c.batch));
+  });
+});
