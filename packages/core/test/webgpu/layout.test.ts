@@ -52,8 +52,8 @@ describe('webgpu layout kernels vs cpu (bit-exact, every dtype)', () => {
       ([shape, axis]) => (u, i) => K.scatterAdd(u!, i!, shape, axis), () => ({ atol: 1e-5, rtol: 1e-5 }));
   });
 
-  it('scatterAdd with long rows (the row-per-invocation variant of embedding gradients)', async () => {
-    for (const [shape, axis, m] of [[[1500, 17], 0, 301], [[3, 400, 16], 1, 257]] as const) {
+  it('scatterAdd with long rows (row per update with fewer indices than rows, else row per output row)', async () => {
+    for (const [shape, axis, m] of [[[1500, 17], 0, 301], [[3, 400, 16], 1, 257], [[3, 400, 16], 1, 450], [[20, 16], 0, 7]] as const) {
       const u = fc.sample(hostTensor(shape.map((d, i) => (i === axis ? m : d))), { numRuns: 1, seed: m })[0]!;
       const idx = fc.sample(hostTensor([m], shape[axis]! - 1, 'int32'), { numRuns: 1, seed: m + 1 })[0]!;
       // Few distinct indices so rows receive several updates; -1 is out of range and dropped.

@@ -50,10 +50,30 @@ fn main(${MAIN_ARGS}) {
  * summed in the cpu reference's order.
  *  - `element`: one invocation per output element (short rows);
  *  - `row`: one invocation per output row (o, k), scanning the indices once for the whole row,
- *    so an embedding gradient compares each index once per row rather than once per element.
+ *    so an embedding gradient compares each index once per row rather than once per element;
+ *  - `owner`: one invocation per update row (o, t), for fewer indices than output rows (an
+ *    embedding gradient: a batch of tokens into a large vocabulary). The first t of each index
+ *    value owns its output row and sums every update with that index in increasing t; the others
+ *    return. Rows no index hits are zeroed beforehand by the caller.
  */
-export function scatterAddWgsl(type: 'f32' | 'i32', mode: 'element' | 'row', uniforms: UniformList): string {
-  const body = mode === 'element'
+export type ScatterAddMode = 'element' | 'row' | 'owner';
+
+const OWNER_BODY = `let t = i % u.m;
+  let o = i / u.m;
+  let k = IDX[t];
+  if (k < 0 || u32(k) >= u.len) { return; }
+  for (var p = 0u; p < t; p++) { if (IDX[p] == k) { return; } }
+  let row = (o * u.len + u32(k)) * u.inner;
+  var src = (o * u.m + t) * u.inner;
+  for (var j = 0u; j < u.inner; j++) { Y[row + j] = UPD[src + j]; }
+  for (var q = t + 1u; q < u.m; q++) {
+    if (IDX[q] != k) { continue; }
+    src = (o * u.m + q) * u.inner;
+    for (var j = 0u; j < u.inner; j++) { Y[row + j] += UPD[src + j]; }
+  }`;
+
+export function scatterAddWgsl(type: 'f32' | 'i32', mode: ScatterAddMode, uniforms: UniformList): string {
+  const body = mode === 'owner' ? OWNER_BODY : mode === 'element'
     ? `let j = i % u.inner;
   let k = i32((i / u.inner) % u.len);
   let o = i / (u.inner * u.len);
