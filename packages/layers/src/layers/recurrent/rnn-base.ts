@@ -107,11 +107,6 @@ export abstract class RNNBase extends Layer {
     if (this.stateful) this.resetStates();
   }
 
-  override dispose(): void {
-    super.dispose();
-    for (const s of this.states ?? []) s.dispose();
-  }
-
   /** Zeroes the states of a stateful layer (Keras's reset_states). */
   resetStates(): void {
     if (!this.stateful) throw new ValueError(`${this.name}: resetStates needs stateful: true`);
