@@ -1,7 +1,8 @@
 /**
  * Kernel microbenchmarks: ours (kerasgpu webgpu backend) vs @tensorflow/tfjs-backend-webgpu on the
- * same Dawn adapter in the same process. Each case: warm-up (compiles pipelines), then the median
- * of timed repeats, each synchronised by reading back a one-element slice of the result.
+ * same Dawn adapter in the same process. Each case: warm-up (compiles pipelines), then timed repeats
+ * of the two alternately (medians; the ratio is the median of per-round ratios), each synchronised
+ * by reading back a one-element slice of the result.
  * A kernel that is missing or fails prints "n/a" instead of stopping the run.
  *   npm run bench:kernels            (KERASGPU_BENCH_QUICK=1: fewer repeats;
  *                                     KERASGPU_BENCH_ONLY=add,sum: only the cases whose op is listed)
@@ -52,19 +53,46 @@ function theirs(shapes: number[][], fn: (tf: typeof TF, ...xs: TF.Tensor[]) => T
   };
 }
 
-async function time<T>(setup: () => Runner<T>): Promise<number> {
-  const r = setup();
-  for (let i = 0; i < 2; i++) { const t = r.run(); await r.read(t); r.dispose(t); }
-  const times: number[] = [];
-  const start = performance.now();
-  while (times.length < (QUICK ? 3 : 7) || (times.length < 40 && performance.now() - start < (QUICK ? 300 : 1500))) {
-    const t0 = performance.now();
-    const t = r.run();
-    await r.read(t);
-    times.push(performance.now() - t0);
-    r.dispose(t);
+/** One side of a case: its runner once set up and warmed up, its times, or why it failed. */
+interface Side { who: string; runner: (() => Promise<number>) | null; times: number[]; error?: string }
+
+async function once<T>(r: Runner<T>): Promise<number> {
+  const t0 = performance.now();
+  const t = r.run();
+  await r.read(t);
+  const ms = performance.now() - t0;
+  r.dispose(t);
+  return ms;
+}
+
+/**
+ * Times both sides of a case alternately (ours, tfjs, ours, ...) after 2 warm-up runs each
+ * (pipeline compiles), so load from other jobs on the shared machine falls on both alike. The
+ * ratio is the median of the per-round ratios; a side that fails is left out with its error.
+ */
+async function timeBoth(setups: [string, () => () => Promise<number>][]): Promise<{ sides: Side[]; ratio: number | null }> {
+  const sides: Side[] = [];
+  for (const [who, setup] of setups) {
+    const side: Side = { who, runner: null, times: [] };
+    try {
+      const r = setup();
+      for (let i = 0; i < 2; i++) await r();
+      side.runner = r;
+    } catch (e) { side.error = (e as Error).message.split('\n')[0]!; }
+    sides.push(side);
   }
-  return median(times);
+  const ratios: number[] = [];
+  const start = performance.now();
+  for (let round = 0; round < (QUICK ? 3 : 7) || (round < 40 && performance.now() - start < (QUICK ? 600 : 3000)); round++) {
+    for (const side of sides) {
+      if (!side.runner) continue;
+      try { side.times.push(await side.runner()); } catch (e) { side.runner = null; side.error = (e as Error).message.split('\n')[0]!; }
+    }
+    const [o, t] = sides;
+    if (o?.runner && t?.runner) ratios.push(t.times.at(-1)! / o.times.at(-1)!);
+    if (!sides.some((x) => x.runner)) break;
+  }
+  return { sides, ratio: ratios.length && sides.every((x) => x.runner) ? median(ratios) : null };
 }
 
 function cases(isCpu: boolean): Case[] {
@@ -129,16 +157,14 @@ async function main(): Promise<void> {
   const line = (cells: string[]) => console.log(cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' '));
   line(header);
   for (const c of cases(isCpu).filter((k) => !ONLY || ONLY.includes(k.op))) {
-    const errors: string[] = [];
-    const measure = async <T>(who: string, setup: () => Runner<T>) => {
-      try { return await time(setup); } catch (e) { errors.push(`${who}: ${(e as Error).message.split('\n')[0]}`); return null; }
-    };
-    const oursMs = await measure('ours', c.ours);
-    const tfjsMs = await measure('tfjs', () => c.tfjs(tf));
+    const timer = <T>(setup: () => Runner<T>) => () => { const r = setup(); return () => once(r); };
+    const { sides, ratio } = await timeBoth([['ours', timer(c.ours)], ['tfjs', timer(() => c.tfjs(tf))]]);
+    const [oursMs = null, tfjsMs = null] = sides.map((x) => (x.runner && x.times.length ? median(x.times) : null));
+    const errors = sides.filter((x) => x.error).map((x) => `${x.who}: ${x.error}`);
     const unit = c.flops ? 'GFLOP/s' : 'GB/s';
     const work = c.flops ?? c.bytes!;
     const rate = (ms: number | null) => (ms === null ? null : work / (ms * 1e6));
-    const row: Row = { op: c.op, shapes: c.shapes, oursMs, tfjsMs, unit, ours: rate(oursMs), tfjs: rate(tfjsMs), ratio: oursMs && tfjsMs ? tfjsMs / oursMs : null };
+    const row: Row = { op: c.op, shapes: c.shapes, oursMs, tfjsMs, unit, ours: rate(oursMs), tfjs: rate(tfjsMs), ratio };
     if (errors.length) row.error = errors.join('; ');
     rows.push(row);
     line([c.op, c.shapes, fmt(oursMs, 3), fmt(tfjsMs, 3), `${fmt(row.ours)} ${unit}`, `${fmt(row.tfjs)} ${unit}`, row.ratio === null ? 'n/a' : `${row.ratio.toFixed(2)}x`]);
