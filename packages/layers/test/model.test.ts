@@ -96,3 +96,19 @@ describe('model utilities', () => {
     }
   });
 });
+
+describe('Model.dispose', () => {
+  it('frees weights, optimizer slots and recurrent states: memory returns to where it was', async () => {
+    const before = memory().numTensors;
+    const model = Sequential([LSTM(4, { batchInputShape: [2, 3, 2], stateful: true }), Dense(1)]);
+    model.compile({ optimizer: 'adam', loss: 'mse' });
+    const x = randomUniform([2, 3, 2]);
+    const y = randomUniform([2, 1]);
+    await model.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0, shuffle: false });
+    expect(memory().numTensors).toBeGreaterThan(before + 2);
+    model.dispose();
+    x.dispose();
+    y.dispose();
+    expect(memory().numTensors).toBe(before);
+  });
+});

@@ -48,6 +48,11 @@ export class Container extends Layer {
     this.built = true;
   }
 
+  override dispose(): void {
+    super.dispose();
+    for (const l of this.allLayers) l.dispose();
+  }
+
   /** Layers in order; Sequential hides its input layer as Keras does. */
   get layers(): Layer[] { return this.allLayers; }
 

@@ -107,6 +107,11 @@ export class Layer {
     return v;
   }
 
+  /** Frees the layer's weights (GPU memory); the layer cannot be used afterwards. */
+  dispose(): void {
+    for (const w of this.layerWeights) w.variable.dispose();
+  }
+
   /** Keras order: trainable weights first, then the others (as `layer.weights`). */
   get layerWeights(): LayerWeight[] {
     return [...this.weightList.filter((w) => w.trainable), ...this.weightList.filter((w) => !w.trainable)];

@@ -55,6 +55,12 @@ export class ModelImpl extends Container {
     return this.compiled;
   }
 
+  /** Frees every weight, recurrent state and optimizer slot of the model. */
+  override dispose(): void {
+    super.dispose();
+    for (const v of this.optimizer?.weights ?? []) v.dispose();
+  }
+
   compile(options: CompileOptions): void {
     if (this.outputs.length === 0) throw new ValueError(`${this.name}: the model has no layers to compile`);
     this.compiled = compileModel(options, this.outputNames, this.outputs.map((t) => t.shape));

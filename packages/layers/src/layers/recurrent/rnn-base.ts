@@ -102,9 +102,18 @@ export abstract class RNNBase extends Layer {
     });
     if (s.useBias) {
       this.bias = this.addWeight('bias', [g], s.biasInitializer, 'zero', { regularizer: s.biasRegularizer, constraint: s.biasConstraint });
-      if (s.biasInitializer === 'zero') this.bias.assign(tidy(() => this.initialBias()));
+      if (s.biasInitializer === 'zero') {
+        const initial = tidy(() => this.initialBias());
+        this.bias.assign(initial);
+        initial.dispose();
+      }
     }
     if (this.stateful) this.resetStates();
+  }
+
+  override dispose(): void {
+    super.dispose();
+    for (const s of this.states ?? []) s.dispose();
   }
 
   /** Zeroes the states of a stateful layer (Keras's reset_states). */
