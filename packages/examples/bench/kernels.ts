@@ -116,6 +116,11 @@ function cases(isCpu: boolean): Case[] {
       tfjs: theirs([[B, H, W, F]], (tf, x) => tf.maxPool(x as TF.Tensor4D, 2, 2, 'valid')),
     },
     {
+      op: 'avgPool 2x2', shapes: `${B}x${H}x${W}x${F}`, bytes: 4 * (B * H * W * F * 1.25),
+      ours: ours([[B, H, W, F]], (x) => K.avgPool2d(x!, 2)),
+      tfjs: theirs([[B, H, W, F]], (tf, x) => tf.avgPool(x as TF.Tensor4D, 2, 2, 'valid')),
+    },
+    {
       // x·W and h·U (ours: two matmuls + the fused cell; tfjs: basicLSTMCell, one matmul over [x, h]).
       op: 'LSTM step', shapes: 'batch 32, input 128, units 128', flops: 2 * 32 * 256 * 512,
       ours: ours([[32, 128], [128, 512], [32, 128], [128, 512], [512], [32, 128]], (x, w, h, u, b, c) => K.lstmCell(K.matMul(x!, w!), K.matMul(h!, u!), b!, c!)),

@@ -23,6 +23,18 @@ const disjointCase: fc.Arbitrary<PoolCase> = poolCase.chain((c) =>
   fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 1 })).map(([eh, ew]): PoolCase => ({ ...c, strides: [c.pool[0] + eh, c.pool[1] + ew] })))
   .filter((c) => [0, 1].every((a) => windowAxis(c.x[a + 1]!, c.pool[a]!, c.strides[a]!, 1, c.padding).out > 0));
 
+/**
+ * Forward variants: channels a multiple of 4 (vec4 loads) or not (scalar), rows whose output
+ * width is below, at and past the columns per invocation, 'same' padding with partial windows.
+ */
+const forwardCase: fc.Arbitrary<PoolCase> = poolCase.chain((c) =>
+  fc.oneof(fc.integer({ min: 1, max: 5 }).map((k) => 4 * k), edgeSize(7)).map((ch): PoolCase => ({ ...c, x: [c.x[0], c.x[1], c.x[2], ch] })));
+
+/** Some cells NaN or zero (ties): max keeps the first real cell unless a later one is strictly greater. */
+const withSpecials = (h: HostTensor): fc.Arbitrary<HostTensor> =>
+  fc.array(fc.constantFrom(NaN, 0, -0, null, null, null, null, null), { minLength: h.data.length, maxLength: h.data.length })
+    .map((specials) => ({ ...h, data: h.data.map((v, k) => specials[k] ?? v) }));
+
 const outShape = (c: PoolCase): number[] => {
   const axis = (a: 0 | 1) => windowAxis(c.x[a + 1]!, c.pool[a], c.strides[a], 1, c.padding).out;
   return [c.x[0], axis(0), axis(1), c.x[3]];
@@ -43,6 +55,13 @@ describe('webgpu pooling vs cpu', () => {
         const f = (t: K.Tensor) => K[op](t, c.pool, { strides: c.strides, padding: c.padding });
         return [f(x!), ...K.grads(f)([x!], dy)];
       }, tol);
+    });
+  }
+
+  for (const op of ['maxPool2d', 'avgPool2d'] as const) {
+    it(`${op} forward: vec4 and scalar channels, column blocks, NaN and ties`, async () => {
+      await checkKernel(forwardCase.chain((c) => fc.tuple(fc.constant(c), hostTensor(c.x, 3).chain(withSpecials))), ([, x]) => [x], ([c]) => (x) =>
+        K[op](x!, c.pool, { strides: c.strides, padding: c.padding }), tol);
     });
   }
 

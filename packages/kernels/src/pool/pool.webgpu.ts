@@ -3,23 +3,43 @@ import type { GpuContext, Uniform } from '../webgpu/context.js';
 import { fillGpu } from '../elementwise/elementwise.webgpu.js';
 import { sizeOf } from '../shape.js';
 import { dispatchFlat, UDIV_EXACT_BELOW, type GpuTensor } from '../webgpu/wgsl.js';
-import { POOL_UNIFORMS, poolWgsl, type PoolDirection, type PoolOp } from './pool.wgsl.js';
+import { POOL_UNIFORMS, poolWgsl, type PoolDirection, type PoolVariant, type PoolOp } from './pool.wgsl.js';
 
 const OP_NAMES = { max: 'maxPool2d', avg: 'avgPool2d' } as const;
 
+/** The backward kernels' specialisation: one scalar output per invocation. */
+const SCALAR: PoolVariant = { vec: 1, outputs: 1 };
+
+/**
+ * The one place choosing the forward variant: vec4 channel groups when C % 4 == 0 (scalar
+ * otherwise) and OUTPUTS_PER_INVOCATION output columns per invocation (fewer when the row is
+ * narrower). On lavapipe 1, 2, 4 and 7 columns per invocation were within the machine's noise of
+ * each other for 2×2 pools (BENCHMARKS.md); 4 amortises the index decomposition most.
+ */
+const OUTPUTS_PER_INVOCATION = 4;
+function forwardVariant(g: Conv2DGeometry): PoolVariant {
+  return { vec: g.inC % 4 === 0 ? 4 : 1, outputs: Math.min(OUTPUTS_PER_INVOCATION, g.outW) };
+}
+
 /** Geometry uniforms, typed and ordered by `POOL_UNIFORMS` (after `n`, which `dispatchFlat` prepends). */
-function geometryUniforms(g: Conv2DGeometry): Uniform[] {
-  const divisors = [g.inC, g.inH, g.inW, g.outH, g.outW, g.strideH, g.strideW];
-  const values = [g.inH, g.inW, g.inC, g.kH, g.kW, g.outH, g.outW, g.strideH, g.strideW, g.dilH, g.dilW, g.padTop, g.padLeft, ...divisors.map((d) => 1 / d)];
+function geometryUniforms(g: Conv2DGeometry, { vec, outputs }: PoolVariant): Uniform[] {
+  const groups = g.inC / vec;
+  const owBlocks = Math.ceil(g.outW / outputs);
+  const divisors = [groups, g.inH, g.inW, g.outH, g.outW, g.strideH, g.strideW];
+  const values = [g.inH, g.inW, groups, g.kH, g.kW, g.outH, g.outW, g.strideH, g.strideW, g.dilH, g.dilW, g.padTop, g.padLeft, ...divisors.map((d) => 1 / d), owBlocks, 1 / owBlocks];
   return POOL_UNIFORMS.slice(1).map(([, type], k): Uniform => [type, values[k]!]);
 }
 
 function poolGpu(ctx: GpuContext, op: PoolOp, direction: PoolDirection, buffers: GPUBuffer[], g: Conv2DGeometry): void {
-  const n = direction === 'backward' ? g.batch * g.inH * g.inW * g.inC : g.batch * g.outH * g.outW * g.inC;
+  const variant = direction === 'forward' ? forwardVariant(g) : SCALAR;
+  const n = direction === 'backward'
+    ? g.batch * g.inH * g.inW * g.inC
+    : g.batch * g.outH * Math.ceil(g.outW / variant.outputs) * (g.inC / variant.vec);
   const name = direction === 'forward' ? OP_NAMES[op] : `${OP_NAMES[op]}Grad`;
   // Dividends: flat indices (< n) and offsets within one image row or column.
   const fast = Math.max(n, g.inH + g.inW + Math.abs(g.padTop) + Math.abs(g.padLeft)) < UDIV_EXACT_BELOW;
-  dispatchFlat(ctx, name, `pool:${op}:${direction}:${fast ? 'rcp' : 'div'}`, () => poolWgsl(op, direction, fast), buffers, geometryUniforms(g), n);
+  const key = `pool:${op}:${direction}:${fast ? 'rcp' : 'div'}:${variant.vec}x${variant.outputs}`;
+  dispatchFlat(ctx, name, key, () => poolWgsl(op, direction, fast, variant), buffers, geometryUniforms(g, variant), n);
 }
 
 export function maxPoolGpu(ctx: GpuContext, x: GpuTensor, y: GpuTensor, g: Conv2DGeometry): void {

@@ -7,16 +7,18 @@ export type PoolOp = 'max' | 'avg';
  */
 export type PoolDirection = 'forward' | 'backward' | 'windowBackward';
 
-/** Geometry uniforms shared by the four pooling kernels (`n` = invocations, first). */
+/** Geometry uniforms shared by the pooling kernels (`n` = invocations, first; forward: `C` counts channel groups). */
 export const POOL_UNIFORMS = [
   ['n', 'u32'], ['inH', 'i32'], ['inW', 'i32'], ['C', 'u32'], ['kH', 'i32'], ['kW', 'i32'], ['outH', 'i32'], ['outW', 'i32'],
   ['sH', 'i32'], ['sW', 'i32'], ['dH', 'i32'], ['dW', 'i32'], ['padTop', 'i32'], ['padLeft', 'i32'],
   // Reciprocals of the divisors, for udiv (integer division by a uniform is scalarised on CPU adapters).
   ['rC', 'f32'], ['rInH', 'f32'], ['rInW', 'f32'], ['rOutH', 'f32'], ['rOutW', 'f32'], ['rSH', 'f32'], ['rSW', 'f32'],
+  // Forward only: blocks of output columns per row (1 for the backward kernels).
+  ['owBlocks', 'u32'], ['rOwBlocks', 'f32'],
 ] as const;
 
 /** ⌊x / u.<d>⌋ and x mod u.<d> (x ≥ 0) through udiv with the reciprocal uniform `r<D>`. */
-const R = { C: 'rC', inH: 'rInH', inW: 'rInW', outH: 'rOutH', outW: 'rOutW', sH: 'rSH', sW: 'rSW' } as const;
+const R = { C: 'rC', inH: 'rInH', inW: 'rInW', outH: 'rOutH', outW: 'rOutW', sH: 'rSH', sW: 'rSW', owBlocks: 'rOwBlocks' } as const;
 const div = (x: string, d: keyof typeof R) => `udiv(${x}, u32(u.${d}), u.${R[d]})`;
 const mod = (x: string, d: keyof typeof R) => `umod(${x}, u32(u.${d}), u.${R[d]})`;
 
@@ -62,22 +64,52 @@ const OUTPUT_CELL = `let c = ${mod('i', 'C')};
   let oh = i32(${mod('r', 'outH')});
   let b = i32(${div('r', 'outH')});`;
 
-/** Forward: one invocation per output element (b, oh, ow, c). */
-function forwardBody(op: PoolOp): string {
-  const value = op === 'max'
-    ? `let k = windowArgmax(b, oh, ow, c);
-  Y[i] = select(0.0, X[max(k, 0)], k >= 0);`
-    : `var s = 0.0;
+/**
+ * Kernel specialisation (forward only; the backward kernels take { vec: 1, outputs: 1 }): `vec` channels per load (4 when C % 4 == 0: NHWC channels are
+ * contiguous, and a CPU adapter runs each storage load per lane, so one vec4 load costs far less
+ * than four scalar ones), `outputs` consecutive output columns per invocation (the index
+ * decomposition and row bounds are shared; no division in the window loop).
+ */
+export interface PoolVariant { readonly vec: 1 | 4; readonly outputs: number }
+
+/**
+ * Forward: one invocation per (b, oh, block of `outputs` columns, group of `vec` channels), the
+ * channel group fastest so neighbouring lanes read neighbouring addresses. Uniform `C` counts
+ * channel groups and `owBlocks` column blocks. Max keeps the FIRST real cell's value and replaces it
+ * only where a later cell is strictly greater (per component), as the CPU reference's argmax:
+ * NaN only when the first real cell is NaN, -0 kept against a later +0. Average: sum of the real
+ * cells over their count (padding never counts); an empty window gives 0 either way.
+ */
+function forwardBody(op: PoolOp, { vec, outputs }: PoolVariant): string {
+  const T = vec === 4 ? 'vec4<f32>' : 'f32';
+  const cols = Array.from({ length: outputs }, (_, p) => p);
+  const update = (p: number) => op === 'max'
+    ? `if (n${p} == 0) { a${p} = v; } else { a${p} = select(a${p}, v, v > a${p}); }
+          n${p}++;`
+    : `a${p} += v; n${p}++;`;
+  return `let c = ${mod('i', 'C')};
+  var r = ${div('i', 'C')};
+  let ow0 = i32(${mod('r', 'owBlocks')}) * ${outputs}; r = ${div('r', 'owBlocks')};
+  let oh = i32(${mod('r', 'outH')});
+  let b = i32(${div('r', 'outH')});
+  ${cols.map((p) => `var a${p} = ${T}(0.0); var n${p} = 0;`).join('\n  ')}
   for (var kh = 0; kh < u.kH; kh++) {
+    let ih = oh * u.sH - u.padTop + kh * u.dH;
+    if (ih < 0 || ih >= u.inH) { continue; }
+    let row = (b * u.inH + ih) * u.inW;
     for (var kw = 0; kw < u.kW; kw++) {
-      let k = cellIndex(b, oh, ow, kh, kw, c);
-      if (k >= 0) { s += X[k]; }
+      let iw0 = ow0 * u.sW - u.padLeft + kw * u.dW;
+      ${cols.map((p) => `{
+        let iw = iw0 + ${p} * u.sW;
+        if (ow0 + ${p} < u.outW && iw >= 0 && iw < u.inW) {
+          let v = X[u32(row + iw) * u.C + c];
+          ${update(p)}
+        }
+      }`).join('\n      ')}
     }
   }
-  let cnt = windowCount(oh, ow);
-  Y[i] = select(0.0, s / f32(cnt), cnt > 0);`;
-  return `${OUTPUT_CELL}
-  ${value}`;
+  let y0 = (u32((b * u.outH + oh) * u.outW + ow0)) * u.C + c;
+  ${cols.map((p) => `if (ow0 + ${p} < u.outW) { Y[y0 + ${p}u * u.C] = ${op === 'max' ? `a${p}` : `select(${T}(0.0), a${p} / f32(n${p}), n${p} > 0)`}; }`).join('\n  ')}`;
 }
 
 /**
@@ -133,15 +165,17 @@ function backwardBody(op: PoolOp): string {
  * One template for max/avg pooling, forward and backward (NHWC, f32). Bindings after the
  * uniforms: forward X, Y; max backward DY, X, DX; avg backward DY, DX.
  */
-export function poolWgsl(op: PoolOp, direction: PoolDirection, fastDivision: boolean): string {
+export function poolWgsl(op: PoolOp, direction: PoolDirection, fastDivision: boolean, variant: PoolVariant): string {
   if (direction === 'windowBackward' && op !== 'max') throw new Error(`pool: no window-scatter backward for ${op} pooling`);
+  if (direction !== 'forward' && (variant.vec !== 1 || variant.outputs !== 1)) throw new Error(`pool: the ${direction} kernel has no vec4 or column-block variant`);
+  const T = variant.vec === 4 ? 'vec4<f32>' : 'f32';
   const buffers: [string, string, 'read' | 'read_write'][] = direction === 'forward'
-    ? [['X', 'f32', 'read'], ['Y', 'f32', 'read_write']]
+    ? [['X', T, 'read'], ['Y', T, 'read_write']]
     : op === 'max'
       ? [['DY', 'f32', 'read'], ['X', 'f32', 'read'], ['DX', 'f32', 'read_write']]
       : [['DY', 'f32', 'read'], ['DX', 'f32', 'read_write']];
   // The argmax helper reads X, which the average backward kernel does not bind.
-  const helpers = CELL_HELPER + (op === 'max' ? ARGMAX_HELPER : COUNT_HELPER);
+  const helpers = direction === 'forward' ? '' : CELL_HELPER + (op === 'max' ? ARGMAX_HELPER : COUNT_HELPER);
   return `${uniformStruct(POOL_UNIFORMS)}
 ${storageBindings(1, buffers)}
 ${udivWgsl(fastDivision)}
@@ -150,6 +184,6 @@ ${helpers}
 fn main(${MAIN_ARGS}) {
   ${flatIndexDecl(ELEMENTWISE_WG)}
   if (i >= u.n) { return; }
-  ${direction === 'forward' ? forwardBody(op) : direction === 'windowBackward' ? WINDOW_BACKWARD : backwardBody(op)}
+  ${direction === 'forward' ? forwardBody(op, variant) : direction === 'windowBackward' ? WINDOW_BACKWARD : backwardBody(op)}
 }`;
 }
