@@ -1,10 +1,10 @@
 import type { GpuContext } from '../webgpu/context.js';
 import { sizeOf } from '../shape.js';
-import { concatGpu } from '../layout/layout.webgpu.js';
-import { matMulGpu } from '../matmul/matmul.webgpu.js';
+import { concatGpu, transposeGpu } from '../layout/layout.webgpu.js';
+import { gemmGpu, matMulGpu } from '../matmul/matmul.webgpu.js';
 import { dispatchFlat, GPU_ELEMENT_BYTES, type GpuTensor } from '../webgpu/wgsl.js';
 import type { LstmCellAttrs } from './lstm.cpu.js';
-import { lstmSequenceWgsl, type LstmSequencePass } from './lstm-sequence.wgsl.js';
+import { lstmSequenceHooks, lstmSequenceUniforms, type LstmSequencePass } from './lstm-sequence.wgsl.js';
 import { lstmWgsl, type LstmDirection } from './lstm.wgsl.js';
 
 function lstmGpu(ctx: GpuContext, direction: LstmDirection, buffers: GPUBuffer[], rowsTimesUnits: number, a: LstmCellAttrs): void {
@@ -45,23 +45,32 @@ function scratch(ctx: GpuContext, name: string, shape: number[]): GpuTensor {
   return { buffer, shape, dtype: 'float32' };
 }
 
+/** Two scratch buffers of one shape; state(i) is the one read by step i (and written by step i − 1). */
+function pingPong(ctx: GpuContext, name: string, shape: number[]): (i: number) => GpuTensor {
+  const pair = [scratch(ctx, `${name}0`, shape), scratch(ctx, `${name}1`, shape)];
+  return (i) => pair[i % 2]!;
+}
+
 function copyTensor(ctx: GpuContext, src: GpuTensor, dst: GpuTensor): void {
   const bytes = sizeOf(src.shape) * GPU_ELEMENT_BYTES;
   if (bytes > 0) ctx.copy(src.buffer, 0, dst.buffer, 0, bytes);
 }
 
-/** Records the cell dispatch of step t. */
-function cellStep(ctx: GpuContext, pass: LstmSequencePass, a: LstmCellAttrs, batch: number, steps: number, t: number, buffers: GPUBuffer[]): void {
+/** Records step t: the recurrent GEMM of the previous state with the cell as its epilogue. */
+function fusedStep(ctx: GpuContext, pass: LstmSequencePass, a: LstmCellAttrs, t: number, steps: number, b: GpuTensor, buffers: GPUBuffer[], mn: [number, number]): void {
+  const [m, n] = mn;
+  const k = b.shape[0]!;
+  const a4 = k % 4 === 0, b4 = n % 4 === 0;
   const key = `lstmseq:${pass}:${a.activation}:${a.innerActivation}`;
-  dispatchFlat(ctx, 'lstmSequence', key, () => lstmSequenceWgsl(a, pass), buffers, [['u32', a.units], ['u32', steps], ['u32', t]], batch * a.units);
+  gemmGpu(ctx, 'lstmSequence', key, lstmSequenceHooks(a, pass, a4, b4), lstmSequenceUniforms(a.units, steps, t), [buffers[0]!, b.buffer, ...buffers.slice(1)], { m, n, k, batches: 1 });
 }
 
 const NN = { transposeA: false, transposeB: false };
-const NT = { transposeA: false, transposeB: true };
 
 /**
- * A whole LSTM sequence (see lstmSequenceCpu): per step one GEMM h_{t−1}·U (the tuned matmul
- * kernel, on a contiguous scratch copy of h) and one cell dispatch writing hs, cs and z.
+ * A whole LSTM sequence (see lstmSequenceCpu): U's columns are permuted once (gate g of unit j
+ * to column 4j + g), then per step one dispatch: the GEMM h_{t−1}·U with the cell as epilogue,
+ * ping-ponging the [h; c] state between two scratch buffers.
  */
 export function lstmSequenceGpu(
   ctx: GpuContext, xw: GpuTensor, w: GpuTensor, bias: GpuTensor, h0: GpuTensor, c0: GpuTensor,
@@ -69,19 +78,24 @@ export function lstmSequenceGpu(
 ): void {
   const [batch, steps] = xw.shape as [number, number];
   const u = a.units;
-  const hp = scratch(ctx, 'h', [batch, u]), cp = scratch(ctx, 'c', [batch, u]), hu = scratch(ctx, 'hu', [batch, 4 * u]);
-  copyTensor(ctx, h0, hp);
-  copyTensor(ctx, c0, cp);
-  for (let t = 0; t < steps; t++) {
-    matMulGpu(ctx, hp, w, NN, hu);
-    cellStep(ctx, 'forward', a, batch, steps, t, [xw.buffer, hu.buffer, bias.buffer, hs.buffer, cs.buffer, z.buffer, cp.buffer, hp.buffer]);
+  const up = scratch(ctx, 'u', [u, u, 4]);
+  transposeGpu(ctx, { ...w, shape: [u, 4, u] }, [0, 2, 1], up);
+  const state = pingPong(ctx, 'state', [2, batch, u]);
+  const half = batch * u * GPU_ELEMENT_BYTES;
+  if (half > 0) {
+    ctx.copy(h0.buffer, 0, state(0).buffer, 0, half);
+    ctx.copy(c0.buffer, 0, state(0).buffer, half, half);
   }
+  const bMatrix = { ...up, shape: [u, 4 * u] };
+  for (let t = 0; t < steps; t++)
+    fusedStep(ctx, 'forward', a, t, steps, bMatrix, [state(t).buffer, xw.buffer, bias.buffer, hs.buffer, cs.buffer, z.buffer, state(t + 1).buffer], [batch, 4 * u]);
 }
 
 /**
- * Its backward (see lstmSequenceGradCpu): dz starts as dzs (a copy), then from the last step
- * one GEMM dz_{t+1}·Uᵀ and one cell dispatch per step (dc0 carries the running dc), then
- * dh0 = dz_0·Uᵀ. dhs and dcs are joined per element into one scratch tensor first.
+ * Its backward (see lstmSequenceGradCpu): dz starts as dzs (a copy); U is transposed once; from
+ * the last step, per step one dispatch: the GEMM dz_{t+1}·Uᵀ with the cell's backward as
+ * epilogue, ping-ponging the [dz; dc] state (zero before step T−1); then dh0 = dz_0·Uᵀ and dc0.
+ * dhs and dcs are joined per element into one scratch tensor first.
  */
 export function lstmSequenceGradGpu(
   ctx: GpuContext, w: GpuTensor, z: GpuTensor, cs: GpuTensor, c0: GpuTensor, dhs: GpuTensor, dcs: GpuTensor, dzs: GpuTensor,
@@ -89,12 +103,17 @@ export function lstmSequenceGradGpu(
 ): void {
   const [batch, steps] = z.shape as [number, number];
   const u = a.units;
-  const dst = scratch(ctx, 'dstate', [batch, steps, 2 * u]), dzp = scratch(ctx, 'dz', [batch, 4 * u]), dhr = scratch(ctx, 'dh', [batch, u]);
+  const dst = scratch(ctx, 'dstate', [batch, steps, 2 * u]), ut = scratch(ctx, 'ut', [4 * u, u]);
+  const state = pingPong(ctx, 'grad', [batch, 5 * u]);
+  const zeros = scratch(ctx, 'zeros', [batch, 5 * u]); // never written: created zero-filled
   concatGpu(ctx, [dhs, dcs], 2, dst);
   copyTensor(ctx, dzs, dz);
-  for (let t = steps - 1; t >= 0; t--) {
-    if (t + 1 < steps) matMulGpu(ctx, dzp, w, NT, dhr);
-    cellStep(ctx, 'backward', a, batch, steps, t, [z.buffer, c0.buffer, cs.buffer, dst.buffer, dhr.buffer, dz.buffer, dzp.buffer, dc0.buffer]);
-  }
-  matMulGpu(ctx, dzp, w, NT, dh0);
+  transposeGpu(ctx, w, [1, 0], ut);
+  copyTensor(ctx, zeros, state(0));
+  for (let i = 0; i < steps; i++)
+    fusedStep(ctx, 'backward', a, steps - 1 - i, steps, ut, [state(i).buffer, z.buffer, c0.buffer, cs.buffer, dst.buffer, dz.buffer, state(i + 1).buffer], [batch, u]);
+  const last = state(steps);
+  matMulGpu(ctx, { ...last, shape: [batch, 4 * u] }, ut, NN, dh0);
+  const dcBytes = batch * u * GPU_ELEMENT_BYTES;
+  if (dcBytes > 0) ctx.copy(last.buffer, batch * 4 * u * GPU_ELEMENT_BYTES, dc0.buffer, 0, dcBytes);
 }

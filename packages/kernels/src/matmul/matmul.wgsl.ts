@@ -19,6 +19,11 @@ import { storageBindings, uniformStruct } from '../webgpu/wgsl.js';
  *   fn mm_readB(base: u32, k: u32, col: u32) -> f32          when !b4
  *   fn mm_readB4(base: u32, k: u32, col: u32) -> vec4f       when b4: B[k][col..col+3], col % 4 == 0, N % 4 == 0
  *   fn mm_write(batch: u32, row: u32, col: u32, v: f32)
+ *   fn mm_write4(batch: u32, row: u32, col: u32, v: vec4f)  instead, when write4: C[row][col..col+3]
+ *                                    (col % 4 == 0; the hook checks col + 1..3 < N itself): one
+ *                                    invocation owns those 4 columns; no epilogue. For heavy
+ *                                    epilogues: both kernels store their vec4s in a loop
+ *                                    (one inlined copy of the hook, not one per vec4)
  */
 export interface GemmHooks {
   /** Uniform fields of the hooks, after the template's own (M, N, K, offsets). */
@@ -30,6 +35,7 @@ export interface GemmHooks {
   a4: boolean;
   b4: boolean;
   epilogue?: GemmEpilogue;
+  write4?: boolean;
 }
 
 /** Fused epilogue: `bias` names a binding of N floats added per column, then the activation. */
@@ -82,7 +88,7 @@ fn gemmB4(base: u32, k: u32, col: u32) -> vec4f {
 ${guard([!fit.k && 'k >= u.K', !fit.n && 'col >= u.N'], 'vec4f(0.0)')}${h.b4 ? '  return mm_readB4(base, k, col);' : scalar((j) => `mm_readB(base, k, col + ${j}u)`, 'col', 'u.N', fit.n)}
 }
 fn gemmStore(batch: u32, row: u32, col: u32, acc: vec4f) {
-${guard([!fit.m && 'row >= u.M'], '')}${range(4).map((j) => `  ${inCol(j)}{ mm_write(batch, row, col + ${j}u, gemmEpilogue(col + ${j}u, acc.${C[j]})); }`).join('\n')}
+${guard([!fit.m && 'row >= u.M'], '')}${h.write4 ? `  ${fit.n ? '' : 'if (col < u.N) '}{ mm_write4(batch, row, col, acc); }` : range(4).map((j) => `  ${inCol(j)}{ mm_write(batch, row, col + ${j}u, gemmEpilogue(col + ${j}u, acc.${C[j]})); }`).join('\n')}
 }
 fn gemmEpilogue(col: u32, acc: f32) -> f32 {
   var x = acc;${h.epilogue?.bias ? `\n  x += ${h.epilogue.bias}[col];` : ''}
@@ -105,7 +111,7 @@ ${boundedReads(h, fit)}`;
  * (rowBlocks·sg)×4 outputs per lane: for each row block, lane l loads A's row (block row0 + l) and
  * the subgroup shares it by broadcast; every lane multiplies it by its own B vec4s.
  */
-function subgroupBody(v: Extract<GemmVariant, { kind: 'subgroup' }>): string {
+function subgroupBody(v: Extract<GemmVariant, { kind: 'subgroup' }>, storeLoop: boolean): string {
   const { sg, kUnroll, rowBlocks } = v;
   const { tm, threads } = gemmTile(v);
   const rows = sg * rowBlocks;
@@ -136,7 +142,9 @@ ${aLoads.join('\n')}
 ${bLoads.join('\n')}
 ${fmas.join('\n')}
   }
-${range(rows).map((r) => `  gemmStore(batch, row0 + ${r}u, col, acc${r});`).join('\n')}
+${storeLoop
+    ? `  var accs = array<vec4f, ${rows}>(${range(rows).map((r) => `acc${r}`).join(', ')});\n  for (var r = 0u; r < ${rows}u; r++) { gemmStore(batch, row0 + r, col, accs[r]); }`
+    : range(rows).map((r) => `  gemmStore(batch, row0 + ${r}u, col, acc${r});`).join('\n')}
 }`;
 }
 
@@ -145,7 +153,7 @@ ${range(rows).map((r) => `  gemmStore(batch, row0 + ${r}u, col, acc${r});`).join
  * (interleaved vec4 groups, so neighbouring threads read neighbouring vec4s: no bank conflicts).
  * As is stored k-major so one vec4 holds 4 rows at one k.
  */
-function tiledBody(v: Extract<GemmVariant, { kind: 'tiled' }>): string {
+function tiledBody(v: Extract<GemmVariant, { kind: 'tiled' }>, storeLoop: boolean): string {
   const { wx, wy, rm, rn, tk } = v;
   const { tm, tn, threads } = gemmTile(v);
   const aVecs = (tm * tk) / 4, bVecs = (tk * tn) / 4;
@@ -198,7 +206,14 @@ ${stores}
     }
     workgroupBarrier();
   }
-${range(rm).map((i) => range(gb).map((g) => `  gemmStore(batch, m0 + (${Math.floor(i / 4) * wy}u + lid.y) * 4u + ${i % 4}u, n0 + (${g * wx}u + lid.x) * 4u, acc${i}_${g});`).join('\n')).join('\n')}
+${storeLoop
+    ? `  var accs = array<vec4f, ${rm * gb}>(${range(rm).flatMap((i) => range(gb).map((g) => `acc${i}_${g}`)).join(', ')});
+  for (var q = 0u; q < ${rm * gb}u; q++) {
+    let i = q / ${gb}u;
+    let g = q % ${gb}u;
+    gemmStore(batch, m0 + ((i / 4u) * ${wy}u + lid.y) * 4u + i % 4u, n0 + (g * ${wx}u + lid.x) * 4u, accs[q]);
+  }`
+    : range(rm).map((i) => range(gb).map((g) => `  gemmStore(batch, m0 + (${Math.floor(i / 4) * wy}u + lid.y) * 4u + ${i % 4}u, n0 + (${g * wx}u + lid.x) * 4u, acc${i}_${g});`).join('\n')).join('\n')}
 }`;
 }
 
@@ -206,5 +221,5 @@ ${range(rm).map((i) => range(gb).map((g) => `  gemmStore(batch, m0 + (${Math.flo
 export const gemmKStep = (v: GemmVariant): number => (v.kind === 'subgroup' ? v.kUnroll : v.tk);
 
 export function gemmWgsl(v: GemmVariant, h: GemmHooks, fit: GemmFit): string {
-  return header(h, fit, v.kind === 'subgroup') + (v.kind === 'subgroup' ? subgroupBody(v) : tiledBody(v));
+  return header(h, fit, v.kind === 'subgroup') + (v.kind === 'subgroup' ? subgroupBody(v, h.write4 === true) : tiledBody(v, h.write4 === true));
 }
