@@ -16,5 +16,7 @@ export function optimizerUpdateGpu<R extends OptimizerRuleName>(
   const scalars = Object.entries((GPU_RULES[rule] as GpuRule<R>).scalars(hyper));
   const names = scalars.map(([n]) => n);
   const bindings = [grad, param, ...slots].map((t) => ({ buffer: t.buffer, perElement: true }));
-  dispatchFlatChunked(ctx, `optimizer:${rule}`, `opt:${rule}`, () => optimizerWgsl(rule, names), bindings, scalars.map(([, v]) => ['f32', v]), sizeOf(param.shape));
+  // Chunk windows start at multiples of 64 elements, so n % 4 == 0 holds for every chunk.
+  const n = sizeOf(param.shape), vec4 = n % 4 === 0;
+  dispatchFlatChunked(ctx, `optimizer:${rule}`, `opt:${rule}:${vec4 ? 4 : 1}`, () => optimizerWgsl(rule, names, vec4), bindings, scalars.map(([, v]) => ['f32', v]), n, vec4 ? 4 : 1);
 }

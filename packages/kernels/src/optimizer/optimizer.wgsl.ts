@@ -69,16 +69,20 @@ export const slotVar = (name: string): string => (name === 'u' ? 'u_' : name);
 /**
  * One template for every rule: per element, load g, p and the slots, run the rule's statements,
  * store p and the slots back. Bindings: uniforms (n, then the rule's scalars), G, P, slots.
+ * `vec4`: each invocation updates 4 consecutive elements as vec4f (n % 4 == 0; the rules'
+ * statements are the same, scalars broadcast): a quarter of the invocations and vector loads,
+ * which lavapipe otherwise scalarises per lane.
  */
-export function optimizerWgsl(rule: OptimizerRuleName, scalarNames: readonly string[]): string {
+export function optimizerWgsl(rule: OptimizerRuleName, scalarNames: readonly string[], vec4 = false): string {
   const slots = OPTIMIZER_SLOTS[rule];
   const buf = (s: string) => `S_${s}`;
+  const t = vec4 ? 'vec4f' : 'f32';
   return `${uniformStruct([['n', 'u32'], ...scalarNames.map((s) => [s, 'f32'] as const)])}
-${storageBindings(1, [['G', 'f32', 'read'], ['P', 'f32', 'read_write'], ...slots.map((s) => [buf(s), 'f32', 'read_write'] as const)])}
+${storageBindings(1, [['G', t, 'read'], ['P', t, 'read_write'], ...slots.map((s) => [buf(s), t, 'read_write'] as const)])}
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
   ${flatIndexDecl(ELEMENTWISE_WG)}
-  if (i >= u.n) { return; }
+  if (i >= u.n${vec4 ? ' / 4u' : ''}) { return; }
   let g = G[i];
   var p = P[i];
   ${slots.map((s) => `var ${slotVar(s)} = ${buf(s)}[i];`).join('\n  ')}
