@@ -105,7 +105,11 @@ export function castGpu(ctx: GpuContext, x: GpuTensor, y: GpuTensor): void {
   elementwiseGpu(ctx, 'cast', castExpr(wgslType(y.dtype)), [['x', x]], y);
 }
 
-/** Sets `n` 32-bit elements of `buffer` to `bits`, in queue order with the other kernels. */
+/**
+ * Sets `n` 32-bit elements of `buffer` to `bits`, in queue order with the other kernels; 4 per
+ * invocation as a vec4 when n % 4 == 0 (chunk windows start at multiples of 64 elements).
+ */
 export function fillGpu(ctx: GpuContext, buffer: GPUBuffer, n: number, bits: number): void {
-  dispatchFlatChunked(ctx, 'fill', 'fill', fillWgsl, [{ buffer, perElement: true }], [['u32', bits >>> 0]], n);
+  const vec4 = n % 4 === 0;
+  dispatchFlatChunked(ctx, 'fill', `fill:${vec4 ? 4 : 1}`, () => fillWgsl(vec4), [{ buffer, perElement: true }], [['u32', bits >>> 0]], n, vec4 ? 4 : 1);
 }

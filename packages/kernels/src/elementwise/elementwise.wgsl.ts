@@ -95,12 +95,12 @@ export const WHERE_EXPR = 'select(b, a, c != 0.0)';
 export const castExpr = (to: Elem): string => (to === 'u32' ? 'select(0.0, 1.0, x != 0.0)' : to === 'i32' ? 'trunc(x)' : 'x');
 
 /** Writes one 32-bit pattern to every element (zero-fill, NaN poisoning in tests). */
-export function fillWgsl(): string {
+export function fillWgsl(vec4: boolean): string {
   return `${uniformStruct([['n', 'u32'], ['bits', 'u32']])}
-${storageBindings(1, [['Y', 'u32', 'read_write']])}
+${storageBindings(1, [['Y', vec4 ? 'vec4u' : 'u32', 'read_write']])}
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
   ${flatIndexDecl(ELEMENTWISE_WG)}
-  if (i < u.n) { Y[i] = u.bits; }
+  if (i < u.n${vec4 ? ' / 4u) { Y[i] = vec4u(u.bits); }' : ') { Y[i] = u.bits; }'}
 }`;
 }
