@@ -12,7 +12,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@kerasgpu/source'] } },
   test: {
     setupFiles: [`${import.meta.dirname}/vitest.setup.ts`],
-    testTimeout: 120_000,
+    // A cold Mesa shader cache (a fresh CI machine) compiles the LSTM and GEMM pipelines for tens of seconds.
+    testTimeout: 300_000,
     hookTimeout: 120_000,
     projects: [
       ...packages.map((name) => project(name, name)),
