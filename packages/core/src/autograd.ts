@@ -107,8 +107,8 @@ export function valueAndGrads(f: (...xs: Tensor[]) => Tensor): (xs: Tensor[], dy
 }
 
 /**
- * Value of f (a scalar loss) and its gradient w.r.t. each of `vars` (default: every trainable
- * variable f reads is the caller's list; pass them explicitly), keyed by variable name.
+ * Value of f (a scalar loss) and its gradient w.r.t. each trainable variable of `vars`, keyed by
+ * variable name. Non-trainable variables in the list are skipped.
  */
 export function variableGrads(f: () => Tensor, vars: readonly Variable[]): { value: Tensor; grads: Record<string, Tensor> } {
   const trainable = vars.filter((v) => v.trainable);
