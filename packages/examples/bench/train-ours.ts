@@ -36,8 +36,7 @@ function trainer(c: CaseSpec): Trainer {
         dispose([x, y]);
       }
     },
-    // Layers has no Model.dispose yet: free the weights and the optimizer's slots by hand.
-    dispose: () => dispose([...model.weights, ...(model.optimizer?.getSlots(model.weights).flat() ?? [])]),
+    dispose: () => model.dispose(),
   };
 }
 
