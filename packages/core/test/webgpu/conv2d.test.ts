@@ -31,10 +31,11 @@ async function check(runs: number, fn: (c: ConvCase) => (...xs: K.Tensor[]) => K
 }
 
 describe('webgpu conv2d vs cpu (implicit GEMM)', () => {
-  afterEach(() => { gemmOverride.variant = null; });
-  for (const [name, variant] of VARIANTS) {
+  afterEach(() => { gemmOverride.variant = null; gemmOverride.rowBlocks = null; });
+  for (const [name, variant, rowBlocks] of VARIANTS) {
     it(`${name}: forward, and both gradients via K.grads`, async () => {
       gemmOverride.variant = variant;
+      gemmOverride.rowBlocks = rowBlocks;
       // The tiled variant runs on GPUs; here fewer cases keep its shader compiles (slow on lavapipe) few.
       await check(variant === 'subgroup' ? PROPERTY_RUNS : Math.ceil(PROPERTY_RUNS / 3), (c) => (x, w, dy) => [K.conv2d(x!, w!, opts(c)), ...K.grads((a, b) => K.conv2d(a!, b!, opts(c)))([x!, w!], dy)]);
     });

@@ -33,17 +33,19 @@ function run(c: Case) {
 }
 
 describe('webgpu matMul vs cpu', () => {
-  afterEach(() => { gemmOverride.variant = null; });
+  afterEach(() => { gemmOverride.variant = null; gemmOverride.rowBlocks = null; });
   const withInputs = (cases: fc.Arbitrary<Case>) => cases.chain((c) => run(c).map((xs) => ({ c, xs: [...xs] })));
   const product = (c: Case) => (a: K.Tensor | undefined, b: K.Tensor | undefined) => K.matMul(a!, b!, c.tA, c.tB);
-  for (const [name, variant] of VARIANTS) {
+  for (const [name, variant, rowBlocks] of VARIANTS) {
     const runs = PROPERTY_RUNS;
     it(`${name} GEMM: edge sizes, both transposes`, async () => {
       gemmOverride.variant = variant;
+      gemmOverride.rowBlocks = rowBlocks;
       await check(withInputs(matmulCase(false)), product, (c) => c.k, runs);
     });
     it(`${name} GEMM: broadcast batch dims`, async () => {
       gemmOverride.variant = variant;
+      gemmOverride.rowBlocks = rowBlocks;
       await check(withInputs(matmulCase(true)), product, (c) => c.k, runs);
     });
   }

@@ -1,25 +1,29 @@
 import { broadcastStrides, sizeOf } from '../shape.js';
 import type { AdapterFacts, GpuContext, Uniform } from '../webgpu/context.js';
 import type { GpuTensor } from '../webgpu/wgsl.js';
-import { GEMM_FIELDS, gemmKStep, gemmTile, gemmWgsl, variantKey, type GemmFit, type GemmEpilogue, type GemmHooks, type GemmVariant } from './matmul.wgsl.js';
+import { GEMM_FIELDS, gemmKStep, gemmRowsFirst, gemmTile, gemmWgsl, variantKey, type GemmFit, type GemmEpilogue, type GemmHooks, type GemmVariant } from './matmul.wgsl.js';
 import type { UnaryOp } from '../elementwise/ops.js';
 
-/** Forces one GEMM variant, by kind or exactly (tests exercise both on one adapter, tuning); null = choose per adapter. */
-export const gemmOverride: { variant: GemmVariant['kind'] | GemmVariant | null } = { variant: null };
+/**
+ * Forces one GEMM variant, by kind or exactly (tests exercise both on one adapter, tuning), and
+ * the subgroup variant's row blocks; null = choose per adapter and problem.
+ */
+export const gemmOverride: { variant: GemmVariant['kind'] | GemmVariant | null; rowBlocks: number | null } = { variant: null, rowBlocks: null };
 
 /**
  * The one place where a GEMM variant is chosen (PERF-NOTES.md): on a CPU adapter with subgroups,
  * subgroup-broadcast register blocking; on a GPU, 64×128×16 workgroup-memory tiles (64×64 when C
  * is narrow, so small problems still spread over the device).
  */
-export function chooseGemmVariant(facts: AdapterFacts, n: number): GemmVariant {
+export function chooseGemmVariant(facts: AdapterFacts, p: GemmProblem): GemmVariant {
   const subgroupOk = facts.subgroups && [4, 8, 16].includes(facts.subgroupSize);
   if (typeof gemmOverride.variant === 'object' && gemmOverride.variant !== null) return gemmOverride.variant;
   const want = gemmOverride.variant ?? (facts.isCpu && subgroupOk ? 'subgroup' : 'tiled');
-  // Two row blocks (16×4 outputs per lane: 6 vec4 loads per 256 FMAs) measured ~30% faster than
-  // one on lavapipe despite register spills; 2 subgroups per workgroup give 32×32 tiles.
-  if (want === 'subgroup' && subgroupOk) return { kind: 'subgroup', sg: facts.subgroupSize, sgsPerWg: 2, rowBlocks: 2, kUnroll: 4 };
-  return n <= 64 ? { kind: 'tiled', wx: 8, wy: 8, rm: 8, rn: 8, tk: 16 } : { kind: 'tiled', wx: 16, wy: 8, rm: 8, rn: 8, tk: 16 };
+  // Large problems: four row blocks (32×4 outputs per lane, 8 vec4 loads per 512 multiply-adds)
+  // measured ~20% faster than two on lavapipe despite register spills, but compile ~3x slower;
+  // small ones keep two (16×4 per lane) and compile fast. 2 subgroups per workgroup.
+  if (want === 'subgroup' && subgroupOk) return { kind: 'subgroup', sg: facts.subgroupSize, sgsPerWg: 2, rowBlocks: gemmOverride.rowBlocks ?? (gemmWork(p) >= FIT_MIN_WORK ? 4 : 2), kUnroll: 4 };
+  return p.n <= 64 ? { kind: 'tiled', wx: 8, wy: 8, rm: 8, rn: 8, tk: 16 } : { kind: 'tiled', wx: 16, wy: 8, rm: 8, rn: 8, tk: 16 };
 }
 
 /** Multiply-adds from which whole-tile bounds checks are specialised away. */
@@ -27,28 +31,34 @@ export const FIT_MIN_WORK = 1 << 22;
 
 export interface GemmProblem { m: number; n: number; k: number; batches: number }
 
+/** Multiply-adds of a problem. */
+const gemmWork = (p: GemmProblem): number => p.m * p.n * p.k * p.batches;
+
 /**
  * Runs the GEMM template with `hooks` (specialisation `key`: everything the hooks' code depends
  * on). The grid is split into several dispatches where it exceeds the per-dimension limit.
  */
 export function gemmGpu(ctx: GpuContext, op: string, key: string, hooks: GemmHooks, values: readonly Uniform[], buffers: readonly GPUBuffer[], p: GemmProblem): void {
   if (p.m === 0 || p.n === 0 || p.batches === 0) return;
-  const v = chooseGemmVariant(ctx.facts, p.n);
+  const v = chooseGemmVariant(ctx.facts, p);
   const { tm, tn } = gemmTile(v);
   const epi = hooks.epilogue ? `${hooks.epilogue.bias ? 'b' : ''}${hooks.epilogue.activation ?? ''}` : '';
   // Dropping the bounds checks of whole tiles helps large problems. Small ones keep them: fewer
   // specialisations, and each costs seconds of LLVM time on lavapipe. Lavapipe also compiles the
   // unchecked workgroup-memory kernel very slowly (and runs it slowly): there it keeps its checks.
-  const checked = p.m * p.n * p.k * p.batches < FIT_MIN_WORK || (v.kind === 'tiled' && ctx.facts.isCpu);
+  const checked = gemmWork(p) < FIT_MIN_WORK || (v.kind === 'tiled' && ctx.facts.isCpu);
   const fit: GemmFit = { m: !checked && p.m % tm === 0, n: !checked && p.n % tn === 0, k: !checked && p.k % gemmKStep(v) === 0 };
   const fits = `${fit.m ? 'M' : ''}${fit.n ? 'N' : ''}${fit.k ? 'K' : ''}`;
   const pipeline = ctx.pipeline(`gemm:${variantKey(v)}:${hooks.a4 ? 'a4' : 'a1'}:${hooks.b4 ? 'b4' : 'b1'}:${fits}:${epi}:${key}`, () => gemmWgsl(v, hooks, fit));
   const max = ctx.facts.maxWorkgroupsPerDim;
-  const gx = Math.ceil(p.n / tn), gy = Math.ceil(p.m / tm);
+  const rowTiles = Math.ceil(p.m / tm), colTiles = Math.ceil(p.n / tn);
+  const rowsFirst = gemmRowsFirst(v);
+  const [gx, gy] = rowsFirst ? [rowTiles, colTiles] : [colTiles, rowTiles];
   for (let z = 0; z < p.batches; z += max)
     for (let y = 0; y < gy; y += max)
       for (let x = 0; x < gx; x += max) {
-        const own: Uniform[] = [p.m, p.n, p.k, y, x, z].map((u): Uniform => ['u32', u]);
+        const [mOff, nOff] = rowsFirst ? [x, y] : [y, x];
+        const own: Uniform[] = [p.m, p.n, p.k, mOff, nOff, z].map((u): Uniform => ['u32', u]);
         if (own.length !== GEMM_FIELDS.length) throw new Error('gemm: uniform layout mismatch');
         ctx.dispatch(op, pipeline, buffers, [...own, ...values], [Math.min(max, gx - x), Math.min(max, gy - y), Math.min(max, p.batches - z)]);
       }

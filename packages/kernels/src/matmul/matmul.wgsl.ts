@@ -52,6 +52,9 @@ export type GemmVariant =
   | { kind: 'subgroup'; sg: number; sgsPerWg: number; rowBlocks: number; kUnroll: 4 | 8 }
   | { kind: 'tiled'; wx: number; wy: number; rm: number; rn: number; tk: number };
 
+/** Whether the variant's grid has row tiles in x (else column tiles in x, rows in y). */
+export const gemmRowsFirst = (v: GemmVariant): boolean => v.kind === 'subgroup';
+
 /** Rows and columns of C one workgroup covers. */
 export function gemmTile(v: GemmVariant): { tm: number; tn: number; threads: number } {
   return v.kind === 'subgroup'
@@ -131,8 +134,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li: 
   let batch = wid.z + u.zOff;
   let aBase = mm_baseA(batch);
   let bBase = mm_baseB(batch);
-  let row0 = (wid.y + u.mOff) * ${tm}u + (li / ${sg}u) * ${rows}u;
-  let col = (wid.x + u.nOff) * ${sg * 4}u + lane * 4u;
+  // Row tiles run fastest (x): workgroups that run one after another share B's column panel,
+  // which then stays in cache.
+  let row0 = (wid.x + u.mOff) * ${tm}u + (li / ${sg}u) * ${rows}u;
+  let col = (wid.y + u.nOff) * ${sg * 4}u + lane * 4u;
 ${range(rowBlocks).map((blk) => `  let rc${blk} = mm_rowA(row0 + ${blk * sg}u + lane);`).join('\n')}
 ${range(rows).map((r) => `  var acc${r} = vec4f(0.0);`).join('\n')}
   // Every lane runs every step (no early exit, loop bound read from the uniform buffer itself):
