@@ -54,6 +54,18 @@ describe('webgpu matMul vs cpu', () => {
     expect(c.m * c.n * c.k).toBeGreaterThanOrEqual(FIT_MIN_WORK);
     await check(withInputs(fc.constant(c)), product, () => c.k, 1);
   });
+  it('large problems read B packed into column panels: edge sizes, transposes, broadcast batch', async () => {
+    // Each is large enough to be packed on a CPU adapter (and runs the GPU variant elsewhere).
+    const cases: [Case, number][] = [ // with the output's batch count
+      [{ m: 300, n: 130, k: 129, tA: false, tB: true, aBatch: [], bBatch: [] }, 1],
+      [{ m: 257, n: 33, k: 520, tA: true, tB: false, aBatch: [2], bBatch: [1] }, 2],
+      [{ m: 129, n: 67, k: 260, tA: false, tB: false, aBatch: [2, 1], bBatch: [3] }, 6],
+    ];
+    for (const [c, batches] of cases) {
+      expect(c.m * c.n * c.k * batches).toBeGreaterThanOrEqual(FIT_MIN_WORK);
+      await check(withInputs(fc.constant(c)), product, () => c.k, 1);
+    }
+  });
   it('production tiled configurations (64x64x16 and 64x128x16 tiles)', async () => {
     gemmOverride.variant = 'tiled';
     for (const [m, n, k] of [[65, 63, 33], [70, 129, 17]] as const) {

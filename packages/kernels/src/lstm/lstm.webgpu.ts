@@ -3,6 +3,7 @@ import { sizeOf } from '../shape.js';
 import { concatGpu, transposeGpu } from '../layout/layout.webgpu.js';
 import { gemmGpu, matMulGpu } from '../matmul/matmul.webgpu.js';
 import { dispatchFlat, GPU_ELEMENT_BYTES, type GpuTensor } from '../webgpu/wgsl.js';
+import { scratch } from '../webgpu/scratch.js';
 import type { LstmCellAttrs } from './lstm.cpu.js';
 import { lstmSequenceHooks, lstmSequenceUniforms, type LstmSequencePass } from './lstm-sequence.wgsl.js';
 import { lstmWgsl, type LstmDirection } from './lstm.wgsl.js';
@@ -25,29 +26,10 @@ export function lstmCellGradGpu(
   lstmGpu(ctx, 'backward', [xw.buffer, hu.buffer, bias.buffer, c.buffer, dh.buffer, dcNext.buffer, dz.buffer, dc.buffer], dc.shape[0]! * a.units, a);
 }
 
-/**
- * Scratch buffers of the whole-sequence kernels (one step's contiguous GEMM operands), per
- * context and purpose, grown as needed. Reusing one across ops is safe: the queue runs them in
- * order and no op reads a scratch written by another.
- */
-const scratchBuffers = new WeakMap<GpuContext, Map<string, GPUBuffer>>();
-
-function scratch(ctx: GpuContext, name: string, shape: number[]): GpuTensor {
-  const bytes = Math.max(sizeOf(shape), 1) * GPU_ELEMENT_BYTES;
-  let byName = scratchBuffers.get(ctx);
-  if (!byName) scratchBuffers.set(ctx, (byName = new Map()));
-  let buffer = byName.get(name);
-  if (!buffer || buffer.size < bytes) {
-    // A smaller predecessor may still be used by recorded commands: dropped, not destroyed.
-    buffer = ctx.device.createBuffer({ size: Math.ceil(bytes / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label: `lstmSequence:${name}` });
-    byName.set(name, buffer);
-  }
-  return { buffer, shape, dtype: 'float32' };
-}
-
+// Scratch buffers (webgpu/scratch.ts) hold one step's contiguous GEMM operands, named 'lstm:*'.
 /** Two scratch buffers of one shape; state(i) is the one read by step i (and written by step i − 1). */
 function pingPong(ctx: GpuContext, name: string, shape: number[]): (i: number) => GpuTensor {
-  const pair = [scratch(ctx, `${name}0`, shape), scratch(ctx, `${name}1`, shape)];
+  const pair = [scratch(ctx, `lstm:${name}0`, shape), scratch(ctx, `lstm:${name}1`, shape)];
   return (i) => pair[i % 2]!;
 }
 
@@ -78,7 +60,7 @@ export function lstmSequenceGpu(
 ): void {
   const [batch, steps] = xw.shape as [number, number];
   const u = a.units;
-  const up = scratch(ctx, 'u', [u, u, 4]);
+  const up = scratch(ctx, 'lstm:u', [u, u, 4]);
   transposeGpu(ctx, { ...w, shape: [u, 4, u] }, [0, 2, 1], up);
   const state = pingPong(ctx, 'state', [2, batch, u]);
   const half = batch * u * GPU_ELEMENT_BYTES;
@@ -103,9 +85,9 @@ export function lstmSequenceGradGpu(
 ): void {
   const [batch, steps] = z.shape as [number, number];
   const u = a.units;
-  const dst = scratch(ctx, 'dstate', [batch, steps, 2 * u]), ut = scratch(ctx, 'ut', [4 * u, u]);
+  const dst = scratch(ctx, 'lstm:dstate', [batch, steps, 2 * u]), ut = scratch(ctx, 'lstm:ut', [4 * u, u]);
   const state = pingPong(ctx, 'grad', [batch, 5 * u]);
-  const zeros = scratch(ctx, 'zeros', [batch, 5 * u]); // never written: created zero-filled
+  const zeros = scratch(ctx, 'lstm:zeros', [batch, 5 * u]); // never written: created zero-filled
   concatGpu(ctx, [dhs, dcs], 2, dst);
   copyTensor(ctx, dzs, dz);
   transposeGpu(ctx, w, [1, 0], ut);

@@ -1,6 +1,7 @@
 import { broadcastStrides, sizeOf } from '../shape.js';
 import type { AdapterFacts, GpuContext, Uniform } from '../webgpu/context.js';
-import type { GpuTensor } from '../webgpu/wgsl.js';
+import { GPU_ELEMENT_BYTES, storageBindings, uniformStruct, type GpuTensor } from '../webgpu/wgsl.js';
+import { scratch } from '../webgpu/scratch.js';
 import { GEMM_FIELDS, gemmKStep, gemmRowsFirst, gemmTile, gemmWgsl, variantKey, type GemmFit, type GemmEpilogue, type GemmHooks, type GemmVariant } from './matmul.wgsl.js';
 import type { UnaryOp } from '../elementwise/ops.js';
 
@@ -73,6 +74,41 @@ function batchBase(name: string, rank: number, matrixSize: string): string {
 
 export interface MatMulEpilogue { bias?: GpuTensor; activation?: UnaryOp }
 
+/** Columns per packed B panel: the subgroup variant's column tile (8 lanes × vec4). */
+const PANEL = 32;
+
+const PACK_B_WGSL = `${uniformStruct([['K', 'u32'], ['N', 'u32'], ['bK', 'u32'], ['bCol', 'u32'], ['panels', 'u32']])}
+${storageBindings(1, [['B', 'f32', 'read'], ['P', 'f32', 'read_write']])}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let col = gid.x;
+  let k = gid.y;
+  let mat = gid.z;
+  if (col >= u.panels * ${PANEL}u || k >= u.K) { return; }
+  var v = 0.0;
+  if (col < u.N) { v = B[mat * u.K * u.N + k * u.bK + col * u.bCol]; }
+  P[((mat * u.panels + col / ${PANEL}u) * u.K + k) * ${PANEL}u + col % ${PANEL}u] = v;
+}`;
+
+/**
+ * B copied into column panels, [matrix][⌈N/32⌉][K][32], zero-padded: the subgroup GEMM then reads
+ * each k-step of a panel as one contiguous 128-byte run instead of 8 rows N·4 bytes apart (~15%
+ * faster at 1024² on lavapipe), and a transposed B gets vec4 reads too. Only where the copy pays:
+ * the CPU adapter's variant, a large problem, B's panels reused by several row tiles. Null: not packed.
+ */
+function packedB(ctx: GpuContext, v: GemmVariant, b: GpuTensor, tB: boolean, p: GemmProblem): GpuTensor | null {
+  const matrices = sizeOf(b.shape.slice(0, -2));
+  const panels = Math.ceil(p.n / PANEL);
+  const bytes = matrices * panels * PANEL * p.k * GPU_ELEMENT_BYTES;
+  const max = ctx.facts.maxWorkgroupsPerDim;
+  if (v.kind !== 'subgroup' || v.sg * 4 !== PANEL || gemmWork(p) < FIT_MIN_WORK || p.m <= gemmTile(v).tm) return null;
+  if (bytes > ctx.facts.maxStorageBindingBytes || p.k > max || matrices > max) return null;
+  const packed = scratch(ctx, 'gemm:packedB', [matrices, panels, p.k, PANEL]);
+  const uniforms: Uniform[] = [p.k, p.n, tB ? 1 : p.n, tB ? p.k : 1, panels].map((x): Uniform => ['u32', x]);
+  ctx.dispatch('matMul', ctx.pipeline('gemm:packB', () => PACK_B_WGSL), [b.buffer, packed.buffer], uniforms, [Math.ceil((panels * PANEL) / 64), p.k, matrices]);
+  return packed;
+}
+
 /**
  * y[..., m, n] = epilogue(op(a) · op(b)) with broadcast batch dims (right-aligned, size-1 dims
  * repeat, as matMulGeometry in core). Optional fused bias (length n) and activation.
@@ -86,33 +122,40 @@ export function matMulGpu(ctx: GpuContext, a: GpuTensor, b: GpuTensor, attrs: { 
   const ownBatch = y.shape.slice(0, -2);
   const br = ownBatch.length === 0 ? 0 : Math.max(ownBatch.length, 3);
   const batchShape = [...Array<number>(br - ownBatch.length).fill(1), ...ownBatch];
+  const problem: GemmProblem = { m, n, k, batches: sizeOf(batchShape) };
+  if (m === 0 || n === 0 || problem.batches === 0) return;
+  const packed = packedB(ctx, chooseGemmVariant(ctx.facts, problem), b, tB, problem);
   const aStrides = br ? broadcastStrides(a.shape.slice(0, -2), batchShape) : [];
   const bStrides = br ? broadcastStrides(b.shape.slice(0, -2), batchShape) : [];
   // Vec4 reads where 4 consecutive k (A) or columns (B) are contiguous; otherwise element
   // strides are uniforms, so both transposes share one pipeline.
-  const a4 = !tA && k % 4 === 0, b4 = !tB && n % 4 === 0;
-  const strides: [string, number][] = [['aRow', tA ? 1 : k], ['aK', tA ? m : 1], ['bK', tB ? 1 : n], ['bCol', tB ? k : 1]];
+  const a4 = !tA && k % 4 === 0, b4 = packed !== null || (!tB && n % 4 === 0);
+  const strides: [string, number][] = [['aRow', tA ? 1 : k], ['aK', tA ? m : 1], ['bK', tB ? 1 : n], ['bCol', tB ? k : 1],
+    ['bMat', packed ? packed.shape[1]! * PANEL * k : k * n]];
   const fields: [string, 'u32'][] = [...strides.map(([f]): [string, 'u32'] => [f, 'u32']), ...batchShape.map((_, d): [string, 'u32'] => [`ob${d}`, 'u32']),
     ...batchShape.map((_, d): [string, 'u32'] => [`sA${d}`, 'u32']), ...batchShape.map((_, d): [string, 'u32'] => [`sB${d}`, 'u32'])];
   const epi: GemmEpilogue = {};
   if (epilogue.bias) epi.bias = 'BIAS';
   if (epilogue.activation) epi.activation = epilogue.activation;
+  const readB = packed
+    ? `fn mm_readB4(base: u32, k: u32, col: u32) -> vec4f { return B[(base + ((col / ${PANEL}u) * u.K + k) * ${PANEL}u + col % ${PANEL}u) / 4u]; }`
+    : b4 ? 'fn mm_readB4(base: u32, k: u32, col: u32) -> vec4f { return B[(base + k * u.N + col) / 4u]; }'
+      : 'fn mm_readB(base: u32, k: u32, col: u32) -> f32 { return B[base + k * u.bK + col * u.bCol]; }';
   const hooks: GemmHooks = {
     fields,
     bindings: [['A', a4 ? 'vec4f' : 'f32', 'read'], ['B', b4 ? 'vec4f' : 'f32', 'read'], ...(epilogue.bias ? [['BIAS', 'f32', 'read'] as const] : []), ['C', 'f32', 'read_write']],
     code: [
       batchBase('A', br, 'u.M * u.K'),
-      batchBase('B', br, 'u.K * u.N'),
+      batchBase('B', br, 'u.bMat'),
       'fn mm_rowA(row: u32) -> vec4i { return vec4i(0); }',
       a4 ? 'fn mm_readA4(base: u32, rc: vec4i, row: u32, k: u32) -> vec4f { return A[(base + row * u.K + k) / 4u]; }'
         : 'fn mm_readA(base: u32, rc: vec4i, row: u32, k: u32) -> f32 { return A[base + row * u.aRow + k * u.aK]; }',
-      b4 ? 'fn mm_readB4(base: u32, k: u32, col: u32) -> vec4f { return B[(base + k * u.N + col) / 4u]; }'
-        : 'fn mm_readB(base: u32, k: u32, col: u32) -> f32 { return B[base + k * u.bK + col * u.bCol]; }',
+      readB,
       `fn mm_write(batch: u32, row: u32, col: u32, v: f32) { C[(batch * u.M + row) * u.N + col] = v; }`,
     ].join('\n'),
     a4, b4, epilogue: epi,
   };
   const values: Uniform[] = [...strides.map(([, v]) => v), ...batchShape, ...aStrides, ...bStrides].map((v): Uniform => ['u32', v]);
-  const buffers = [a.buffer, b.buffer, ...(epilogue.bias ? [epilogue.bias.buffer] : []), y.buffer];
-  gemmGpu(ctx, 'matMul', `mm:${br}`, hooks, values, buffers, { m, n, k, batches: sizeOf(batchShape) });
+  const buffers = [a.buffer, (packed ?? b).buffer, ...(epilogue.bias ? [epilogue.bias.buffer] : []), y.buffer];
+  gemmGpu(ctx, 'matMul', `mm:${br}${packed ? ':packedB' : ''}`, hooks, values, buffers, problem);
 }
