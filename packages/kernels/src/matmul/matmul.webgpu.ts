@@ -12,7 +12,7 @@ import type { UnaryOp } from '../elementwise/ops.js';
 export const gemmOverride: { variant: GemmVariant['kind'] | GemmVariant | null; rowBlocks: number | null } = { variant: null, rowBlocks: null };
 
 /**
- * The one place where a GEMM variant is chosen (PERF-NOTES.md): on a CPU adapter with subgroups,
+ * The one place where a GEMM variant is chosen (measurements in BENCHMARKS.md): on a CPU adapter with subgroups,
  * subgroup-broadcast register blocking; on a GPU, 64×128×16 workgroup-memory tiles (64×64 when C
  * is narrow, so small problems still spread over the device).
  */

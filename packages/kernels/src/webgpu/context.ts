@@ -1,11 +1,11 @@
 /**
  * The GPU execution context shared by every WebGPU kernel family: the device, a pipeline cache
  * keyed by specialisation, uniform packing, and dispatch recording into one command encoder that
- * is submitted at readback or after a threshold of dispatches (DESIGN.md §3, §7).
+ * is submitted at readback or after a threshold of dispatches.
  */
 export interface AdapterFacts {
   description: string;
-  /** A CPU adapter (lavapipe) wants different kernels than a discrete GPU (PERF-NOTES.md). */
+  /** A CPU adapter (lavapipe) wants different kernels than a discrete GPU (BENCHMARKS.md). */
   isCpu: boolean;
   subgroups: boolean;
   subgroupSize: number;

@@ -3,7 +3,7 @@ import type { AdapterFacts } from '@kerasgpu/kernels';
 import { BackendError } from '../../errors.js';
 
 // Dawn's GPU object must stay referenced for the whole process: if it is collected while an
-// adapter lives, the process segfaults (TOOLCHAIN.md).
+// adapter lives, the process segfaults.
 let gpu: GPU | null = null;
 
 export interface AcquiredDevice { device: GPUDevice; facts: AdapterFacts }
