@@ -96,7 +96,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
  * faster at 1024² on lavapipe), and a transposed B gets vec4 reads too. Only where the copy pays:
  * the CPU adapter's variant, a large problem, B's panels reused by several row tiles. Null: not packed.
  */
-function packedB(ctx: GpuContext, v: GemmVariant, b: GpuTensor, tB: boolean, p: GemmProblem): GpuTensor | null {
+function packedB(ctx: GpuContext, v: GemmVariant, b: GpuTensor, bStride: { k: number; col: number }, p: GemmProblem): GpuTensor | null {
   const matrices = sizeOf(b.shape.slice(0, -2));
   const panels = Math.ceil(p.n / PANEL);
   const bytes = matrices * panels * PANEL * p.k * GPU_ELEMENT_BYTES;
@@ -104,7 +104,7 @@ function packedB(ctx: GpuContext, v: GemmVariant, b: GpuTensor, tB: boolean, p: 
   if (v.kind !== 'subgroup' || v.sg * 4 !== PANEL || gemmWork(p) < FIT_MIN_WORK || p.m <= gemmTile(v).tm) return null;
   if (bytes > ctx.facts.maxStorageBindingBytes || p.k > max || matrices > max) return null;
   const packed = scratch(ctx, 'gemm:packedB', [matrices, panels, p.k, PANEL]);
-  const uniforms: Uniform[] = [p.k, p.n, tB ? 1 : p.n, tB ? p.k : 1, panels].map((x): Uniform => ['u32', x]);
+  const uniforms: Uniform[] = [p.k, p.n, bStride.k, bStride.col, panels].map((x): Uniform => ['u32', x]);
   ctx.dispatch('matMul', ctx.pipeline('gemm:packB', () => PACK_B_WGSL), [b.buffer, packed.buffer], uniforms, [Math.ceil((panels * PANEL) / 64), p.k, matrices]);
   return packed;
 }
@@ -124,13 +124,14 @@ export function matMulGpu(ctx: GpuContext, a: GpuTensor, b: GpuTensor, attrs: { 
   const batchShape = [...Array<number>(br - ownBatch.length).fill(1), ...ownBatch];
   const problem: GemmProblem = { m, n, k, batches: sizeOf(batchShape) };
   if (m === 0 || n === 0 || problem.batches === 0) return;
-  const packed = packedB(ctx, chooseGemmVariant(ctx.facts, problem), b, tB, problem);
+  const bStride = { k: tB ? 1 : n, col: tB ? k : 1 };
+  const packed = packedB(ctx, chooseGemmVariant(ctx.facts, problem), b, bStride, problem);
   const aStrides = br ? broadcastStrides(a.shape.slice(0, -2), batchShape) : [];
   const bStrides = br ? broadcastStrides(b.shape.slice(0, -2), batchShape) : [];
   // Vec4 reads where 4 consecutive k (A) or columns (B) are contiguous; otherwise element
   // strides are uniforms, so both transposes share one pipeline.
   const a4 = !tA && k % 4 === 0, b4 = packed !== null || (!tB && n % 4 === 0);
-  const strides: [string, number][] = [['aRow', tA ? 1 : k], ['aK', tA ? m : 1], ['bK', tB ? 1 : n], ['bCol', tB ? k : 1],
+  const strides: [string, number][] = [['aRow', tA ? 1 : k], ['aK', tA ? m : 1], ['bK', bStride.k], ['bCol', bStride.col],
     ['bMat', packed ? packed.shape[1]! * PANEL * k : k * n]];
   const fields: [string, 'u32'][] = [...strides.map(([f]): [string, 'u32'] => [f, 'u32']), ...batchShape.map((_, d): [string, 'u32'] => [`ob${d}`, 'u32']),
     ...batchShape.map((_, d): [string, 'u32'] => [`sA${d}`, 'u32']), ...batchShape.map((_, d): [string, 'u32'] => [`sB${d}`, 'u32'])];
