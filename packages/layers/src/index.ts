@@ -12,6 +12,7 @@ export { Container } from './engine/container.js';
 export { Model, type ModelOptions, type EvaluateOptions, type PredictOptions } from './models/model.js';
 export { Sequential } from './models/sequential.js';
 export type { SummaryOptions } from './models/summary.js';
+export { registerSaveHandler, getSaveHandler, type SaveHandler } from './models/save-handler.js';
 export type { CompileOptions } from './training/compile.js';
 export type { FitOptions } from './training/fit.js';
 export type { DataInput, ArrayLike, LazyArray } from './training/data.js';
@@ -33,9 +34,9 @@ export { optimizers, getOptimizer, Optimizer, SGD, RMSprop, Adagrad, Adadelta, A
 export { Callback, CallbackList, type Logs, type FitParams } from './callbacks/callback.js';
 export { BaseLogger } from './callbacks/base-logger.js';
 export { History } from './callbacks/history.js';
-export { ProgbarLogger, setOutput } from './callbacks/progbar.js';
+export { ProgbarLogger } from './callbacks/progbar.js';
 export { EarlyStopping } from './callbacks/early-stopping.js';
-export { ModelCheckpoint, registerSaveHandler, getSaveHandler, formatPath, type SaveHandler } from './callbacks/model-checkpoint.js';
+export { ModelCheckpoint, formatPath } from './callbacks/model-checkpoint.js';
 export { LearningRateScheduler, ReduceLROnPlateau } from './callbacks/schedulers.js';
 export { TerminateOnNaN, CSVLogger, LambdaCallback } from './callbacks/misc.js';
 
@@ -45,4 +46,5 @@ export { setImageDimOrdering, imageDimOrdering } from './utils/image-ordering.js
 export { ValueError } from './utils/errors.js';
 export { canonicalKey, parseOptions } from './utils/options.js';
 export { callable, type Callable } from './utils/callable.js';
+export { setOutput } from './utils/output.js';
 export { layerClasses, deserializeLayer } from './layers/registry.js';

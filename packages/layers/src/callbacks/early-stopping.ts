@@ -1,8 +1,8 @@
 import { callable } from '../utils/callable.js';
 import { parseOptions } from '../utils/options.js';
+import { write } from '../utils/output.js';
 import { CallbackImpl, type Logs } from './callback.js';
 import { improvement, type Mode } from './monitor.js';
-import { write } from './progbar.js';
 
 export interface EarlyStoppingOptions { monitor?: string; minDelta?: number; patience?: number; verbose?: number; mode?: Mode; [keras: string]: unknown }
 

@@ -1,8 +1,8 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { callable } from '../utils/callable.js';
 import { parseOptions } from '../utils/options.js';
+import { write } from '../utils/output.js';
 import { CallbackImpl, type Logs, type MaybePromise } from './callback.js';
-import { write } from './progbar.js';
 
 /** Stops training at the first NaN or infinite batch loss (reads the loss after each batch). */
 class TerminateOnNaNImpl extends CallbackImpl {

@@ -1,27 +1,9 @@
-import type { Model } from '../models/model.js';
+import { getSaveHandler } from '../models/save-handler.js';
 import { callable } from '../utils/callable.js';
-import { ValueError } from '../utils/errors.js';
 import { parseOptions } from '../utils/options.js';
+import { write } from '../utils/output.js';
 import { CallbackImpl, type Logs } from './callback.js';
 import { improvement, type Mode } from './monitor.js';
-import { write } from './progbar.js';
-
-/**
- * How models are written to and read from files. `@kerasgpu/io` registers one when it loads, so
- * layers never imports io (which sits above it).
- */
-export interface SaveHandler {
-  save(model: Model, filepath: string, options: { overwrite: boolean }): Promise<void>;
-  saveWeights(model: Model, filepath: string, options: { overwrite: boolean }): Promise<void>;
-  loadWeights(model: Model, filepath: string, options: { byName: boolean }): Promise<void>;
-  toYAML(model: Model): string;
-}
-let handler: SaveHandler | null = null;
-export function registerSaveHandler(h: SaveHandler): void { handler = h; }
-export function getSaveHandler(): SaveHandler {
-  if (!handler) throw new ValueError("saving and loading models needs @kerasgpu/io: import '@kerasgpu/io' once (it registers its HDF5 and YAML handlers)");
-  return handler;
-}
 
 /** Python's str.format for checkpoint names: {epoch:02d}, {val_loss:.2f}, {loss}. */
 export function formatPath(template: string, values: Record<string, number>): string {

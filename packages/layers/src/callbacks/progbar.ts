@@ -1,13 +1,10 @@
 import { callable } from '../utils/callable.js';
+import { write, writesToTerminal } from '../utils/output.js';
 import { CallbackImpl, type Logs } from './callback.js';
 
 /** Keras 1 number formatting in logs: 4 decimals, scientific below 1e-3. */
 export const fmtValue = (v: number): string => (Math.abs(v) > 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(4));
 const fmtLogs = (logs: Logs, keys: string[]) => keys.filter((k) => k in logs).map((k) => ` - ${k}: ${fmtValue(logs[k]!)}`).join('');
-
-/** Output goes through here so tests and users can redirect it. */
-export let write = (s: string): void => { process.stdout.write(s); };
-export function setOutput(fn: (s: string) => void): void { write = fn; }
 
 /**
  * verbose 1: Keras's progress bar `  32/1000 [>....] - ETA: 3s - loss: ...`, redrawn in place on a
@@ -23,7 +20,7 @@ class ProgbarLoggerImpl extends CallbackImpl {
    * Per-batch values (a GPU readback each) are only needed to redraw the bar in place: verbose 1
    * on a terminal. Elsewhere the epoch's line comes from the epoch logs.
    */
-  override get wantsBatchLogs(): boolean { return this.params?.verbose === 1 && redrawsInPlace(); }
+  override get wantsBatchLogs(): boolean { return this.params?.verbose === 1 && writesToTerminal(); }
 
   override onEpochBegin(epoch: number): void {
     const p = this.params!;
@@ -47,7 +44,7 @@ class ProgbarLoggerImpl extends CallbackImpl {
     const secs = `${Math.round((Date.now() - this.start) / 1000)}s`;
     const keys = p.metrics.filter((k) => k in logs);
     if (p.verbose === 2) write(`${secs}${fmtLogs(logs, keys)}\n`);
-    else if (p.verbose === 1) write(`${redrawsInPlace() ? '\r' : ''}${this.bar(true, logs, keys)}\n`);
+    else if (p.verbose === 1) write(`${writesToTerminal() ? '\r' : ''}${this.bar(true, logs, keys)}\n`);
   }
 
   private averages(): Logs {
@@ -65,7 +62,5 @@ class ProgbarLoggerImpl extends CallbackImpl {
     return `${String(done ? total : this.seen).padStart(n.length)}/${n} [${bar}] - ${timing}${fmtLogs(logs, keys)}`;
   }
 }
-const defaultWrite = write;
-const redrawsInPlace = (): boolean => process.stdout.isTTY === true && write === defaultWrite;
 export const ProgbarLogger = callable(ProgbarLoggerImpl);
 export type ProgbarLogger = ProgbarLoggerImpl;

@@ -1,9 +1,9 @@
 import { callable } from '../utils/callable.js';
 import { ValueError } from '../utils/errors.js';
 import { parseOptions } from '../utils/options.js';
+import { write } from '../utils/output.js';
 import { CallbackImpl, type Logs } from './callback.js';
 import { improvement, type Mode } from './monitor.js';
-import { write } from './progbar.js';
 
 /** Sets the optimizer's learning rate from `schedule(epoch)` at the start of each epoch. */
 class LearningRateSchedulerImpl extends CallbackImpl {

@@ -1,6 +1,6 @@
 import { argMax, cast, dispose, greater, type Tensor } from '@kerasgpu/core';
 import type { History } from '../callbacks/history.js';
-import { getSaveHandler } from '../callbacks/model-checkpoint.js';
+import { getSaveHandler } from './save-handler.js';
 import { Container } from '../engine/container.js';
 import type { SymbolicTensor } from '../engine/symbolic.js';
 import type { Optimizer } from '../optimizers/optimizer.js';

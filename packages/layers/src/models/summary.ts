@@ -1,6 +1,6 @@
 import { InputLayerImpl } from '../engine/input-layer.js';
 import type { Layer } from '../engine/layer.js';
-import { write } from '../callbacks/progbar.js';
+import { write } from '../utils/output.js';
 import { fmtShape } from '../utils/shape.js';
 import type { ModelImpl } from './model.js';
 

@@ -1,0 +1,19 @@
+import { ValueError } from '../utils/errors.js';
+import type { Model } from './model.js';
+
+/**
+ * How models are written to and read from files. `@kerasgpu/io` registers one when it loads, so
+ * layers never imports io (which sits above it).
+ */
+export interface SaveHandler {
+  save(model: Model, filepath: string, options: { overwrite: boolean }): Promise<void>;
+  saveWeights(model: Model, filepath: string, options: { overwrite: boolean }): Promise<void>;
+  loadWeights(model: Model, filepath: string, options: { byName: boolean }): Promise<void>;
+  toYAML(model: Model): string;
+}
+let handler: SaveHandler | null = null;
+export function registerSaveHandler(h: SaveHandler): void { handler = h; }
+export function getSaveHandler(): SaveHandler {
+  if (!handler) throw new ValueError("saving and loading models needs @kerasgpu/io: import '@kerasgpu/io' once (it registers its HDF5 and YAML handlers)");
+  return handler;
+}
