@@ -43,7 +43,7 @@ export { TerminateOnNaN, CSVLogger, LambdaCallback } from './callbacks/misc.js';
 export { setSeed } from './random.js';
 export { toCategorical, toCategorical as to_categorical } from './utils/to-categorical.js';
 export { setImageDimOrdering, imageDimOrdering } from './utils/image-ordering.js';
-export { ValueError } from './utils/errors.js';
+export { ValueError, UnknownOptionError } from './utils/errors.js';
 export { canonicalKey, parseOptions } from './utils/options.js';
 export { callable, type Callable } from './utils/callable.js';
 export { setOutput } from './utils/output.js';

@@ -1,5 +1,5 @@
 import { tensor, type Tensor } from '@kerasgpu/core';
-import { getOptimizer, ValueError, type Model, type Optimizer } from '@kerasgpu/layers';
+import { getOptimizer, UnknownOptionError, ValueError, type Model, type Optimizer } from '@kerasgpu/layers';
 import type { StoredLayer } from './h5-file.js';
 import type { CustomObjects } from './model-config.js';
 
@@ -26,10 +26,9 @@ function optimizerFrom(spec: TrainingConfig['optimizer_config'], customObjects: 
     try {
       return getOptimizer({ class_name: spec.class_name, config });
     } catch (e) {
-      const key = e instanceof ValueError ? /unknown option '([^']+)'/.exec(e.message)?.[1] : undefined;
-      if (key === undefined || !(key in config)) throw e;
-      console.warn(`${spec.class_name}: ignoring the saved option ${key}=${JSON.stringify(config[key])}, which this library does not have`);
-      delete config[key];
+      if (!(e instanceof UnknownOptionError && e.key in config)) throw e;
+      console.warn(`${spec.class_name}: ignoring the saved option ${e.key}=${JSON.stringify(config[e.key])}, which this library does not have`);
+      delete config[e.key];
     }
   }
 }

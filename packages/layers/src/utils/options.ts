@@ -1,5 +1,5 @@
 import { closest } from './closest.js';
-import { ValueError } from './errors.js';
+import { UnknownOptionError, ValueError } from './errors.js';
 
 /**
  * The one alias table. Options objects accept camelCase names and the Keras 1 / Keras 2
@@ -73,8 +73,7 @@ export function parseOptions(owner: string, opts: object | undefined, known: rea
     if (!known.includes(k)) {
       const spellings = [...known, ...Object.keys(ALIASES).filter((a) => known.includes(ALIASES[a]!))];
       const styled = key.includes('_') ? spellings.map(camelToSnake) : spellings;
-      const near = closest(key, styled);
-      throw new ValueError(`${owner}: unknown option '${key}'${near === undefined ? '' : `; did you mean '${near}'?`}`);
+      throw new UnknownOptionError(owner, key, closest(key, styled));
     }
     out[k] = typeof value === 'string' && VALUES[k]?.[value] !== undefined ? VALUES[k][value] : value;
   }
