@@ -3,6 +3,10 @@ import { ready } from './backends/select.js';
 import type { Tensor } from './tensor.js';
 
 export type { DType, DataArray } from '@kerasgpu/kernels';
+// What the packages above need from the kernels on plain numbers and arrays, so that their imports
+// point one layer down (DESIGN.md §1): window geometry for layer shapes, the layout loops io uses
+// to convert stored weights, and the values affineResample accepts.
+export { windowAxis, concatCpu, transposeCpu, AFFINE_ROW_VALUES, FILL_MODES, type Padding, type FillMode } from '@kerasgpu/kernels';
 export { Tensor, Variable, type NestedArray } from './tensor.js';
 export type { Backend, Storage, TensorInfo, OutputSpec } from './backend.js';
 export type { Primitive, PrimitiveAttrs } from './primitives.js';

@@ -29,7 +29,7 @@ export { HDF5Matrix } from './hdf5/matrix.js';
 export { ImageDataGenerator, type ImageDataGeneratorOptions } from './preprocessing/image-data-generator.js';
 export { NumpyArrayIterator, DirectoryIterator, type FlowOptions, type DirectoryOptions, type FlowBatch } from './preprocessing/iterators.js';
 export { transformMatrix, type Mat3, type TransformParams } from './preprocessing/affine.js';
-export type { FillMode } from '@kerasgpu/kernels';
+export type { FillMode } from '@kerasgpu/core';
 export type { HostArray } from './preprocessing/host.js';
 export { padSequences, type PadSequencesOptions } from './preprocessing/pad-sequences.js';
 export { modelToDot, modelToDot as model_to_dot, plotModel, plotModel as plot_model, plotModel as plot, ModelDot, type ModelToDotOptions, type PlotModelOptions, type CreateOptions, type Rankdir, type ImageFormat } from './diagrams/index.js';

@@ -1,4 +1,4 @@
-import { concatCpu, transposeCpu } from '@kerasgpu/kernels';
+import { concatCpu, transposeCpu } from '@kerasgpu/core';
 import type { NdArray } from '../hdf5/arrays.js';
 
 /** Host-side array rearrangements for weight conversion (the CPU layout kernels on NdArrays). */

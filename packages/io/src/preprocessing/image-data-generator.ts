@@ -1,5 +1,4 @@
-import { affineResample, nextSeed, tensor } from '@kerasgpu/core';
-import { AFFINE_ROW_VALUES, FILL_MODES, type FillMode } from '@kerasgpu/kernels';
+import { affineResample, AFFINE_ROW_VALUES, FILL_MODES, nextSeed, tensor, type FillMode } from '@kerasgpu/core';
 import { callable, parseOptions, ValueError, type ArrayLike } from '@kerasgpu/layers';
 import { transposeNd } from '../keras/ndarray.js';
 import { transformMatrix, type TransformParams } from './affine.js';

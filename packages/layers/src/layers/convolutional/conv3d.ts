@@ -1,5 +1,4 @@
-import { add, conv2d, max, maxPool2d, pad, stack, transpose, unstack, type Tensor, type Variable } from '@kerasgpu/core';
-import { windowAxis } from '@kerasgpu/kernels';
+import { add, conv2d, max, maxPool2d, pad, stack, transpose, unstack, windowAxis, type Tensor, type Variable } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';

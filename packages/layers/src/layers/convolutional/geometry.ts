@@ -1,4 +1,4 @@
-import { windowAxis, type Padding } from '@kerasgpu/kernels';
+import { windowAxis, type Padding } from '@kerasgpu/core';
 import { ShapeError, ValueError } from '../../utils/errors.js';
 import type { DimOrdering } from '../../utils/image-ordering.js';
 import type { Shape } from '../../utils/shape.js';
