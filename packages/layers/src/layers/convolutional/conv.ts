@@ -8,7 +8,7 @@ import { resolveOrdering, type DimOrdering } from '../../utils/image-ordering.js
 import type { Options } from '../../utils/options.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import { KERNEL_KEYS, kernelConfig, kernelSettings, type KernelOptions, type KernelSettings, type LayerOptions } from '../core/kernel-options.js';
-import { layoutAxes, resolvePadding, tupleOf, windowOutputShape, type Padding } from './geometry.js';
+import { layoutAxes, resolvePadding, toChannelsFirst, toChannelsLast, tupleOf, windowOutputShape, type Padding } from './geometry.js';
 
 export interface ConvOptions extends LayerOptions, KernelOptions {
   filters?: number;
@@ -21,10 +21,14 @@ export interface ConvOptions extends LayerOptions, KernelOptions {
 
 const CONV_KEYS = ['filters', 'kernelSize', 'strides', 'padding', 'dimOrdering', 'dilationRate', 'nbRow', 'nbCol', ...KERNEL_KEYS];
 
+export type ConvRank = 1 | 2 | 3;
+/** Keras 1 names the kernel size one option per axis (`nb_row`, `nb_col`; `kernel_dim1`, ...). */
+const KERAS1_KERNEL_DIMS: Record<ConvRank, string[]> = { 1: [], 2: ['nbRow', 'nbCol'], 3: ['kernelDim1', 'kernelDim2', 'kernelDim3'] };
+
 /**
- * 1-D and 2-D convolution (cross-correlation, as TensorFlow). Kernels are stored in Keras 2
- * layout [...kernel, inChannels, filters] whatever the ordering; 'th' inputs are transposed to
- * channels-last around the core op. 1-D runs as 2-D over a height of one.
+ * Convolution over 1, 2 or 3 spatial axes (cross-correlation, as TensorFlow). Kernels are stored in
+ * Keras 2 layout [...kernel, inChannels, filters] whatever the ordering; 'th' inputs are transposed
+ * to channels-last around the core op. 1-D runs as 2-D over a height of one; 3-D overrides `convolve`.
  */
 abstract class ConvBase extends Layer {
   static override readonly OPTIONS = CONV_KEYS;
@@ -38,11 +42,12 @@ abstract class ConvBase extends Layer {
   kernel: Variable | null = null;
   bias: Variable | null = null;
 
-  constructor(readonly rank: 1 | 2, owner: string, o: Options) {
+  constructor(readonly rank: ConvRank, owner: string, o: Options) {
     super(o);
     if (!(Number.isInteger(o.filters) && (o.filters as number) > 0)) throw new ValueError(`${owner}: filters (nb_filter) must be a positive integer, got ${String(o.filters)}`);
     this.filters = o.filters as number;
-    const ks = o.kernelSize ?? (o.nbRow !== undefined ? [o.nbRow, o.nbCol] : undefined);
+    const dims = KERAS1_KERNEL_DIMS[rank];
+    const ks = o.kernelSize ?? (dims.length > 0 && o[dims[0]!] !== undefined ? dims.map((k) => o[k]) : undefined);
     if (ks === undefined) throw new ValueError(`${owner}: the kernel size is required`);
     this.kernelSize = tupleOf(owner, 'kernel size', ks, rank, []);
     this.strides = tupleOf(owner, 'strides (subsample)', o.strides, rank, new Array<number>(rank).fill(1));
@@ -74,21 +79,23 @@ abstract class ConvBase extends Layer {
   }
 
   override call(inputs: Tensor | Tensor[], _args: CallArgs): Tensor {
-    let x = inputs as Tensor;
-    const w = this.kernel!;
-    const opts = { strides: this.strides as [number, number], padding: this.padding, dilations: this.dilationRate as [number, number] };
-    let y: Tensor;
-    if (this.rank === 1) {
-      const [b, steps, c] = x.shape as [number, number, number];
-      y = conv2d(reshape(x, [b, 1, steps, c]), reshape(w, [1, ...w.shape]), { ...opts, strides: [1, this.strides[0]!], dilations: [1, this.dilationRate[0]!] });
-      y = reshape(y, [b, y.shape[2]!, this.filters]);
-    } else {
-      if (this.dimOrdering === 'th') x = transpose(x, [0, 2, 3, 1]);
-      y = conv2d(x, w, opts);
-    }
+    const th = this.dimOrdering === 'th';
+    const x = inputs as Tensor;
+    let y = this.convolve(th ? transpose(x, toChannelsLast(this.rank)) : x);
     if (this.bias) y = add(y, this.bias);
     y = this.settings.activation.fn(y);
-    return this.rank === 2 && this.dimOrdering === 'th' ? transpose(y, [0, 3, 1, 2]) : y;
+    return th ? transpose(y, toChannelsFirst(this.rank)) : y;
+  }
+
+  /** The kernel over channels-last `x`, before bias and activation. */
+  protected convolve(x: Tensor): Tensor {
+    const w = this.kernel!;
+    if (this.rank === 1) {
+      const [b, steps, c] = x.shape as [number, number, number];
+      const y = conv2d(reshape(x, [b, 1, steps, c]), reshape(w, [1, ...w.shape]), { strides: [1, this.strides[0]!], padding: this.padding, dilations: [1, this.dilationRate[0]!] });
+      return reshape(y, [b, y.shape[2]!, this.filters]);
+    }
+    return conv2d(x, w, { strides: this.strides as [number, number], padding: this.padding, dilations: this.dilationRate as [number, number] });
   }
 
   override getConfig(): Record<string, unknown> {

@@ -1,13 +1,13 @@
-import { add, conv2d, max, maxPool2d, pad, stack, transpose, unstack, windowAxis, type Tensor, type Variable } from '@kerasgpu/core';
+import { add, conv2d, max, maxPool2d, pad, stack, transpose, unstack, windowAxis, type Tensor } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
-import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
 import { callable } from '../../utils/callable.js';
-import { ShapeError, ValueError } from '../../utils/errors.js';
+import { ValueError } from '../../utils/errors.js';
 import { resolveOrdering, type DimOrdering } from '../../utils/image-ordering.js';
-import { fmtShape, type Shape } from '../../utils/shape.js';
-import { KERNEL_KEYS, kernelConfig, kernelSettings, type KernelOptions, type KernelSettings, type LayerOptions } from '../core/kernel-options.js';
-import { layoutAxes, resolvePadding, tupleOf, windowOutputShape, type Padding } from './geometry.js';
+import type { Shape } from '../../utils/shape.js';
+import { KERNEL_KEYS, type KernelOptions, type LayerOptions } from '../core/kernel-options.js';
+import { ConvBase } from './conv.js';
+import { resolvePadding, toChannelsFirst, toChannelsLast, tupleOf, windowOutputShape, type Padding } from './geometry.js';
 
 /**
  * 3-D windows as a sum (or max) of 2-D ones: output depth slice o combines input slices
@@ -21,65 +21,30 @@ function depthSlices(x: Tensor, kd: number, sd: number, padding: Padding, fill: 
   return { slices: unstack(padded, 1), outD: out };
 }
 
-const ordered = (x: Tensor, o: DimOrdering) => (o === 'th' ? transpose(x, [0, 2, 3, 4, 1]) : x);
-const restored = (y: Tensor, o: DimOrdering) => (o === 'th' ? transpose(y, [0, 4, 1, 2, 3]) : y);
+const ordered = (x: Tensor, o: DimOrdering) => (o === 'th' ? transpose(x, toChannelsLast(3)) : x);
+const restored = (y: Tensor, o: DimOrdering) => (o === 'th' ? transpose(y, toChannelsFirst(3)) : y);
 const fmtOrdering = (o: DimOrdering) => (o === 'th' ? 'channels_first' : 'channels_last');
 
 export interface Conv3DOptions extends LayerOptions, KernelOptions { strides?: number | number[]; padding?: Padding; dimOrdering?: DimOrdering }
 
-/** Keras 1 `Convolution3D(nbFilter, kernelDim1, kernelDim2, kernelDim3, opts)`; kernel [kd, kh, kw, in, filters]. */
-class Convolution3DImpl extends Layer {
+/** Keras 1 `Convolution3D(nbFilter, kernelDim1, kernelDim2, kernelDim3, opts)`; kernel [kd, kh, kw, in, filters]. No dilation. */
+class Convolution3DImpl extends ConvBase {
   static override readonly OPTIONS = ['filters', 'kernelSize', 'kernelDim1', 'kernelDim2', 'kernelDim3', 'strides', 'padding', 'dimOrdering', ...KERNEL_KEYS];
   static kerasName = 'Conv3D';
-  readonly filters: number;
-  readonly kernelSize: number[];
-  readonly strides: number[];
-  readonly padding: Padding;
-  readonly dimOrdering: DimOrdering;
-  readonly settings: KernelSettings;
-  kernel: Variable | null = null;
-  bias: Variable | null = null;
 
   constructor(...args: [nbFilter: number, kernelDim1: number, kernelDim2: number, kernelDim3: number, options?: Conv3DOptions] | [options: Conv3DOptions & { filters: number; kernelSize: number | number[] }]) {
-    const o = Layer.parse('Convolution3D', positional('Convolution3D', args, ['filters', 'kernelDim1', 'kernelDim2', 'kernelDim3']), Convolution3DImpl.OPTIONS);
-    super(o);
-    if (!(Number.isInteger(o.filters) && (o.filters as number) > 0)) throw new ValueError(`Convolution3D: nb_filter must be a positive integer, got ${String(o.filters)}`);
-    this.filters = o.filters as number;
-    this.kernelSize = tupleOf('Convolution3D', 'kernel size', o.kernelSize ?? [o.kernelDim1, o.kernelDim2, o.kernelDim3], 3, []);
-    this.strides = tupleOf('Convolution3D', 'strides (subsample)', o.strides, 3, [1, 1, 1]);
-    this.padding = resolvePadding('Convolution3D', o.padding);
+    super(3, 'Convolution3D', Layer.parse('Convolution3D', positional('Convolution3D', args, ['filters', 'kernelDim1', 'kernelDim2', 'kernelDim3']), Convolution3DImpl.OPTIONS));
     if (this.padding === 'full') throw new ValueError("Convolution3D: border_mode 'full' is not supported (use 'valid' or 'same')");
-    this.dimOrdering = resolveOrdering(o.dimOrdering);
-    this.settings = kernelSettings(o);
-    this.activityRegularizer = this.settings.activityRegularizer;
   }
 
-  override build(s: Shape): void {
-    const c = s[layoutAxes(3, this.dimOrdering).channel];
-    if (s.length !== 5 || c === null || c === undefined) throw new ShapeError(`Convolution3D expects rank 5 inputs with known channels, got ${fmtShape(s)}`);
-    const st = this.settings;
-    this.kernel = this.addWeight('kernel', [...this.kernelSize, c, this.filters], st.kernelInitializer, 'glorot_uniform', { regularizer: st.kernelRegularizer, constraint: st.kernelConstraint });
-    if (st.useBias) this.bias = this.addWeight('bias', [this.filters], st.biasInitializer, 'zero', { regularizer: st.biasRegularizer, constraint: st.biasConstraint });
-  }
-
-  override computeOutputShape(s: Shape): Shape {
-    return windowOutputShape('Convolution3D', s, this.kernelSize, this.strides, [1, 1, 1], this.padding, this.dimOrdering, this.filters);
-  }
-
-  override call(inputs: Tensor | Tensor[], _args: CallArgs): Tensor {
+  protected override convolve(x: Tensor): Tensor {
     const [kd] = this.kernelSize as [number];
-    const { slices, outD } = depthSlices(ordered(inputs as Tensor, this.dimOrdering), kd, this.strides[0]!, this.padding, 0);
+    const { slices, outD } = depthSlices(x, kd, this.strides[0]!, this.padding, 0);
     const ws = unstack(this.kernel!, 0);
     const opts = { strides: [this.strides[1]!, this.strides[2]!] as [number, number], padding: this.padding };
     const outs = Array.from({ length: outD }, (_, o) =>
       ws.map((w, k) => conv2d(slices[o * this.strides[0]! + k]!, w, opts)).reduce((a, b) => add(a, b)));
-    let y = stack(outs, 1);
-    if (this.bias) y = add(y, this.bias);
-    return restored(this.settings.activation.fn(y), this.dimOrdering);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), filters: this.filters, kernel_size: this.kernelSize, strides: this.strides, padding: this.padding, data_format: fmtOrdering(this.dimOrdering), dilation_rate: [1, 1, 1], ...kernelConfig(this.settings) };
+    return stack(outs, 1);
   }
 }
 

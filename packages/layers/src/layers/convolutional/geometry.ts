@@ -28,6 +28,10 @@ export function layoutAxes(spatialRank: number, ordering: DimOrdering): { spatia
     : { spatial: Array.from({ length: spatialRank }, (_, i) => i + 2), channel: 1 };
 }
 
+/** Axis permutations that put the channel axis last and back, for 'th' inputs around core's channels-last ops. */
+export const toChannelsLast = (spatialRank: number): number[] => [0, ...Array.from({ length: spatialRank }, (_, i) => i + 2), 1];
+export const toChannelsFirst = (spatialRank: number): number[] => [0, spatialRank + 1, ...Array.from({ length: spatialRank }, (_, i) => i + 1)];
+
 /** Output shape of a sliding window over `inputShape` (Keras shapes, null batch). */
 export function windowOutputShape(owner: string, inputShape: Shape, kernel: number[], strides: number[], dilation: number[], padding: Padding, ordering: DimOrdering, channelsOut: number | null): Shape {
   const { spatial, channel } = layoutAxes(kernel.length, ordering);
