@@ -16,6 +16,7 @@ export { setBackend, getBackend, backendDescription, ready, registerBackend, typ
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, variable } from './autograd.js';
 export { tensor, type TensorLike } from './ops/convert.js';
 export * from './ops/creation.js';
+export * from './random.js';
 export * from './ops/elementwise.js';
 export * from './ops/reduce.js';
 export * from './ops/layout.js';

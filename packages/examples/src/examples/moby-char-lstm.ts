@@ -3,10 +3,9 @@
  * `maxlen` characters, one-hot, predict the next character with LSTM(128) → Dense → softmax.
  * After each epoch it continues a seed sentence from the text at a few temperatures.
  */
-import { Dense, LambdaCallback, dispose, LSTM, RMSprop, Sequential, setSeed, tensor, type Tensor } from '@kerasgpu/layers';
+import { Dense, LambdaCallback, dispose, LSTM, RandomStream, RMSprop, Sequential, setSeed, tensor, type Tensor } from '@kerasgpu/layers';
 import { epochsFor } from '../cli.js';
 import { loadMobyDick } from '../data/moby.js';
-import { mulberry32 } from '../data/rng.js';
 import { secondsSince, type ExampleContext, type ExampleResult } from './context.js';
 import { lastOf } from './history.js';
 import { sampleIndex } from './sampling.js';
@@ -46,7 +45,8 @@ export async function mobyCharLstm({ opts, log }: ExampleContext): Promise<Examp
   model.add(Dense(chars.length, { activation: 'softmax' }));
   model.compile({ loss: 'categorical_crossentropy', optimizer: RMSprop({ lr: 0.01 }) });
 
-  const rand = mulberry32(7);
+  const draws = new RandomStream(); // a key from the global stream setSeed(5) started
+  const rand = () => draws.uniform();
   /** Continues a seed window from the text, one predicted character at a time. */
   const generate = async (temperature: number): Promise<string> => {
     const start = Math.floor(rand() * (text.length - s.maxlen));

@@ -1,4 +1,4 @@
-import { affineResample, AFFINE_ROW_VALUES, FILL_MODES, nextSeed, tensor, type FillMode } from '@kerasgpu/core';
+import { affineResample, AFFINE_ROW_VALUES, FILL_MODES, nextKey, tensor, type FillMode } from '@kerasgpu/core';
 import { callable, parseOptions, ValueError, type ArrayLike } from '@kerasgpu/layers';
 import { transposeNd } from '../keras/ndarray.js';
 import { transformMatrix, type TransformParams } from './affine.js';
@@ -193,7 +193,7 @@ class ImageDataGeneratorImpl {
     let data = this.toNHWC(await toHost(x));
     if (o.augment) {
       const rounds = (o.rounds as number | undefined) ?? 1;
-      const draws = new Draws((o.seed as number | undefined) ?? nextSeed());
+      const draws = new Draws((o.seed as number | undefined) ?? nextKey());
       const n = data.shape[0]!;
       const copies = await Promise.all(Array.from({ length: rounds }, (_, r) => this.randomTransform(data, draws, r * n)));
       data = { data: Float32Array.from(copies.flatMap((cp) => Array.from(cp.data))), shape: [rounds * n, ...data.shape.slice(1)] };

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { nextSeed } from '@kerasgpu/core';
+import { nextKey } from '@kerasgpu/core';
 import { parseOptions, ValueError, type ArrayLike } from '@kerasgpu/layers';
 import { takeRows, toHost, type HostArray } from './host.js';
 import type { ImageDataGenerator } from './image-data-generator.js';
@@ -49,7 +49,7 @@ abstract class BaseIterator<T extends FlowBatch> implements AsyncIterableIterato
     const o = parseOptions(owner, options, [...FLOW_KEYS, ...extraKeys]);
     this.batchSize = (o.batchSize as number | undefined) ?? 32;
     this.shuffle = (o.shuffle as boolean | undefined) ?? true;
-    this.draws = new Draws((o.seed as number | undefined) ?? nextSeed());
+    this.draws = new Draws((o.seed as number | undefined) ?? nextKey());
     this.saveToDir = (o.saveToDir as string | null | undefined) ?? null;
     this.savePrefix = (o.savePrefix as string | undefined) ?? '';
     this.saveFormat = (o.saveFormat as 'png' | 'jpeg' | 'jpg' | undefined) ?? 'jpeg';

@@ -1,32 +1,28 @@
-import { bitsToUnit, philox4x32, seedKey } from '@kerasgpu/kernels';
+import { foldIn, permutation, randomKey, splitKey, uniformAt, type RandomKey, type Seed } from '@kerasgpu/core';
 
 /**
- * Counter-based draws for augmentation: the value for (sample, slot) depends only on the seed, so
- * a stream is reproducible whatever the batch size, and a GPU kernel can draw the same numbers.
+ * Augmentation draws addressed by (sample, slot): sample k's key is folded from the stream's key,
+ * so a stream is reproducible whatever the batch size. Shuffles use a separate subkey, so turning
+ * shuffling on or off leaves the transforms unchanged.
  */
 export class Draws {
-  private readonly key: [number, number];
-  constructor(readonly seed: number) {
-    this.key = seedKey(seed);
+  private readonly transforms: RandomKey;
+  private readonly shuffles: RandomKey;
+  constructor(seed: Seed) {
+    [this.transforms, this.shuffles] = splitKey(randomKey(seed)) as [RandomKey, RandomKey];
   }
 
   /** Uniform in [0, 1) for draw `slot` of sample number `sample`. */
   unit(sample: number, slot: number): number {
-    const words = philox4x32(sample >>> 0, (Math.floor(sample / 4294967296) * 65536 + (slot >>> 2)) >>> 0, this.key[0], this.key[1]);
-    return bitsToUnit(words[slot & 3]!);
+    return uniformAt(foldIn(this.transforms, sample), slot);
   }
 
   uniform(sample: number, slot: number, lo: number, hi: number): number {
     return lo + (hi - lo) * this.unit(sample, slot);
   }
 
-  /** A permutation of 0..n-1 (Fisher-Yates), the `round`-th of this stream. */
+  /** A permutation of 0..n-1, the `round`-th of this stream. */
   permutation(n: number, round: number): number[] {
-    const p = Array.from({ length: n }, (_, i) => i);
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(this.unit(round, 1_000_000 + i) * (i + 1));
-      [p[i], p[j]] = [p[j]!, p[i]!];
-    }
-    return p;
+    return permutation(n, foldIn(this.shuffles, round));
   }
 }

@@ -18,6 +18,9 @@ function mulhi(a: number, b: number): number {
   return (aHi * bHi + (mid1 >>> 16) + (mid2 >>> 16) + carry) >>> 0;
 }
 
+/** The two uint32 key words (core's RandomKey: seeds, splitting and the global stream live there). */
+export type PhiloxKey = readonly [number, number];
+
 /** Four uint32 outputs for counter (c0, c1, 0, 0) under key (k0, k1). */
 export function philox4x32(c0: number, c1: number, k0: number, k1: number): [number, number, number, number] {
   let x0 = c0 >>> 0, x1 = c1 >>> 0, x2 = 0, x3 = 0;
@@ -35,10 +38,4 @@ export function philox4x32(c0: number, c1: number, k0: number, k1: number): [num
 /** Uniform in [0, 1) from the top 24 bits: exactly representable in f32 on both backends. */
 export function bitsToUnit(bits: number): number {
   return (bits >>> 8) * (1 / 16777216);
-}
-
-/** Splits a JS seed into the two 32-bit key words. */
-export function seedKey(seed: number): [number, number] {
-  const s = Math.floor(Math.abs(seed));
-  return [s >>> 0, Math.floor(s / 4294967296) >>> 0];
 }

@@ -1,8 +1,7 @@
-import { div, reshape, tensor, tidy, Variable, variable, type Tensor, type TensorLike } from '@kerasgpu/core';
+import { div, nextKey, reshape, tensor, tidy, Variable, variable, type Tensor, type TensorLike } from '@kerasgpu/core';
 import { getConstraint, type Constraint, type ConstraintId } from '../constraints.js';
 import { getInitializer, type InitializerId } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerId } from '../regularizers.js';
-import { nextSeed } from '../random.js';
 import { ShapeError, ValueError } from '../utils/errors.js';
 import { canonicalKey, LAYER_KEYS, parseOptions, type Options } from '../utils/options.js';
 import { fmtShape, type Shape } from '../utils/shape.js';
@@ -102,7 +101,7 @@ export class Layer {
   } = {}): Variable {
     const initializer = getInitializer(init, fallbackInit);
     const trainable = opts.trainable ?? true;
-    const v = tidy(() => variable(initializer.fn(shape, nextSeed()), trainable));
+    const v = tidy(() => variable(initializer.fn(shape, nextKey()), trainable));
     this.weightList.push({ name, variable: v, trainable, regularizer: getRegularizer(opts.regularizer as RegularizerId), constraint: getConstraint(opts.constraint as ConstraintId) });
     return v;
   }

@@ -1,10 +1,9 @@
-import { dispose, type Tensor } from '@kerasgpu/core';
+import { dispose, permutation, type Tensor } from '@kerasgpu/core';
 import { BaseLogger } from '../callbacks/base-logger.js';
 import { CallbackList, type Callback, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { ProgbarLogger } from '../callbacks/progbar.js';
 import type { Model } from '../models/model.js';
-import { permutation } from '../random.js';
 import { ValueError } from '../utils/errors.js';
 import { parseOptions } from '../utils/options.js';
 import { batches, checkLengths, standardize, takeRows, type DataInput, type Rows } from './data.js';

@@ -1,7 +1,6 @@
-import { dropout, type Tensor } from '@kerasgpu/core';
+import { dropout, nextKey, type Tensor } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
-import { nextSeed } from '../../random.js';
 import { positional } from '../../utils/args.js';
 import { callable } from '../../utils/callable.js';
 import { ValueError } from '../../utils/errors.js';
@@ -23,7 +22,7 @@ class DropoutImpl extends Layer {
   }
   override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
     const x = inputs as Tensor;
-    return args.training && this.rate > 0 ? dropout(x, this.rate, this.seed ?? nextSeed()) : x;
+    return args.training && this.rate > 0 ? dropout(x, this.rate, this.seed ?? nextKey()) : x;
   }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), rate: this.rate, noise_shape: null, seed: this.seed }; }
 }

@@ -1,9 +1,8 @@
-import { cast, dropout, gather, mul, notEqual, ones, type Tensor, type Variable } from '@kerasgpu/core';
+import { cast, dropout, gather, mul, nextKey, notEqual, ones, type Tensor, type Variable } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { getConstraint, type ConstraintId } from '../../constraints.js';
 import { getRegularizer, type RegularizerId } from '../../regularizers.js';
-import { nextSeed } from '../../random.js';
 import { positional } from '../../utils/args.js';
 import { callable } from '../../utils/callable.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
@@ -71,7 +70,7 @@ class EmbeddingImpl extends Layer {
   override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
     let w: Tensor = this.embeddings!;
     if (args.training && this.dropoutRate > 0) {
-      const rowMask = dropout(ones([this.inputDim, 1]), this.dropoutRate, nextSeed());
+      const rowMask = dropout(ones([this.inputDim, 1]), this.dropoutRate, nextKey());
       w = mul(w, rowMask);
     }
     return gather(w, cast(inputs as Tensor, 'int32'), 0);

@@ -1,7 +1,6 @@
-import { add, mul, randomNormal, type Tensor } from '@kerasgpu/core';
+import { add, mul, nextKey, randomNormal, type Tensor } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
-import { nextSeed } from '../../random.js';
 import { positional } from '../../utils/args.js';
 import { callable } from '../../utils/callable.js';
 import { ValueError } from '../../utils/errors.js';
@@ -21,7 +20,7 @@ class GaussianNoiseImpl extends Layer {
   }
   override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
     const x = inputs as Tensor;
-    return args.training && this.stddev > 0 ? add(x, randomNormal(x.shape, 0, this.stddev, nextSeed(), x.dtype)) : x;
+    return args.training && this.stddev > 0 ? add(x, randomNormal(x.shape, 0, this.stddev, nextKey(), x.dtype)) : x;
   }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), stddev: this.stddev }; }
 }
@@ -41,7 +40,7 @@ class GaussianDropoutImpl extends Layer {
   override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
     const x = inputs as Tensor;
     if (!args.training || this.rate === 0) return x;
-    return mul(x, randomNormal(x.shape, 1, Math.sqrt(this.rate / (1 - this.rate)), nextSeed(), x.dtype));
+    return mul(x, randomNormal(x.shape, 1, Math.sqrt(this.rate / (1 - this.rate)), nextKey(), x.dtype));
   }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), rate: this.rate }; }
 }

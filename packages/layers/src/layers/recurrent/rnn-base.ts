@@ -1,12 +1,11 @@
 import {
-  add, dropout, fill, matMul, mul, ones, reshape, stack, sub, tidy, unstack, variable, zeros, type Tensor, type Variable,
+  add, dropout, fill, matMul, mul, nextKey, ones, reshape, stack, sub, tidy, unstack, variable, zeros, type Tensor, type Variable,
 } from '@kerasgpu/core';
 import { getActivation, type Activation, type ActivationId } from '../../activations.js';
 import { getConstraint, type ConstraintId } from '../../constraints.js';
 import type { InitializerId } from '../../initializers.js';
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
-import { nextSeed } from '../../random.js';
 import { getRegularizer, type RegularizerId } from '../../regularizers.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
 import type { Options } from '../../utils/options.js';
@@ -148,8 +147,8 @@ export abstract class RNNBase extends Layer {
   override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
     let x = inputs as Tensor;
     const [b, T, d] = x.shape as [number, number, number];
-    if (args.training && this.dropout > 0) x = mul(x, reshape(dropout(ones([b, d]), this.dropout, nextSeed()), [b, 1, d]));
-    const recurrentMask = args.training && this.recurrentDropout > 0 ? dropout(ones([b, this.units]), this.recurrentDropout, nextSeed()) : null;
+    if (args.training && this.dropout > 0) x = mul(x, reshape(dropout(ones([b, d]), this.dropout, nextKey()), [b, 1, d]));
+    const recurrentMask = args.training && this.recurrentDropout > 0 ? dropout(ones([b, this.units]), this.recurrentDropout, nextKey()) : null;
     let xw = reshape(matMul(reshape(x, [b * T, d]), this.kernel!), [b, T, this.gates * this.units]);
     if (this.bias && this.biasInProjection) xw = add(xw, this.bias);
     let states: Tensor[] = this.stateful ? [...this.states!] : Array.from({ length: this.stateCount }, () => fill([b, this.units], 0));
