@@ -12,12 +12,17 @@ import { loadAll, standardize, type DataInput } from '../training/data.js';
 import { evaluateArrays, predictArrays } from '../training/evaluate.js';
 import { fit, prepare, type FitOptions } from '../training/fit.js';
 import { evaluateGenerator, fitGenerator, type EvaluateGeneratorOptions, type FitGeneratorOptions, type Batch } from '../training/generator.js';
+import { runArgs } from '../training/arguments.js';
+import { RunGuard } from '../training/run-guard.js';
 import { testStep, trainStep } from '../training/step.js';
 import { summary, type SummaryOptions } from './summary.js';
 
 export interface ModelOptions { inputs: SymbolicTensor | SymbolicTensor[]; outputs: SymbolicTensor | SymbolicTensor[]; name?: string; [keras: string]: unknown }
-export interface EvaluateOptions { batchSize?: number; verbose?: number; sampleWeight?: DataInput; [keras: string]: unknown }
-export interface PredictOptions { batchSize?: number; verbose?: number; [keras: string]: unknown }
+export interface EvaluateOptions { batchSize?: number; verbose?: number; sampleWeight?: DataInput; checkFinite?: boolean; [keras: string]: unknown }
+export interface PredictOptions { batchSize?: number; verbose?: number; checkFinite?: boolean; [keras: string]: unknown }
+/** trainOnBatch / testOnBatch: fit's per-sample options. */
+export interface BatchOptions { sampleWeight?: DataInput; classWeight?: Record<number, number>; checkFinite?: boolean; [keras: string]: unknown }
+const BATCH_KEYS = ['sampleWeight', 'classWeight', 'checkFinite'];
 
 const asList = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
 
@@ -32,6 +37,7 @@ export class ModelImpl extends Container {
   history: History | null = null;
   /** Set by callbacks (EarlyStopping, TerminateOnNaN) to end fit after the current batch. */
   stopTraining = false;
+  private readonly guard = new RunGuard();
 
   constructor(options?: ModelOptions | Options) {
     const o = parseOptions('Model', options, ['name', ...ModelImpl.OPTIONS]);
@@ -55,6 +61,16 @@ export class ModelImpl extends Container {
     return this.compiled;
   }
 
+  /** @internal One training run at a time (fit, fitGenerator, trainOnBatch). */
+  exclusiveRun<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return this.guard.exclusive(what, this.name, fn);
+  }
+
+  /** @internal Awaited before each training step: yields to the event loop and waits for a save in progress. */
+  stepBoundary(): Promise<void> {
+    return this.guard.stepBoundary();
+  }
+
   /** Frees every weight, recurrent state and optimizer slot of the model. */
   override dispose(): void {
     super.dispose();
@@ -72,11 +88,12 @@ export class ModelImpl extends Container {
 
   /** Loss (and metrics) over the data: a number, or an array in metricsNames order. */
   async evaluate(x: DataInput, y: DataInput, options: EvaluateOptions = {}): Promise<number | number[]> {
-    const o = parseOptions('evaluate', options, ['batchSize', 'verbose', 'sampleWeight']);
+    const o = parseOptions('evaluate', options, ['batchSize', 'verbose', 'sampleWeight', 'checkFinite']);
+    const a = runArgs('evaluate', o);
     const c = this.requireCompiled('evaluate');
-    const p = prepare(this, x, y, o.sampleWeight as DataInput | undefined, undefined);
+    const p = prepare('evaluate', this, x, y, o.sampleWeight as DataInput | undefined, undefined, a.checkFinite);
     try {
-      const v = await evaluateArrays(this, c, p, (o.batchSize as number | undefined) ?? 32);
+      const v = await evaluateArrays(this, c, p, a.batchSize ?? 32);
       return v.length === 1 ? v[0]! : v;
     } finally {
       dispose(p.owned);
@@ -85,11 +102,15 @@ export class ModelImpl extends Container {
 
   /** Outputs for x (inference mode), queued at once: a Tensor, or one per output. */
   predict(x: DataInput, options: PredictOptions = {}): Tensor | Tensor[] {
-    const o = parseOptions('predict', options, ['batchSize', 'verbose']);
+    return this.predictWith('predict', x, options);
+  }
+
+  private predictWith(owner: string, x: DataInput, options: PredictOptions): Tensor | Tensor[] {
+    const a = runArgs(owner, parseOptions(owner, options, ['batchSize', 'verbose', 'checkFinite']));
     const owned: Tensor[] = [];
-    const xs = standardize('input', x, this.inputNames, this.inputs.map((t) => t.shape), owned);
+    const xs = standardize('input', x, this.inputNames, this.inputs.map((t) => t.shape), owned, { owner, checkFinite: a.checkFinite ?? true });
     try {
-      const outs = predictArrays(this, xs, xs[0]!.shape[0]!, (o.batchSize as number | undefined) ?? 32);
+      const outs = predictArrays(this, xs, xs[0]!.shape[0]!, a.batchSize ?? 32);
       return outs.length === 1 ? outs[0]! : outs;
     } finally {
       dispose(owned.filter((t) => !t.isDisposed));
@@ -97,36 +118,43 @@ export class ModelImpl extends Container {
   }
 
   predictOnBatch(x: DataInput): Tensor | Tensor[] {
-    return this.predict(x, { batchSize: Number.MAX_SAFE_INTEGER });
+    return this.predictWith('predictOnBatch', x, { batchSize: Number.MAX_SAFE_INTEGER });
   }
 
   /** Keras's predict_proba: the outputs (checked to be probabilities by the user). */
   predictProba(x: DataInput, options: PredictOptions = {}): Tensor {
-    return asList(this.predict(x, options))[0]!;
+    return asList(this.predictWith('predictProba', x, options))[0]!;
   }
 
   /** Class indices: argmax over the last axis, or probability > 0.5 for one output unit (Keras). */
   predictClasses(x: DataInput, options: PredictOptions = {}): Tensor {
-    const p = this.predictProba(x, options);
+    const p = asList(this.predictWith('predictClasses', x, options))[0]!;
     const out = p.shape[p.rank - 1]! > 1 ? argMax(p, -1) : cast(greater(p, 0.5), 'int32');
     p.dispose();
     return out;
   }
 
   /** One gradient step on one batch; resolves to the loss or [loss, ...metrics]. */
-  async trainOnBatch(x: DataInput, y: DataInput, options: { sampleWeight?: DataInput; classWeight?: Record<number, number> } = {}): Promise<number | number[]> {
+  trainOnBatch(x: DataInput, y: DataInput, options: BatchOptions = {}): Promise<number | number[]> {
+    const o = parseOptions('trainOnBatch', options, BATCH_KEYS);
+    const a = runArgs('trainOnBatch', o);
     const c = this.requireCompiled('trainOnBatch');
-    const p = prepare(this, x, y, options.sampleWeight, options.classWeight);
-    try {
-      return await readScalars(trainStep(this, c, loadAll(p.xs, p.owned), loadAll(p.ys, p.owned), p.ws));
-    } finally {
-      dispose(p.owned);
-    }
+    return this.exclusiveRun('trainOnBatch', async () => {
+      const p = prepare('trainOnBatch', this, x, y, o.sampleWeight as DataInput | undefined, a.classWeight, a.checkFinite);
+      try {
+        await this.stepBoundary();
+        return await readScalars(trainStep(this, c, loadAll(p.xs, p.owned), loadAll(p.ys, p.owned), p.ws));
+      } finally {
+        dispose(p.owned);
+      }
+    });
   }
 
-  async testOnBatch(x: DataInput, y: DataInput, options: { sampleWeight?: DataInput } = {}): Promise<number | number[]> {
+  async testOnBatch(x: DataInput, y: DataInput, options: BatchOptions = {}): Promise<number | number[]> {
+    const o = parseOptions('testOnBatch', options, BATCH_KEYS);
+    const a = runArgs('testOnBatch', o);
     const c = this.requireCompiled('testOnBatch');
-    const p = prepare(this, x, y, options.sampleWeight, undefined);
+    const p = prepare('testOnBatch', this, x, y, o.sampleWeight as DataInput | undefined, a.classWeight, a.checkFinite);
     try {
       return await readScalars(testStep(this, c, loadAll(p.xs, p.owned), loadAll(p.ys, p.owned), p.ws));
     } finally {
@@ -154,11 +182,11 @@ export class ModelImpl extends Container {
 
   /** Saves through `@kerasgpu/io` (which registers the writer), as Keras's model.save. */
   save(filepath: string, options: { overwrite?: boolean } = {}): Promise<void> {
-    return getSaveHandler().save(this, filepath, { overwrite: options.overwrite ?? true });
+    return this.guard.pauseSteps(() => getSaveHandler().save(this, filepath, { overwrite: options.overwrite ?? true }));
   }
 
   saveWeights(filepath: string, options: { overwrite?: boolean } = {}): Promise<void> {
-    return getSaveHandler().saveWeights(this, filepath, { overwrite: options.overwrite ?? true });
+    return this.guard.pauseSteps(() => getSaveHandler().saveWeights(this, filepath, { overwrite: options.overwrite ?? true }));
   }
 
   /** Keras's load_weights: in layer order, or into the layers of the same name with `byName`. */

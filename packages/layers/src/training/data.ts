@@ -1,4 +1,5 @@
-import { cast, gather, Tensor, tensor, type NestedArray, type TensorLike } from '@kerasgpu/core';
+import { cast, dispose, gather, Tensor, tensor, type NestedArray, type TensorLike } from '@kerasgpu/core';
+import { checkHostArray } from './host-check.js';
 import { ShapeError, ValueError } from '../utils/errors.js';
 import { fmtShape, type Shape } from '../utils/shape.js';
 
@@ -14,7 +15,7 @@ export interface LazyArray {
 }
 
 /** What fit / evaluate / predict accept for one array: a Tensor, nested arrays, typed data + shape, lazy rows. */
-export type ArrayLike = Tensor | NestedArray | { data: Float32Array | Float64Array | Int32Array | Uint8Array; shape: number[] } | LazyArray;
+export type ArrayLike = Tensor | NestedArray | { data: Float32Array | Float64Array | Int32Array | Uint8Array; shape: number[] } | Float32Array | Float64Array | LazyArray;
 /** One array per model input (or output); a single array for single-input models. */
 export type DataInput = ArrayLike | ArrayLike[];
 /** An array as training holds it: on the device, or read a batch at a time. */
@@ -25,12 +26,13 @@ export const isLazy = (a: unknown): a is LazyArray =>
 
 function toRows(a: ArrayLike): Rows {
   if (a instanceof Tensor || isLazy(a)) return a;
+  if (a instanceof Float32Array || a instanceof Float64Array) return tensor(a);
   if (typeof a === 'object' && a !== null && !Array.isArray(a) && 'data' in a) return tensor(a.data, a.shape);
   return tensor(a as TensorLike);
 }
 
 const isArrayLike = (a: unknown): boolean =>
-  a instanceof Tensor || isLazy(a) || (typeof a === 'object' && a !== null && !Array.isArray(a) && 'data' in a) || Array.isArray(a);
+  a instanceof Tensor || isLazy(a) || (typeof a === 'object' && a !== null && !Array.isArray(a) && 'data' in a) || Array.isArray(a) || a instanceof Float32Array || a instanceof Float64Array;
 
 const lazyRows = (a: LazyArray, idx: readonly number[]): Tensor => tensor(a.readRows(idx), [idx.length, ...a.shape.slice(1)]);
 
@@ -44,11 +46,24 @@ export function loadAll(rs: readonly Rows[], owned: Tensor[]): Tensor[] {
   });
 }
 
+export interface StandardizeOptions {
+  /** The call, for messages ('fit', 'evaluate', ...). */
+  owner?: string;
+  /** Compare each array's non-batch dims with the model's (false for targets and weights). */
+  checkShapes?: boolean;
+  /** Refuse NaN / ±Infinity in host arrays (they are checked for non-numbers always). */
+  checkFinite?: boolean;
+  /** Further checks of host arrays' values (array index, flat values). */
+  checkValues?: (i: number, values: globalThis.ArrayLike<number>) => void;
+}
+
 /**
  * Normalises x (or y) for a model with `names.length` inputs (outputs). Arrays made here are
- * reported in `owned` so the caller can dispose them; the user's Tensors are left alone.
+ * reported in `owned` so the caller can dispose them; the user's Tensors are left alone. Host
+ * arrays are checked once here, before upload; Tensors and lazy arrays are taken as they are.
  */
-export function standardize(what: string, data: DataInput, names: readonly string[], shapes: readonly Shape[], owned: Tensor[], checkShapes = true): Rows[] {
+export function standardize(what: string, data: DataInput, names: readonly string[], shapes: readonly Shape[], owned: Tensor[], options: StandardizeOptions = {}): Rows[] {
+  const { owner = 'fit', checkShapes = true, checkFinite = true, checkValues } = options;
   let list: ArrayLike[];
   if (names.length === 1) {
     // [x] with x a Tensor or {data, shape} is the list form; any other array is nested data.
@@ -60,23 +75,36 @@ export function standardize(what: string, data: DataInput, names: readonly strin
     }
     list = data as ArrayLike[];
   }
-  return list.map((a, i) => {
-    let t = toRows(a);
-    if (t !== a) owned.push(t as Tensor);
-    // Keras feeds floatX arrays: integer labels and int data become float32 (Embedding casts back).
-    if (t instanceof Tensor && (t.dtype === 'int32' || t.dtype === 'bool')) {
-      t = cast(t, 'float32');
-      owned.push(t);
-    }
-    const expected = shapes[i]!;
-    if (checkShapes) {
-      const ok = t.shape.length === expected.length && expected.every((d, k) => k === 0 || d === null || d === t.shape[k]);
-      if (!ok) {
-        throw new ShapeError(`Error when checking model ${what}: expected ${names[i]} to have shape ${fmtShape(expected)} but got array with shape ${fmtShape(t.shape)}`);
+  const made: Tensor[] = [];
+  try {
+    return list.map((a, i) => {
+      if (!(a instanceof Tensor) && !isLazy(a)) {
+        const values = checkHostArray(owner, `${what} ${names[i]}`, a, checkFinite);
+        checkValues?.(i, values);
       }
-    }
-    return t;
-  });
+      let t = toRows(a);
+      if (t !== a) made.push(t as Tensor);
+      // Keras feeds floatX arrays: integer labels, int and float64 data become float32 (Embedding casts back).
+      if (t instanceof Tensor && t.dtype !== 'float32') {
+        t = cast(t, 'float32');
+        made.push(t);
+      }
+      if (t.shape[0] === 0) throw new ValueError(`${owner}: ${what} ${names[i]} is empty (0 samples)`);
+      const expected = shapes[i]!;
+      if (checkShapes) {
+        const ok = t.shape.length === expected.length && expected.every((d, k) => k === 0 || d === null || d === t.shape[k]);
+        if (!ok) {
+          throw new ShapeError(`Error when checking model ${what}: expected ${names[i]} to have shape ${fmtShape(expected)} but got array with shape ${fmtShape(t.shape)}`);
+        }
+      }
+      return t;
+    });
+  } catch (e) {
+    dispose(made);
+    throw e;
+  } finally {
+    owned.push(...made.filter((t) => !t.isDisposed));
+  }
 }
 
 /** Every array must have the same number of samples. */

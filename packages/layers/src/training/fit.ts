@@ -9,6 +9,9 @@ import { parseOptions } from '../utils/options.js';
 import { batches, checkLengths, standardize, takeRows, type DataInput, type Rows } from './data.js';
 import { evaluateArrays } from './evaluate.js';
 import { trainStep } from './step.js';
+import { runArgs } from './arguments.js';
+import type { Compiled } from './compile.js';
+import { checkSparseLabels, checkTargetShapes } from './targets.js';
 import { sampleWeights } from './weights.js';
 
 export interface FitOptions {
@@ -22,20 +25,27 @@ export interface FitOptions {
   classWeight?: Record<number, number>;
   sampleWeight?: DataInput;
   initialEpoch?: number;
+  /** Refuse NaN / ±Infinity in x and y (default true: one pass over host memory). */
+  checkFinite?: boolean;
   [keras: string]: unknown;
 }
 
-export const FIT_KEYS = ['batchSize', 'epochs', 'verbose', 'callbacks', 'validationSplit', 'validationData', 'shuffle', 'classWeight', 'sampleWeight', 'initialEpoch'];
+export const FIT_KEYS = ['batchSize', 'epochs', 'verbose', 'callbacks', 'validationSplit', 'validationData', 'shuffle', 'classWeight', 'sampleWeight', 'initialEpoch', 'checkFinite'];
 
 /** Prepared training arrays: inputs, targets (lazy arrays stay lazy) and weights, plus the tensors to dispose after. */
 export interface Prepared { xs: Rows[]; ys: Rows[]; ws: (Tensor | null)[]; n: number; owned: Tensor[] }
 
-export function prepare(model: Model, x: DataInput, y: DataInput, sampleWeight: DataInput | undefined, classWeight: Record<number, number> | undefined): Prepared {
-  const c = model.requireCompiled('fit');
+export function prepare(
+  owner: string, model: Model, x: DataInput, y: DataInput, sampleWeight: DataInput | undefined, classWeight: Record<number, number> | undefined, checkFinite = true,
+): Prepared {
+  const c = model.requireCompiled(owner);
   const owned: Tensor[] = [];
   try {
-    const xs = standardize('input', x, model.inputNames, model.inputs.map((t) => t.shape), owned);
-    const ys = standardize('target', y, model.outputNames, model.outputs.map((t) => t.shape), owned, false);
+    const outShapes = model.outputs.map((t) => t.shape);
+    const xs = standardize('input', x, model.inputNames, model.inputs.map((t) => t.shape), owned, { owner, checkFinite });
+    const checkValues = checkSparseLabels(owner, c, model.outputNames, outShapes);
+    const ys = standardize('target', y, model.outputNames, outShapes, owned, { owner, checkShapes: false, checkFinite, checkValues });
+    checkTargetShapes(owner, c, model.outputNames, outShapes, ys);
     const ws = sampleWeights(ys, model.outputNames, c.sampleWeightModes, sampleWeight, classWeight, owned);
     const n = checkLengths({ x: xs, y: ys, ...(ws.some((w) => w) ? { sample_weight: ws.filter((w): w is Tensor => w !== null) } : {}) });
     return { xs, ys, ws, n, owned };
@@ -62,39 +72,52 @@ const subset = (p: Prepared, idx: number[]): Prepared & { xs: Tensor[]; ys: Tens
 
 export async function fit(model: Model, x: DataInput, y: DataInput, options: FitOptions = {}) {
   const o = parseOptions('fit', options, FIT_KEYS);
+  const a = runArgs('fit', o);
   const c = model.requireCompiled('fit');
-  const batchSize = (o.batchSize as number | undefined) ?? 32;
-  const epochs = (o.epochs as number | undefined) ?? 10;
-  const verbose = (o.verbose as number | undefined) ?? 1;
-  const shuffle = (o.shuffle as boolean | 'batch' | undefined) ?? true;
-  const split = (o.validationSplit as number | undefined) ?? 0;
-  if (!(split >= 0 && split < 1)) throw new ValueError(`fit: validationSplit must be in [0, 1), got ${split}`);
-  if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new ValueError(`fit: batchSize must be a positive integer, got ${batchSize}`);
+  const batchSize = a.batchSize ?? 32;
+  const epochs = a.epochs ?? 10;
+  const verbose = a.verbose ?? 1;
+  const shuffle = a.shuffle ?? true;
+  const split = a.validationSplit ?? 0;
+  const check = a.checkFinite ?? true;
 
-  const all = prepare(model, x, y, o.sampleWeight as DataInput | undefined, o.classWeight as Record<number, number> | undefined);
-  const toFree: Tensor[] = [...all.owned];
-  let train = all;
-  let val: Prepared | null = null;
-  const vd = o.validationData as FitOptions['validationData'];
-  if (vd) {
-    if (!Array.isArray(vd) || vd.length < 2) throw new ValueError('fit: validationData must be [x, y] or [x, y, sampleWeight]');
-    val = prepare(model, vd[0], vd[1], vd[2], undefined);
-    toFree.push(...val.owned);
-  } else if (split > 0) {
-    // Keras takes the last fraction, before any shuffling.
-    const cut = Math.floor(all.n * (1 - split));
-    train = subset(all, Array.from({ length: cut }, (_, i) => i));
-    val = subset(all, Array.from({ length: all.n - cut }, (_, i) => cut + i));
-    toFree.push(...train.owned, ...val.owned);
-  }
+  return model.exclusiveRun('fit', async () => {
+    const toFree: Tensor[] = [];
+    try {
+      const all = prepare('fit', model, x, y, o.sampleWeight as DataInput | undefined, a.classWeight, check);
+      toFree.push(...all.owned);
+      let train = all;
+      let val: Prepared | null = null;
+      const vd = o.validationData as FitOptions['validationData'];
+      if (vd) {
+        if (!Array.isArray(vd) || vd.length < 2) throw new ValueError('fit: validationData must be [x, y] or [x, y, sampleWeight]');
+        val = prepare('fit', model, vd[0], vd[1], vd[2], undefined, check);
+        toFree.push(...val.owned);
+      } else if (split > 0) {
+        // Keras takes the last fraction, before any shuffling.
+        const cut = Math.floor(all.n * (1 - split));
+        if (cut === 0 || cut === all.n) throw new ValueError(`fit: validationSplit ${split} of ${all.n} samples leaves ${cut === 0 ? 'no training' : 'no validation'} samples`);
+        train = subset(all, Array.from({ length: cut }, (_, i) => i));
+        toFree.push(...train.owned);
+        val = subset(all, Array.from({ length: all.n - cut }, (_, i) => cut + i));
+        toFree.push(...val.owned);
+      }
+      return await trainEpochs(model, c, train, val, { batchSize, epochs, verbose, shuffle, initialEpoch: a.initialEpoch ?? 0, callbacks: a.callbacks ?? [] });
+    } finally {
+      dispose(toFree);
+    }
+  });
+}
 
+interface EpochArgs { batchSize: number; epochs: number; verbose: number; shuffle: boolean | 'batch'; initialEpoch: number; callbacks: Callback[] }
+
+async function trainEpochs(model: Model, c: Compiled, train: Prepared, val: Prepared | null, a: EpochArgs): Promise<History> {
   const history = new History();
   const baseLogger = new BaseLogger();
-  const user = (o.callbacks as Callback[] | undefined) ?? [];
-  const list = new CallbackList([baseLogger, ...user, history, ...(verbose ? [new ProgbarLogger()] : [])]);
+  const list = new CallbackList([baseLogger, ...a.callbacks, history, ...(a.verbose ? [new ProgbarLogger()] : [])]);
   const outNames = c.metricsNames;
   const params = {
-    epochs, samples: train.n, steps: null, batchSize, verbose, doValidation: val !== null,
+    epochs: a.epochs, samples: train.n, steps: null, batchSize: a.batchSize, verbose: a.verbose, doValidation: val !== null,
     metrics: [...outNames, ...(val ? outNames.map((n) => `val_${n}`) : [])],
   };
   for (const cb of list.callbacks) { cb.setModel(model); cb.setParams(params); }
@@ -102,38 +125,43 @@ export async function fit(model: Model, x: DataInput, y: DataInput, options: Fit
   model.stopTraining = false;
   const wantBatchLogs = list.wantsBatchLogs;
 
-  try {
-    await list.call('onTrainBegin', {});
-    for (let epoch = (o.initialEpoch as number | undefined) ?? 0; epoch < epochs; epoch++) {
-      const epochLogs: Logs = {};
-      await list.call('onEpochBegin', epoch, epochLogs);
-      const order = epochOrder(train.n, batchSize, shuffle);
-      for (let b = 0; b < order.length; b++) {
-        const idx = order[b]!;
-        const batchLogs: Logs = { batch: b, size: idx.length };
-        await list.call('onBatchBegin', b, batchLogs);
-        const part = subset(train, idx);
-        const outs = trainStep(model, c, part.xs, part.ys, part.ws);
+  await list.call('onTrainBegin', {});
+  for (let epoch = a.initialEpoch; epoch < a.epochs; epoch++) {
+    const epochLogs: Logs = {};
+    await list.call('onEpochBegin', epoch, epochLogs);
+    const order = epochOrder(train.n, a.batchSize, a.shuffle);
+    for (let b = 0; b < order.length; b++) {
+      const idx = order[b]!;
+      const batchLogs: Logs = { batch: b, size: idx.length };
+      await list.call('onBatchBegin', b, batchLogs);
+      // Timers, servers and progress UIs in this process run between steps; a save asked for meanwhile runs here too.
+      await model.stepBoundary();
+      const part = subset(train, idx);
+      let outs: Tensor[];
+      try {
+        outs = trainStep(model, c, part.xs, part.ys, part.ws);
+      } finally {
         dispose(part.owned);
-        baseLogger.addBatch(outNames, outs, idx.length);
+      }
+      baseLogger.addBatch(outNames, outs, idx.length);
+      try {
         if (wantBatchLogs) {
           const values = await Promise.all(outs.map((t) => t.data()));
           outNames.forEach((n, i) => { batchLogs[n] = values[i]![0]!; });
         }
+      } finally {
         dispose(outs);
-        await list.call('onBatchEnd', b, batchLogs);
-        if (model.stopTraining) break;
       }
-      if (val) {
-        const v = await evaluateArrays(model, c, val, batchSize);
-        outNames.forEach((n, i) => { epochLogs[`val_${n}`] = v[i]!; });
-      }
-      await list.call('onEpochEnd', epoch, epochLogs);
+      await list.call('onBatchEnd', b, batchLogs);
       if (model.stopTraining) break;
     }
-    await list.call('onTrainEnd', {});
-  } finally {
-    dispose(toFree);
+    if (val) {
+      const v = await evaluateArrays(model, c, val, a.batchSize);
+      outNames.forEach((n, i) => { epochLogs[`val_${n}`] = v[i]!; });
+    }
+    await list.call('onEpochEnd', epoch, epochLogs);
+    if (model.stopTraining) break;
   }
+  await list.call('onTrainEnd', {});
   return history;
 }

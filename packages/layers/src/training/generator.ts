@@ -7,6 +7,8 @@ import type { Model } from '../models/model.js';
 import { ValueError } from '../utils/errors.js';
 import { parseOptions } from '../utils/options.js';
 import { loadAll, type DataInput } from './data.js';
+import { runArgs } from './arguments.js';
+import type { Compiled } from './compile.js';
 import { prepare } from './fit.js';
 import { testStep, trainStep } from './step.js';
 
@@ -43,7 +45,8 @@ async function next(it: AnyIterator, what: string): Promise<Batch> {
 }
 
 /** Whether `seen` samples / `steps` batches complete the epoch: samples (Keras 1) or steps (Keras 2). */
-const done = (limit: { samples?: number; steps?: number }, seen: number, steps: number) =>
+type Limit = { samples?: number; steps?: number };
+const done = (limit: Limit, seen: number, steps: number) =>
   limit.samples !== undefined ? seen >= limit.samples : steps >= limit.steps!;
 
 async function runGenerator(model: Model, it: AnyIterator, limit: { samples?: number; steps?: number }, what: string): Promise<number[]> {
@@ -52,33 +55,49 @@ async function runGenerator(model: Model, it: AnyIterator, limit: { samples?: nu
   let seen = 0;
   for (let steps = 0; !done(limit, seen, steps); steps++) {
     const [x, y, w] = await next(it, what);
-    const p = prepare(model, x, y, w, undefined);
-    const outs = testStep(model, c, loadAll(p.xs, p.owned), loadAll(p.ys, p.owned), p.ws);
-    const values = await Promise.all(outs.map((t) => t.data()));
-    values.forEach((v, i) => { sums[i]! += v[0]! * p.n; });
+    const p = prepare(what, model, x, y, w, undefined);
+    const outs: Tensor[] = [];
+    try {
+      outs.push(...testStep(model, c, loadAll(p.xs, p.owned), loadAll(p.ys, p.owned), p.ws));
+      const values = await Promise.all(outs.map((t) => t.data()));
+      values.forEach((v, i) => { sums[i]! += v[0]! * p.n; });
+    } finally {
+      dispose([...outs, ...p.owned]);
+    }
     seen += p.n;
-    dispose([...outs, ...p.owned]);
   }
   return sums.map((s) => s / Math.max(seen, 1));
 }
 
-function limitOf(what: string, samples: unknown, steps: unknown): { samples?: number; steps?: number } {
-  if (typeof samples === 'number') return { samples };
-  if (typeof steps === 'number') return { steps };
+function limitOf(what: string, samples: number | undefined, steps: number | undefined): { samples?: number; steps?: number } {
+  if (samples !== undefined) return { samples };
+  if (steps !== undefined) return { steps };
   throw new ValueError(`${what}: give the epoch length as samplesPerEpoch (Keras 1) or stepsPerEpoch (Keras 2)`);
 }
 
 export async function fitGenerator(model: Model, generator: AsyncIterable<Batch> | Iterable<Batch>, options: FitGeneratorOptions): Promise<History> {
   const o = parseOptions('fitGenerator', options, ['samplesPerEpoch', 'stepsPerEpoch', 'epochs', 'verbose', 'callbacks', 'validationData', 'nbValSamples', 'validationSteps', 'classWeight', 'initialEpoch', 'maxQSize', 'nbWorker', 'pickleSafe', 'maxQueueSize', 'workers', 'useMultiprocessing']);
+  const a = runArgs('fitGenerator', o);
   const c = model.requireCompiled('fitGenerator');
-  const limit = limitOf('fitGenerator', o.samplesPerEpoch, o.stepsPerEpoch);
-  const epochs = (o.epochs as number | undefined) ?? 1;
-  const verbose = (o.verbose as number | undefined) ?? 1;
+  const limit = limitOf('fitGenerator', a.samplesPerEpoch, a.stepsPerEpoch);
+  const epochs = a.epochs ?? 1;
+  const verbose = a.verbose ?? 1;
   const valGen = o.validationData as AsyncIterable<Batch> | Iterable<Batch> | undefined;
-  const valLimit = valGen ? limitOf('fitGenerator validation', o.nbValSamples, o.validationSteps) : {};
+  const valLimit = valGen ? limitOf('fitGenerator validation', a.nbValSamples, a.validationSteps) : {};
+  return model.exclusiveRun('fitGenerator', () => trainGenerator(model, c, generator, valGen, { epochs, verbose, limit, valLimit, initialEpoch: a.initialEpoch ?? 0, callbacks: a.callbacks ?? [], classWeight: a.classWeight }));
+}
+
+interface GeneratorArgs {
+  epochs: number; verbose: number; limit: Limit; valLimit: Limit; initialEpoch: number; callbacks: Callback[]; classWeight: Record<number, number> | undefined;
+}
+
+async function trainGenerator(
+  model: Model, c: Compiled, generator: AsyncIterable<Batch> | Iterable<Batch>, valGen: AsyncIterable<Batch> | Iterable<Batch> | undefined, a: GeneratorArgs,
+): Promise<History> {
+  const { epochs, verbose, limit, valLimit } = a;
   const history = new History();
   const baseLogger = new BaseLogger();
-  const list = new CallbackList([baseLogger, ...((o.callbacks as Callback[] | undefined) ?? []), history, ...(verbose ? [new ProgbarLogger()] : [])]);
+  const list = new CallbackList([baseLogger, ...a.callbacks, history, ...(verbose ? [new ProgbarLogger()] : [])]);
   const names = c.metricsNames;
   const params = { epochs, samples: limit.samples ?? null, steps: limit.steps ?? null, batchSize: 0, verbose, doValidation: !!valGen, metrics: [...names, ...(valGen ? names.map((n) => `val_${n}`) : [])] };
   for (const cb of list.callbacks) { cb.setModel(model); cb.setParams(params); }
@@ -87,19 +106,24 @@ export async function fitGenerator(model: Model, generator: AsyncIterable<Batch>
   const it = iteratorOf(generator);
   const valIt = valGen ? iteratorOf(valGen) : null;
   await list.call('onTrainBegin', {});
-  for (let epoch = (o.initialEpoch as number | undefined) ?? 0; epoch < epochs; epoch++) {
+  for (let epoch = a.initialEpoch; epoch < epochs; epoch++) {
     const epochLogs: Logs = {};
     await list.call('onEpochBegin', epoch, epochLogs);
     let seen = 0;
     for (let step = 0; !done(limit, seen, step); step++) {
       const [x, y, w] = await next(it, 'fitGenerator');
-      const p = prepare(model, x, y, w, o.classWeight as Record<number, number> | undefined);
+      const p = prepare('fitGenerator', model, x, y, w, a.classWeight);
       const logs: Logs = { batch: step, size: p.n };
-      await list.call('onBatchBegin', step, logs);
-      const outs: Tensor[] = trainStep(model, c, loadAll(p.xs, p.owned), loadAll(p.ys, p.owned), p.ws);
-      baseLogger.addBatch(names, outs, p.n);
-      if (list.wantsBatchLogs) (await Promise.all(outs.map((t) => t.data()))).forEach((v, i) => { logs[names[i]!] = v[0]!; });
-      dispose([...outs, ...p.owned]);
+      const outs: Tensor[] = [];
+      try {
+        await list.call('onBatchBegin', step, logs);
+        await model.stepBoundary();
+        outs.push(...trainStep(model, c, loadAll(p.xs, p.owned), loadAll(p.ys, p.owned), p.ws));
+        baseLogger.addBatch(names, outs, p.n);
+        if (list.wantsBatchLogs) (await Promise.all(outs.map((t) => t.data()))).forEach((v, i) => { logs[names[i]!] = v[0]!; });
+      } finally {
+        dispose([...outs, ...p.owned]);
+      }
       seen += p.n;
       await list.call('onBatchEnd', step, logs);
       if (model.stopTraining) break;
@@ -114,6 +138,7 @@ export async function fitGenerator(model: Model, generator: AsyncIterable<Batch>
 
 export async function evaluateGenerator(model: Model, generator: AsyncIterable<Batch> | Iterable<Batch>, options: EvaluateGeneratorOptions): Promise<number | number[]> {
   const o = parseOptions('evaluateGenerator', options, ['valSamples', 'steps', 'maxQSize', 'nbWorker', 'pickleSafe', 'maxQueueSize', 'workers', 'useMultiprocessing']);
-  const v = await runGenerator(model, iteratorOf(generator), limitOf('evaluateGenerator', o.valSamples, o.steps), 'evaluateGenerator');
+  const a = runArgs('evaluateGenerator', o);
+  const v = await runGenerator(model, iteratorOf(generator), limitOf('evaluateGenerator', a.valSamples, a.steps), 'evaluateGenerator');
   return v.length === 1 ? v[0]! : v;
 }

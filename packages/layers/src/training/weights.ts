@@ -1,4 +1,4 @@
-import { argMax, cast, gather, reshape, tensor, type Tensor } from '@kerasgpu/core';
+import { argMax, cast, gather, minimum, reshape, tensor, type Tensor } from '@kerasgpu/core';
 import { ShapeError, ValueError } from '../utils/errors.js';
 import { fmtShape } from '../utils/shape.js';
 import { loadAll, standardize, type DataInput, type Rows } from './data.js';
@@ -12,7 +12,7 @@ export function sampleWeights(
   sampleWeight: DataInput | undefined, classWeight: Record<number, number> | undefined, owned: Tensor[],
 ): (Tensor | null)[] {
   const sws = sampleWeight === undefined ? names.map(() => null)
-    : loadAll(standardize('sample_weight', sampleWeight, names, names.map(() => []), owned, false), owned);
+    : loadAll(standardize('sample_weight', sampleWeight, names, names.map(() => []), owned, { checkShapes: false }), owned);
   return ys.map((y, i) => {
     const sw = sws[i] ?? null;
     if (sw) {
@@ -25,12 +25,18 @@ export function sampleWeights(
     }
     if (!classWeight) return null;
     if (modes[i] === 'temporal') throw new ValueError('classWeight is not supported for temporal (3D) outputs');
-    const maxClass = Math.max(...Object.keys(classWeight).map(Number));
-    const table = tensor(Array.from({ length: maxClass + 1 }, (_, k) => classWeight[k] ?? 1));
-    owned.push(table);
+    // Classes the dict leaves out weigh 1 (Keras): the table covers every class, the last entry
+    // standing for labels beyond the largest key.
     const [t] = loadAll([y], owned) as [Tensor];
     const last = t.shape[t.rank - 1]!;
-    const classes = t.rank > 1 && last > 1 ? argMax(t, -1) : cast(reshape(t, [t.shape[0]!]), 'int32');
+    const oneHot = t.rank > 1 && last > 1;
+    const maxKey = Math.max(-1, ...Object.keys(classWeight).map(Number));
+    const size = Math.max(maxKey + 2, oneHot ? last : 0);
+    const table = tensor(Array.from({ length: size }, (_, k) => classWeight[k] ?? 1));
+    owned.push(table);
+    const labels = oneHot ? argMax(t, -1) : cast(reshape(t, [t.shape[0]!]), 'int32');
+    const classes = oneHot ? labels : minimum(labels, size - 1);
+    if (classes !== labels) owned.push(labels);
     const w = gather(table, classes);
     owned.push(classes, w);
     return w;

@@ -65,6 +65,7 @@ export type Options = Record<string, unknown>;
  */
 export function parseOptions(owner: string, opts: object | undefined, known: readonly string[]): Options {
   const out: Options = {};
+  const given = new Map<string, string>();
   if (opts === undefined || opts === null) return out;
   if (typeof opts !== 'object' || Array.isArray(opts)) throw new ValueError(`${owner}: options must be an object, got ${String(opts)}`);
   for (const [key, value] of Object.entries(opts)) {
@@ -75,7 +76,14 @@ export function parseOptions(owner: string, opts: object | undefined, known: rea
       const styled = key.includes('_') ? spellings.map(camelToSnake) : spellings;
       throw new UnknownOptionError(owner, key, closest(key, styled));
     }
-    out[k] = typeof value === 'string' && VALUES[k]?.[value] !== undefined ? VALUES[k][value] : value;
+    // nb_epoch and epochs (or output_dim and units) are one option: two different values are ambiguous.
+    const v = typeof value === 'string' && VALUES[k]?.[value] !== undefined ? VALUES[k][value] : value;
+    const first = given.get(k);
+    if (first !== undefined && out[k] !== v) {
+      throw new ValueError(`${owner}: '${first}' and '${key}' name the same option; got ${String(out[k])} and ${String(value)}`);
+    }
+    given.set(k, key);
+    out[k] = v;
   }
   return out;
 }

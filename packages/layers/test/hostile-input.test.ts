@@ -1,0 +1,140 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Dense, memory, registerSaveHandler, Sequential, setSeed, ShapeError, ValueError, type Model } from '@kerasgpu/layers';
+import { useBackend, values } from './helpers.js';
+
+beforeAll(useBackend);
+
+/** A compiled 3 → 2 softmax classifier, its weights and a small valid dataset. */
+function classifier(): Model {
+  setSeed(3);
+  const m = Sequential([Dense(2, { input_dim: 3, activation: 'softmax' })]);
+  m.compile({ optimizer: 'sgd', loss: 'categorical_crossentropy' });
+  return m;
+}
+const X = [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6], [0.7, 0.8, 0.9], [1, 1.1, 1.2]];
+const Y = [[1, 0], [0, 1], [1, 0], [0, 1]];
+const weightsOf = async (m: Model) => {
+  const ws = m.getWeights();
+  const out = await Promise.all(ws.map(values));
+  for (const w of ws) w.dispose();
+  return out;
+};
+
+type Call = (m: Model) => Promise<unknown> | unknown;
+/** input → expected error class and message fragment; the weights are unchanged after the refusal. */
+const CASES: [string, Call, typeof ValueError | typeof ShapeError, RegExp][] = [
+  ['predict batch_size 0', (m) => m.predict(X, { batch_size: 0 }), ValueError, /predict: batchSize must be a positive integer, got 0/],
+  ['predict batch_size -4', (m) => m.predict(X, { batch_size: -4 }), ValueError, /batchSize must be a positive integer, got -4/],
+  ['predict batch_size NaN', (m) => m.predict(X, { batch_size: NaN }), ValueError, /got NaN/],
+  ["predict batch_size '8'", (m) => m.predict(X, { batch_size: '8' }), ValueError, /got '8'/],
+  ['evaluate batch_size 0', (m) => m.evaluate(X, Y, { batch_size: 0 }), ValueError, /evaluate: batchSize/],
+  ['predictClasses batch_size 0', (m) => m.predictClasses(X, { batch_size: 0 }), ValueError, /predictClasses: batchSize/],
+  ['predictProba batch_size -1', (m) => m.predictProba(X, { batch_size: -1 }), ValueError, /predictProba: batchSize/],
+  ['fit nb_epoch 1.5', (m) => m.fit(X, Y, { nb_epoch: 1.5, verbose: 0 }), ValueError, /epochs \(nb_epoch\) must be a non-negative integer, got 1.5/],
+  ["fit nb_epoch '2'", (m) => m.fit(X, Y, { nb_epoch: '2', verbose: 0 }), ValueError, /got '2'/],
+  ['fit epochs -3', (m) => m.fit(X, Y, { epochs: -3, verbose: 0 }), ValueError, /got -3/],
+  ['fit nb_epoch and epochs differ', (m) => m.fit(X, Y, { nb_epoch: 2, epochs: 3, verbose: 0 }), ValueError, /'nb_epoch' and 'epochs' name the same option; got 2 and 3/],
+  ["fit validation_split '0.2'", (m) => m.fit(X, Y, { validation_split: '0.2', verbose: 0 }), ValueError, /validationSplit must be a number in \[0, 1\), got '0.2'/],
+  ['fit validation_split 1', (m) => m.fit(X, Y, { validation_split: 1, verbose: 0 }), ValueError, /validationSplit/],
+  ["fit shuffle 'yes'", (m) => m.fit(X, Y, { shuffle: 'yes', verbose: 0 }), ValueError, /shuffle must be true, false or 'batch', got 'yes'/],
+  ['fit verbose 3', (m) => m.fit(X, Y, { verbose: 3 }), ValueError, /verbose must be 0, 1 or 2, got 3/],
+  ['fit callbacks not an array', (m) => m.fit(X, Y, { callbacks: {}, verbose: 0 }), ValueError, /callbacks must be an array/],
+  ['fit NaN in x', (m) => m.fit([[NaN, 0, 0], ...X.slice(1)], Y, { verbose: 0 }), ValueError, /input dense_\d+_input has the value NaN at \[0, 0\]/],
+  ['fit Infinity in y', (m) => m.fit(X, [[Infinity, 0], ...Y.slice(1)], { verbose: 0 }), ValueError, /target .* has the value Infinity at \[0, 0\]/],
+  ['fit a string in x', (m) => m.fit([[0, 'abc', 0], ...X.slice(1)], Y, { verbose: 0 }), ValueError, /non-numeric value 'abc' at \[0, 1\]/],
+  ['fit null in x', (m) => m.fit([[0, null, 0], ...X.slice(1)], Y, { verbose: 0 }), ValueError, /non-numeric value null at \[0, 1\]/],
+  ['fit ragged rows', (m) => m.fit([[0, 1, 2], [0, 1], ...X.slice(2)], Y, { verbose: 0 }), ValueError, /ragged rows/],
+  ['fit NaN in a typed array', (m) => m.fit({ data: new Float32Array([NaN, ...new Array(11).fill(0)]), shape: [4, 3] }, Y, { verbose: 0 }), ValueError, /the value NaN at flat index 0/],
+  ['fit empty dataset', (m) => m.fit({ data: new Float32Array(0), shape: [0, 3] }, { data: new Float32Array(0), shape: [0, 2] }, { verbose: 0 }), ValueError, /is empty \(0 samples\)/],
+  ['evaluate empty dataset', (m) => m.evaluate({ data: new Float32Array(0), shape: [0, 3] }, { data: new Float32Array(0), shape: [0, 2] }), ValueError, /is empty/],
+  ['predict empty dataset', (m) => m.predict({ data: new Float32Array(0), shape: [0, 3] }), ValueError, /predict: input .* is empty/],
+  ['integer labels with categorical_crossentropy', (m) => m.fit(X, [[0], [1], [0], [1]], { verbose: 0 }), ValueError, /target array of shape \(4, 1\) while using as loss `categorical_crossentropy`.*to_categorical/],
+  ['wrong number of classes', (m) => m.fit(X, [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]], { verbose: 0 }), ShapeError, /target array of shape \(4, 3\) was passed for output dense_\d+ of shape \(None, 2\)/],
+  ["class_weight key 'x'", (m) => m.fit(X, Y, { class_weight: { x: 1 }, verbose: 0 }), ValueError, /classWeight keys must be class indices/],
+  ['trainOnBatch unknown option', (m) => m.trainOnBatch(X, Y, { sample_weights: [1, 1, 1, 1] }), ValueError, /trainOnBatch: unknown option 'sample_weights'; did you mean 'sample_weight'/],
+  ['trainOnBatch NaN', (m) => m.trainOnBatch([[NaN, 0, 0], ...X.slice(1)], Y), ValueError, /trainOnBatch: input .* NaN/],
+];
+
+describe('hostile input: refused with a clear error, weights unchanged', () => {
+  for (const [name, call, cls, message] of CASES) {
+    it(name, async () => {
+      const m = classifier();
+      const before = await weightsOf(m);
+      const tensors = memory().numTensors;
+      let error: unknown;
+      try { await call(m); } catch (e) { error = e; }
+      expect(error).toBeInstanceOf(cls);
+      expect((error as Error).message).toMatch(message);
+      expect(await weightsOf(m)).toEqual(before);
+      expect(memory().numTensors).toBe(tensors);
+      m.dispose();
+    });
+  }
+});
+
+describe('hostile input: accepted where Keras accepts', () => {
+  it('checkFinite: false trains on NaN data as asked; epochs 0 runs nothing', async () => {
+    const m = classifier();
+    const before = await weightsOf(m);
+    const h = await m.fit(X, Y, { epochs: 0, verbose: 0 });
+    expect(h.history).toEqual({});
+    expect(await weightsOf(m)).toEqual(before);
+    await m.fit([[NaN, 0, 0], ...X.slice(1)], Y, { epochs: 1, verbose: 0, check_finite: false });
+    expect((await weightsOf(m)).flat().some(Number.isNaN)).toBe(true);
+  });
+
+  it('a Float64Array x is converted; string class_weight keys are class indices and missing classes weigh 1', async () => {
+    const m = classifier();
+    const x = { data: Float64Array.from(X.flat()), shape: [4, 3] };
+    const a = await m.evaluate(x, Y);
+    const weighted = await m.evaluate(X, Y);
+    expect(a).toBeCloseTo(weighted as number, 5);
+    const m1 = classifier();
+    await m1.fit(X, Y, { epochs: 1, verbose: 0, shuffle: false, class_weight: JSON.parse('{"0": 1}') });
+    const m2 = classifier();
+    await m2.fit(X, Y, { epochs: 1, verbose: 0, shuffle: false });
+    expect(await weightsOf(m1)).toEqual(await weightsOf(m2));
+  });
+
+  it('sparse labels out of range or fractional are refused', async () => {
+    const m = classifier();
+    m.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy' });
+    await expect(m.fit(X, [[0], [1], [7], [1]], { verbose: 0 })).rejects.toThrow(/label 7 at flat index 2.*\[0, 2\)/);
+    await expect(m.fit(X, [[0], [-1], [0], [1]], { verbose: 0 })).rejects.toThrow(/label -1/);
+    await expect(m.fit(X, [[0], [0.5], [0], [1]], { verbose: 0 })).rejects.toThrow(/label 0.5/);
+    await m.fit(X, [[0], [1], [0], [1]], { verbose: 0, epochs: 1 });
+  });
+
+  it('a second fit while one runs is refused; a save during fit waits for the step boundary', async () => {
+    const m = classifier();
+    const first = m.fit(X, Y, { epochs: 3, batch_size: 1, verbose: 0 });
+    await expect(m.fit(X, Y, { epochs: 1, verbose: 0 })).rejects.toThrow(/already running fit/);
+    let stepsDuringSave = -1;
+    let steps = 0;
+    registerSaveHandler({
+      save: async (model) => {
+        const start = steps;
+        const w1 = await weightsOf(model);
+        await new Promise((r) => setTimeout(r, 20));
+        const w2 = await weightsOf(model);
+        stepsDuringSave = steps - start;
+        expect(w2).toEqual(w1);
+      },
+      saveWeights: async () => {}, loadWeights: async () => {}, toYAML: () => '',
+    });
+    const timer = setInterval(() => { steps++; }, 1);
+    await m.save('unused.h5');
+    clearInterval(timer);
+    await first;
+    expect(stepsDuringSave).toBeGreaterThanOrEqual(0);
+  });
+
+  it('fit lets timers run between batches', async () => {
+    const m = classifier();
+    let ticks = 0;
+    const timer = setInterval(() => { ticks++; }, 0);
+    await m.fit(Array.from({ length: 64 }, () => X[0]!), Array.from({ length: 64 }, () => Y[0]!), { epochs: 2, batch_size: 1, verbose: 0 });
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(0);
+  });
+});
