@@ -26,8 +26,10 @@ export const isLazy = (a: unknown): a is LazyArray =>
 
 function toRows(a: ArrayLike): Rows {
   if (a instanceof Tensor || isLazy(a)) return a;
-  if (a instanceof Float32Array || a instanceof Float64Array) return tensor(a);
-  if (typeof a === 'object' && a !== null && !Array.isArray(a) && 'data' in a) return tensor(a.data, a.shape);
+  // float64 host data is fed as float32 (Keras's floatX), before upload: the webgpu backend has no float64.
+  const f32 = (d: Float32Array | Float64Array | Int32Array | Uint8Array) => (d instanceof Float64Array ? Float32Array.from(d) : d);
+  if (a instanceof Float32Array || a instanceof Float64Array) return tensor(f32(a));
+  if (typeof a === 'object' && a !== null && !Array.isArray(a) && 'data' in a) return tensor(f32(a.data), a.shape);
   return tensor(a as TensorLike);
 }
 
