@@ -1,4 +1,4 @@
-import { callable } from '../utils/callable.js';
+import { registerLayer } from '../layers/registry.js';
 import { ValueError } from '../utils/errors.js';
 import { parseOptions } from '../utils/options.js';
 import type { Shape } from '../utils/shape.js';
@@ -30,7 +30,7 @@ class InputLayerImpl extends Layer {
     return { batch_input_shape: this.batchInputShape, dtype: this.dtype, sparse: false, name: this.name };
   }
 }
-export const InputLayer = callable(InputLayerImpl);
+export const InputLayer = registerLayer(InputLayerImpl);
 export type InputLayer = InputLayerImpl;
 export { InputLayerImpl };
 

@@ -1,21 +1,27 @@
-import { InputLayer } from '../engine/input-layer.js';
-import { Layer } from '../engine/layer.js';
-import { Sequential } from '../models/sequential.js';
-import { Model } from '../models/model.js';
+import type { Layer } from '../engine/layer.js';
+import { callable, type Callable } from '../utils/callable.js';
 import { Registry } from '../utils/registry.js';
-import * as all from './index.js';
 
 type LayerClass = { fromConfig(config: Record<string, unknown>, customObjects?: Record<string, unknown>): Layer; kerasName?: string };
 
 /**
  * Layer classes by Keras class name (Keras 1 and Keras 2 names), for configs read from files.
- * User layers register here (`layerClasses.register('MyLayer', MyLayer)`). The built-in classes
- * are listed on first use: the wrappers import this module before every layer module has loaded.
+ * Built-in classes add themselves where they are defined (`registerLayer`); user layers register
+ * here (`layerClasses.register('MyLayer', MyLayer)`).
  */
-export const layerClasses = new Registry<LayerClass>('layer class', () =>
-  Object.entries({ ...all, InputLayer, Sequential, Model })
-    .filter(([, cls]) => typeof cls === 'function' && (cls as { prototype?: unknown }).prototype instanceof Layer)
-    .map(([name, cls]) => [name, cls as unknown as LayerClass]));
+export const layerClasses = new Registry<LayerClass>('layer class');
+
+/**
+ * Publishes a built-in layer class: registers it under `names` (by default its Keras name; a
+ * Keras 1 name such as 'Convolution2D' is given explicitly) and makes it callable, so that
+ * `Dense(3)` works as well as `new Dense(3)`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function registerLayer<C extends (new (...args: any) => Layer) & { kerasName: string }>(cls: C, ...names: string[]): Callable<C> {
+  const published = callable(cls);
+  for (const name of names.length > 0 ? names : [cls.kerasName]) layerClasses.register(name, published as unknown as LayerClass);
+  return published;
+}
 
 /** `{class_name, config}` to a layer; `customObjects` supplies user classes (and Lambda functions by name). */
 export function deserializeLayer(spec: { class_name: string; config: Record<string, unknown> }, customObjects: Record<string, unknown> = {}): Layer {

@@ -1,10 +1,9 @@
 import { argMax, cast, dispose, greater, type Tensor } from '@kerasgpu/core';
 import type { History } from '../callbacks/history.js';
-import { getSaveHandler } from './save-handler.js';
 import { Container } from '../engine/container.js';
 import type { SymbolicTensor } from '../engine/symbolic.js';
+import { registerLayer } from '../layers/registry.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
-import { callable } from '../utils/callable.js';
 import { ValueError } from '../utils/errors.js';
 import { parseOptions, type Options } from '../utils/options.js';
 import { compileModel, type CompileOptions, type Compiled } from '../training/compile.js';
@@ -15,6 +14,7 @@ import { evaluateGenerator, fitGenerator, type EvaluateGeneratorOptions, type Fi
 import { runArgs } from '../training/arguments.js';
 import { RunGuard } from '../training/run-guard.js';
 import { testStep, trainStep } from '../training/step.js';
+import { getSaveHandler } from './save-handler.js';
 import { summary, type SummaryOptions } from './summary.js';
 
 export interface ModelOptions { inputs: SymbolicTensor | SymbolicTensor[]; outputs: SymbolicTensor | SymbolicTensor[]; name?: string; [keras: string]: unknown }
@@ -206,5 +206,5 @@ async function readScalars(ts: Tensor[]): Promise<number | number[]> {
   return vs.length === 1 ? vs[0]! : vs;
 }
 
-export const Model = callable(ModelImpl);
+export const Model = registerLayer(ModelImpl);
 export type Model = ModelImpl;

@@ -1,7 +1,7 @@
 import { InputLayer, InputLayerImpl } from '../engine/input-layer.js';
 import { Layer } from '../engine/layer.js';
 import type { SymbolicTensor } from '../engine/symbolic.js';
-import { callable } from '../utils/callable.js';
+import { registerLayer } from '../layers/registry.js';
 import { ValueError } from '../utils/errors.js';
 import { isOptions, type Options } from '../utils/options.js';
 import { ModelImpl } from './model.js';
@@ -85,6 +85,6 @@ class SequentialImpl extends ModelImpl {
     return { class_name: this.className, config: this.layers.map((l) => l.serialize()) };
   }
 }
-export const Sequential = callable(SequentialImpl);
+export const Sequential = registerLayer(SequentialImpl);
 export type Sequential = SequentialImpl;
 export { SequentialImpl };

@@ -6,21 +6,8 @@ import { ValueError } from './errors.js';
  * by the Keras snake_case name and its camelCase form; user code extends a registry with `register`.
  */
 export class Registry<T> {
-  private readonly entries = new Map<string, T>();
-  /**
-   * `builtins` fills the registry on first use, for entries that cannot be listed while their
-   * modules are still loading (a layer module that deserializes other layers imports the layer registry).
-   */
-  constructor(readonly kind: string, private builtins: (() => Iterable<[string, T]>) | null = null) {}
-
-  private get items(): Map<string, T> {
-    if (this.builtins) {
-      const fill = this.builtins;
-      this.builtins = null;
-      for (const [name, item] of fill()) this.entries.set(name, item);
-    }
-    return this.entries;
-  }
+  private readonly items = new Map<string, T>();
+  constructor(readonly kind: string) {}
 
   register(name: string, item: T): void {
     this.items.set(name, item);

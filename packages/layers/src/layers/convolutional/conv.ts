@@ -2,12 +2,12 @@ import { add, conv2d, reshape, transpose, type Tensor, type Variable } from '@ke
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
-import { callable } from '../../utils/callable.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
 import { resolveOrdering, type DimOrdering } from '../../utils/image-ordering.js';
 import type { Options } from '../../utils/options.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import { KERNEL_KEYS, kernelConfig, kernelSettings, type KernelOptions, type KernelSettings, type LayerOptions } from '../core/kernel-options.js';
+import { registerLayer } from '../registry.js';
 import { layoutAxes, resolvePadding, toChannelsFirst, toChannelsLast, tupleOf, windowOutputShape, type Padding } from './geometry.js';
 
 export interface ConvOptions extends LayerOptions, KernelOptions {
@@ -135,11 +135,11 @@ class Conv1DImpl extends ConvBase {
 }
 
 export { ConvBase };
-export const Convolution2D = callable(Convolution2DImpl);
+export const Convolution2D = registerLayer(Convolution2DImpl, 'Convolution2D');
 export type Convolution2D = Convolution2DImpl;
-export const Conv2D = callable(Conv2DImpl);
+export const Conv2D = registerLayer(Conv2DImpl);
 export type Conv2D = Conv2DImpl;
-export const Convolution1D = callable(Convolution1DImpl);
+export const Convolution1D = registerLayer(Convolution1DImpl, 'Convolution1D');
 export type Convolution1D = Convolution1DImpl;
-export const Conv1D = callable(Conv1DImpl);
+export const Conv1D = registerLayer(Conv1DImpl);
 export type Conv1D = Conv1DImpl;

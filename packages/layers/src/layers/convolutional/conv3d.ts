@@ -1,11 +1,11 @@
 import { add, conv2d, max, maxPool2d, pad, stack, transpose, unstack, windowAxis, type Tensor } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import { positional } from '../../utils/args.js';
-import { callable } from '../../utils/callable.js';
 import { ValueError } from '../../utils/errors.js';
 import { resolveOrdering, type DimOrdering } from '../../utils/image-ordering.js';
 import type { Shape } from '../../utils/shape.js';
 import { KERNEL_KEYS, type KernelOptions, type LayerOptions } from '../core/kernel-options.js';
+import { registerLayer } from '../registry.js';
 import { ConvBase } from './conv.js';
 import { resolvePadding, toChannelsFirst, toChannelsLast, tupleOf, windowOutputShape, type Padding } from './geometry.js';
 
@@ -79,7 +79,7 @@ class MaxPooling3DImpl extends Layer {
   }
 }
 
-export const Convolution3D = callable(Convolution3DImpl);
+export const Convolution3D = registerLayer(Convolution3DImpl, 'Convolution3D', 'Conv3D');
 export type Convolution3D = Convolution3DImpl;
-export const MaxPooling3D = callable(MaxPooling3DImpl);
+export const MaxPooling3D = registerLayer(MaxPooling3DImpl);
 export type MaxPooling3D = MaxPooling3DImpl;

@@ -1,11 +1,11 @@
 import { pad, reshape, tile, type Tensor } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import { positional } from '../../utils/args.js';
-import { callable } from '../../utils/callable.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
 import { resolveOrdering, type DimOrdering } from '../../utils/image-ordering.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import type { LayerOptions } from '../core/kernel-options.js';
+import { registerLayer } from '../registry.js';
 import { layoutAxes } from './geometry.js';
 
 type Padding2D = number | [number, number] | [[number, number], [number, number]] | [number, number, number, number];
@@ -89,7 +89,7 @@ class UpSampling2DImpl extends Layer {
   }
 }
 
-export const ZeroPadding2D = callable(ZeroPadding2DImpl);
+export const ZeroPadding2D = registerLayer(ZeroPadding2DImpl);
 export type ZeroPadding2D = ZeroPadding2DImpl;
-export const UpSampling2D = callable(UpSampling2DImpl);
+export const UpSampling2D = registerLayer(UpSampling2DImpl);
 export type UpSampling2D = UpSampling2DImpl;

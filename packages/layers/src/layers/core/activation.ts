@@ -3,7 +3,7 @@ import { getActivation, type Activation as ActivationSpec, type ActivationId } f
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
-import { callable } from '../../utils/callable.js';
+import { registerLayer } from '../registry.js';
 import type { LayerOptions } from './kernel-options.js';
 
 /** Applies an activation function: `Activation('relu')`. */
@@ -20,5 +20,5 @@ class ActivationImpl extends Layer {
   override call(inputs: Tensor | Tensor[], _args: CallArgs): Tensor { return this.activation.fn(inputs as Tensor); }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), activation: this.activation.name }; }
 }
-export const Activation = callable(ActivationImpl);
+export const Activation = registerLayer(ActivationImpl);
 export type Activation = ActivationImpl;

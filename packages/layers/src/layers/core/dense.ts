@@ -2,9 +2,9 @@ import { add, matMul, reshape, type Tensor, type Variable } from '@kerasgpu/core
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
-import { callable } from '../../utils/callable.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
+import { registerLayer } from '../registry.js';
 import { KERNEL_KEYS, kernelConfig, kernelSettings, type KernelOptions, type KernelSettings, type LayerOptions } from './kernel-options.js';
 
 export interface DenseOptions extends LayerOptions, KernelOptions { units?: number }
@@ -58,5 +58,5 @@ class DenseImpl extends Layer {
     return { ...super.getConfig(), units: this.units, ...kernelConfig(this.settings) };
   }
 }
-export const Dense = callable(DenseImpl);
+export const Dense = registerLayer(DenseImpl);
 export type Dense = DenseImpl;

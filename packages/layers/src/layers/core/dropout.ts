@@ -2,8 +2,8 @@ import { dropout, nextKey, type Tensor } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
-import { callable } from '../../utils/callable.js';
 import { ValueError } from '../../utils/errors.js';
+import { registerLayer } from '../registry.js';
 import type { LayerOptions } from './kernel-options.js';
 
 /** Zeroes a fraction `rate` (Keras 1 `p`) of the inputs in training, scaling the rest; identity at inference. */
@@ -26,5 +26,5 @@ class DropoutImpl extends Layer {
   }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), rate: this.rate, noise_shape: null, seed: this.seed }; }
 }
-export const Dropout = callable(DropoutImpl);
+export const Dropout = registerLayer(DropoutImpl);
 export type Dropout = DropoutImpl;

@@ -2,9 +2,9 @@ import { cast, max, mul, notEqual, reshape, tidy, zeros, type Tensor } from '@ke
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
-import { callable } from '../../utils/callable.js';
 import { ValueError } from '../../utils/errors.js';
 import type { Shape } from '../../utils/shape.js';
+import { registerLayer } from '../registry.js';
 import type { LayerOptions } from './kernel-options.js';
 
 export type LambdaFn = (x: Tensor | Tensor[], args?: Record<string, unknown>) => Tensor;
@@ -70,7 +70,7 @@ class MaskingImpl extends Layer {
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), mask_value: this.maskValue }; }
 }
 
-export const Lambda = callable(LambdaImpl);
+export const Lambda = registerLayer(LambdaImpl);
 export type Lambda = LambdaImpl;
-export const Masking = callable(MaskingImpl);
+export const Masking = registerLayer(MaskingImpl);
 export type Masking = MaskingImpl;

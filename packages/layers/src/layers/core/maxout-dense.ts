@@ -1,9 +1,9 @@
 import { add, matMul, max, reshape, type Tensor, type Variable } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import { positional } from '../../utils/args.js';
-import { callable } from '../../utils/callable.js';
 import { ShapeError } from '../../utils/errors.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
+import { registerLayer } from '../registry.js';
 import { KERNEL_KEYS, kernelConfig, kernelSettings, type KernelOptions, type KernelSettings, type LayerOptions } from './kernel-options.js';
 
 /** Keras 1 MaxoutDense: max over nbFeature linear pieces, W [nbFeature, inputDim, outputDim], b [nbFeature, outputDim]. */
@@ -38,5 +38,5 @@ class MaxoutDenseImpl extends Layer {
   }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), output_dim: this.units, nb_feature: this.nbFeature, ...kernelConfig(this.settings) }; }
 }
-export const MaxoutDense = callable(MaxoutDenseImpl);
+export const MaxoutDense = registerLayer(MaxoutDenseImpl);
 export type MaxoutDense = MaxoutDenseImpl;

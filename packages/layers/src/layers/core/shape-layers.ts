@@ -2,9 +2,9 @@ import { expandDims, reshape, tile, transpose, type Tensor } from '@kerasgpu/cor
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
-import { callable } from '../../utils/callable.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
 import { fmtShape, prodDims, type Shape } from '../../utils/shape.js';
+import { registerLayer } from '../registry.js';
 import type { LayerOptions } from './kernel-options.js';
 
 /** Flattens all but the batch axis (row-major, so a 'th' conv output flattens as (C, H, W)). */
@@ -88,11 +88,11 @@ class RepeatVectorImpl extends Layer {
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), n: this.n }; }
 }
 
-export const Flatten = callable(FlattenImpl);
+export const Flatten = registerLayer(FlattenImpl);
 export type Flatten = FlattenImpl;
-export const Reshape = callable(ReshapeImpl);
+export const Reshape = registerLayer(ReshapeImpl);
 export type Reshape = ReshapeImpl;
-export const Permute = callable(PermuteImpl);
+export const Permute = registerLayer(PermuteImpl);
 export type Permute = PermuteImpl;
-export const RepeatVector = callable(RepeatVectorImpl);
+export const RepeatVector = registerLayer(RepeatVectorImpl);
 export type RepeatVector = RepeatVectorImpl;

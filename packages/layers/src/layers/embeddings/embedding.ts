@@ -4,11 +4,11 @@ import type { CallArgs } from '../../engine/symbolic.js';
 import { getConstraint, type ConstraintId } from '../../constraints.js';
 import { getRegularizer, type RegularizerId } from '../../regularizers.js';
 import { positional } from '../../utils/args.js';
-import { callable } from '../../utils/callable.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import { initName, type LayerOptions } from '../core/kernel-options.js';
 import { initializerConfig, type InitializerId } from '../../initializers.js';
+import { registerLayer } from '../registry.js';
 
 export interface EmbeddingOptions extends LayerOptions {
   inputDim?: number; outputDim?: number; embeddingsInitializer?: InitializerId; embeddingsRegularizer?: RegularizerId;
@@ -84,5 +84,5 @@ class EmbeddingImpl extends Layer {
     };
   }
 }
-export const Embedding = callable(EmbeddingImpl);
+export const Embedding = registerLayer(EmbeddingImpl);
 export type Embedding = EmbeddingImpl;

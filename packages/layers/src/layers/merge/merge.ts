@@ -2,11 +2,12 @@ import { add, concat, div, maximum, mul, reshape, sqrt, sum, type Tensor } from 
 import { Layer } from '../../engine/layer.js';
 import type { SymbolicTensor } from '../../engine/symbolic.js';
 import { ModelImpl } from '../../models/model.js';
-import { callable, type Callable } from '../../utils/callable.js';
+import type { Callable } from '../../utils/callable.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
 import { isOptions } from '../../utils/options.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import type { LayerOptions } from '../core/kernel-options.js';
+import { registerLayer } from '../registry.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | 'max' | 'dot' | 'cos';
 export interface MergeOptions extends LayerOptions { mode?: MergeMode; concatAxis?: number; dotAxes?: number | number[]; normalize?: boolean }
@@ -102,7 +103,7 @@ const fixed = (name: string, mode: MergeMode, configKeys: (l: MergeImpl) => Reco
     }
   }
   Object.defineProperty(Fixed, 'name', { value: name });
-  return callable(Fixed);
+  return registerLayer(Fixed);
 };
 export const Concatenate = fixed('Concatenate', 'concat', (l) => ({ axis: l.concatAxis }));
 export const Add = fixed('Add', 'sum', () => ({}));
@@ -111,7 +112,7 @@ export const Average = fixed('Average', 'ave', () => ({}));
 export const Maximum = fixed('Maximum', 'max', () => ({}));
 export const Dot = fixed('Dot', 'dot', (l) => ({ axes: l.dotAxes, normalize: false }));
 
-export const Merge = callable(MergeImpl);
+export const Merge = registerLayer(MergeImpl);
 export type Merge = MergeImpl;
 export { MergeImpl };
 

@@ -2,9 +2,9 @@ import { add, mul, nextKey, randomNormal, type Tensor } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
-import { callable } from '../../utils/callable.js';
 import { ValueError } from '../../utils/errors.js';
 import type { LayerOptions } from '../core/kernel-options.js';
+import { registerLayer } from '../registry.js';
 
 /** Adds N(0, stddev) noise in training (Keras 1 `sigma`); identity at inference. */
 class GaussianNoiseImpl extends Layer {
@@ -45,7 +45,7 @@ class GaussianDropoutImpl extends Layer {
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), rate: this.rate }; }
 }
 
-export const GaussianNoise = callable(GaussianNoiseImpl);
+export const GaussianNoise = registerLayer(GaussianNoiseImpl);
 export type GaussianNoise = GaussianNoiseImpl;
-export const GaussianDropout = callable(GaussianDropoutImpl);
+export const GaussianDropout = registerLayer(GaussianDropoutImpl);
 export type GaussianDropout = GaussianDropoutImpl;

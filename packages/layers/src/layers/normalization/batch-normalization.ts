@@ -4,10 +4,10 @@ import type { CallArgs } from '../../engine/symbolic.js';
 import { getConstraint, type ConstraintId } from '../../constraints.js';
 import { initializerConfig, type InitializerId } from '../../initializers.js';
 import { getRegularizer, type RegularizerId } from '../../regularizers.js';
-import { callable } from '../../utils/callable.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import { initName, type LayerOptions } from '../core/kernel-options.js';
+import { registerLayer } from '../registry.js';
 
 export interface BatchNormalizationOptions extends LayerOptions {
   axis?: number; momentum?: number; epsilon?: number; center?: boolean; scale?: boolean; mode?: number;
@@ -98,5 +98,5 @@ class BatchNormalizationImpl extends Layer {
     };
   }
 }
-export const BatchNormalization = callable(BatchNormalizationImpl);
+export const BatchNormalization = registerLayer(BatchNormalizationImpl);
 export type BatchNormalization = BatchNormalizationImpl;

@@ -2,13 +2,14 @@ import { avgPool2d, max, maxPool2d, mean, reshape, transpose, type Tensor } from
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
-import { callable, type Callable } from '../../utils/callable.js';
+import type { Callable } from '../../utils/callable.js';
 import { ShapeError } from '../../utils/errors.js';
 import { resolveOrdering, type DimOrdering } from '../../utils/image-ordering.js';
 import type { Options } from '../../utils/options.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import { resolvePadding, tupleOf, windowOutputShape, type Padding } from '../convolutional/geometry.js';
 import type { LayerOptions } from '../core/kernel-options.js';
+import { registerLayer } from '../registry.js';
 
 export interface PoolingOptions extends LayerOptions { poolSize?: number | number[]; strides?: number | number[] | null; padding?: Padding; dimOrdering?: DimOrdering }
 const POOL_KEYS = ['poolSize', 'strides', 'padding', 'dimOrdering'];
@@ -66,7 +67,7 @@ const pooling = (rank: 1 | 2, kind: 'max' | 'avg', name: string): Callable<new (
     constructor(...args: PoolArgs) { super(rank, kind, name, args); }
   };
   Object.defineProperty(cls, 'name', { value: name });
-  return callable(cls);
+  return registerLayer(cls);
 };
 export const MaxPooling1D = pooling(1, 'max', 'MaxPooling1D');
 export const MaxPooling2D = pooling(2, 'max', 'MaxPooling2D');
@@ -105,7 +106,7 @@ const globalPooling = (rank: 1 | 2, kind: 'max' | 'avg', name: string): Callable
     constructor(options: GlobalPoolingOptions = {}) { super(rank, kind, name, options); }
   };
   Object.defineProperty(cls, 'name', { value: name });
-  return callable(cls);
+  return registerLayer(cls);
 };
 export const GlobalMaxPooling1D = globalPooling(1, 'max', 'GlobalMaxPooling1D');
 export const GlobalMaxPooling2D = globalPooling(2, 'max', 'GlobalMaxPooling2D');

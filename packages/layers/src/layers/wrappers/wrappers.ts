@@ -3,13 +3,12 @@ import { knownConfig, Layer, type LayerWeight } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
 import { canonicalKey } from '../../utils/options.js';
-import { callable } from '../../utils/callable.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import { Dense, type DenseOptions } from '../core/dense.js';
 import type { LayerOptions } from '../core/kernel-options.js';
 import { RNNBase } from '../recurrent/rnn-base.js';
-import { deserializeLayer } from '../registry.js';
+import { deserializeLayer, registerLayer } from '../registry.js';
 
 const isSpec = (v: unknown): v is { class_name: string; config: Record<string, unknown> } =>
   typeof v === 'object' && v !== null && typeof (v as { class_name?: unknown }).class_name === 'string';
@@ -134,9 +133,9 @@ class BidirectionalImpl extends Wrapper {
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), merge_mode: this.mergeMode }; }
 }
 
-export const TimeDistributed = callable(TimeDistributedImpl);
+export const TimeDistributed = registerLayer(TimeDistributedImpl);
 export type TimeDistributed = TimeDistributedImpl;
-export const TimeDistributedDense = callable(TimeDistributedDenseImpl);
+export const TimeDistributedDense = registerLayer(TimeDistributedDenseImpl, 'TimeDistributedDense');
 export type TimeDistributedDense = TimeDistributedDenseImpl;
-export const Bidirectional = callable(BidirectionalImpl);
+export const Bidirectional = registerLayer(BidirectionalImpl);
 export type Bidirectional = BidirectionalImpl;
