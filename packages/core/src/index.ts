@@ -13,6 +13,7 @@ export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, variable } fro
 export { tensor, type TensorLike } from './ops/convert.js';
 export * from './ops/creation.js';
 export * from './ops/elementwise.js';
+export { KERAS_ACTIVATIONS, fusedCellActivation } from './ops/activations.js';
 export * from './ops/reduce.js';
 export * from './ops/layout.js';
 export { broadcastTo } from './ops/broadcast.js';
