@@ -72,6 +72,11 @@ export const UNARY = {
     vjp: (m, dy, x) => m.mul(dy, m.mul(m.step(m.sub(2.5, m.abs(x))), 0.2)), keras: 'hard_sigmoid', cell: true,
   },
   tanh: { cpu: Math.tanh, wgsl: 'tanh(clamp(x, -15.0, 15.0))', vjp: (m, dy, _, y) => m.mul(dy, m.sub(1, m.square(y))), keras: 'tanh', cell: true },
+  swish: {
+    cpu: (x) => x / (1 + Math.exp(-x)), wgsl: 'x / (1.0 + exp(-x))',
+    // d(x·σ(x)) = σ(x) + x·σ(x)·(1 − σ(x)) = y + σ(x)·(1 − y).
+    vjp: (m, dy, x, y) => m.mul(dy, m.add(y, m.mul(m.sigmoid(x), m.sub(1, y)))), keras: 'swish',
+  },
   linear: { cpu: (x) => x, wgsl: 'x', vjp: (_, dy) => dy, keras: 'linear', cell: true, int: true },
   floor: { cpu: Math.floor, wgsl: 'floor(x)', int: true },
   round: { cpu: (x) => x - Math.floor(x) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x), wgsl: 'round(x)', int: true },
