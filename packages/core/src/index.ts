@@ -18,6 +18,7 @@ export { tensor, type TensorLike } from './ops/convert.js';
 export * from './ops/creation.js';
 export * from './random.js';
 export * from './ops/elementwise.js';
+export { KERAS_ACTIVATIONS, fusedCellActivation } from './ops/activations.js';
 export * from './ops/reduce.js';
 export * from './ops/layout.js';
 export { broadcastTo } from './ops/broadcast.js';

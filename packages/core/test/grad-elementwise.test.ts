@@ -33,6 +33,7 @@ const UNARY: [name: string, fn: (x: Tensor) => Tensor, dist: Dist][] = [
   ['hardSigmoid', K.hardSigmoid, { min: -4, max: 4, avoid: [-2.5, 2.5] }],
   ['tanh', K.tanh, SMOOTH],
   ['linear', K.linear, SMOOTH],
+  ['swish', (x) => K.unary('swish', x), SMOOTH],
 ];
 
 const BINARY: [name: string, fn: (a: Tensor, b: Tensor) => Tensor, dists: [Dist, Dist]][] = [

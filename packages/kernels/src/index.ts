@@ -1,6 +1,7 @@
 export * from './types.js';
 export * from './shape.js';
 export * from './elementwise/ops.js';
+export * from './elementwise/vjp-algebra.js';
 export * from './elementwise/elementwise.cpu.js';
 export * from './reduce/reduce.cpu.js';
 export * from './matmul/matmul.cpu.js';

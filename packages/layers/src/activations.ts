@@ -6,21 +6,20 @@ export type ActivationFn = (x: Tensor) => Tensor;
 /** A name from the registry or a function of one tensor. */
 export type ActivationId = string | ActivationFn;
 
-/** Keras activation names (Keras 1.2.2 plus Keras 2's selu); extend with `activations.register`. */
+/**
+ * Keras activation names: the unary ops core lists by Keras name, plus softmax; extend with
+ * `activations.register`.
+ */
 export const activations = new Registry<ActivationFn>('activation');
 const BUILTIN: Record<string, ActivationFn> = {
+  ...Object.fromEntries([...ops.KERAS_ACTIVATIONS].map(([name, op]) => [name, (x: Tensor) => ops.unary(op, x)])),
   softmax: (x) => ops.softmax(x),
-  softplus: ops.softplus,
-  softsign: ops.softsign,
-  relu: ops.relu,
-  tanh: ops.tanh,
-  sigmoid: ops.sigmoid,
-  hard_sigmoid: ops.hardSigmoid,
+  // The identity itself: no kernel runs for a layer without an activation.
   linear: (x) => x,
-  elu: ops.elu,
-  selu: ops.selu,
 };
 for (const [name, fn] of Object.entries(BUILTIN)) activations.register(name, fn);
+/** The Keras name of an op name ('hardSigmoid' → 'hard_sigmoid'). */
+const KERAS_NAME = new Map([...ops.KERAS_ACTIVATIONS].map(([name, op]) => [op as string, name]));
 
 /** A resolved activation, remembering its Keras name for getConfig. */
 export interface Activation { name: string; fn: ActivationFn }
@@ -28,6 +27,6 @@ export interface Activation { name: string; fn: ActivationFn }
 export function getActivation(id: ActivationId | null | undefined): Activation {
   if (id === undefined || id === null) return { name: 'linear', fn: BUILTIN.linear! };
   if (typeof id === 'function') return { name: id.name || 'custom', fn: id };
-  const name = id === 'hardSigmoid' ? 'hard_sigmoid' : id;
+  const name = KERAS_NAME.get(id) ?? id;
   return { name, fn: activations.get(name) };
 }

@@ -18,6 +18,13 @@ describe('layer numerics against hand-computed values', () => {
     expectClose(await values(y), [5.5, 0, 1.5, 0]);
   });
 
+  it("Dense with Keras 2.2's 'swish': x·sigmoid(x)", async () => {
+    const d = Dense(1, { activation: 'swish', weights: [[[1], [2]], [0]] });
+    const y = d.apply(tensor([[1, 0.5], [-1, -1]])) as Tensor;
+    expectClose(await values(y), [2 / (1 + Math.exp(-2)), -3 / (1 + Math.exp(3))]);
+    expect(d.getConfig().activation).toBe('swish');
+  });
+
   it('LSTM with the default hard_sigmoid inner activation over two steps', async () => {
     const k = [0.1, 0.2, 0.3, 0.4], u = [0.5, 0.6, 0.7, 0.8], b = [0, 1, 0, 0];
     const lstm = LSTM(1, { input_shape: [2, 1], weights: [[k], [u], b] });

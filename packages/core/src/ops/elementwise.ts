@@ -1,4 +1,4 @@
-import { isBoolOp, type BinaryOp, type DType, type UnaryOp } from '@kerasgpu/kernels';
+import { algebra, isBoolOp, UNARY, type Algebra, type BinaryOp, type DType, type UnaryDef, type UnaryOp } from '@kerasgpu/kernels';
 import { DTypeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -8,12 +8,11 @@ import { run1, type Vjp } from './run.js';
 
 // ---- unary ----
 
-/** Ops with integer meaning accept int32 too; the rest are float-only. */
-const INT_OK: ReadonlySet<UnaryOp> = new Set(['neg', 'abs', 'sign', 'square', 'relu', 'linear', 'step', 'floor', 'round']);
-
+/** Ops with integer meaning (the table's `int`) accept int32 too; the rest are float-only. */
 export function unary(op: UnaryOp, x: TensorLike): Tensor {
   const t = toTensor(op, x);
-  if (!INT_OK.has(op)) assertFloat(op, t);
+  const def: UnaryDef = UNARY[op];
+  if (!def.int) assertFloat(op, t);
   else if (t.dtype === 'bool') throw new DTypeError(`${op}: expected a numeric tensor, got bool [${t.shape.join(', ')}]`);
   return run1(op, 'unary', [t], { op }, t.shape, t.dtype);
 }
@@ -40,35 +39,13 @@ export const hardSigmoid = (x: TensorLike) => unary('hardSigmoid', x);
 export const tanh = (x: TensorLike) => unary('tanh', x);
 export const linear = (x: TensorLike) => unary('linear', x);
 
-const SELU_ALPHA = 1.6732632423543772;
-const SELU_SCALE = 1.0507009873554805;
+/** The table's VJPs read as ops, so that a gradient is itself differentiable. */
+const OPS_ALGEBRA: Algebra<Tensor> = algebra((op, x) => unary(op, x), (op, a, b) => binary(op, a, b), where);
 
-/** d(op)/dx · dy, written with ops so that it is itself differentiable. */
-const UNARY_VJP: Record<UnaryOp, (dy: Tensor, x: Tensor, y: Tensor) => Tensor | null> = {
-  neg: (dy) => neg(dy),
-  exp: (dy, _, y) => mul(dy, y),
-  log: (dy, x) => div(dy, x),
-  log1p: (dy, x) => div(dy, add(x, 1)),
-  sqrt: (dy, _, y) => div(dy, mul(y, 2)),
-  square: (dy, x) => mul(dy, mul(x, 2)),
-  reciprocal: (dy, _, y) => neg(mul(dy, square(y))),
-  abs: (dy, x) => mul(dy, sign(x)),
-  sign: () => null,
-  step: () => null,
-  floor: () => null,
-  round: () => null,
-  relu: (dy, x) => mul(dy, step(x)),
-  elu: (dy, x, y) => mul(dy, where(greater(x, 0), 1, add(y, 1))),
-  selu: (dy, x, y) => mul(dy, where(greater(x, 0), SELU_SCALE, add(y, SELU_SCALE * SELU_ALPHA))),
-  softplus: (dy, x) => mul(dy, sigmoid(x)),
-  softsign: (dy, x) => div(dy, square(add(abs(x), 1))),
-  sigmoid: (dy, _, y) => mul(dy, mul(y, sub(1, y))),
-  hardSigmoid: (dy, x) => mul(dy, mul(asFloat(less(abs(x), 2.5), x), 0.2)),
-  tanh: (dy, _, y) => mul(dy, sub(1, square(y))),
-  linear: (dy) => dy,
+export const unaryVjp: Vjp<'unary'> = ([dy], { attrs, inputs: [x], outputs: [y] }) => {
+  const { vjp }: UnaryDef = UNARY[attrs.op];
+  return [vjp ? vjp(OPS_ALGEBRA, dy!, x!, y!) : null];
 };
-
-export const unaryVjp: Vjp<'unary'> = ([dy], { attrs, inputs: [x], outputs: [y] }) => [UNARY_VJP[attrs.op](dy!, x!, y!)];
 
 // ---- binary ----
 

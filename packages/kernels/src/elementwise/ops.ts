@@ -1,42 +1,85 @@
 /**
  * The one expression table for elementwise ops. Each entry gives the CPU formula and the WGSL
  * expression (in terms of `x`, or `a` and `b`, all f32); kernels for both backends are generated
- * from it, so the two cannot drift apart.
+ * from it, so the two cannot drift apart. A unary entry is also the one definition of the op as
+ * an activation: its VJP (core's gradient, the fused LSTM cell's derivative), its Keras name and
+ * whether the fused LSTM cell takes it.
  */
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
 
-export interface UnaryDef { cpu: (x: number) => number; wgsl: string }
+/** The ops a VJP is written with (entries of the tables below, and `where`). */
+export const VJP_UNARY_OPS = ['neg', 'square', 'abs', 'sign', 'step', 'sigmoid'] as const;
+export const VJP_BINARY_OPS = ['add', 'sub', 'mul', 'div', 'greater'] as const;
+/** A VJP operand: a value of the algebra or a constant. */
+export type Operand<T> = T | number;
+/**
+ * What a VJP is written with, read three ways (`algebra` in vjp-algebra.ts): on numbers (the CPU
+ * reference), as WGSL source, and in core as tensor ops, so that a gradient is itself differentiable.
+ */
+export type Algebra<T> =
+  & { [op in (typeof VJP_UNARY_OPS)[number]]: (x: T) => T }
+  & { [op in (typeof VJP_BINARY_OPS)[number]]: (a: Operand<T>, b: Operand<T>) => T }
+  & { where: (cond: T, a: Operand<T>, b: Operand<T>) => T };
+/** dy·f'(x), given dy, x and y = f(x) (whichever the formula reads more cheaply). */
+export type UnaryVjp = <T>(m: Algebra<T>, dy: T, x: T, y: T) => T;
+
+export interface UnaryDef {
+  cpu: (x: number) => number;
+  wgsl: string;
+  /** Absent for piecewise-constant ops: no gradient flows through them. */
+  vjp?: UnaryVjp;
+  /** The Keras activation name, for ops that are one (layers resolve 'hard_sigmoid' by it). */
+  keras?: string;
+  /** The fused LSTM cell takes it (Keras's cell activations; others run the cell in ops). */
+  cell?: true;
+  /** Meaningful on int32 too; the rest are float-only. */
+  int?: true;
+}
 export interface BinaryDef { cpu: (a: number, b: number) => number; wgsl: string; bool?: true }
 
 export const UNARY = {
-  neg: { cpu: (x) => -x, wgsl: '-x' },
-  exp: { cpu: Math.exp, wgsl: 'exp(x)' },
-  log: { cpu: Math.log, wgsl: 'log(x)' },
-  log1p: { cpu: Math.log1p, wgsl: 'select(log(1.0 + x), x - 0.5 * x * x, abs(x) < 1e-4)' },
-  sqrt: { cpu: Math.sqrt, wgsl: 'sqrt(x)' },
-  square: { cpu: (x) => x * x, wgsl: 'x * x' },
-  reciprocal: { cpu: (x) => 1 / x, wgsl: '1.0 / x' },
-  abs: { cpu: Math.abs, wgsl: 'abs(x)' },
-  sign: { cpu: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), wgsl: 'sign(x)' },
-  step: { cpu: (x) => (x > 0 ? 1 : 0), wgsl: 'select(0.0, 1.0, x > 0.0)' },
-  relu: { cpu: (x) => (x > 0 ? x : 0), wgsl: 'max(x, 0.0)' },
-  elu: { cpu: (x) => (x > 0 ? x : Math.expm1(x)), wgsl: 'select(exp(x) - 1.0, x, x > 0.0)' },
+  neg: { cpu: (x) => -x, wgsl: '-x', vjp: (m, dy) => m.neg(dy), int: true },
+  exp: { cpu: Math.exp, wgsl: 'exp(x)', vjp: (m, dy, _, y) => m.mul(dy, y) },
+  log: { cpu: Math.log, wgsl: 'log(x)', vjp: (m, dy, x) => m.div(dy, x) },
+  log1p: { cpu: Math.log1p, wgsl: 'select(log(1.0 + x), x - 0.5 * x * x, abs(x) < 1e-4)', vjp: (m, dy, x) => m.div(dy, m.add(x, 1)) },
+  sqrt: { cpu: Math.sqrt, wgsl: 'sqrt(x)', vjp: (m, dy, _, y) => m.div(dy, m.mul(y, 2)) },
+  square: { cpu: (x) => x * x, wgsl: 'x * x', vjp: (m, dy, x) => m.mul(dy, m.mul(x, 2)), int: true },
+  reciprocal: { cpu: (x) => 1 / x, wgsl: '1.0 / x', vjp: (m, dy, _, y) => m.neg(m.mul(dy, m.square(y))) },
+  abs: { cpu: Math.abs, wgsl: 'abs(x)', vjp: (m, dy, x) => m.mul(dy, m.sign(x)), int: true },
+  sign: { cpu: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), wgsl: 'sign(x)', int: true },
+  step: { cpu: (x) => (x > 0 ? 1 : 0), wgsl: 'select(0.0, 1.0, x > 0.0)', int: true },
+  relu: { cpu: (x) => (x > 0 ? x : 0), wgsl: 'max(x, 0.0)', vjp: (m, dy, x) => m.mul(dy, m.step(x)), keras: 'relu', cell: true, int: true },
+  elu: {
+    cpu: (x) => (x > 0 ? x : Math.expm1(x)), wgsl: 'select(exp(x) - 1.0, x, x > 0.0)',
+    vjp: (m, dy, x, y) => m.mul(dy, m.where(m.greater(x, 0), 1, m.add(y, 1))), keras: 'elu',
+  },
   selu: {
     cpu: (x) => SELU_SCALE * (x > 0 ? x : SELU_ALPHA * Math.expm1(x)),
     wgsl: `${SELU_SCALE} * select(${SELU_ALPHA} * (exp(x) - 1.0), x, x > 0.0)`,
+    vjp: (m, dy, x, y) => m.mul(dy, m.where(m.greater(x, 0), SELU_SCALE, m.add(y, SELU_SCALE * SELU_ALPHA))), keras: 'selu',
   },
   softplus: {
     cpu: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
     wgsl: 'max(x, 0.0) + log(1.0 + exp(-abs(x)))',
+    vjp: (m, dy, x) => m.mul(dy, m.sigmoid(x)), keras: 'softplus',
   },
-  softsign: { cpu: (x) => x / (1 + Math.abs(x)), wgsl: 'x / (1.0 + abs(x))' },
-  sigmoid: { cpu: (x) => 1 / (1 + Math.exp(-x)), wgsl: '1.0 / (1.0 + exp(-x))' },
-  hardSigmoid: { cpu: (x) => Math.min(1, Math.max(0, 0.2 * x + 0.5)), wgsl: 'clamp(0.2 * x + 0.5, 0.0, 1.0)' },
-  tanh: { cpu: Math.tanh, wgsl: 'tanh(clamp(x, -15.0, 15.0))' },
-  linear: { cpu: (x) => x, wgsl: 'x' },
-  floor: { cpu: Math.floor, wgsl: 'floor(x)' },
-  round: { cpu: (x) => x - Math.floor(x) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x), wgsl: 'round(x)' },
+  softsign: { cpu: (x) => x / (1 + Math.abs(x)), wgsl: 'x / (1.0 + abs(x))', vjp: (m, dy, x) => m.div(dy, m.square(m.add(m.abs(x), 1))), keras: 'softsign' },
+  sigmoid: { cpu: (x) => 1 / (1 + Math.exp(-x)), wgsl: '1.0 / (1.0 + exp(-x))', vjp: (m, dy, _, y) => m.mul(dy, m.mul(y, m.sub(1, y))), keras: 'sigmoid', cell: true },
+  hardSigmoid: {
+    cpu: (x) => Math.min(1, Math.max(0, 0.2 * x + 0.5)), wgsl: 'clamp(0.2 * x + 0.5, 0.0, 1.0)',
+    // Slope 0.2 where |x| < 2.5 (step(2.5 − |x|) is 1 exactly there), flat outside.
+    vjp: (m, dy, x) => m.mul(dy, m.mul(m.step(m.sub(2.5, m.abs(x))), 0.2)), keras: 'hard_sigmoid', cell: true,
+  },
+  tanh: { cpu: Math.tanh, wgsl: 'tanh(clamp(x, -15.0, 15.0))', vjp: (m, dy, _, y) => m.mul(dy, m.sub(1, m.square(y))), keras: 'tanh', cell: true },
+  swish: {
+    cpu: (x) => x / (1 + Math.exp(-x)), wgsl: 'x / (1.0 + exp(-x))',
+    // d(x·σ(x)) = σ(x) + x·σ(x)·(1 − σ(x)) = y + σ(x)·(1 − y).
+    vjp: (m, dy, x, y) => m.mul(dy, m.add(y, m.mul(m.sigmoid(x), m.sub(1, y)))), keras: 'swish',
+  },
+  linear: { cpu: (x) => x, wgsl: 'x', vjp: (_, dy) => dy, keras: 'linear', cell: true, int: true },
+  floor: { cpu: Math.floor, wgsl: 'floor(x)', int: true },
+  round: { cpu: (x) => x - Math.floor(x) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x), wgsl: 'round(x)', int: true },
 } satisfies Record<string, UnaryDef>;
 export type UnaryOp = keyof typeof UNARY;
 

@@ -1,20 +1,19 @@
+import { UNARY, type UnaryDef, type UnaryOp } from '../elementwise/ops.js';
+import { CPU_ALGEBRA, WGSL_ALGEBRA } from '../elementwise/vjp-algebra.js';
+
 /**
- * Activations an LSTM cell may use for its gates and state, each with its derivative as a
- * function of the pre-activation x, for the CPU reference and as WGSL. (hard_sigmoid is Keras's
- * clip(0.2x + 0.5, 0, 1), the Keras 1 default inner activation.)
+ * The activations an LSTM cell may use for its gates and state (the op table's `cell` entries),
+ * each with its derivative as a function of the pre-activation x (the entry's VJP at dy = 1), for
+ * the CPU reference and as WGSL.
  */
 export interface CellActivation { f: (x: number) => number; df: (x: number) => number; wgsl: string; dwgsl: string }
+export type CellActivationName = { [op in UnaryOp]: (typeof UNARY)[op] extends { cell: true } ? op : never }[UnaryOp];
 
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+function cellActivation({ cpu, wgsl, vjp }: UnaryDef): CellActivation {
+  if (!vjp) throw new Error('a cell activation needs a VJP');
+  return { f: cpu, df: (x) => vjp(CPU_ALGEBRA, 1, x, cpu(x)), wgsl, dwgsl: vjp(WGSL_ALGEBRA, '1.0', 'x', wgsl) };
+}
 
-export const CELL_ACTIVATIONS = {
-  tanh: { f: Math.tanh, df: (x) => 1 - Math.tanh(x) ** 2, wgsl: 'tanh(clamp(x, -15.0, 15.0))', dwgsl: '1.0 - pow(tanh(clamp(x, -15.0, 15.0)), 2.0)' },
-  sigmoid: { f: sigmoid, df: (x) => sigmoid(x) * (1 - sigmoid(x)), wgsl: '1.0 / (1.0 + exp(-x))', dwgsl: '(1.0 / (1.0 + exp(-x))) * (1.0 - 1.0 / (1.0 + exp(-x)))' },
-  hardSigmoid: {
-    f: (x) => Math.min(1, Math.max(0, 0.2 * x + 0.5)), df: (x) => (x > -2.5 && x < 2.5 ? 0.2 : 0),
-    wgsl: 'clamp(0.2 * x + 0.5, 0.0, 1.0)', dwgsl: 'select(0.0, 0.2, x > -2.5 && x < 2.5)',
-  },
-  relu: { f: (x) => Math.max(x, 0), df: (x) => (x > 0 ? 1 : 0), wgsl: 'max(x, 0.0)', dwgsl: 'select(0.0, 1.0, x > 0.0)' },
-  linear: { f: (x) => x, df: () => 1, wgsl: 'x', dwgsl: '1.0' },
-} satisfies Record<string, CellActivation>;
-export type CellActivationName = keyof typeof CELL_ACTIVATIONS;
+export const CELL_ACTIVATIONS = Object.fromEntries(
+  Object.entries(UNARY).filter(([, d]) => (d as UnaryDef).cell).map(([op, d]) => [op, cellActivation(d)]),
+) as Record<CellActivationName, CellActivation>;

@@ -1,5 +1,6 @@
-import { add, concat, fill, lstmCell, lstmSequence, matMul, mul, ones, reshape, slice, split, sub, type Tensor } from '@kerasgpu/core';
-import { CELL_ACTIVATIONS, type CellActivationName } from '@kerasgpu/kernels';
+import {
+  add, concat, fill, fusedCellActivation, lstmCell, lstmSequence, matMul, mul, ones, reshape, slice, split, sub, type LstmCellOptions, type Tensor,
+} from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import { positional } from '../../utils/args.js';
 import { callable } from '../../utils/callable.js';
@@ -50,8 +51,6 @@ class GRUImpl extends RNNBase {
   }
 }
 
-const CELL_NAMES: Record<string, CellActivationName> = { hard_sigmoid: 'hardSigmoid', sigmoid: 'sigmoid', tanh: 'tanh', relu: 'relu', linear: 'linear' };
-
 /**
  * LSTM with Keras's gate order i, f, c, o and hard_sigmoid as the default inner activation. Uses
  * core's fused `lstmCell` when both activations are ones the cell knows, else the same math in ops.
@@ -67,10 +66,10 @@ class LSTMImpl extends RNNBase {
     super('LSTM', o, { recurrentActivation: 'hard_sigmoid' });
     this.unitForgetBias = (o.unitForgetBias as boolean | undefined) ?? (o.forgetBiasInit === undefined || o.forgetBiasInit === 'one');
   }
-  private get fused(): { activation: CellActivationName; innerActivation: CellActivationName } | null {
-    const a = CELL_NAMES[this.settings.activation.name];
-    const i = CELL_NAMES[this.recurrentActivation.name];
-    return a && i && a in CELL_ACTIVATIONS && i in CELL_ACTIVATIONS ? { activation: a, innerActivation: i } : null;
+  private get fused(): Required<LstmCellOptions> | null {
+    const a = fusedCellActivation(this.settings.activation.name);
+    const i = fusedCellActivation(this.recurrentActivation.name);
+    return a && i ? { activation: a, innerActivation: i } : null;
   }
   protected override get biasInProjection(): boolean { return this.fused === null; }
   protected override initialBias(): Tensor {
