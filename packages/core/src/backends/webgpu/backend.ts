@@ -92,7 +92,8 @@ export class WebGpuBackend implements Backend {
       return { buffer };
     });
     try {
-      (GPU_KERNELS[prim] as GpuKernel<P>)(this.ctx, toNamed(prim, 'inputs', inputs.map((i) => asGpu(i.storage, i))), attrs, toNamed(prim, 'outputs', outs.map((s, i) => asGpu(s, outputs[i]!))));
+      const ins = toNamed(prim, 'inputs', inputs.map((i) => asGpu(i.storage, i)));
+      (GPU_KERNELS[prim] as GpuKernel<P>)(this.ctx, ins, attrs, toNamed(prim, 'outputs', outs.map((s, i) => asGpu(s, outputs[i]!))));
     } catch (e) {
       for (const s of outs) this.pool.release(s.buffer);
       throw e instanceof BackendError ? e : new BackendError(`${prim}: ${(e as Error).message}`);
