@@ -5,7 +5,7 @@ import { add } from './ops/elementwise.js';
 import { concat, pad } from './ops/layout.js';
 import { onesLike, zerosLike } from './ops/creation.js';
 import type { Vjp } from './ops/run.js';
-import type { Primitive } from './primitives.js';
+import { toNamed, toPositional, type Primitive } from './primitives.js';
 import { fmt, sameShape } from './shape.js';
 import { Tensor, Variable } from './tensor.js';
 
@@ -63,14 +63,17 @@ function backward(tape: Tape, y: Tensor, dy: Tensor, xs: readonly Tensor[]): Ten
     node.outputs.forEach(settle);
     if (!node.outputs.some((o) => acc.has(o.id))) continue;
     const dys = node.outputs.map((o) => acc.get(o.id) ?? zerosLike(o));
-    if (node.prim === 'slice') {
-      const x = node.inputs[0]!;
+    const prim = node.prim;
+    if (prim === 'slice') {
+      const { x } = toNamed(prim, 'inputs', node.inputs);
       const { begin, size } = (node as TapeNode<'slice'>).attrs;
-      if (tape.watched.has(x.id)) slices.set(x.id, [...(slices.get(x.id) ?? []), { begin, size, g: dys[0]! }]);
+      if (tape.watched.has(x.id)) slices.set(x.id, [...(slices.get(x.id) ?? []), { begin, size, g: toNamed(prim, 'outputs', dys).y }]);
       continue;
     }
-    const vjp = VJPS[node.prim] as Vjp<Primitive>;
-    const ins = vjp(dys, node as TapeNode<Primitive>, node.inputs.map((x) => tape.watched.has(x.id)));
+    const vjp = VJPS[prim] as Vjp<Primitive>;
+    const application = { attrs: node.attrs, inputs: toNamed(prim, 'inputs', node.inputs), outputs: toNamed(prim, 'outputs', node.outputs) };
+    const needs = toNamed(prim, 'inputs', node.inputs.map((x) => tape.watched.has(x.id)));
+    const ins = toPositional(prim, 'inputs', vjp(toNamed(prim, 'outputs', dys), application, needs));
     node.inputs.forEach((x, k) => {
       const g = ins[k];
       if (!g || !tape.watched.has(x.id)) return;

@@ -16,6 +16,7 @@ export interface Backend {
   /** Resolves to a fresh copy of the elements. */
   read(storage: Storage, dtype: DType, size: number): Promise<DataArray>;
   free(storage: Storage): void;
+  /** Runs one primitive; `inputs` and `outputs` in its signature's order (`PRIMITIVE_SIGNATURES`). */
   run<P extends KernelPrimitive>(prim: P, inputs: readonly TensorInfo[], attrs: PrimitiveAttrs[P], outputs: readonly OutputSpec[]): Storage[];
   /**
    * One fused optimizer step writing `param` and `slots` in place from `grad`. Not a primitive

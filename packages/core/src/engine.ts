@@ -1,11 +1,11 @@
 import { bytesPerElement, sizeOf, type DataArray, type DType } from '@kerasgpu/kernels';
 import type { Backend, OutputSpec } from './backend.js';
 import { BackendError, DTypeError, ShapeError } from './errors.js';
-import type { Primitive, PrimitiveAttrs } from './primitives.js';
+import { toNamed, type Primitive, type PrimitiveAttrs } from './primitives.js';
 import { fmt, sameShape } from './shape.js';
 import { DataRef, Tensor, type Variable } from './tensor.js';
 
-/** One recorded primitive application, for the backward pass. */
+/** One recorded primitive application, for the backward pass (inputs and outputs in signature order). */
 export interface TapeNode<P extends Primitive = Primitive> {
   prim: P;
   attrs: PrimitiveAttrs[P];
@@ -45,12 +45,13 @@ class Engine {
     this.current = b;
   }
 
+  /** Inputs and outputs in signature order (`ops/run.ts` converts from names). */
   run<P extends Primitive>(op: string, prim: P, inputs: readonly Tensor[], attrs: PrimitiveAttrs[P], outputs: readonly OutputSpec[]): Tensor[] {
     const infos = inputs.map((t) => ({ storage: t.storageFor(op), shape: t.shape, dtype: t.dtype }));
     for (const o of outputs) this.checkDType(op, o.dtype);
     let results: Tensor[];
     if (prim === 'reshape') {
-      const ref = inputs[0]!.ref!;
+      const ref = toNamed('reshape', 'inputs', inputs).x.ref!;
       ref.refCount++;
       results = [this.make(ref, outputs[0]!.shape, outputs[0]!.dtype)];
     } else {

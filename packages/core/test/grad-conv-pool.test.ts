@@ -3,7 +3,7 @@ import { describe } from 'vitest';
 import * as K from '@kerasgpu/core';
 import type { Tensor } from '@kerasgpu/core';
 import { conv2dGeometry } from '@kerasgpu/kernels';
-import { run1 } from '../src/ops/run.js';
+import { run1 } from './helpers/primitives.js';
 import { distinctInputsArb, inputsArb, SMOOTH } from './helpers/arbitraries.js';
 import { checkGrad } from './helpers/grad-check.js';
 import { useCpuBackend } from './helpers/runs.js';

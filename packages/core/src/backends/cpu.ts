@@ -1,42 +1,50 @@
 import * as K from '@kerasgpu/kernels';
 import { allocArray, sizeOf, type DataArray, type DType } from '@kerasgpu/kernels';
 import type { Backend, OutputSpec, Storage, TensorInfo } from '../backend.js';
-import type { KernelPrimitive, PrimitiveAttrs } from '../primitives.js';
+import { toNamed, type KernelPrimitive, type PrimitiveAttrs, type PrimitiveInputs, type PrimitiveOutputs } from '../primitives.js';
 
-type CpuKernel<P extends KernelPrimitive> = (x: DataArray[], inputs: readonly TensorInfo[], attrs: PrimitiveAttrs[P], out: DataArray[], outputs: readonly OutputSpec[]) => void;
+/** A tensor as the reference kernels see it: its elements and shape. */
+interface CpuTensor extends OutputSpec { readonly data: DataArray }
+type CpuKernel<P extends KernelPrimitive> = (inputs: PrimitiveInputs<P, CpuTensor>, attrs: PrimitiveAttrs[P], outputs: PrimitiveOutputs<P, CpuTensor>) => void;
+
+const lastDim = (t: CpuTensor) => t.shape[t.shape.length - 1]!;
 
 /** The reference kernels of `@kerasgpu/kernels` (*.cpu.ts), one per primitive. */
 const KERNELS: { [P in KernelPrimitive]: CpuKernel<P> } = {
-  unary: ([x], _, a, [y]) => K.unaryCpu(a.op, x!, y!),
-  binary: ([a, b], [ia, ib], at, [y], [o]) => K.binaryCpu(at.op, a!, ia!.shape, b!, ib!.shape, y!, o!.shape),
-  where: ([c, a, b], [ic, ia, ib], _, [y], [o]) => K.whereCpu(c!, ic!.shape, a!, ia!.shape, b!, ib!.shape, y!, o!.shape),
-  cast: ([x], _, __, [y]) => K.castCpu(x!, y!),
-  reduce: ([x], [ix], a, [y]) => K.reduceCpu(a.op, x!, ix!.shape, a.axes, y!),
-  argReduce: ([x], [ix], a, [y]) => K.argReduceCpu(a.op, x!, ix!.shape, a.axis, y!),
-  transpose: ([x], [ix], a, [y]) => K.transposeCpu(x!, ix!.shape, a.perm, y!),
-  slice: ([x], [ix], a, [y]) => K.sliceCpu(x!, ix!.shape, a.begin, a.size, y!),
-  concat: (xs, ins, a, [y]) => K.concatCpu(xs, ins.map((i) => i.shape), a.axis, y!),
-  pad: ([x], [ix], a, [y]) => K.padCpu(x!, ix!.shape, a.paddings, a.value, y!),
-  tile: ([x], [ix], a, [y]) => K.tileCpu(x!, ix!.shape, a.reps, y!),
-  gather: ([x, idx], [ix], a, [y]) => K.gatherCpu(x!, ix!.shape, idx!, a.axis, y!),
-  scatterAdd: ([u, idx], _, a, [y]) => K.scatterAddCpu(u!, idx!, a.shape, a.axis, y!),
-  matMul: ([a, b], [ia, ib], at, [y], [o]) => K.matMulCpu(a!, b!, y!, matMulGeometry(ia!.shape, ib!.shape, at, o!.shape)),
-  softmax: ([x], [ix], a, [y]) => K.softmaxCpu(x!, ix!.shape[ix!.shape.length - 1]!, a.log, y!),
-  conv2d: ([x, w], _, g, [y]) => K.conv2dCpu(x!, w!, y!, g),
-  conv2dBackpropInput: ([dy, w], _, g, [dx]) => K.conv2dBackpropInputCpu(dy!, w!, dx!, g),
-  conv2dBackpropFilter: ([x, dy], _, g, [dw]) => K.conv2dBackpropFilterCpu(x!, dy!, dw!, g),
-  maxPool2d: ([x], _, g, [y]) => K.maxPoolCpu(x!, y!, g),
-  maxPool2dGrad: ([dy, x], _, g, [dx]) => K.maxPoolGradCpu(dy!, x!, dx!, g),
-  avgPool2d: ([x], _, g, [y]) => K.avgPoolCpu(x!, y!, g),
-  avgPool2dGrad: ([dy], _, g, [dx]) => K.avgPoolGradCpu(dy!, dx!, g),
-  lstmCell: ([xw, hu, b, c], _, a, [h, cOut]) => K.lstmCellCpu(xw!, hu!, b!, c!, h!, cOut!, a),
-  lstmCellGrad: ([xw, hu, b, c, dh, dc], _, a, [dz, dcPrev]) => K.lstmCellGradCpu(xw!, hu!, b!, c!, dh!, dc!, dz!, dcPrev!, a),
-  lstmSequence: ([xw, w, b, h0, c0], [ixw], a, [hs, cs, z]) => K.lstmSequenceCpu(xw!, w!, b!, h0!, c0!, hs!, cs!, z!, ixw!.shape[1]!, a),
-  lstmSequenceGrad: ([w, z, cs, c0, dhs, dcs, dzs], [, iz], a, [dz, dh0, dc0]) => K.lstmSequenceGradCpu(w!, z!, cs!, c0!, dhs!, dcs!, dzs!, dz!, dh0!, dc0!, iz!.shape[1]!, a),
-  softmaxCrossEntropy: ([z, y], [iz], _, [l]) => K.softmaxCrossEntropyCpu(z!, y!, iz!.shape[iz!.shape.length - 1]!, l!),
-  softmaxCrossEntropyGrad: ([z, y, dl], [iz], _, [dz, dy]) => K.softmaxCrossEntropyGradCpu(z!, y!, dl!, iz!.shape[iz!.shape.length - 1]!, dz!, dy!),
-  random: (_, __, a, [y]) => K.randomCpu(a, y!),
-  affineResample: ([x, m], [ix], a, [y]) => K.affineResampleCpu(x!, ix!.shape, m!, a, y!),
+  unary: ({ x }, a, { y }) => K.unaryCpu(a.op, x.data, y.data),
+  binary: ({ a, b }, at, { y }) => K.binaryCpu(at.op, a.data, a.shape, b.data, b.shape, y.data, y.shape),
+  where: ({ condition: c, a, b }, _, { y }) => K.whereCpu(c.data, c.shape, a.data, a.shape, b.data, b.shape, y.data, y.shape),
+  cast: ({ x }, _, { y }) => K.castCpu(x.data, y.data),
+  reduce: ({ x }, a, { y }) => K.reduceCpu(a.op, x.data, x.shape, a.axes, y.data),
+  argReduce: ({ x }, a, { y }) => K.argReduceCpu(a.op, x.data, x.shape, a.axis, y.data),
+  transpose: ({ x }, a, { y }) => K.transposeCpu(x.data, x.shape, a.perm, y.data),
+  slice: ({ x }, a, { y }) => K.sliceCpu(x.data, x.shape, a.begin, a.size, y.data),
+  concat: ({ xs }, a, { y }) => K.concatCpu(xs.map((x) => x.data), xs.map((x) => x.shape), a.axis, y.data),
+  pad: ({ x }, a, { y }) => K.padCpu(x.data, x.shape, a.paddings, a.value, y.data),
+  tile: ({ x }, a, { y }) => K.tileCpu(x.data, x.shape, a.reps, y.data),
+  gather: ({ x, indices }, a, { y }) => K.gatherCpu(x.data, x.shape, indices.data, a.axis, y.data),
+  scatterAdd: ({ updates, indices }, a, { y }) => K.scatterAddCpu(updates.data, indices.data, a.shape, a.axis, y.data),
+  matMul: ({ a, b }, at, { y }) => K.matMulCpu(a.data, b.data, y.data, matMulGeometry(a.shape, b.shape, at, y.shape)),
+  softmax: ({ x }, a, { y }) => K.softmaxCpu(x.data, lastDim(x), a.log, y.data),
+  conv2d: ({ x, filter }, g, { y }) => K.conv2dCpu(x.data, filter.data, y.data, g),
+  conv2dBackpropInput: ({ dy, filter }, g, { dx }) => K.conv2dBackpropInputCpu(dy.data, filter.data, dx.data, g),
+  conv2dBackpropFilter: ({ x, dy }, g, { dFilter }) => K.conv2dBackpropFilterCpu(x.data, dy.data, dFilter.data, g),
+  maxPool2d: ({ x }, g, { y }) => K.maxPoolCpu(x.data, y.data, g),
+  maxPool2dGrad: ({ dy, x }, g, { dx }) => K.maxPoolGradCpu(dy.data, x.data, dx.data, g),
+  avgPool2d: ({ x }, g, { y }) => K.avgPoolCpu(x.data, y.data, g),
+  avgPool2dGrad: ({ dy }, g, { dx }) => K.avgPoolGradCpu(dy.data, dx.data, g),
+  lstmCell: ({ xw, hu, bias, c }, a, { h, cNext }) => K.lstmCellCpu(xw.data, hu.data, bias.data, c.data, h.data, cNext.data, a),
+  lstmCellGrad: ({ xw, hu, bias, c, dh, dcNext }, a, { dz, dc }) =>
+    K.lstmCellGradCpu(xw.data, hu.data, bias.data, c.data, dh.data, dcNext.data, dz.data, dc.data, a),
+  lstmSequence: ({ xw, u, bias, h0, c0 }, a, { hs, cs, z }) =>
+    K.lstmSequenceCpu(xw.data, u.data, bias.data, h0.data, c0.data, hs.data, cs.data, z.data, xw.shape[1]!, a),
+  lstmSequenceGrad: ({ u, z, cs, c0, dhs, dcs, dzs }, a, { dz, dh0, dc0 }) =>
+    K.lstmSequenceGradCpu(u.data, z.data, cs.data, c0.data, dhs.data, dcs.data, dzs.data, dz.data, dh0.data, dc0.data, z.shape[1]!, a),
+  softmaxCrossEntropy: ({ logits, labels }, _, { loss }) => K.softmaxCrossEntropyCpu(logits.data, labels.data, lastDim(logits), loss.data),
+  softmaxCrossEntropyGrad: ({ logits, labels, dLoss }, _, { dLogits, dLabels }) =>
+    K.softmaxCrossEntropyGradCpu(logits.data, labels.data, dLoss.data, lastDim(logits), dLogits.data, dLabels.data),
+  random: (_, a, { y }) => K.randomCpu(a, y.data),
+  affineResample: ({ images, matrices }, a, { y }) => K.affineResampleCpu(images.data, images.shape, matrices.data, a, y.data),
 };
 
 /**
@@ -82,7 +90,9 @@ export class CpuBackend implements Backend {
 
   run<P extends KernelPrimitive>(prim: P, inputs: readonly TensorInfo[], attrs: PrimitiveAttrs[P], outputs: readonly OutputSpec[]): Storage[] {
     const out = outputs.map((o) => allocArray(o.dtype, sizeOf(o.shape)));
-    (KERNELS[prim] as CpuKernel<P>)(inputs.map((i) => i.storage as DataArray), inputs, attrs, out, outputs);
+    const ins = inputs.map((i): CpuTensor => ({ data: i.storage as DataArray, shape: i.shape, dtype: i.dtype }));
+    const outs = outputs.map((o, k): CpuTensor => ({ data: out[k]!, shape: o.shape, dtype: o.dtype }));
+    (KERNELS[prim] as CpuKernel<P>)(toNamed(prim, 'inputs', ins), attrs, toNamed(prim, 'outputs', outs));
     return out;
   }
 

@@ -36,21 +36,24 @@ export function conv2d(x: TensorLike, filter: TensorLike, options: Conv2DOptions
   }
   const g = conv2dGeometry(tx.shape, tw.shape[0]!, tw.shape[1]!, tw.shape[3]!, pair(options.strides, 1), pair(options.dilations, 1), options.padding ?? 'valid');
   checkWindow('conv2d', tx, g);
-  return run1('conv2d', 'conv2d', [tx, tw], g, [g.batch, g.outH, g.outW, g.outC], tx.dtype);
+  return run1('conv2d', 'conv2d', { x: tx, filter: tw }, g, [g.batch, g.outH, g.outW, g.outC], tx.dtype);
 }
 
 const inShape = (g: Conv2DGeometry) => [g.batch, g.inH, g.inW, g.inC];
 const filterShape = (g: Conv2DGeometry) => [g.kH, g.kW, g.inC, g.outC];
 const outShape = (g: Conv2DGeometry) => [g.batch, g.outH, g.outW, g.outC];
 
-const backpropInput = (dy: Tensor, w: Tensor, g: Conv2DGeometry) => run1('conv2d', 'conv2dBackpropInput', [dy, w], g, inShape(g), dy.dtype);
-const backpropFilter = (x: Tensor, dy: Tensor, g: Conv2DGeometry) => run1('conv2d', 'conv2dBackpropFilter', [x, dy], g, filterShape(g), x.dtype);
-const convWith = (x: Tensor, w: Tensor, g: Conv2DGeometry) => run1('conv2d', 'conv2d', [x, w], g, outShape(g), x.dtype);
+const backpropInput = (dy: Tensor, filter: Tensor, g: Conv2DGeometry) => run1('conv2d', 'conv2dBackpropInput', { dy, filter }, g, inShape(g), dy.dtype);
+const backpropFilter = (x: Tensor, dy: Tensor, g: Conv2DGeometry) => run1('conv2d', 'conv2dBackpropFilter', { x, dy }, g, filterShape(g), x.dtype);
+const convWith = (x: Tensor, filter: Tensor, g: Conv2DGeometry) => run1('conv2d', 'conv2d', { x, filter }, g, outShape(g), x.dtype);
 
-export const conv2dVjp: Vjp<'conv2d'> = ([dy], { attrs: g, inputs: [x, w] }, [nx, nw]) => [nx ? backpropInput(dy!, w!, g) : null, nw ? backpropFilter(x!, dy!, g) : null];
+export const conv2dVjp: Vjp<'conv2d'> = ({ y: dy }, { attrs: g, inputs: { x, filter } }, needs) =>
+  ({ x: needs.x ? backpropInput(dy, filter, g) : null, filter: needs.filter ? backpropFilter(x, dy, g) : null });
 // The two backprops are linear in each argument, so their VJPs are the other two conv products.
-export const conv2dBackpropInputVjp: Vjp<'conv2dBackpropInput'> = ([gx], { attrs: g, inputs: [dy, w] }, [nd, nw]) => [nd ? convWith(gx!, w!, g) : null, nw ? backpropFilter(gx!, dy!, g) : null];
-export const conv2dBackpropFilterVjp: Vjp<'conv2dBackpropFilter'> = ([gw], { attrs: g, inputs: [x, dy] }, [nx, nd]) => [nx ? backpropInput(dy!, gw!, g) : null, nd ? convWith(x!, gw!, g) : null];
+export const conv2dBackpropInputVjp: Vjp<'conv2dBackpropInput'> = ({ dx: gx }, { attrs: g, inputs: { dy, filter } }, needs) =>
+  ({ dy: needs.dy ? convWith(gx, filter, g) : null, filter: needs.filter ? backpropFilter(gx, dy, g) : null });
+export const conv2dBackpropFilterVjp: Vjp<'conv2dBackpropFilter'> = ({ dFilter: gw }, { attrs: g, inputs: { x, dy } }, needs) =>
+  ({ x: needs.x ? backpropInput(dy, gw, g) : null, dy: needs.dy ? convWith(x, gw, g) : null });
 
 // ---- pooling ----
 
@@ -68,20 +71,20 @@ export function maxPool2d(x: TensorLike, poolSize: number | readonly [number, nu
   const t = toTensor('maxPool2d', x);
   assertFloat('maxPool2d', t);
   const g = poolGeometry('maxPool2d', t, poolSize, options);
-  return run1('maxPool2d', 'maxPool2d', [t], g, outShape(g), t.dtype);
+  return run1('maxPool2d', 'maxPool2d', { x: t }, g, outShape(g), t.dtype);
 }
 
 export function avgPool2d(x: TensorLike, poolSize: number | readonly [number, number], options: Pool2DOptions = {}): Tensor {
   const t = toTensor('avgPool2d', x);
   assertFloat('avgPool2d', t);
   const g = poolGeometry('avgPool2d', t, poolSize, options);
-  return run1('avgPool2d', 'avgPool2d', [t], g, outShape(g), t.dtype);
+  return run1('avgPool2d', 'avgPool2d', { x: t }, g, outShape(g), t.dtype);
 }
 
-export const maxPool2dVjp: Vjp<'maxPool2d'> = ([dy], { attrs: g, inputs: [x] }) => [run1('maxPool2d', 'maxPool2dGrad', [dy!, x!], g, inShape(g), x!.dtype)];
+export const maxPool2dVjp: Vjp<'maxPool2d'> = ({ y: dy }, { attrs: g, inputs: { x } }) => ({ x: run1('maxPool2d', 'maxPool2dGrad', { dy, x }, g, inShape(g), x.dtype) });
 export const maxPool2dGradVjp: Vjp<'maxPool2dGrad'> = () => {
   throw new GradientError('maxPool2d: second-order gradients are not supported');
 };
-export const avgPool2dVjp: Vjp<'avgPool2d'> = ([dy], { attrs: g }) => [run1('avgPool2d', 'avgPool2dGrad', [dy!], g, inShape(g), dy!.dtype)];
+export const avgPool2dVjp: Vjp<'avgPool2d'> = ({ y: dy }, { attrs: g }) => ({ x: run1('avgPool2d', 'avgPool2dGrad', { dy }, g, inShape(g), dy.dtype) });
 // avgPool2dGrad is the adjoint of avgPool2d, so its own adjoint is avgPool2d again.
-export const avgPool2dGradVjp: Vjp<'avgPool2dGrad'> = ([gx], { attrs: g }) => [run1('avgPool2d', 'avgPool2d', [gx!], g, outShape(g), gx!.dtype)];
+export const avgPool2dGradVjp: Vjp<'avgPool2dGrad'> = ({ dx: gx }, { attrs: g }) => ({ dy: run1('avgPool2d', 'avgPool2d', { x: gx }, g, outShape(g), gx.dtype) });

@@ -34,9 +34,9 @@ export function range(start: number, stop: number, step = 1, dtype: DType = 'flo
 
 function random(op: string, dist: Distribution, shape: readonly number[], a: number, b: number, seed: Seed | undefined, dtype: DType): Tensor {
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new ShapeError(`${op}: invalid shape [${shape.join(', ')}]`);
-  return run1(op, 'random', [], { dist, key: randomKey(seed ?? nextKey()), a, b }, shape, dtype);
+  return run1(op, 'random', {}, { dist, key: randomKey(seed ?? nextKey()), a, b }, shape, dtype);
 }
-export const randomVjp: Vjp<'random'> = () => [];
+export const randomVjp: Vjp<'random'> = () => ({});
 
 export const randomUniform = (shape: readonly number[], min = 0, max = 1, seed?: Seed, dtype: DType = 'float32') =>
   random('randomUniform', 'uniform', shape, min, max, seed, dtype);
@@ -52,8 +52,8 @@ export function randint(low: number, high: number, shape: readonly number[], see
   // low would round up to high.
   return engine.tidy(() => {
     const u = random('randint', 'uniform', shape, 0, high - low, seed, 'float32');
-    const f = run1('randint', 'unary', [u], { op: 'floor' }, shape, 'float32');
-    const i = run1('randint', 'cast', [f], { dtype: 'int32' }, shape, 'int32');
-    return run1('randint', 'binary', [i, engine.fromValues(Int32Array.of(low), [], 'int32')], { op: 'add' }, shape, 'int32');
+    const f = run1('randint', 'unary', { x: u }, { op: 'floor' }, shape, 'float32');
+    const i = run1('randint', 'cast', { x: f }, { dtype: 'int32' }, shape, 'int32');
+    return run1('randint', 'binary', { a: i, b: engine.fromValues(Int32Array.of(low), [], 'int32') }, { op: 'add' }, shape, 'int32');
   });
 }

@@ -14,7 +14,7 @@ export function unary(op: UnaryOp, x: TensorLike): Tensor {
   const def: UnaryDef = UNARY[op];
   if (!def.int) assertFloat(op, t);
   else if (t.dtype === 'bool') throw new DTypeError(`${op}: expected a numeric tensor, got bool [${t.shape.join(', ')}]`);
-  return run1(op, 'unary', [t], { op }, t.shape, t.dtype);
+  return run1(op, 'unary', { x: t }, { op }, t.shape, t.dtype);
 }
 
 export const neg = (x: TensorLike) => unary('neg', x);
@@ -42,9 +42,9 @@ export const linear = (x: TensorLike) => unary('linear', x);
 /** The table's VJPs read as ops, so that a gradient is itself differentiable. */
 const OPS_ALGEBRA: Algebra<Tensor> = algebra((op, x) => unary(op, x), (op, a, b) => binary(op, a, b), where);
 
-export const unaryVjp: Vjp<'unary'> = ([dy], { attrs, inputs: [x], outputs: [y] }) => {
+export const unaryVjp: Vjp<'unary'> = ({ y: dy }, { attrs, inputs: { x }, outputs: { y } }) => {
   const { vjp }: UnaryDef = UNARY[attrs.op];
-  return [vjp ? vjp(OPS_ALGEBRA, dy!, x!, y!) : null];
+  return { x: vjp ? vjp(OPS_ALGEBRA, dy, x, y) : null };
 };
 
 // ---- binary ----
@@ -57,7 +57,7 @@ export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   if (!bool && ta.dtype === 'bool') throw new DTypeError(`${op}: arithmetic on bool tensors; cast them first`);
   const shape = broadcastShapes(op, ta.shape, tb.shape);
   const dtype: DType = bool ? 'bool' : ta.dtype;
-  return run1(op, 'binary', [ta, tb], { op }, shape, dtype);
+  return run1(op, 'binary', { a: ta, b: tb }, { op }, shape, dtype);
 }
 
 export const add = (a: TensorLike, b: TensorLike) => binary('add', a, b);
@@ -104,8 +104,11 @@ const BINARY_VJP: Record<BinaryOp, [BinaryGrad, BinaryGrad]> = {
 };
 
 /** Only the gradients asked for are computed: `mul(x, 2)` does not reduce dy·x to a scalar for the 2. */
-export const binaryVjp: Vjp<'binary'> = ([dy], { attrs, inputs, outputs: [y] }, needs) =>
-  BINARY_VJP[attrs.op].map((g, i) => (g === null || !needs[i] ? null : reduceToShape(g(dy!, inputs[0]!, inputs[1]!, y!), inputs[i]!.shape)));
+export const binaryVjp: Vjp<'binary'> = ({ y: dy }, { attrs, inputs: { a, b }, outputs: { y } }, needs) => {
+  const [ga, gb] = BINARY_VJP[attrs.op];
+  const grad = (g: BinaryGrad, need: boolean, x: Tensor) => (g === null || !need ? null : reduceToShape(g(dy, a, b, y), x.shape));
+  return { a: grad(ga, needs.a, a), b: grad(gb, needs.b, b) };
+};
 
 // ---- where, cast, clip ----
 
@@ -117,23 +120,23 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   if (tc.dtype !== 'bool') throw new DTypeError(`where: condition must be bool, got ${tc.dtype} [${tc.shape.join(', ')}]`);
   assertSameDType('where', ta, tb);
   const shape = broadcastShapes('where', tc.shape, ta.shape, tb.shape);
-  return run1('where', 'where', [tc, ta, tb], {}, shape, ta.dtype);
+  return run1('where', 'where', { condition: tc, a: ta, b: tb }, {}, shape, ta.dtype);
 }
 
-export const whereVjp: Vjp<'where'> = ([dy], { inputs: [c, a, b] }) => [
-  null,
-  reduceToShape(where(c!, dy!, 0), a!.shape),
-  reduceToShape(where(c!, 0, dy!), b!.shape),
-];
+export const whereVjp: Vjp<'where'> = ({ y: dy }, { inputs: { condition, a, b } }) => ({
+  condition: null,
+  a: reduceToShape(where(condition, dy, 0), a.shape),
+  b: reduceToShape(where(condition, 0, dy), b.shape),
+});
 
 export function cast(x: TensorLike, dtype: DType): Tensor {
   const t = toTensor('cast', x);
   if (t.dtype === dtype) return t;
-  return run1('cast', 'cast', [t], { dtype }, t.shape, dtype);
+  return run1('cast', 'cast', { x: t }, { dtype }, t.shape, dtype);
 }
 
-export const castVjp: Vjp<'cast'> = ([dy], { inputs: [x] }) =>
-  [x!.dtype === 'float32' || x!.dtype === 'float64' ? cast(dy!, x!.dtype) : null];
+export const castVjp: Vjp<'cast'> = ({ y: dy }, { inputs: { x } }) =>
+  ({ x: x.dtype === 'float32' || x.dtype === 'float64' ? cast(dy, x.dtype) : null });
 
 export function clip(x: TensorLike, min: number, max: number): Tensor {
   return minimum(maximum(x, min), max);

@@ -23,7 +23,7 @@ export function affineResample(images: TensorLike, matrices: TensorLike, options
   }
   const fillMode = options.fillMode ?? 'nearest';
   if (!FILL_MODES.includes(fillMode)) throw new KerasGpuError(`affineResample: fillMode must be one of ${FILL_MODES.join(', ')}, got '${String(fillMode)}'`);
-  return run1('affineResample', 'affineResample', [x, m], { fillMode, cval: options.cval ?? 0 }, x.shape, x.dtype);
+  return run1('affineResample', 'affineResample', { images: x, matrices: m }, { fillMode, cval: options.cval ?? 0 }, x.shape, x.dtype);
 }
 
 /** Nearest-pixel sampling is piecewise constant in the matrices and a selection of pixels; augmentation needs no gradient. */

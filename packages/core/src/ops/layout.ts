@@ -16,9 +16,9 @@ export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
   if (shape.filter((d) => d === -1).length > 1 || sizeOf(resolved) !== t.size || resolved.some((d) => !Number.isInteger(d) || d < 0)) {
     throw new ShapeError(`reshape: cannot reshape ${fmt(t.shape)} (${t.size} elements) to ${fmt(shape)}`);
   }
-  return run1('reshape', 'reshape', [t], { shape: resolved }, resolved, t.dtype);
+  return run1('reshape', 'reshape', { x: t }, { shape: resolved }, resolved, t.dtype);
 }
-export const reshapeVjp: Vjp<'reshape'> = ([dy], { inputs: [x] }) => [reshape(dy!, x!.shape)];
+export const reshapeVjp: Vjp<'reshape'> = ({ y: dy }, { inputs: { x } }) => ({ x: reshape(dy, x.shape) });
 
 export function expandDims(x: TensorLike, axis = 0): Tensor {
   const t = toTensor('expandDims', x);
@@ -41,12 +41,12 @@ export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
   if (p.length !== t.rank || [...p].sort((a, b) => a - b).some((v, i) => v !== i)) {
     throw new ShapeError(`transpose: perm [${p.join(', ')}] is not a permutation of the axes of ${fmt(t.shape)}`);
   }
-  return run1('transpose', 'transpose', [t], { perm: p }, p.map((i) => t.shape[i]!), t.dtype);
+  return run1('transpose', 'transpose', { x: t }, { perm: p }, p.map((i) => t.shape[i]!), t.dtype);
 }
-export const transposeVjp: Vjp<'transpose'> = ([dy], { attrs }) => {
+export const transposeVjp: Vjp<'transpose'> = ({ y: dy }, { attrs }) => {
   const inv = new Array<number>(attrs.perm.length);
   attrs.perm.forEach((p, i) => { inv[p] = i; });
-  return [transpose(dy!, inv)];
+  return { x: transpose(dy, inv) };
 };
 
 /** x[begin : begin + size] per axis; a size of -1 means "to the end". */
@@ -57,10 +57,10 @@ export function slice(x: TensorLike, begin: readonly number[], size?: readonly n
   if (b.some((v, i) => v < 0 || v + s[i]! > t.shape[i]! || s[i]! < 0)) {
     throw new ShapeError(`slice: begin [${b.join(', ')}] size [${s.join(', ')}] is out of bounds for ${fmt(t.shape)}`);
   }
-  return run1('slice', 'slice', [t], { begin: b, size: s }, s, t.dtype);
+  return run1('slice', 'slice', { x: t }, { begin: b, size: s }, s, t.dtype);
 }
-export const sliceVjp: Vjp<'slice'> = ([dy], { attrs, inputs: [x] }) =>
-  [pad(dy!, attrs.begin.map((b, i) => [b, x!.shape[i]! - b - attrs.size[i]!] as [number, number]))];
+export const sliceVjp: Vjp<'slice'> = ({ y: dy }, { attrs, inputs: { x } }) =>
+  ({ x: pad(dy, attrs.begin.map((b, i) => [b, x.shape[i]! - b - attrs.size[i]!] as [number, number])) });
 
 export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
   const ts = xs.map((x) => toTensor('concat', x));
@@ -76,15 +76,17 @@ export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
   if (ts.length === 1) return first;
   const shape = [...first.shape];
   shape[a] = ts.reduce((n, t) => n + t.shape[a]!, 0);
-  return run1('concat', 'concat', ts, { axis: a }, shape, first.dtype);
+  return run1('concat', 'concat', { xs: ts }, { axis: a }, shape, first.dtype);
 }
-export const concatVjp: Vjp<'concat'> = ([dy], { attrs, inputs }) => {
+export const concatVjp: Vjp<'concat'> = ({ y: dy }, { attrs, inputs: { xs } }) => {
   let offset = 0;
-  return inputs.map((x) => {
-    const begin = x.shape.map((_, i) => (i === attrs.axis ? offset : 0));
-    offset += x.shape[attrs.axis]!;
-    return slice(dy!, begin, x.shape);
-  });
+  return {
+    xs: xs.map((x) => {
+      const begin = x.shape.map((_, i) => (i === attrs.axis ? offset : 0));
+      offset += x.shape[attrs.axis]!;
+      return slice(dy, begin, x.shape);
+    }),
+  };
 };
 
 export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
@@ -126,22 +128,22 @@ export function pad(x: TensorLike, paddings: readonly (readonly [number, number]
   const p = paddings.map(([a, b]) => [a, b] as [number, number]);
   // A bool pad value is true or false (not a byte pattern), the same on every backend.
   const v = t.dtype === 'bool' ? Number(value !== 0) : value;
-  return run1('pad', 'pad', [t], { paddings: p, value: v }, t.shape.map((d, i) => d + p[i]![0] + p[i]![1]), t.dtype);
+  return run1('pad', 'pad', { x: t }, { paddings: p, value: v }, t.shape.map((d, i) => d + p[i]![0] + p[i]![1]), t.dtype);
 }
-export const padVjp: Vjp<'pad'> = ([dy], { attrs, inputs: [x] }) => [slice(dy!, attrs.paddings.map((p) => p[0]), x!.shape)];
+export const padVjp: Vjp<'pad'> = ({ y: dy }, { attrs, inputs: { x } }) => ({ x: slice(dy, attrs.paddings.map((p) => p[0]), x.shape) });
 
 export function tile(x: TensorLike, reps: readonly number[]): Tensor {
   const t = toTensor('tile', x);
   if (reps.length !== t.rank || reps.some((r) => !Number.isInteger(r) || r < 0)) {
     throw new ShapeError(`tile: reps [${reps.join(', ')}] do not fit ${fmt(t.shape)}`);
   }
-  return run1('tile', 'tile', [t], { reps: [...reps] }, t.shape.map((d, i) => d * reps[i]!), t.dtype);
+  return run1('tile', 'tile', { x: t }, { reps: [...reps] }, t.shape.map((d, i) => d * reps[i]!), t.dtype);
 }
 /** The tiled gradient, viewed as [r0, d0, r1, d1, ...], summed over the r axes. */
-export const tileVjp: Vjp<'tile'> = ([dy], { attrs, inputs: [x] }) => {
-  const split = x!.shape.flatMap((d, i) => [attrs.reps[i]!, d]);
-  const axes = x!.shape.map((_, i) => 2 * i);
-  return [reshape(sum(reshape(dy!, split), axes), x!.shape)];
+export const tileVjp: Vjp<'tile'> = ({ y: dy }, { attrs, inputs: { x } }) => {
+  const split = x.shape.flatMap((d, i) => [attrs.reps[i]!, d]);
+  const axes = x.shape.map((_, i) => 2 * i);
+  return { x: reshape(sum(reshape(dy, split), axes), x.shape) };
 };
 
 /** x indexed along `axis` by int32 `indices` (any shape). Out-of-range indices give 0. */
@@ -151,18 +153,18 @@ export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
   if (idx.dtype !== 'int32') throw new DTypeError(`gather: indices must be int32, got ${idx.dtype} [${idx.shape.join(', ')}]`);
   const a = normalizeAxis('gather', axis, t.rank);
   const shape = [...t.shape.slice(0, a), ...idx.shape, ...t.shape.slice(a + 1)];
-  return run1('gather', 'gather', [t, idx], { axis: a }, shape, t.dtype);
+  return run1('gather', 'gather', { x: t, indices: idx }, { axis: a }, shape, t.dtype);
 }
-export const gatherVjp: Vjp<'gather'> = ([dy], { attrs, inputs: [x, idx] }) => [scatterAdd(dy!, idx!, x!.shape, attrs.axis), null];
+export const gatherVjp: Vjp<'gather'> = ({ y: dy }, { attrs, inputs: { x, indices } }) => ({ x: scatterAdd(dy, indices, x.shape, attrs.axis), indices: null });
 
 /** Zeros of `shape`, with `updates` added at `indices` along `axis` (repeats accumulate). */
 export function scatterAdd(updates: Tensor, indices: Tensor, shape: readonly number[], axis: number): Tensor {
   const flat = reshape(indices, [-1]);
   const lead = shape.slice(0, axis), trail = shape.slice(axis + 1);
   const u = reshape(updates, [...lead, flat.size, ...trail]);
-  return run1('scatterAdd', 'scatterAdd', [u, flat], { axis, shape: [...shape] }, shape, updates.dtype);
+  return run1('scatterAdd', 'scatterAdd', { updates: u, indices: flat }, { axis, shape: [...shape] }, shape, updates.dtype);
 }
-export const scatterAddVjp: Vjp<'scatterAdd'> = ([dy], { attrs, inputs: [, idx] }) => [gather(dy!, idx!, attrs.axis), null];
+export const scatterAddVjp: Vjp<'scatterAdd'> = ({ y: dy }, { attrs, inputs: { indices } }) => ({ updates: gather(dy, indices, attrs.axis), indices: null });
 
 /** indices (int32, any shape) → one-hot vectors of length `depth` on a new last axis. */
 export function oneHot(indices: TensorLike, depth: number, dtype: DType = 'float32'): Tensor {

@@ -19,12 +19,15 @@ export function softmaxCrossEntropy(logits: TensorLike, labels: TensorLike): Ten
   if (z.rank < 1 || !sameShape(z.shape, y.shape)) {
     throw new ShapeError(`${op}: logits and labels must have the same shape [..., classes], got logits ${fmt(z.shape)} and labels ${fmt(y.shape)}`);
   }
-  return run1(op, 'softmaxCrossEntropy', [z, y], {}, z.shape.slice(0, -1), z.dtype);
+  return run1(op, 'softmaxCrossEntropy', { logits: z, labels: y }, {}, z.shape.slice(0, -1), z.dtype);
 }
 
 // One kernel gives both gradients: dLoss·(softmax·Σy − y) for the logits, −dLoss·logSoftmax for the labels.
-export const softmaxCrossEntropyVjp: Vjp<'softmaxCrossEntropy'> = ([dLoss], { inputs: [z, y] }) =>
-  run('softmaxCrossEntropy', 'softmaxCrossEntropyGrad', [z!, y!, dLoss!], {}, [{ shape: z!.shape, dtype: z!.dtype }, { shape: y!.shape, dtype: y!.dtype }]);
+export const softmaxCrossEntropyVjp: Vjp<'softmaxCrossEntropy'> = ({ loss: dLoss }, { inputs: { logits, labels } }) => {
+  const { dLogits, dLabels } = run('softmaxCrossEntropy', 'softmaxCrossEntropyGrad', { logits, labels, dLoss }, {},
+    { dLogits: { shape: logits.shape, dtype: logits.dtype }, dLabels: { shape: labels.shape, dtype: labels.dtype } });
+  return { logits: dLogits, labels: dLabels };
+};
 
 export const softmaxCrossEntropyGradVjp: Vjp<'softmaxCrossEntropyGrad'> = () => {
   throw new GradientError('softmaxCrossEntropy: second-order gradients are not supported');

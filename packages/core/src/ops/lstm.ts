@@ -26,8 +26,8 @@ export function lstmCell(xw: TensorLike, hu: TensorLike, bias: TensorLike, c: Te
     throw new ShapeError(`lstmCell: expected xw and hu [batch, 4·units], bias [4·units], c [batch, units]; got xw ${fmt(txw.shape)}, hu ${fmt(thu.shape)}, bias ${fmt(tb.shape)}, c ${fmt(tc.shape)}`);
   }
   const spec = { shape: tc.shape, dtype: tc.dtype };
-  const [h, cNew] = run('lstmCell', 'lstmCell', ts, cellAttrs('lstmCell', units, options), [spec, spec]);
-  return [h!, cNew!];
+  const { h, cNext } = run('lstmCell', 'lstmCell', { xw: txw, hu: thu, bias: tb, c: tc }, cellAttrs('lstmCell', units, options), { h: spec, cNext: spec });
+  return [h, cNext];
 }
 
 function cellAttrs(op: string, units: number, options: LstmCellOptions): LstmCellAttrs {
@@ -39,13 +39,13 @@ function cellAttrs(op: string, units: number, options: LstmCellOptions): LstmCel
   return { units, activation, innerActivation };
 }
 
-export const lstmCellVjp: Vjp<'lstmCell'> = ([dh, dc], { attrs, inputs }) => {
-  const [, , , c] = inputs as [Tensor, Tensor, Tensor, Tensor];
-  const [dz, dcPrev] = run('lstmCell', 'lstmCellGrad', [...inputs, dh!, dc!], attrs, [
-    { shape: inputs[0]!.shape, dtype: c.dtype },
-    { shape: c.shape, dtype: c.dtype },
-  ]);
-  return [dz!, dz!, sum(dz!, 0), dcPrev!];
+export const lstmCellVjp: Vjp<'lstmCell'> = ({ h: dh, cNext: dcNext }, { attrs, inputs }) => {
+  const { xw, c } = inputs;
+  const { dz, dc } = run('lstmCell', 'lstmCellGrad', { ...inputs, dh, dcNext }, attrs, {
+    dz: { shape: xw.shape, dtype: c.dtype },
+    dc: { shape: c.shape, dtype: c.dtype },
+  });
+  return { xw: dz, hu: dz, bias: sum(dz, 0), c: dc };
 };
 
 export const lstmCellGradVjp: Vjp<'lstmCellGrad'> = () => {
@@ -73,24 +73,22 @@ export function lstmSequence(xw: TensorLike, u: TensorLike, bias: TensorLike, h0
     throw new ShapeError(`lstmSequence: expected xw [batch, steps ≥ 1, 4·units], u [units, 4·units], bias [4·units], h0 and c0 [batch, units]; got xw ${fmt(txw.shape)}, u ${fmt(tu.shape)}, bias ${fmt(tb.shape)}, h0 ${fmt(th.shape)}, c0 ${fmt(tc.shape)}`);
   }
   const state = { shape: [batch, steps, units], dtype: tc.dtype };
-  const [hs, cs, gates] = run('lstmSequence', 'lstmSequence', ts, cellAttrs('lstmSequence', units, options), [state, state, { shape: txw.shape, dtype: tc.dtype }]);
-  return [hs!, cs!, gates!];
+  const { hs, cs, z } = run('lstmSequence', 'lstmSequence', { xw: txw, u: tu, bias: tb, h0: th, c0: tc }, cellAttrs('lstmSequence', units, options),
+    { hs: state, cs: state, z: { shape: txw.shape, dtype: tc.dtype } });
+  return [hs, cs, z];
 }
 
-export const lstmSequenceVjp: Vjp<'lstmSequence'> = ([dhs, dcs, dgates], { attrs, inputs, outputs }, needs) => {
-  const [, u, , h0, c0] = inputs as [Tensor, Tensor, Tensor, Tensor, Tensor];
-  const [hs, cs, gates] = outputs as [Tensor, Tensor, Tensor];
+export const lstmSequenceVjp: Vjp<'lstmSequence'> = ({ hs: dhs, cs: dcs, z: dzs }, { attrs, inputs: { u, h0, c0 }, outputs: { hs, cs, z } }, needs) => {
   const [batch, steps, units] = hs.shape as [number, number, number];
-  const [dz, dh0, dc0] = run('lstmSequence', 'lstmSequenceGrad', [u, gates, cs, c0, dhs!, dcs!, dgates!], attrs, [
-    { shape: gates.shape, dtype: c0.dtype }, { shape: c0.shape, dtype: c0.dtype }, { shape: c0.shape, dtype: c0.dtype },
-  ]);
+  const state = { shape: c0.shape, dtype: c0.dtype };
+  const { dz, dh0, dc0 } = run('lstmSequence', 'lstmSequenceGrad', { u, z, cs, c0, dhs, dcs, dzs }, attrs, { dz: { shape: z.shape, dtype: c0.dtype }, dh0: state, dc0: state });
   // d(u) = Σ_t h_{t−1}ᵀ·dz_t: the previous states of every step stacked, one matmul.
   const du = () => {
     const first = reshape(h0, [batch, 1, units]);
     const prev = steps > 1 ? concat([first, slice(hs, [0, 0, 0], [batch, steps - 1, units])], 1) : first;
-    return matMul(reshape(prev, [batch * steps, units]), reshape(dz!, [batch * steps, 4 * units]), true);
+    return matMul(reshape(prev, [batch * steps, units]), reshape(dz, [batch * steps, 4 * units]), true);
   };
-  return [dz!, needs[1] ? du() : null, needs[2] ? sum(dz!, [0, 1]) : null, dh0!, dc0!];
+  return { xw: dz, u: needs.u ? du() : null, bias: needs.bias ? sum(dz, [0, 1]) : null, h0: dh0, c0: dc0 };
 };
 
 export const lstmSequenceGradVjp: Vjp<'lstmSequenceGrad'> = () => {

@@ -21,12 +21,11 @@ export function matMul(a: TensorLike, b: TensorLike, transposeA = false, transpo
     throw new ShapeError(`matMul: inner dimensions differ: ${fmt(ta.shape)}${transposeA ? 'ᵀ' : ''} · ${fmt(tb.shape)}${transposeB ? 'ᵀ' : ''} (${ka} vs ${kb})`);
   }
   const batch = broadcastShapes('matMul', ta.shape.slice(0, -2), tb.shape.slice(0, -2));
-  return run1('matMul', 'matMul', [ta, tb], { transposeA, transposeB }, [...batch, m, n], ta.dtype);
+  return run1('matMul', 'matMul', { a: ta, b: tb }, { transposeA, transposeB }, [...batch, m, n], ta.dtype);
 }
 
-export const matMulVjp: Vjp<'matMul'> = ([dy], { attrs: { transposeA: tA, transposeB: tB }, inputs: [a, b] }, [needA, needB]) => {
-  const g = dy!;
-  const da = () => (tA ? (tB ? matMul(b!, g, true, true) : matMul(b!, g, false, true)) : tB ? matMul(g, b!) : matMul(g, b!, false, true));
-  const db = () => (tB ? (tA ? matMul(g, a!, true, true) : matMul(g, a!, true, false)) : tA ? matMul(a!, g) : matMul(a!, g, true, false));
-  return [needA ? reduceToShape(da(), a!.shape) : null, needB ? reduceToShape(db(), b!.shape) : null];
+export const matMulVjp: Vjp<'matMul'> = ({ y: g }, { attrs: { transposeA: tA, transposeB: tB }, inputs: { a, b } }, needs) => {
+  const da = () => (tA ? (tB ? matMul(b, g, true, true) : matMul(b, g, false, true)) : tB ? matMul(g, b) : matMul(g, b, false, true));
+  const db = () => (tB ? (tA ? matMul(g, a, true, true) : matMul(g, a, true, false)) : tA ? matMul(a, g) : matMul(a, g, true, false));
+  return { a: needs.a ? reduceToShape(da(), a.shape) : null, b: needs.b ? reduceToShape(db(), b.shape) : null };
 };

@@ -5,6 +5,7 @@ import { KerasGpuError, ShapeError } from '../errors.js';
 import { fmt, sameShape } from '../shape.js';
 import { Variable, type Tensor } from '../tensor.js';
 import { assertFloat, assertSameDType } from './convert.js';
+import { run1 } from './run.js';
 
 export type { OptimizerHyper, OptimizerRuleName } from '@kerasgpu/kernels';
 export { OPTIMIZER_SLOTS, nadamMomentumCache } from '@kerasgpu/kernels';
@@ -18,7 +19,7 @@ const info = (op: string, t: Tensor): TensorInfo => ({ storage: t.storageFor(op)
 function unshare(op: string, v: Variable): void {
   v.storageFor(op);
   if (v.ref!.refCount === 1) return;
-  const copy = engine.withoutRecording(() => engine.run(op, 'cast', [v], { dtype: v.dtype }, [{ shape: v.shape, dtype: v.dtype }])[0]!);
+  const copy = engine.withoutRecording(() => run1(op, 'cast', { x: v }, { dtype: v.dtype }, v.shape, v.dtype));
   v.assign(copy);
   copy.dispose();
 }

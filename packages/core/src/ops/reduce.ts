@@ -19,7 +19,7 @@ export function reduce(op: ReduceOp, x: TensorLike, axis?: Axes, keepDims = fals
   if (t.dtype === 'bool') throw new DTypeError(`${op}: cannot reduce a bool tensor; cast it first`);
   const axes = normalizeAxes(op, axis, t.rank);
   const outShape = t.shape.filter((_, i) => !axes.includes(i));
-  const y = run1(op, 'reduce', [t], { op, axes }, outShape, t.dtype);
+  const y = run1(op, 'reduce', { x: t }, { op, axes }, outShape, t.dtype);
   return keepDims ? reshape(y, keptShape(t.shape, axes)) : y;
 }
 
@@ -45,25 +45,25 @@ export function logSumExp(x: TensorLike, axis?: Axes, keepDims = false): Tensor 
   return keepDims ? y : reshape(y, t.shape.filter((_, i) => !axes.includes(i)));
 }
 
-export const reduceVjp: Vjp<'reduce'> = ([dy], { attrs, inputs: [x], outputs: [y] }) => {
-  const shape = keptShape(x!.shape, attrs.axes);
-  const g = broadcastTo(reshape(dy!, shape), x!.shape);
+export const reduceVjp: Vjp<'reduce'> = ({ y: dy }, { attrs, inputs: { x }, outputs: { y } }) => {
+  const shape = keptShape(x.shape, attrs.axes);
+  const g = broadcastTo(reshape(dy, shape), x.shape);
   switch (attrs.op) {
-    case 'sum': return [g];
+    case 'sum': return { x: g };
     // Every tied extreme gets the full gradient (as TensorFlow); ties have measure zero.
     case 'max':
-    case 'min': return [mul(g, cast(equal(x!, reshape(y!, shape)), x!.dtype))];
+    case 'min': return { x: mul(g, cast(equal(x, reshape(y, shape)), x.dtype)) };
     // d/dx_i Π x = Π x / x_i, for non-zero x.
-    case 'prod': return [mul(g, div(reshape(y!, shape), x!))];
+    case 'prod': return { x: mul(g, div(reshape(y, shape), x)) };
   }
 };
 
 export function argReduce(op: ArgReduceOp, x: TensorLike, axis = 0): Tensor {
   const t = toTensor(op, x);
   const a = normalizeAxis(op, axis, t.rank);
-  return run1(op, 'argReduce', [t], { op, axis: a }, t.shape.filter((_, i) => i !== a), 'int32');
+  return run1(op, 'argReduce', { x: t }, { op, axis: a }, t.shape.filter((_, i) => i !== a), 'int32');
 }
 
 export const argMax = (x: TensorLike, axis = 0) => argReduce('argmax', x, axis);
 export const argMin = (x: TensorLike, axis = 0) => argReduce('argmin', x, axis);
-export const argReduceVjp: Vjp<'argReduce'> = () => [null];
+export const argReduceVjp: Vjp<'argReduce'> = () => ({ x: null });

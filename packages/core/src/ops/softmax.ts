@@ -9,7 +9,7 @@ function softmaxOp(op: string, x: TensorLike, log: boolean): Tensor {
   const t = toTensor(op, x);
   assertFloat(op, t);
   if (t.rank < 1) throw new ShapeError(`${op}: needs rank >= 1, got a scalar`);
-  return run1(op, 'softmax', [t], { log }, t.shape, t.dtype);
+  return run1(op, 'softmax', { x: t }, { log }, t.shape, t.dtype);
 }
 
 /** Softmax over the last axis. */
@@ -17,8 +17,7 @@ export const softmax = (x: TensorLike) => softmaxOp('softmax', x, false);
 /** log(softmax(x)) over the last axis, computed stably. */
 export const logSoftmax = (x: TensorLike) => softmaxOp('logSoftmax', x, true);
 
-export const softmaxVjp: Vjp<'softmax'> = ([dy], { attrs, outputs: [y] }) => {
-  const g = dy!;
-  if (attrs.log) return [sub(g, mul(exp(y!), sum(g, -1, true)))];
-  return [mul(y!, sub(g, sum(mul(g, y!), -1, true)))];
+export const softmaxVjp: Vjp<'softmax'> = ({ y: g }, { attrs, outputs: { y } }) => {
+  if (attrs.log) return { x: sub(g, mul(exp(y), sum(g, -1, true))) };
+  return { x: mul(y, sub(g, sum(mul(g, y), -1, true))) };
 };

@@ -2,7 +2,7 @@ import { fillGpu, GpuContext, optimizerUpdateGpu, type OptimizerHyper, type Opti
 import { allocArray } from '@kerasgpu/kernels';
 import type { Backend, OutputSpec, Storage, TensorInfo } from '../../backend.js';
 import { BackendError } from '../../errors.js';
-import type { KernelPrimitive, PrimitiveAttrs } from '../../primitives.js';
+import { toNamed, type KernelPrimitive, type PrimitiveAttrs } from '../../primitives.js';
 import { acquireDevice } from './device.js';
 import { GPU_KERNELS, type GpuKernel } from './kernels.js';
 import { BufferPool } from './pool.js';
@@ -92,7 +92,8 @@ export class WebGpuBackend implements Backend {
       return { buffer };
     });
     try {
-      (GPU_KERNELS[prim] as GpuKernel<P>)(this.ctx, inputs.map((i) => asGpu(i.storage, i)), attrs, outs.map((s, i) => asGpu(s, outputs[i]!)));
+      const ins = toNamed(prim, 'inputs', inputs.map((i) => asGpu(i.storage, i)));
+      (GPU_KERNELS[prim] as GpuKernel<P>)(this.ctx, ins, attrs, toNamed(prim, 'outputs', outs.map((s, i) => asGpu(s, outputs[i]!))));
     } catch (e) {
       for (const s of outs) this.pool.release(s.buffer);
       throw e instanceof BackendError ? e : new BackendError(`${prim}: ${(e as Error).message}`);
