@@ -134,7 +134,7 @@ export function compileUpdate(rule: string, slots: readonly string[], statements
   if (badSlot !== undefined) throw new Error(`optimizer rule ${rule}: '${badSlot}' cannot name a slot`);
 
   const lines = (array: (n: string) => string) => parsed.map(({ target, temp, expr }) => {
-    const name = (n: string) => (scalars.includes(n) ? `u.${n}` : arrays.includes(n) ? array(localName(n)) : n);
+    const name = (n: string) => (scalars.includes(n) ? `u.${n}` : arrays.includes(n) ? array(localName(n)) : localName(n));
     return `${temp ? 'let ' : ''}${name(target)} = ${render(expr, name)};`;
   });
   // The CPU step is JavaScript compiled once per rule, so it runs as fast as a hand-written loop
