@@ -25,9 +25,9 @@ function unshare(op: string, v: Variable): void {
 }
 
 /**
- * One fused optimizer step (`rule`, Keras formulas, see `OptimizerHyper`): updates `param` and
- * its `slots` (`OPTIMIZER_SLOTS[rule]`, in that order) in place from `grad`, in one kernel. Not
- * differentiable and not recorded on a gradient tape.
+ * One fused optimizer step (`rule`, Keras formulas, defined in the kernels' `OPTIMIZER_RULES`):
+ * updates `param` and its `slots` (`OPTIMIZER_SLOTS[rule]`, in that order) in place from `grad`,
+ * in one kernel. Not differentiable and not recorded on a gradient tape.
  */
 export function applyOptimizerUpdate<R extends OptimizerRuleName>(rule: R, hyper: OptimizerHyper[R], param: Variable, grad: Tensor, slots: readonly Variable[]): void {
   const op = `applyOptimizerUpdate(${rule})`;

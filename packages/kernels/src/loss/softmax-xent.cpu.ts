@@ -1,24 +1,14 @@
+import { forEachSoftmaxRow } from '../softmax/softmax.cpu.js';
 import type { DataArray } from '../types.js';
 
 /**
  * Softmax cross-entropy over rows of length `classes`: loss = −Σ_j y_j · log softmax(z)_j, with
- * labels y one-hot or any distribution. Per row: m = max z, S = Σ exp(z − m), and
- * log softmax(z)_j = z_j − m − log S.
+ * labels y one-hot or any distribution; per row log softmax(z)_j = z_j − m − log S
+ * (`forEachSoftmaxRow`).
  */
-function forEachRow(z: DataArray, classes: number, fn: (row: number, base: number, m: number, logS: number) => void): void {
-  const rows = classes === 0 ? 0 : z.length / classes;
-  for (let r = 0; r < rows; r++) {
-    const base = r * classes;
-    let m = -Infinity;
-    for (let j = 0; j < classes; j++) m = Math.max(m, z[base + j]!);
-    let s = 0;
-    for (let j = 0; j < classes; j++) s += Math.exp(z[base + j]! - m);
-    fn(r, base, m, Math.log(s));
-  }
-}
-
 export function softmaxCrossEntropyCpu(z: DataArray, y: DataArray, classes: number, loss: DataArray): void {
-  forEachRow(z, classes, (r, base, m, logS) => {
+  forEachSoftmaxRow(z, classes, (r, base, m, s) => {
+    const logS = Math.log(s);
     let l = 0;
     for (let j = 0; j < classes; j++) l -= y[base + j]! * (z[base + j]! - m - logS);
     loss[r] = l;
@@ -31,7 +21,8 @@ export function softmaxCrossEntropyCpu(z: DataArray, y: DataArray, classes: numb
  * labels −dLoss · log softmax(z).
  */
 export function softmaxCrossEntropyGradCpu(z: DataArray, y: DataArray, dLoss: DataArray, classes: number, dz: DataArray, dy: DataArray): void {
-  forEachRow(z, classes, (r, base, m, logS) => {
+  forEachSoftmaxRow(z, classes, (r, base, m, s) => {
+    const logS = Math.log(s);
     let ySum = 0;
     for (let j = 0; j < classes; j++) ySum += y[base + j]!;
     for (let j = 0; j < classes; j++) {

@@ -1,41 +1,137 @@
-/**
- * The fused optimizer updates (Keras 1/2 formulas), each updating one parameter and its slot
- * arrays in place, element by element. `OptimizerHyper` holds the Keras hyperparameters of one
- * step (`lr` already decayed by the caller; `t` = iterations + 1 where the rule needs it).
- */
-export interface OptimizerHyper {
-  /** v = momentum·v − lr·g;  p += v, or with Nesterov p += momentum·v − lr·g. */
-  sgd: { lr: number; momentum: number; nesterov: boolean };
-  /** a = ρa + (1−ρ)g²;  p −= lr·g / (√a + ε). */
-  rmsprop: { lr: number; rho: number; epsilon: number };
-  /** a += g²;  p −= lr·g / (√a + ε). */
-  adagrad: { lr: number; epsilon: number };
-  /** a = ρa + (1−ρ)g²;  Δ = g·√(d + ε)/√(a + ε);  p −= lr·Δ;  d = ρd + (1−ρ)Δ². */
-  adadelta: { lr: number; rho: number; epsilon: number };
-  /** m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;  p −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε). */
-  adam: { lr: number; beta1: number; beta2: number; epsilon: number; t: number };
-  /** m = β₁m + (1−β₁)g;  u = max(β₂u, |g|);  p −= lr/(1−β₁ᵗ) · m/(u + ε). */
-  adamax: { lr: number; beta1: number; beta2: number; epsilon: number; t: number };
-  /**
-   * Keras's Nadam. `mSchedule` is the product of the momentum caches of steps 1..t−1 (1 at the
-   * first step); the caller keeps it, multiplying by `nadamMomentumCache(t, ...)` after each step.
-   */
-  nadam: { lr: number; beta1: number; beta2: number; epsilon: number; t: number; scheduleDecay: number; mSchedule: number };
-}
-export type OptimizerRuleName = keyof OptimizerHyper;
+import { compileUpdate, type UpdateProgram } from './statements.js';
 
-/** Slot arrays per rule, in the order they are passed (Keras's weight order). */
-export const OPTIMIZER_SLOTS: { [R in OptimizerRuleName]: readonly string[] } = {
-  sgd: ['v'],
-  rmsprop: ['a'],
-  adagrad: ['a'],
-  adadelta: ['a', 'd'],
-  adam: ['m', 'v'],
-  adamax: ['m', 'u'],
-  nadam: ['m', 'v'],
-};
+/**
+ * One definition of a fused optimizer update (Keras 1/2 formulas), from which the CPU reference
+ * and the WGSL kernel are both generated:
+ *  - `slots`: the state arrays updated in place beside the parameter, in the order they are
+ *    passed (Keras's weight order);
+ *  - `scalars`: the per-step scalars, derived from the Keras hyperparameters (the parameter's
+ *    type is the rule's `OptimizerHyper`) on the host in float64, e.g. Adam's bias-corrected
+ *    learning rate, so the kernels do no per-element pow;
+ *  - `update`: the per-element statements (statements.ts) updating `p` and the slots from `g`
+ *    and those scalars.
+ */
+interface RuleDef<H> {
+  slots: readonly string[];
+  scalars: (h: H) => Record<string, number>;
+  update: readonly string[];
+}
 
 /** Nadam's momentum cache μ_t = β₁(1 − ½·0.96^(t·decay)). */
 export function nadamMomentumCache(t: number, beta1: number, scheduleDecay: number): number {
   return beta1 * (1 - 0.5 * 0.96 ** (t * scheduleDecay));
+}
+
+/**
+ * The rules. `lr` is already decayed by the caller; `t` = iterations + 1 where the rule needs
+ * it. Adding an optimizer is one entry here.
+ */
+export const OPTIMIZER_RULES = {
+  /** Momentum SGD, Keras 1's Nesterov variant on `nesterov`. */
+  sgd: {
+    slots: ['v'],
+    scalars: (h: { lr: number; momentum: number; nesterov: boolean }) => ({ lr: h.lr, momentum: h.momentum, nesterov: h.nesterov ? 1 : 0 }),
+    update: [
+      'v = momentum * v - lr * g',
+      'p = select(p + v, p + momentum * v - lr * g, nesterov != 0)',
+    ],
+  },
+  rmsprop: {
+    slots: ['a'],
+    scalars: (h: { lr: number; rho: number; epsilon: number }) => ({ lr: h.lr, rho: h.rho, epsilon: h.epsilon }),
+    update: [
+      'a = rho * a + (1 - rho) * g * g',
+      'p = p - lr * g / (sqrt(a) + epsilon)',
+    ],
+  },
+  adagrad: {
+    slots: ['a'],
+    scalars: (h: { lr: number; epsilon: number }) => ({ lr: h.lr, epsilon: h.epsilon }),
+    update: [
+      'a = a + g * g',
+      'p = p - lr * g / (sqrt(a) + epsilon)',
+    ],
+  },
+  adadelta: {
+    slots: ['a', 'd'],
+    scalars: (h: { lr: number; rho: number; epsilon: number }) => ({ lr: h.lr, rho: h.rho, epsilon: h.epsilon }),
+    update: [
+      'a = rho * a + (1 - rho) * g * g',
+      'let update = g * sqrt(d + epsilon) / sqrt(a + epsilon)',
+      'p = p - lr * update',
+      'd = rho * d + (1 - rho) * update * update',
+    ],
+  },
+  /** lrT = lr·√(1−β₂ᵗ)/(1−β₁ᵗ). */
+  adam: {
+    slots: ['m', 'v'],
+    scalars: (h: { lr: number; beta1: number; beta2: number; epsilon: number; t: number }) => ({
+      lrT: (h.lr * Math.sqrt(1 - h.beta2 ** h.t)) / (1 - h.beta1 ** h.t), beta1: h.beta1, beta2: h.beta2, epsilon: h.epsilon,
+    }),
+    update: [
+      'm = beta1 * m + (1 - beta1) * g',
+      'v = beta2 * v + (1 - beta2) * g * g',
+      'p = p - lrT * m / (sqrt(v) + epsilon)',
+    ],
+  },
+  /** Adam with the infinity norm u; lrT = lr/(1−β₁ᵗ). */
+  adamax: {
+    slots: ['m', 'u'],
+    scalars: (h: { lr: number; beta1: number; beta2: number; epsilon: number; t: number }) => ({
+      lrT: h.lr / (1 - h.beta1 ** h.t), beta1: h.beta1, beta2: h.beta2, epsilon: h.epsilon,
+    }),
+    update: [
+      'm = beta1 * m + (1 - beta1) * g',
+      'u = max(beta2 * u, abs(g))',
+      'p = p - lrT * m / (u + epsilon)',
+    ],
+  },
+  /**
+   * Keras's Nadam. `mSchedule` is the product of the momentum caches of steps 1..t−1 (1 at the
+   * first step); the caller keeps it, multiplying by `nadamMomentumCache(t, ...)` after each step.
+   * The update is m̄ = (1−μ_t)·g/(1−μ_t·mSchedule) + μ_{t+1}·m/(1−μ_t·μ_{t+1}·mSchedule) and
+   * p −= lr·m̄/(√(v/(1−β₂ᵗ)) + ε), the divisions as host-side reciprocals.
+   */
+  nadam: {
+    slots: ['m', 'v'],
+    scalars: (h: { lr: number; beta1: number; beta2: number; epsilon: number; t: number; scheduleDecay: number; mSchedule: number }) => {
+      const mcT = nadamMomentumCache(h.t, h.beta1, h.scheduleDecay);
+      const mcNext = nadamMomentumCache(h.t + 1, h.beta1, h.scheduleDecay);
+      const scheduleNew = h.mSchedule * mcT;
+      return {
+        lr: h.lr, beta1: h.beta1, beta2: h.beta2, epsilon: h.epsilon, mcT, mcNext,
+        gScale: 1 / (1 - scheduleNew), mScale: 1 / (1 - scheduleNew * mcNext), vScale: 1 / (1 - h.beta2 ** h.t),
+      };
+    },
+    update: [
+      'm = beta1 * m + (1 - beta1) * g',
+      'v = beta2 * v + (1 - beta2) * g * g',
+      'let mBar = (1 - mcT) * g * gScale + mcNext * m * mScale',
+      'p = p - lr * mBar / (sqrt(v * vScale) + epsilon)',
+    ],
+  },
+} satisfies Record<string, RuleDef<never>>;
+
+export type OptimizerRuleName = keyof typeof OPTIMIZER_RULES;
+/** The Keras hyperparameters of one step of each rule. */
+export type OptimizerHyper = { [R in OptimizerRuleName]: Parameters<(typeof OPTIMIZER_RULES)[R]['scalars']>[0] };
+
+const rules = Object.entries(OPTIMIZER_RULES) as [OptimizerRuleName, RuleDef<never>][];
+
+/** Slot arrays per rule, in the order they are passed (Keras's weight order). */
+export const OPTIMIZER_SLOTS = Object.fromEntries(rules.map(([name, r]) => [name, r.slots])) as { [R in OptimizerRuleName]: readonly string[] };
+
+/** Each rule compiled for both backends, once (a malformed rule fails on import). */
+const PROGRAMS = Object.fromEntries(rules.map(([name, r]) => [name, compileUpdate(name, r.slots, r.update)])) as Record<OptimizerRuleName, UpdateProgram>;
+
+/** The compiled update of `rule` and its scalars for one step, in the order the program reads them. */
+export function optimizerStep<R extends OptimizerRuleName>(rule: R, hyper: OptimizerHyper[R]): { program: UpdateProgram; scalars: number[] } {
+  const program = PROGRAMS[rule];
+  const values = (OPTIMIZER_RULES[rule] as RuleDef<OptimizerHyper[R]>).scalars(hyper);
+  const scalars = program.scalars.map((name) => values[name] ?? fail(rule, name));
+  return { program, scalars };
+}
+
+function fail(rule: string, name: string): never {
+  throw new Error(`optimizer rule ${rule}: its update reads '${name}', which is neither p, g, a slot, a temporary nor one of its scalars`);
 }
