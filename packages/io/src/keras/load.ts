@@ -29,13 +29,15 @@ const sourceOf = (file: KerasH5, originalBackend: string | undefined): WeightsSo
  * when loading fails, the model built so far is freed.
  */
 export async function loadModel(path: string, options: LoadOptions = {}): Promise<Model> {
-  const customObjects = options.customObjects ?? {};
+  // Own entries only: a file's class name 'toString' must not find Object.prototype's.
+  const customObjects: CustomObjects = Object.assign(Object.create(null), options.customObjects);
   const compile = options.compile !== false;
   let model: Model | undefined;
   try {
     const file = await readKerasH5(path, (declared) => {
       if (!declared.modelConfig) throw new KerasFileError(`${path}: no model_config attribute (a save_weights file? build the model and call model.loadWeights)`);
-      const version = declared.kerasVersion ?? (declared.modelConfig.keras_version as string | undefined) ?? null;
+      const inConfig = declared.modelConfig.keras_version;
+      const version = declared.kerasVersion ?? (typeof inConfig === 'string' ? inConfig : null);
       model = modelFromConfig(withKeras1Defaults(declared.modelConfig as unknown as KerasSpec, version), customObjects);
       checkDeclaredWeights(model.layers, declared, false, compile && declared.trainingConfig !== null);
     });

@@ -58,10 +58,21 @@ function lambdaConfig(config: Record<string, unknown>, customObjects: CustomObje
 }
 
 /**
+ * A layer's own failure on a config it cannot take (a TypeError on a mistyped field, when it is
+ * made or first called) is the file's fault: it says which layer.
+ */
+function blame<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof KerasGpuError) throw e;
+    throw new KerasFileError(`model config: ${what} (${String(e)})`);
+  }
+}
+
+/**
  * Keras's `deserialize_layer` for a spec that may itself be a whole model. Wrappers build their
- * inner layer themselves, unless it is a whole model, which only this module reads. A layer's
- * own failure on a config it cannot take (a TypeError on a mistyped field) is the file's fault
- * and says which layer.
+ * inner layer themselves, unless it is a whole model, which only this module reads.
  */
 function layerFromSpec(spec: unknown, build: Build, entryName?: string): Layer {
   if (!isSpec(spec)) throw fail('expected a layer {class_name, config}', spec);
@@ -71,13 +82,7 @@ function layerFromSpec(spec: unknown, build: Build, entryName?: string): Layer {
   const config = spec.config;
   const inner = isSpec(config.layer) && isModelClass(config.layer.class_name) ? { ...config, layer: modelFrom(config.layer, build) }
     : spec.class_name === 'Lambda' && !(spec.class_name in customObjects) ? lambdaConfig(config, customObjects) : config;
-  let layer: Layer;
-  try {
-    layer = deserializeLayer({ class_name: spec.class_name, config: inner }, customObjects);
-  } catch (e) {
-    if (e instanceof KerasGpuError) throw e;
-    throw new KerasFileError(`model config: layer '${String(config.name ?? entryName)}' (${spec.class_name}) cannot be built from its config (${String(e)})`);
-  }
+  const layer = blame(`layer '${String(config.name ?? entryName)}' (${spec.class_name}) cannot be built from its config`, () => deserializeLayer({ class_name: spec.class_name, config: inner }, customObjects));
   build.created.push(layer);
   return layer;
 }
@@ -106,7 +111,8 @@ function modelFrom(spec: KerasSpec, build: Build, entryName?: string): Model {
     if (specs === null) throw fail('Sequential expects a list of layers or {name, layers}', c);
     const name = Array.isArray(c) ? entryName : (c as { name?: unknown }).name;
     if (name !== undefined && typeof name !== 'string') throw fail('a model name is a string', name);
-    model = Sequential(specs.map((s) => layerFromSpec(s, build)), name === undefined ? {} : { name });
+    const layers = specs.map((s) => layerFromSpec(s, build));
+    model = blame(`Sequential ${String(name ?? '')} cannot connect its layers`, () => Sequential(layers, name === undefined ? {} : { name }));
   } else if (spec.class_name === 'Model') {
     if (!isRecord(spec.config)) throw fail('Model expects {layers, input_layers, output_layers}', spec.config);
     model = graphFromConfig(spec.config as unknown as GraphConfig, build);
@@ -126,12 +132,13 @@ function checkGraph(config: GraphConfig): void {
     const e = entry as Partial<LayerEntry> | null;
     if (!isRecord(e) || typeof e.name !== 'string' || typeof e.class_name !== 'string') throw fail('a layer entry needs a name and a class_name', entry);
     if (!isRecord(e.config) && !Array.isArray(e.config)) throw fail(`layer '${e.name}' needs a config`, e.config);
-    if (!Array.isArray(e.inbound_nodes) || !e.inbound_nodes.every((n) => Array.isArray(n) && n.every(isNodeRef))) {
+    // Spread, so that holes in an array passed as an object are checked too (every() skips them).
+    if (!Array.isArray(e.inbound_nodes) || ![...e.inbound_nodes].every((n) => Array.isArray(n) && [...n].every(isNodeRef))) {
       throw fail(`layer '${e.name}': inbound_nodes are lists of [layer, node, tensor]`, e.inbound_nodes);
     }
   }
   for (const key of ['input_layers', 'output_layers'] as const) {
-    if (!Array.isArray(config[key]) || !config[key].every(isNodeRef)) throw fail(`${key} is a list of [layer, node, tensor]`, config[key]);
+    if (!Array.isArray(config[key]) || ![...config[key]].every(isNodeRef)) throw fail(`${key} is a list of [layer, node, tensor]`, config[key]);
   }
   if (config.name !== undefined && typeof config.name !== 'string') throw fail('a model name is a string', config.name);
 }
@@ -166,7 +173,7 @@ function graphFromConfig(config: GraphConfig, build: Build): Model {
         const inputs = nodes[0]!.map(tensorAt);
         if (inputs.some((t) => t === null)) break;
         nodes.shift();
-        layer.applySymbolic(inputs.length === 1 ? inputs[0]! : (inputs as SymbolicTensor[]));
+        blame(`layer '${entry.name}' cannot be called on its inputs`, () => layer.applySymbolic(inputs.length === 1 ? inputs[0]! : (inputs as SymbolicTensor[])));
         progress = true;
       }
     }
@@ -178,7 +185,8 @@ function graphFromConfig(config: GraphConfig, build: Build): Model {
     if (!t) throw new KerasFileError(`model config: ${what} ${JSON.stringify(r)} does not exist`);
     return t;
   });
-  return Model({ inputs: ends(config.input_layers, 'input'), outputs: ends(config.output_layers, 'output'), ...(config.name ? { name: config.name } : {}) });
+  const [inputs, outputs] = [ends(config.input_layers, 'input'), ends(config.output_layers, 'output')];
+  return blame('the model cannot be made from its inputs and outputs', () => Model({ inputs, outputs, ...(config.name ? { name: config.name } : {}) }));
 }
 
 

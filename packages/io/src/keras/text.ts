@@ -16,7 +16,8 @@ export function modelFromJSON(json: string | Record<string, unknown>, customObje
 
 function fromSpec(spec: Record<string, unknown>, customObjects: CustomObjects, who: string): Model {
   if (typeof spec?.class_name !== 'string' || spec.config === undefined) throw new KerasFileError(`${who}: expected {class_name, config}, got keys ${Object.keys(spec ?? {}).join(', ')}`);
-  return modelFromConfig(withKeras1Defaults(spec as unknown as KerasSpec, (spec.keras_version as string | undefined) ?? null), customObjects);
+  const version = typeof spec.keras_version === 'string' ? spec.keras_version : null;
+  return modelFromConfig(withKeras1Defaults(spec as unknown as KerasSpec, version), customObjects);
 }
 
 /** PyYAML writes Python tuples (shapes, strides) as `!!python/tuple [..]`: read them as arrays. */
