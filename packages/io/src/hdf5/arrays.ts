@@ -1,6 +1,6 @@
 import { ensureGroups, getPath } from './attrs.js';
 import { KerasFileError } from './errors.js';
-import { h5wasm, type H5Group } from './h5.js';
+import { h5wasm, type H5Dataset, type H5Group } from './h5.js';
 
 /** A host array in row-major order: what weight files hold. */
 export interface NdArray {
@@ -8,15 +8,20 @@ export interface NdArray {
   data: Float32Array;
 }
 
-const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+export const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
-/**
- * Reads the dataset at `path` (relative to `group`, '/' separating groups) as float32. Keras
- * weights are float32; the few other types (an int64 iteration counter, float64) convert.
- */
-export function readArray(group: H5Group, path: string): NdArray {
+/** The dataset at `path` (relative to `group`, '/' separating groups), its data not yet read. */
+export function datasetAt(group: H5Group, path: string): H5Dataset {
   const ds = getPath(group, path);
   if (!(ds instanceof h5wasm.Dataset)) throw new KerasFileError(`${group.path}: no dataset '${path}'`);
+  return ds;
+}
+
+/**
+ * Reads a dataset as float32. Keras weights are float32; the few other types (an int64
+ * iteration counter, float64) convert.
+ */
+export function readDataset(ds: H5Dataset): NdArray {
   const shape = ds.shape ?? [];
   const v = ds.value;
   let data: Float32Array;
@@ -27,6 +32,9 @@ export function readArray(group: H5Group, path: string): NdArray {
   if (data.length !== size(shape)) throw new KerasFileError(`${ds.path}: ${data.length} values for shape [${shape.join(', ')}]`);
   return { shape: [...shape], data };
 }
+
+/** Reads the dataset at `path` (relative to `group`) as float32. */
+export const readArray = (group: H5Group, path: string): NdArray => readDataset(datasetAt(group, path));
 
 /** Writes a float32 dataset (contiguous, no filters, as Keras), creating the groups on its path. */
 export function writeArray(group: H5Group, path: string, arr: NdArray): void {

@@ -1,7 +1,8 @@
-import { readArray, type NdArray } from '../hdf5/arrays.js';
+import { statSync } from 'node:fs';
+import { datasetAt, readDataset, size, type NdArray } from '../hdf5/arrays.js';
 import { getPath, readStringAttr, readStringList } from '../hdf5/attrs.js';
 import { KerasFileError } from '../hdf5/errors.js';
-import { h5wasm, withH5, type H5Group } from '../hdf5/h5.js';
+import { h5wasm, withH5, type H5Dataset, type H5Group } from '../hdf5/h5.js';
 
 /** One layer's group: its weights in `weight_names` order. */
 export interface StoredLayer {
@@ -37,20 +38,59 @@ function parseJsonAttr(g: H5Group, name: string, path: string): Record<string, u
   }
 }
 
+/** A stored layer as its headers declare it, before any data is read: each dataset's shape. */
+export interface DeclaredLayer {
+  name: string;
+  weightNames: string[];
+  weights: { shape: number[] }[];
+}
+
+/** A Keras file's attributes and declared shapes: what a loader checks before the data is read. */
+export interface DeclaredKerasH5 extends Omit<KerasH5, 'layers' | 'optimizerWeights'> {
+  layers: DeclaredLayer[];
+  optimizerWeights: DeclaredLayer | null;
+}
+
+interface OpenLayer {
+  name: string;
+  weightNames: string[];
+  datasets: H5Dataset[];
+}
+
 /**
  * A group's weights: `weight_names` entries are paths relative to the group ('/' in a TF scope
  * or a Keras 2 name makes nested groups), so they are resolved as paths, never by listing.
  */
-function readLayer(parent: H5Group, name: string, path: string): StoredLayer {
+function openLayer(parent: H5Group, name: string, path: string): OpenLayer {
   const g = getPath(parent, name);
   if (!(g instanceof h5wasm.Group)) throw new KerasFileError(`${path}: layer '${name}' is listed in layer_names but has no group`);
   const weightNames = readStringList(g, 'weight_names');
   if (weightNames === null) throw new KerasFileError(`${path}: group ${g.path} has no weight_names attribute`);
-  return { name, weightNames, weights: weightNames.map((w) => readArray(g, w)) };
+  return { name, weightNames, datasets: weightNames.map((w) => datasetAt(g, w)) };
 }
 
-/** Reads a Keras HDF5 file; errors say whether the file is not HDF5, damaged, or not Keras's. */
-export function readKerasH5(path: string): Promise<KerasH5> {
+const declared = (l: OpenLayer): DeclaredLayer => ({ name: l.name, weightNames: l.weightNames, weights: l.datasets.map((ds) => ({ shape: ds.shape ?? [] })) });
+
+/**
+ * A dataset stored without filters keeps all its values in the file, so one that declares more
+ * bytes than the file has is a forged header (or was never written): refused, where reading it
+ * would allocate the declared size. Compressed datasets are bounded by the loader's model check.
+ */
+function readBounded(ds: H5Dataset, fileBytes: number, path: string): NdArray {
+  const shape = ds.shape ?? [];
+  const bytes = size(shape) * ds.metadata.size;
+  if (ds.filters.length === 0 && bytes > fileBytes) {
+    throw new KerasFileError(`${path}: dataset ${ds.path} declares shape [${shape.join(', ')}] (${bytes} bytes), more than the whole file (${fileBytes} bytes)`);
+  }
+  return readDataset(ds);
+}
+
+/**
+ * Reads a Keras HDF5 file; errors say whether the file is not HDF5, damaged, or not Keras's.
+ * `check` sees the attributes and declared shapes before any dataset's data is read, and may
+ * refuse the file by throwing.
+ */
+export function readKerasH5(path: string, check?: (file: DeclaredKerasH5) => void): Promise<KerasH5> {
   return withH5(path, (f) => {
     const mw = getPath(f, 'model_weights');
     const weightsGroup = mw instanceof h5wasm.Group ? mw : f;
@@ -59,14 +99,18 @@ export function readKerasH5(path: string): Promise<KerasH5> {
       throw new KerasFileError(`${path}: not a Keras weights file (no layer_names attribute at ${weightsGroup.path})`);
     }
     const ow = getPath(f, 'optimizer_weights');
-    return {
+    const header = {
       path,
       kerasVersion: readStringAttr(f, 'keras_version') ?? readStringAttr(weightsGroup, 'keras_version'),
       backend: readStringAttr(f, 'backend') ?? readStringAttr(weightsGroup, 'backend'),
       modelConfig: parseJsonAttr(f, 'model_config', path),
       trainingConfig: parseJsonAttr(f, 'training_config', path),
-      layers: layerNames.map((n) => readLayer(weightsGroup, n, path)),
-      optimizerWeights: ow instanceof h5wasm.Group ? readLayer(f, 'optimizer_weights', path) : null,
     };
+    const layers = layerNames.map((n) => openLayer(weightsGroup, n, path));
+    const optimizer = ow instanceof h5wasm.Group ? openLayer(f, 'optimizer_weights', path) : null;
+    check?.({ ...header, layers: layers.map(declared), optimizerWeights: optimizer && declared(optimizer) });
+    const fileBytes = statSync(path).size;
+    const read = (l: OpenLayer): StoredLayer => ({ name: l.name, weightNames: l.weightNames, weights: l.datasets.map((ds) => readBounded(ds, fileBytes, path)) });
+    return { ...header, layers: layers.map(read), optimizerWeights: optimizer && read(optimizer) };
   });
 }

@@ -2,7 +2,7 @@ import type { Model } from '@kerasgpu/layers';
 import { KerasFileError } from '../hdf5/errors.js';
 import { readKerasH5, type KerasH5 } from './h5-file.js';
 import { modelFromConfig, withKeras1Defaults, type CustomObjects, type KerasSpec } from './model-config.js';
-import { loadStoredWeights } from './model-weights.js';
+import { checkDeclaredWeights, loadStoredWeights } from './model-weights.js';
 import type { WeightsSource } from './preprocess.js';
 import { compileFromConfig, restoreOptimizerState, type TrainingConfig } from './training-config.js';
 
@@ -23,23 +23,40 @@ const sourceOf = (file: KerasH5, originalBackend: string | undefined): WeightsSo
   backend: originalBackend ?? file.backend,
 });
 
-/** Keras's load_model: the model from `model_config`, its weights, and, if saved, compiled with its optimizer state. */
+/**
+ * Keras's load_model: the model from `model_config`, its weights, and, if saved, compiled with its
+ * optimizer state. The declared shapes are checked against the model before any data is read;
+ * when loading fails, the model built so far is freed.
+ */
 export async function loadModel(path: string, options: LoadOptions = {}): Promise<Model> {
-  const file = await readKerasH5(path);
-  if (!file.modelConfig) throw new KerasFileError(`${path}: no model_config attribute (a save_weights file? build the model and call model.loadWeights)`);
-  const customObjects = options.customObjects ?? {};
-  const version = file.kerasVersion ?? (file.modelConfig.keras_version as string | undefined) ?? null;
-  const model = modelFromConfig(withKeras1Defaults(file.modelConfig as unknown as KerasSpec, version), customObjects);
-  loadStoredWeights(model.layers, file.layers, sourceOf(file, options.originalBackend), false);
-  if (file.trainingConfig && options.compile !== false) {
-    compileFromConfig(model, file.trainingConfig as unknown as TrainingConfig, customObjects);
-    if (file.optimizerWeights) restoreOptimizerState(model, file.optimizerWeights, path);
+  // Own entries only: a file's class name 'toString' must not find Object.prototype's.
+  const customObjects: CustomObjects = Object.assign(Object.create(null), options.customObjects);
+  const compile = options.compile !== false;
+  let model: Model | undefined;
+  try {
+    const file = await readKerasH5(path, (declared) => {
+      if (!declared.modelConfig) throw new KerasFileError(`${path}: no model_config attribute (a save_weights file? build the model and call model.loadWeights)`);
+      const inConfig = declared.modelConfig.keras_version;
+      const version = declared.kerasVersion ?? (typeof inConfig === 'string' ? inConfig : null);
+      model = modelFromConfig(withKeras1Defaults(declared.modelConfig as unknown as KerasSpec, version), customObjects);
+      checkDeclaredWeights(model.layers, declared, false, compile && declared.trainingConfig !== null);
+    });
+    const built = model!;
+    loadStoredWeights(built.layers, file.layers, sourceOf(file, options.originalBackend), false);
+    if (file.trainingConfig && compile) {
+      compileFromConfig(built, file.trainingConfig as unknown as TrainingConfig, customObjects);
+      if (file.optimizerWeights) restoreOptimizerState(built, file.optimizerWeights, path);
+    }
+    return built;
+  } catch (e) {
+    model?.dispose();
+    throw e;
   }
-  return model;
 }
 
-/** Keras's load_weights (from a save_weights or a model.save file). */
+/** Keras's load_weights (from a save_weights or a model.save file); shapes are checked before the data is read. */
 export async function loadWeights(model: Model, path: string, options: { byName?: boolean; originalBackend?: string } = {}): Promise<void> {
-  const file = await readKerasH5(path);
-  loadStoredWeights(model.layers, file.layers, sourceOf(file, options.originalBackend), options.byName ?? false);
+  const byName = options.byName ?? false;
+  const file = await readKerasH5(path, (declared) => checkDeclaredWeights(model.layers, declared, byName, false));
+  loadStoredWeights(model.layers, file.layers, sourceOf(file, options.originalBackend), byName);
 }

@@ -1,4 +1,5 @@
 import { deserializeLayer, Layer, Model, Sequential, type SymbolicTensor } from '@kerasgpu/layers';
+import { KerasGpuError } from '@kerasgpu/core';
 import { KerasFileError } from '../hdf5/errors.js';
 import { dimOrderingOf } from './version.js';
 
@@ -7,7 +8,7 @@ export interface KerasSpec {
   class_name: string;
   config: unknown;
 }
-/** User layer classes (and Lambda functions) by the name a config uses. */
+/** User layer classes (and Lambda functions, by the config's function name or the layer's name) by the name a config uses. */
 export type CustomObjects = Record<string, unknown>;
 
 /** [layer name, node index, tensor index] (Keras 1) or with call kwargs as a 4th item (Keras 2). */
@@ -29,40 +30,125 @@ interface GraphConfig {
 const isModelClass = (c: string) => c === 'Sequential' || c === 'Model';
 
 const isSpec = (v: unknown): v is KerasSpec => typeof v === 'object' && v !== null && typeof (v as KerasSpec).class_name === 'string';
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What one modelFromConfig call threads through: the user's objects, and every layer it made (freed if it fails). */
+interface Build {
+  /** Own entries only, on a null prototype: a file's class_name 'constructor' must not find Object's. */
+  customObjects: CustomObjects;
+  created: Layer[];
+}
+
+const fail = (what: string, value: unknown) => new KerasFileError(`model config: ${what}, got ${JSON.stringify(value)?.slice(0, 80)}`);
+
+/**
+ * Keras's Lambda config names its function (`function_type: 'function'`) or holds its marshalled
+ * bytecode ('lambda'), which we never run: the function is the customObjects entry under the name
+ * the config gives, else under the layer's name. A non-raw `output_shape` is code too: dropped,
+ * so the shape comes from running the function.
+ */
+function lambdaConfig(config: Record<string, unknown>, customObjects: CustomObjects): Record<string, unknown> {
+  const { function: fn, function_type: _type, output_shape: outputShape, output_shape_type: shapeType, ...rest } = config;
+  const keys = [fn, config.name].filter((k): k is string => typeof k === 'string');
+  const key = keys.find((k) => typeof customObjects[k] === 'function');
+  if (key === undefined) {
+    throw new KerasFileError(`model config: Lambda layer '${String(config.name)}' needs its function: pass it in customObjects under ${keys.map((k) => `'${k}'`).join(' or ') || 'its name'} (code in a file is never run)`);
+  }
+  return { ...rest, function: customObjects[key], ...(shapeType === 'raw' || shapeType === undefined ? { output_shape: outputShape } : {}) };
+}
+
+/**
+ * A layer's own failure on a config it cannot take (a TypeError on a mistyped field, when it is
+ * made or first called) is the file's fault: it says which layer.
+ */
+function blame<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof KerasGpuError) throw e;
+    throw new KerasFileError(`model config: ${what} (${String(e)})`);
+  }
+}
 
 /**
  * Keras's `deserialize_layer` for a spec that may itself be a whole model. Wrappers build their
  * inner layer themselves, unless it is a whole model, which only this module reads.
  */
-export function layerFromSpec(spec: KerasSpec, customObjects: CustomObjects, entryName?: string): Layer {
-  if (spec.class_name in customObjects) return deserializeLayer(spec as { class_name: string; config: Record<string, unknown> }, customObjects);
-  if (isModelClass(spec.class_name)) return modelFromConfig(spec, customObjects, entryName);
-  const config = spec.config as Record<string, unknown>;
-  const inner = isSpec(config.layer) && isModelClass(config.layer.class_name) ? { ...config, layer: modelFromConfig(config.layer, customObjects) } : config;
-  return deserializeLayer({ class_name: spec.class_name, config: inner }, customObjects);
+function layerFromSpec(spec: unknown, build: Build, entryName?: string): Layer {
+  if (!isSpec(spec)) throw fail('expected a layer {class_name, config}', spec);
+  const { customObjects } = build;
+  if (isModelClass(spec.class_name) && !(spec.class_name in customObjects)) return modelFrom(spec, build, entryName);
+  if (!isRecord(spec.config)) throw fail(`layer ${spec.class_name} needs a config object`, spec.config);
+  const config = spec.config;
+  const inner = isSpec(config.layer) && isModelClass(config.layer.class_name) ? { ...config, layer: modelFrom(config.layer, build) }
+    : spec.class_name === 'Lambda' && !(spec.class_name in customObjects) ? lambdaConfig(config, customObjects) : config;
+  const layer = blame(`layer '${String(config.name ?? entryName)}' (${spec.class_name}) cannot be built from its config`, () => deserializeLayer({ class_name: spec.class_name, config: inner }, customObjects));
+  build.created.push(layer);
+  return layer;
 }
 
 /**
  * A model from its Keras config: Sequential (Keras 1 / 2.1 list, or 2.2's {name, layers}) or a
- * functional Model (layers with inbound nodes, Keras 1 triples or Keras 2 4-tuples).
- * `entryName` names a nested Sequential whose list config cannot hold its name.
+ * functional Model (layers with inbound nodes, Keras 1 triples or Keras 2 4-tuples). When it
+ * fails, the layers made so far are freed.
  */
-export function modelFromConfig(spec: KerasSpec, customObjects: CustomObjects = {}, entryName?: string): Model {
-  if (spec.class_name === 'Sequential') {
-    const c = spec.config as KerasSpec[] | { name?: string; layers: KerasSpec[] };
-    const specs = Array.isArray(c) ? c : c.layers;
-    const name = Array.isArray(c) ? entryName : c.name;
-    return Sequential(specs.map((s) => layerFromSpec(s, customObjects)), name === undefined ? {} : { name });
+export function modelFromConfig(spec: KerasSpec, customObjects: CustomObjects = {}): Model {
+  const build: Build = { customObjects: Object.assign(Object.create(null) as CustomObjects, customObjects), created: [] };
+  try {
+    return modelFrom(spec, build);
+  } catch (e) {
+    for (const l of build.created) l.dispose();
+    throw e;
   }
-  if (spec.class_name === 'Model') return graphFromConfig(spec.config as GraphConfig, customObjects);
-  throw new KerasFileError(`model config: expected class_name Sequential or Model, got '${spec.class_name}'`);
+}
+
+/** `entryName` names a nested Sequential whose list config cannot hold its name. */
+function modelFrom(spec: KerasSpec, build: Build, entryName?: string): Model {
+  let model: Model;
+  if (spec.class_name === 'Sequential') {
+    const c = spec.config;
+    const specs = Array.isArray(c) ? c : isRecord(c) && Array.isArray(c.layers) ? c.layers : null;
+    if (specs === null) throw fail('Sequential expects a list of layers or {name, layers}', c);
+    const name = Array.isArray(c) ? entryName : (c as { name?: unknown }).name;
+    if (name !== undefined && typeof name !== 'string') throw fail('a model name is a string', name);
+    const layers = specs.map((s) => layerFromSpec(s, build));
+    model = blame(`Sequential ${String(name ?? '')} cannot connect its layers`, () => Sequential(layers, name === undefined ? {} : { name }));
+  } else if (spec.class_name === 'Model') {
+    if (!isRecord(spec.config)) throw fail('Model expects {layers, input_layers, output_layers}', spec.config);
+    model = graphFromConfig(spec.config as unknown as GraphConfig, build);
+  } else {
+    throw new KerasFileError(`model config: expected class_name Sequential or Model, got '${spec.class_name}'`);
+  }
+  build.created.push(model);
+  return model;
+}
+
+const isNodeRef = (r: unknown): r is NodeRef => Array.isArray(r) && typeof r[0] === 'string' && Number.isInteger(r[1]) && Number.isInteger(r[2]);
+
+/** Checks the shape of a functional config before anything is built from it. */
+function checkGraph(config: GraphConfig): void {
+  if (!Array.isArray(config.layers)) throw fail('Model config needs a list of layers', config.layers);
+  for (const entry of config.layers as unknown[]) {
+    const e = entry as Partial<LayerEntry> | null;
+    if (!isRecord(e) || typeof e.name !== 'string' || typeof e.class_name !== 'string') throw fail('a layer entry needs a name and a class_name', entry);
+    if (!isRecord(e.config) && !Array.isArray(e.config)) throw fail(`layer '${e.name}' needs a config`, e.config);
+    // Spread, so that holes in an array passed as an object are checked too (every() skips them).
+    if (!Array.isArray(e.inbound_nodes) || ![...e.inbound_nodes].every((n) => Array.isArray(n) && [...n].every(isNodeRef))) {
+      throw fail(`layer '${e.name}': inbound_nodes are lists of [layer, node, tensor]`, e.inbound_nodes);
+    }
+  }
+  for (const key of ['input_layers', 'output_layers'] as const) {
+    if (!Array.isArray(config[key]) || ![...config[key]].every(isNodeRef)) throw fail(`${key} is a list of [layer, node, tensor]`, config[key]);
+  }
+  if (config.name !== undefined && typeof config.name !== 'string') throw fail('a model name is a string', config.name);
 }
 
 /**
  * Keras's Container.from_config: creates every layer, then replays the recorded calls. A node
  * whose input layer has not been called often enough yet waits for a later pass.
  */
-function graphFromConfig(config: GraphConfig, customObjects: CustomObjects): Model {
+function graphFromConfig(config: GraphConfig, build: Build): Model {
+  checkGraph(config);
   const created = new Map<string, Layer>();
   const pending = new Map<Layer, NodeRef[][]>();
   const tensorAt = ([name, node, index]: NodeRef): SymbolicTensor | null => {
@@ -72,7 +158,8 @@ function graphFromConfig(config: GraphConfig, customObjects: CustomObjects): Mod
   };
   for (const entry of config.layers) {
     const config = Array.isArray(entry.config) ? entry.config : { ...entry.config, name: entry.config.name ?? entry.name };
-    const layer = layerFromSpec({ class_name: entry.class_name, config }, customObjects, entry.name);
+    const layer = layerFromSpec({ class_name: entry.class_name, config }, build, entry.name);
+    if (created.has(entry.name)) throw new KerasFileError(`model config: two layers are named '${entry.name}'`);
     created.set(entry.name, layer);
     pending.set(layer, [...entry.inbound_nodes]);
   }
@@ -86,7 +173,7 @@ function graphFromConfig(config: GraphConfig, customObjects: CustomObjects): Mod
         const inputs = nodes[0]!.map(tensorAt);
         if (inputs.some((t) => t === null)) break;
         nodes.shift();
-        layer.applySymbolic(inputs.length === 1 ? inputs[0]! : (inputs as SymbolicTensor[]));
+        blame(`layer '${entry.name}' cannot be called on its inputs`, () => layer.applySymbolic(inputs.length === 1 ? inputs[0]! : (inputs as SymbolicTensor[])));
         progress = true;
       }
     }
@@ -98,7 +185,8 @@ function graphFromConfig(config: GraphConfig, customObjects: CustomObjects): Mod
     if (!t) throw new KerasFileError(`model config: ${what} ${JSON.stringify(r)} does not exist`);
     return t;
   });
-  return Model({ inputs: ends(config.input_layers, 'input'), outputs: ends(config.output_layers, 'output'), ...(config.name ? { name: config.name } : {}) });
+  const [inputs, outputs] = [ends(config.input_layers, 'input'), ends(config.output_layers, 'output')];
+  return blame('the model cannot be made from its inputs and outputs', () => Model({ inputs, outputs, ...(config.name ? { name: config.name } : {}) }));
 }
 
 
@@ -111,13 +199,15 @@ const ORDERED = /^(Convolution[23]D|AtrousConvolution2D|SeparableConvolution2D|D
  */
 export function withKeras1Defaults(spec: KerasSpec, kerasVersion: string | null): KerasSpec {
   if (dimOrderingOf({}, kerasVersion) === 'tf') return spec;
-  const fix = (s: KerasSpec): KerasSpec => {
+  // Malformed parts are left as they are, for modelFromConfig to report.
+  const fix = (s: unknown): unknown => {
+    if (!isSpec(s)) return s;
+    const c = s.config;
     if (isModelClass(s.class_name)) {
-      const c = s.config as KerasSpec[] | { layers: KerasSpec[] };
-      return { ...s, config: Array.isArray(c) ? c.map(fix) : { ...c, layers: c.layers.map((l) => ({ ...l, ...fix(l) })) } };
+      if (Array.isArray(c)) return { ...s, config: c.map(fix) };
+      return isRecord(c) && Array.isArray(c.layers) ? { ...s, config: { ...c, layers: c.layers.map((l) => (isRecord(l) ? { ...l, ...(fix(l) as object) } : l)) } } : s;
     }
-    const config = s.config as Record<string, unknown>;
-    return ORDERED.test(s.class_name) && config.dim_ordering === undefined ? { ...s, config: { ...config, dim_ordering: 'th' } } : s;
+    return ORDERED.test(s.class_name) && isRecord(c) && c.dim_ordering === undefined ? { ...s, config: { ...c, dim_ordering: 'th' } } : s;
   };
-  return fix(spec);
+  return fix(spec) as KerasSpec;
 }

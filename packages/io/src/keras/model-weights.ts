@@ -1,7 +1,7 @@
 import { ShapeError, tensor, type Tensor } from '@kerasgpu/core';
 import { Container, Layer, ValueError } from '@kerasgpu/layers';
 import type { NdArray } from '../hdf5/arrays.js';
-import type { StoredLayer } from './h5-file.js';
+import type { DeclaredKerasH5, StoredLayer } from './h5-file.js';
 import { preprocessWeights, type LayerDesc, type WeightsSource } from './preprocess.js';
 
 const fmt = (s: readonly (number | null)[]) => `[${s.join(', ')}]`;
@@ -56,20 +56,50 @@ function assign(layer: Layer, stored: StoredLayer, source: WeightsSource): void 
 }
 
 /**
- * Keras's load_weights: layers with weights, in order, take the stored groups with weights, in
- * order; with `byName`, each stored group goes to the model's layers of the same name.
+ * Which stored group each layer takes (Keras's load_weights): layers with weights, in order, take
+ * the stored groups with weights, in order; with `byName`, each stored group goes to the model's
+ * layers of the same name.
  */
-export function loadStoredWeights(layers: readonly Layer[], stored: readonly StoredLayer[], source: WeightsSource, byName: boolean): void {
+function pair<T extends { name: string; weights: readonly unknown[] }>(layers: readonly Layer[], stored: readonly T[], byName: boolean): [Layer, T][] {
   const withWeights = stored.filter((s) => s.weights.length > 0);
-  if (byName) {
-    for (const s of withWeights) for (const l of layers.filter((x) => x.name === s.name)) assign(l, s, source);
-    return;
-  }
+  if (byName) return withWeights.flatMap((s) => layers.filter((l) => l.name === s.name).map((l): [Layer, T] => [l, s]));
   const targets = layers.filter((l) => l.weights.length > 0);
   if (targets.length !== withWeights.length) {
     throw new ValueError(`the file holds weights for ${withWeights.length} layers (${withWeights.map((s) => s.name).join(', ')}), the model has ${targets.length} layers with weights (${targets.map((l) => l.name).join(', ')})`);
   }
-  targets.forEach((l, i) => assign(l, withWeights[i]!, source));
+  return targets.map((l, i) => [l, withWeights[i]!]);
+}
+
+/** Keras's load_weights into `layers` (by order, or `byName`). */
+export function loadStoredWeights(layers: readonly Layer[], stored: readonly StoredLayer[], source: WeightsSource, byName: boolean): void {
+  for (const [layer, s] of pair(layers, stored, byName)) assign(layer, s, source);
+}
+
+const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * Checks a file's declared shapes against the layers that will take them, before any data is
+ * read (a forged header can declare terabytes). Layout conversions (Keras 1, Theano) move values
+ * but keep their number, so a group holds exactly as many values as its layer's weights. With
+ * `optimizer`, each optimizer array is at most as large as the largest weight.
+ */
+export function checkDeclaredWeights(layers: readonly Layer[], file: DeclaredKerasH5, byName: boolean, optimizer: boolean): void {
+  for (const [layer, stored] of pair(layers, file.layers, byName)) {
+    const expected = layer.layerWeights.map((w) => w.variable.shape);
+    const want = expected.reduce((a, s) => a + count(s), 0);
+    const shapes = stored.weights.map((w) => w.shape);
+    if (shapes.reduce((a, s) => a + count(s), 0) === want) continue;
+    const bad = Math.max(0, shapes.findIndex((s, i) => fmt(s) !== fmt(expected[i] ?? [])));
+    const w = layer.layerWeights[bad];
+    throw new ShapeError(`${file.path}: layer ${layer.name}: weight ${w?.name ?? `#${bad}`} has shape ${w ? fmt(w.variable.shape) : '(none)'}, the file's '${stored.weightNames[bad]}' has shape ${fmt(shapes[bad]!)} (the ${layer.className}'s weights hold ${want} values; group '${stored.name}' declares ${shapes.map(fmt).join(', ')})`);
+  }
+  if (!optimizer || !file.optimizerWeights) return;
+  const largest = Math.max(1, ...layers.flatMap((l) => l.layerWeights.map((w) => count(w.variable.shape))));
+  const ow = file.optimizerWeights;
+  const bad = ow.weights.findIndex((w) => count(w.shape) > largest);
+  if (bad >= 0) {
+    throw new ShapeError(`${file.path}: optimizer_weights dataset '${ow.weightNames[bad]}' declares shape ${fmt(ow.weights[bad]!.shape)}, larger than any weight of the model (at most ${largest} values)`);
+  }
 }
 
 /** Keras names weights by variable ('dense_1/kernel:0'); a nested model's group holds its layers' names. */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { ValueError, type Model } from '@kerasgpu/layers';
 import { writeArray } from '../hdf5/arrays.js';
 import { asciiJson, writeStringAttr, writeStringList } from '../hdf5/attrs.js';
-import { writeH5Atomic } from '../hdf5/atomic.js';
+import { writeH5Atomic, yieldToSignals } from '../hdf5/atomic.js';
 import type { H5Group } from '../hdf5/h5.js';
 import type { StoredLayer } from './h5-file.js';
 import { collectWeights } from './model-weights.js';
@@ -23,11 +23,14 @@ function writeGroup(g: H5Group, layer: StoredLayer): void {
   layer.weightNames.forEach((n, i) => writeArray(g, n, layer.weights[i]!));
 }
 
-/** Keras's save_weights_to_hdf5_group. */
-function writeLayers(g: H5Group, layers: readonly StoredLayer[]): void {
+/** Keras's save_weights_to_hdf5_group. Between layers, a SIGINT can end the save (removing its temporary file). */
+async function writeLayers(g: H5Group, layers: readonly StoredLayer[]): Promise<void> {
   writeStringList(g, 'layer_names', layers.map((l) => l.name));
   writeVersion(g);
-  for (const l of layers) writeGroup(g.create_group(l.name), l);
+  for (const l of layers) {
+    writeGroup(g.create_group(l.name), l);
+    await yieldToSignals();
+  }
 }
 
 function checkOverwrite(path: string, overwrite: boolean): void {
@@ -44,10 +47,10 @@ export async function saveModel(model: Model, path: string, options: { overwrite
   const layers = await collectWeights(model.layers);
   const training = model.compiled ? asciiJson(model.compiled.config) : null;
   const optimizer = model.compiled ? await optimizerState(model) : null;
-  await writeH5Atomic(path, (f) => {
+  await writeH5Atomic(path, async (f) => {
     writeVersion(f);
     writeStringAttr(f, 'model_config', config);
-    writeLayers(f.create_group('model_weights'), layers);
+    await writeLayers(f.create_group('model_weights'), layers);
     if (training !== null) writeStringAttr(f, 'training_config', training);
     if (optimizer !== null) writeGroup(f.create_group('optimizer_weights'), optimizer);
   });
