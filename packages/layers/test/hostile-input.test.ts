@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Dense, memory, registerSaveHandler, Sequential, setSeed, ShapeError, ValueError, type Model } from '@kerasgpu/layers';
+import { Adam, Dense, memory, registerSaveHandler, RMSprop, Sequential, setSeed, SGD, ShapeError, ValueError, type Model } from '@kerasgpu/layers';
 import { useBackend, values } from './helpers.js';
 
 beforeAll(useBackend);
@@ -136,5 +136,20 @@ describe('hostile input: accepted where Keras accepts', () => {
     await m.fit(Array.from({ length: 64 }, () => X[0]!), Array.from({ length: 64 }, () => Y[0]!), { epochs: 2, batch_size: 1, verbose: 0 });
     clearInterval(timer);
     expect(ticks).toBeGreaterThan(0);
+  });
+});
+
+describe('hostile input: models and optimizers refused at construction', () => {
+  it.each([
+    ["SGD lr 'fast'", () => SGD({ lr: 'fast' as never }), /SGD: lr must be a finite number ≥ 0, got 'fast'/],
+    ['SGD lr NaN', () => SGD({ lr: NaN }), /lr must be a finite number ≥ 0, got NaN/],
+    ['SGD momentum 1', () => SGD({ momentum: 1 }), /momentum must be a finite number in \[0, 1\), got 1/],
+    ['Adam decay -1', () => Adam({ decay: -1 }), /Adam: decay must be a finite number ≥ 0, got -1/],
+    ['RMSprop rho 2', () => RMSprop({ rho: 2 }), /RMSprop: rho must be a finite number in \[0, 1\)/],
+    ['duplicate layer names', () => Sequential([Dense(2, { input_dim: 3, name: 'd' }), Dense(2, { name: 'd' })]), /all layer names should be unique; 'd' is used by more than one layer/],
+    ['a huge batchInputShape is not printed whole', () => Dense(2, { batch_input_shape: Array.from({ length: 1e6 }, () => 'x') as never }), /batchInputShape must be an array of positive integers or null, got an array too large to show/],
+  ])('%s', (_name, make, message) => {
+    expect(make).toThrow(ValueError);
+    expect(make).toThrow(message);
   });
 });

@@ -23,8 +23,6 @@ export class Container extends Layer {
   }
 
   protected setGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): void {
-    this.inputs = inputs;
-    this.outputs = outputs;
     const inputIds = new Set(inputs.map((t) => t.id));
     const visited = new Set<Node>();
     const order: Node[] = [];
@@ -40,10 +38,18 @@ export class Container extends Layer {
       order.push(node);
     };
     for (const o of outputs) visit(o, []);
-    this.nodes = order;
     const layers: Layer[] = [];
     for (const t of inputs) if (!layers.includes(t.layer)) layers.push(t.layer);
     for (const n of order) if (!layers.includes(n.layer)) layers.push(n.layer);
+    // Checked here, not at save time: a duplicate used to be found by HDF5 after hours of training.
+    const names = new Set<string>();
+    for (const l of layers) {
+      if (names.has(l.name)) throw new ValueError(`${this.name}: all layer names should be unique; '${l.name}' is used by more than one layer`);
+      names.add(l.name);
+    }
+    this.inputs = inputs;
+    this.outputs = outputs;
+    this.nodes = order;
     this.allLayers = layers;
     this.built = true;
   }

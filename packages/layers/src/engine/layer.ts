@@ -250,13 +250,26 @@ export function knownConfig(owner: string, config: Record<string, unknown>, own:
 /** Keys Keras writes that carry nothing we need when reading (types and defaults we assume). */
 const IGNORED_CONFIG_KEYS = new Set(['dtype', 'input_dtype']);
 
+/** JSON of a small value; a big one (a YAML alias bomb expands to billions of entries) is not walked. */
+const shortJSON = (v: unknown): string => {
+  let visited = 0;
+  try {
+    return JSON.stringify(v, (_k, x: unknown) => {
+      if (++visited > 100) throw new RangeError('too large');
+      return x;
+    });
+  } catch {
+    return `${Array.isArray(v) ? 'an array' : typeof v} too large to show`;
+  }
+};
+
 const withNullBatch = (s: readonly number[]): Shape => [null, ...s.slice(1)];
 
 /** Keras's three equivalent ways to give the input shape, turned into a batch input shape. */
 function inputShapeFromOptions(o: Options, temporal: boolean): Shape | null {
   const asDims = (v: unknown, what: string): Shape => {
     if (!Array.isArray(v) || v.some((d) => d !== null && !(Number.isInteger(d) && d > 0))) {
-      throw new ValueError(`${what} must be an array of positive integers or null, got ${JSON.stringify(v)}`);
+      throw new ValueError(`${what} must be an array of positive integers or null, got ${shortJSON(v)}`);
     }
     return v as Shape;
   };

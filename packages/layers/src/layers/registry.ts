@@ -25,7 +25,8 @@ export function registerLayer<C extends (new (...args: any) => Layer) & { kerasN
 
 /** `{class_name, config}` to a layer; `customObjects` supplies user classes (and Lambda functions by name). */
 export function deserializeLayer(spec: { class_name: string; config: Record<string, unknown> }, customObjects: Record<string, unknown> = {}): Layer {
-  const custom = customObjects[spec.class_name] as LayerClass | undefined;
+  // Own keys only: a class_name such as 'constructor' must not find Object.prototype's.
+  const custom = Object.hasOwn(customObjects, spec.class_name) ? (customObjects[spec.class_name] as LayerClass) : undefined;
   const cls = custom ?? layerClasses.get(spec.class_name);
   return cls.fromConfig(spec.config, customObjects);
 }

@@ -2,6 +2,12 @@ import { add, applyOptimizerUpdate, clip, div, maximum, mul, OPTIMIZER_SLOTS, re
 import { ValueError } from '../utils/errors.js';
 import { parseOptions, type Options } from '../utils/options.js';
 
+/** Valid values of the numeric hyper-parameters: ≥ 0, or in [0, 1) for decay rates of moving averages. */
+const HYPER_RANGES: Readonly<Record<string, 'nonNegative' | 'unit'>> = {
+  lr: 'nonNegative', decay: 'nonNegative', clipnorm: 'nonNegative', clipvalue: 'nonNegative', epsilon: 'nonNegative',
+  scheduleDecay: 'nonNegative', momentum: 'unit', rho: 'unit', beta1: 'unit', beta2: 'unit',
+};
+
 /**
  * Keras optimizer base: learning rate with Keras 1 time decay (lr / (1 + decay · iterations)),
  * clipnorm (on the global norm of all gradients, as Keras 1) and clipvalue, and per-variable
@@ -23,8 +29,16 @@ export abstract class Optimizer {
     this.clipvalue = (options.clipvalue as number | undefined) ?? 0;
   }
 
+  /** Options with their numeric hyper-parameters checked (`lr: 'fast'` used to train to NaN). */
   protected static parse(owner: string, options: object | undefined, own: readonly string[]): Options {
-    return parseOptions(owner, options, ['lr', 'decay', 'clipnorm', 'clipvalue', 'epsilon', ...own]);
+    const o = parseOptions(owner, options, ['lr', 'decay', 'clipnorm', 'clipvalue', 'epsilon', ...own]);
+    for (const [key, value] of Object.entries(o)) {
+      const range = HYPER_RANGES[key];
+      if (range && value !== null && !(typeof value === 'number' && Number.isFinite(value) && value >= 0 && (range === 'unit' ? value < 1 : true))) {
+        throw new ValueError(`${owner}: ${key} must be a finite number ${range === 'unit' ? 'in [0, 1)' : '≥ 0'}, got ${typeof value === 'string' ? `'${value}'` : String(value)}`);
+      }
+    }
+    return o;
   }
 
   /** The decayed learning rate for the current iteration. */
