@@ -151,10 +151,9 @@ describe('modelToDot: DOT text as Keras draws it', () => {
     expect(modelToDot(merged).toString()).toContain(String.raw`    label="odd\\\"branch: Sequential";`);
   });
 
-  it('repeated layer names still give distinct nodes', () => {
+  it('a model with repeated layer names is refused before it can be drawn (Keras: names must be unique)', () => {
     const x = Input({ shape: [2], name: 'twin' });
-    const model = Model({ inputs: x, outputs: Dense(2, { name: 'twin' }).apply(x) });
-    expect(edges(modelToDot(model).toString())).toEqual(['twin->twin#2']);
+    expect(() => Model({ inputs: x, outputs: Dense(2, { name: 'twin' }).apply(x) })).toThrow(/all layer names should be unique; 'twin'/);
   });
 
   it('bad options and models are errors that say what to do', () => {
