@@ -1,6 +1,3 @@
-import { GRU, LSTM, SimpleRNN } from './recurrent/cells.js';
-import { layerClasses } from './registry.js';
-
 export { Dense, type DenseOptions } from './core/dense.js';
 export { Activation } from './core/activation.js';
 export { Dropout } from './core/dropout.js';
@@ -22,7 +19,3 @@ export { BatchNormalization, type BatchNormalizationOptions } from './normalizat
 export { GaussianNoise, GaussianDropout } from './noise/noise.js';
 export { Merge, Concatenate, Add, Multiply, Average, Maximum, Dot, merge, concatenate, type MergeMode, type MergeOptions } from './merge/merge.js';
 export { TimeDistributed, TimeDistributedDense, Bidirectional } from './wrappers/wrappers.js';
-
-// The recurrent cells are the one family that does not register itself yet: cells.ts is being
-// reworked with the activation table (issue 11), which will publish them with registerLayer.
-for (const [name, cls] of Object.entries({ SimpleRNN, GRU, LSTM })) layerClasses.register(name, cls);

@@ -3,7 +3,7 @@ import {
 } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import { positional } from '../../utils/args.js';
-import { callable } from '../../utils/callable.js';
+import { registerLayer } from '../registry.js';
 import { RNN_KEYS, RNNBase, type RecurrentOptions, type StepResult } from './rnn-base.js';
 
 type RnnArgs = [units: number, options?: RecurrentOptions] | [options: RecurrentOptions];
@@ -101,9 +101,9 @@ class LSTMImpl extends RNNBase {
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), unit_forget_bias: this.unitForgetBias, implementation: 1 }; }
 }
 
-export const SimpleRNN = callable(SimpleRNNImpl);
+export const SimpleRNN = registerLayer(SimpleRNNImpl);
 export type SimpleRNN = SimpleRNNImpl;
-export const GRU = callable(GRUImpl);
+export const GRU = registerLayer(GRUImpl);
 export type GRU = GRUImpl;
-export const LSTM = callable(LSTMImpl);
+export const LSTM = registerLayer(LSTMImpl);
 export type LSTM = LSTMImpl;
