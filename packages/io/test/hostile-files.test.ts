@@ -58,7 +58,8 @@ describe('YAML alias bombs fail fast', () => {
     const { error, ms } = await failure(() => modelFromYAML(doc));
     expect(error).toBeInstanceOf(KerasFileError);
     expect((error as Error).message).toMatch(message);
-    expect(ms).toBeLessThan(500);
+    // Unguarded, the 8-level bombs take ~10 s (the 7-level one took 1.1 s); the bound leaves room for a busy CI machine.
+    expect(ms).toBeLessThan(3000);
   });
 
   it('Keras YAML with an anchor shared by many layers still loads', () => {

@@ -1,4 +1,4 @@
-import { cast, dispose, gather, Tensor, tensor, type NestedArray, type TensorLike } from '@kerasgpu/core';
+import { cast, dispose, gather, Tensor, tensor, type NestedArray } from '@kerasgpu/core';
 import { checkHostArray } from './host-check.js';
 import { ShapeError, ValueError } from '../utils/errors.js';
 import { fmtShape, type Shape } from '../utils/shape.js';
@@ -23,15 +23,6 @@ export type Rows = Tensor | LazyArray;
 
 export const isLazy = (a: unknown): a is LazyArray =>
   typeof a === 'object' && a !== null && !(a instanceof Tensor) && typeof (a as Partial<LazyArray>).readRows === 'function';
-
-function toRows(a: ArrayLike): Rows {
-  if (a instanceof Tensor || isLazy(a)) return a;
-  // float64 host data is fed as float32 (Keras's floatX), before upload: the webgpu backend has no float64.
-  const f32 = (d: Float32Array | Float64Array | Int32Array | Uint8Array) => (d instanceof Float64Array ? Float32Array.from(d) : d);
-  if (a instanceof Float32Array || a instanceof Float64Array) return tensor(f32(a));
-  if (typeof a === 'object' && a !== null && !Array.isArray(a) && 'data' in a) return tensor(f32(a.data), a.shape);
-  return tensor(a as TensorLike);
-}
 
 const isArrayLike = (a: unknown): boolean =>
   a instanceof Tensor || isLazy(a) || (typeof a === 'object' && a !== null && !Array.isArray(a) && 'data' in a) || Array.isArray(a) || a instanceof Float32Array || a instanceof Float64Array;
@@ -80,13 +71,16 @@ export function standardize(what: string, data: DataInput, names: readonly strin
   const made: Tensor[] = [];
   try {
     return list.map((a, i) => {
-      if (!(a instanceof Tensor) && !isLazy(a)) {
-        const values = checkHostArray(owner, `${what} ${names[i]}`, a, checkFinite);
-        checkValues?.(i, values);
+      let t: Rows;
+      if (a instanceof Tensor || isLazy(a)) {
+        t = a;
+      } else {
+        const host = checkHostArray(owner, `${what} ${names[i]}`, a, checkFinite);
+        checkValues?.(i, host.values);
+        t = tensor(host.values, host.shape);
+        made.push(t);
       }
-      let t = toRows(a);
-      if (t !== a) made.push(t as Tensor);
-      // Keras feeds floatX arrays: integer labels, int and float64 data become float32 (Embedding casts back).
+      // Keras feeds floatX arrays: the user's int or bool tensors become float32 too (Embedding casts back).
       if (t instanceof Tensor && t.dtype !== 'float32') {
         t = cast(t, 'float32');
         made.push(t);

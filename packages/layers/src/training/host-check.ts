@@ -4,9 +4,10 @@ import { ValueError } from '../utils/errors.js';
  * One pass over a host array before it is uploaded: every entry a number (or boolean), rows of
  * equal length, and, unless the caller opts out, finite. NaN, strings or nulls in x or y used to
  * train silently to NaN weights; here they are refused with the first bad entry's index.
- * Returns the values flattened, for checks on their values (labels of a sparse loss).
+ * Returns the array as the float32 values and shape to upload (Keras feeds floatX: int, bool and
+ * float64 data become float32), so nested arrays are walked once.
  */
-export function checkHostArray(owner: string, label: string, a: unknown, checkFinite: boolean): ArrayLike<number> {
+export function checkHostArray(owner: string, label: string, a: unknown, checkFinite: boolean): { values: Float32Array; shape: number[] } {
   const bad = (at: string, what: string, hint = ''): never => {
     throw new ValueError(`${owner}: ${label} has ${what} at ${at}${hint}`);
   };
@@ -16,10 +17,11 @@ export function checkHostArray(owner: string, label: string, a: unknown, checkFi
     if (checkFinite && (data instanceof Float32Array || data instanceof Float64Array)) {
       for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) bad(`flat index ${i}`, `the value ${data[i]}`, finiteHint);
     }
-    return data;
+    const shape = ArrayBuffer.isView(a) ? [data.length] : [...(a as unknown as { shape: number[] }).shape];
+    return { values: data instanceof Float32Array ? data : Float32Array.from(data), shape };
   }
   if (!Array.isArray(a)) {
-    if (typeof a === 'number' || typeof a === 'boolean') return [Number(a)];
+    if (typeof a === 'number' || typeof a === 'boolean') return { values: Float32Array.of(Number(a)), shape: [] };
     throw new ValueError(`${owner}: ${label} must be a Tensor, a nested array of numbers or {data, shape}, got ${a === null ? 'null' : typeof a}`);
   }
   const flat: number[] = [];
@@ -42,5 +44,5 @@ export function checkHostArray(owner: string, label: string, a: unknown, checkFi
     flat.push(v as number);
   };
   walk(a, 0, []);
-  return flat;
+  return { values: Float32Array.from(flat), shape };
 }
