@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Adam, Dense, memory, registerSaveHandler, RMSprop, Sequential, setSeed, SGD, ShapeError, ValueError, type Model } from '@kerasgpu/layers';
+import { Adam, Dense, memory, registerSaveHandler, RMSprop, Sequential, setSeed, SGD, ShapeError, tensor, toCategorical, ValueError, type Model } from '@kerasgpu/layers';
 import { useBackend, values } from './helpers.js';
 
 beforeAll(useBackend);
@@ -149,5 +149,22 @@ describe('hostile input: models and optimizers refused at construction', () => {
   ])('%s', (_name, make, message) => {
     expect(make).toThrow(ValueError);
     expect(make).toThrow(message);
+  });
+});
+
+describe('hostile input: toCategorical', () => {
+  it('refuses labels that would become silent all-zero rows', () => {
+    expect(() => toCategorical([0, 3, 10], 10)).toThrow(/label 10 at flat index 2 is out of range for nbClasses 10/);
+    expect(() => toCategorical([0, -1], 3)).toThrow(/non-negative integer class indices, got -1 at flat index 1/);
+    expect(() => toCategorical([[0], [1.5]], 3)).toThrow(/got 1.5 at flat index 1/);
+    expect(() => toCategorical([0, NaN], 3)).toThrow(/got NaN/);
+    expect(() => toCategorical([], 3)).toThrow(/no labels given/);
+    expect(() => toCategorical(tensor([0, 1]))).toThrow(/a Tensor of labels needs nbClasses/);
+  });
+  it('infers nbClasses as max + 1 from host labels, as Keras does', async () => {
+    const y = toCategorical([[2], [0], [1]]);
+    expect(y.shape).toEqual([3, 3]);
+    expect(Array.from(await values(y))).toEqual([0, 0, 1, 1, 0, 0, 0, 1, 0]);
+    y.dispose();
   });
 });
