@@ -1,5 +1,7 @@
 import { argMax, cast, equal, max, mean, reshape, round, type Tensor } from '@kerasgpu/core';
 import { binaryCrossentropy, lossName, losses, sparseCategoricalCrossentropy, type LossFn } from './losses.js';
+import { didYouMean } from './utils/closest.js';
+import { ValueError } from './utils/errors.js';
 import { Registry } from './utils/registry.js';
 
 /** A metric gives a value per sample (averaged by the loop) or a dict of named values. */
@@ -36,5 +38,5 @@ export function resolveMetric(id: string | MetricFn, loss: LossFn, outputShape: 
     const fn = losses.get(id);
     return { name: lossName(fn), fn };
   }
-  return { name: id, fn: metrics.get(id) };
+  throw new ValueError(`unknown metric '${id}'${didYouMean(id, ['accuracy', 'acc', ...metrics.names(), ...losses.names()])}`);
 }

@@ -145,6 +145,8 @@ describe('hostile input: models and optimizers refused at construction', () => {
     ['Adam decay -1', () => Adam({ decay: -1 }), /Adam: decay must be a finite number ≥ 0, got -1/],
     ['RMSprop rho 2', () => RMSprop({ rho: 2 }), /RMSprop: rho must be a finite number in \[0, 1\)/],
     ['duplicate layer names', () => Sequential([Dense(2, { input_dim: 3, name: 'd' }), Dense(2, { name: 'd' })]), /all layer names should be unique; 'd' is used by more than one layer/],
+    ['misspelt initializer', () => Dense(2, { input_dim: 3, init: 'glorot_unifrom' }), /Dense: unknown initializer 'glorot_unifrom' for kernelInitializer; did you mean 'glorot_uniform'\?/],
+    ['misspelt metric', () => Sequential([Dense(2, { input_dim: 3 })]).compile({ optimizer: 'sgd', loss: 'mse', metrics: ['acuracy'] }), /unknown metric 'acuracy'; did you mean 'accuracy'\?/],
     ['a huge batchInputShape is not printed whole', () => Dense(2, { batch_input_shape: Array.from({ length: 1e6 }, () => 'x') as never }), /batchInputShape must be an array of positive integers or null, got an array too large to show/],
   ])('%s', (_name, make, message) => {
     expect(make).toThrow(ValueError);

@@ -1,6 +1,7 @@
 import { div, nextKey, reshape, tensor, tidy, Variable, variable, type Tensor, type TensorLike } from '@kerasgpu/core';
 import { getConstraint, type Constraint, type ConstraintId } from '../constraints.js';
-import { getInitializer, type InitializerId } from '../initializers.js';
+import { getInitializer, initializers, type InitializerId } from '../initializers.js';
+import { didYouMean } from '../utils/closest.js';
 import { getRegularizer, type Regularizer, type RegularizerId } from '../regularizers.js';
 import { ShapeError, ValueError } from '../utils/errors.js';
 import { canonicalKey, LAYER_KEYS, parseOptions, type Options } from '../utils/options.js';
@@ -63,7 +64,14 @@ export class Layer {
 
   /** Parses a subclass's options: the layer-wide keys plus `own`, through the alias table. */
   static parse(owner: string, options: object | undefined, own: readonly string[]): Options {
-    return parseOptions(owner, options, [...LAYER_KEYS, ...own]);
+    const o = parseOptions(owner, options, [...LAYER_KEYS, ...own]);
+    // A misspelt initializer name is refused now, not when the layer is first built.
+    for (const [key, value] of Object.entries(o)) {
+      if (key.endsWith('Initializer') && typeof value === 'string' && !initializers.has(value)) {
+        throw new ValueError(`${owner}: unknown initializer '${value}' for ${key}${didYouMean(value, initializers.names())}`);
+      }
+    }
+    return o;
   }
 
   /** Keras 2 class name, used for getConfig and automatic names. */
