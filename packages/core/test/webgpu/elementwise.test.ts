@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as K from '@kerasgpu/core';
 import { BINARY, ELEMENTWISE_SPLIT_MIN, elementwisePlan, UNARY, type BinaryOp, type UnaryOp } from '@kerasgpu/kernels';
-import { checkKernel, edgeSize, hostTensor } from './harness.js';
+import { checkKernel, edgeSize, expectSameOnBackends, hostTensor } from './harness.js';
 
 /** Broadcast-compatible shape pairs: each dim of b is the dim of a or 1; ranks may differ. */
 const broadcastPair = fc.array(edgeSize(33), { minLength: 0, maxLength: 4 }).chain((a) =>
@@ -32,6 +32,17 @@ describe('webgpu elementwise vs cpu', () => {
         () => (a, b) => K.binary(op, a!, b!), () => ({ atol: 1e-5, rtol: 1e-4 }));
     });
   }
+  it('special values (NaN, ±Infinity, ±0) give the cpu answer for every op, scalar and vec4 paths', async () => {
+    const special = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, 100, -100];
+    const pairs = [special.flatMap((v) => special.map(() => v)), special.flatMap(() => special)];
+    for (const x of [special, [...special, NaN, -Infinity]]) {
+      for (const op of Object.keys(UNARY) as UnaryOp[]) await expectSameOnBackends([{ data: x, shape: [x.length] }], (t) => K.unary(op, t!));
+      await expectSameOnBackends([{ data: x, shape: [x.length] }], (t) => K.clip(t!, -1, 1));
+    }
+    for (const op of Object.keys(BINARY) as BinaryOp[]) {
+      await expectSameOnBackends(pairs.map((d) => ({ data: d, shape: [d.length] })), (a, b) => K.binary(op, a!, b!));
+    }
+  });
   it('operands broadcast on both sides (coordinates carried across several dims per invocation)', async () => {
     await checkKernel(twoSided(3).chain((ss) => fc.tuple(...ss.map((sh) => hostTensor(sh, 3)))), (hs) => hs,
       () => (a, b, c) => [K.sub(a!, b!), K.where(K.greater(a!, 0), b!, c!)]);

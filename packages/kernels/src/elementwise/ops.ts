@@ -5,6 +5,8 @@
  * an activation: its VJP (core's gradient, the fused LSTM cell's derivative), its Keras name and
  * whether the fused LSTM cell takes it.
  */
+import { isNanWgsl } from '../webgpu/indexing.js';
+
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
 
@@ -38,7 +40,7 @@ export interface UnaryDef {
 }
 export interface BinaryDef { cpu: (a: number, b: number) => number; wgsl: string; bool?: true }
 
-export const UNARY = {
+const UNARY_FORMULAS = {
   neg: { cpu: (x) => -x, wgsl: '-x', vjp: (m, dy) => m.neg(dy), int: true },
   exp: { cpu: Math.exp, wgsl: 'exp(x)', vjp: (m, dy, _, y) => m.mul(dy, y) },
   log: { cpu: Math.log, wgsl: 'log(x)', vjp: (m, dy, x) => m.div(dy, x) },
@@ -81,7 +83,20 @@ export const UNARY = {
   floor: { cpu: Math.floor, wgsl: 'floor(x)', int: true },
   round: { cpu: (x) => x - Math.floor(x) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x), wgsl: 'round(x)', int: true },
 } satisfies Record<string, UnaryDef>;
+
+/**
+ * NaN in gives NaN out on the GPU wherever the CPU formula gives it: WGSL builtins need not
+ * (lavapipe's tanh(NaN) is -1 and clamp drops a NaN), so the guard is derived from the CPU side.
+ */
+function propagateNan<T extends Record<string, UnaryDef>>(table: T): T {
+  const guard = (d: UnaryDef): UnaryDef => ({ ...d, wgsl: `select(${d.wgsl}, x, ${isNanWgsl('x')})` });
+  return Object.fromEntries(Object.entries(table).map(([op, d]) => [op, Number.isNaN(d.cpu(NaN)) ? guard(d) : d])) as T;
+}
+export const UNARY = propagateNan(UNARY_FORMULAS);
 export type UnaryOp = keyof typeof UNARY;
+
+/** WGSL: either operand NaN (tested by its bits, see isNanWgsl). */
+const EITHER_NAN = `(${isNanWgsl('a')} || ${isNanWgsl('b')})`;
 
 export const BINARY = {
   add: { cpu: (a, b) => a + b, wgsl: 'a + b' },
@@ -89,25 +104,30 @@ export const BINARY = {
   mul: { cpu: (a, b) => a * b, wgsl: 'a * b' },
   div: { cpu: (a, b) => a / b, wgsl: 'a / b' },
   pow: { cpu: Math.pow, wgsl: 'pow_signed(a, b)' },
-  maximum: { cpu: Math.max, wgsl: 'max(a, b)' },
-  minimum: { cpu: Math.min, wgsl: 'min(a, b)' },
+  // NaN propagates as in JS and NumPy; WGSL's max/min may return either operand.
+  maximum: { cpu: Math.max, wgsl: `select(max(a, b), a + b, ${EITHER_NAN})` },
+  minimum: { cpu: Math.min, wgsl: `select(min(a, b), a + b, ${EITHER_NAN})` },
   equal: { cpu: (a, b) => +(a === b), wgsl: 'select(0.0, 1.0, a == b)', bool: true },
-  notEqual: { cpu: (a, b) => +(a !== b), wgsl: 'select(0.0, 1.0, a != b)', bool: true },
+  notEqual: { cpu: (a, b) => +(a !== b), wgsl: `select(0.0, 1.0, a != b || ${EITHER_NAN})`, bool: true },
   less: { cpu: (a, b) => +(a < b), wgsl: 'select(0.0, 1.0, a < b)', bool: true },
   lessEqual: { cpu: (a, b) => +(a <= b), wgsl: 'select(0.0, 1.0, a <= b)', bool: true },
   greater: { cpu: (a, b) => +(a > b), wgsl: 'select(0.0, 1.0, a > b)', bool: true },
   greaterEqual: { cpu: (a, b) => +(a >= b), wgsl: 'select(0.0, 1.0, a >= b)', bool: true },
-  logicalAnd: { cpu: (a, b) => +(a !== 0 && b !== 0), wgsl: 'select(0.0, 1.0, a != 0.0 && b != 0.0)', bool: true },
-  logicalOr: { cpu: (a, b) => +(a !== 0 || b !== 0), wgsl: 'select(0.0, 1.0, a != 0.0 || b != 0.0)', bool: true },
+  // NaN is truthy, as in JS and NumPy; the compiled `!=` is false for a NaN operand.
+  logicalAnd: { cpu: (a, b) => +(a !== 0 && b !== 0), wgsl: `select(0.0, 1.0, (a != 0.0 || ${isNanWgsl('a')}) && (b != 0.0 || ${isNanWgsl('b')}))`, bool: true },
+  logicalOr: { cpu: (a, b) => +(a !== 0 || b !== 0), wgsl: `select(0.0, 1.0, a != 0.0 || b != 0.0 || ${EITHER_NAN})`, bool: true },
 } satisfies Record<string, BinaryDef>;
 export type BinaryOp = keyof typeof BINARY;
 
 /** WGSL helpers the expressions above rely on (WGSL's pow is undefined for negative bases). */
 export const WGSL_ELEMENTWISE_HELPERS = `
 fn pow_signed(a: f32, b: f32) -> f32 {
+  if (b == 0.0) { return 1.0; } // even for a NaN base, as in JS
+  if (${isNanWgsl('b')}) { return b; }
   if (a >= 0.0) { return pow(a, b); }
   let r = pow(-a, b);
   if (b == floor(b)) { return select(r, -r, fract(b * 0.5) != 0.0); }
+  if (a < -3.40282346e38) { return r; } // (-inf)^b for a fractional b is +inf or +0, as in JS
   let nan_bits = 0x7fc00000u; // a runtime value: a NaN constant expression is rejected
   return bitcast<f32>(nan_bits);
 }`;
