@@ -58,6 +58,14 @@ for (const adapter of ['cpu', 'gpu'] as const) describe(`webgpu reduce vs cpu ($
       (a, e) => [K.max(a!, 1), K.min(a!, 1), K.sum(e!, 1), K.prod(e!, 1), K.max(e!, 1), K.min(e!, 1)]);
   });
 
+  it('argMax / argMin give the first NaN in a row (NumPy), on short, vec4 and workgroup rows', async () => {
+    for (const w of [3, 8, 4100]) {
+      const rows = [[0, 5, 1], [NaN, 5, 1], [0, NaN, 9], [NaN, NaN, 1], [-Infinity, Infinity, NaN]];
+      const data = rows.flatMap((r) => Array.from({ length: w }, (_, i) => (i < 2 ? r[i]! : i === w - 1 ? r[2]! : 0)));
+      await expectSameOnBackends([{ data, shape: [rows.length, w] }], (a) => [K.argMax(a!, 1), K.argMin(a!, 1), K.argMax(a!, 0)], { atol: 0, rtol: 0 });
+    }
+  });
+
   it('long contiguous argMax / argMin (vec4 rows), first index on ties', async () => {
     const x = fc.sample(hostTensor([3, 4100]), { numRuns: 1, seed: 9 })[0]!;
     await expectSameOnBackends([{ ...x, data: x.data.map(Math.round) }], (a) => [K.argMax(a!, 1), K.argMin(a!, 1)], { atol: 0, rtol: 0 });

@@ -41,12 +41,13 @@ export function reduceCpu(op: ReduceOp, x: DataArray, shape: Shape, axes: readon
   out.set(acc);
 }
 
-/** Index of the first max (min) along `axis`. */
+/** Index of the first max (min) along `axis`; a NaN beats every number (NumPy: the first NaN's index). */
 export function argReduceCpu(op: ArgReduceOp, x: DataArray, shape: Shape, axis: number, out: DataArray): void {
   const n = shape[axis]!;
   const inner = sizeOf(shape.slice(axis + 1));
   const outer = sizeOf(shape.slice(0, axis));
-  const better = op === 'argmax' ? (v: number, b: number) => v > b : (v: number, b: number) => v < b;
+  const beats = op === 'argmax' ? (v: number, b: number) => v > b : (v: number, b: number) => v < b;
+  const better = (v: number, b: number) => beats(v, b) || (Number.isNaN(v) && !Number.isNaN(b));
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
       let best = x[o * n * inner + j]!;

@@ -44,19 +44,31 @@ export function valueAccumulator(op: ReduceOp, t: Elem): Accumulator {
   };
 }
 
-/** (value, index) pairs; the lower index wins a tie, so the first extreme is found as on the cpu. */
+/**
+ * (value, index) pairs; the lower index wins a tie, so the first extreme is found as on the cpu.
+ * A NaN beats every number (NumPy's rule: the first NaN's index, as max gives NaN).
+ */
 export function argAccumulator(op: ArgReduceOp, t: Elem): Accumulator {
   const better = op === 'argmax' ? '>' : '<';
+  const nan = t === 'f32'
+    ? `let an = ${isNanWgsl('a.v')};
+  let bn = ${isNanWgsl('b.v')};
+  if (an || bn) {
+    if (bn && (!an || b.k < a.k)) { return b; }
+    return a;
+  }
+  `
+    : '';
   return {
     key: `${op}:${t}`,
     decls: `struct A { v: ${t}, k: u32 }
 fn combine(a: A, b: A) -> A {
-  if (b.v ${better} a.v || (b.v == a.v && b.k < a.k)) { return b; }
+  ${nan}if (b.v ${better} a.v || (b.v == a.v && b.k < a.k)) { return b; }
   return a;
 }`,
     init: `A(${extreme(op === 'argmax' ? 'max' : 'min', t)}, 0xffffffffu)`,
     load: (v, j) => `A(${v}, ${j})`,
-    // An all-NaN (or empty) row finds no index; the cpu reference answers 0 there.
+    // An empty row finds no index; the cpu reference answers 0 there.
     store: (a) => `i32(select(${a}.k, 0u, ${a}.k == 0xffffffffu))`,
     out: 'i32',
   };
