@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Adam, Dense, memory, registerSaveHandler, RMSprop, Sequential, setSeed, SGD, ShapeError, tensor, toCategorical, ValueError, type Model } from '@kerasgpu/layers';
+import { Adam, Dense, LambdaCallback, memory, registerSaveHandler, RMSprop, Sequential, setSeed, SGD, ShapeError, tensor, toCategorical, ValueError, type Model } from '@kerasgpu/layers';
 import { useBackend, values } from './helpers.js';
 
 beforeAll(useBackend);
@@ -70,6 +70,29 @@ describe('hostile input: refused with a clear error, weights unchanged', () => {
       m.dispose();
     });
   }
+});
+
+describe('hostile input: failures leak nothing', () => {
+  it('100 refused or interrupted calls leave tensor and byte counts flat', async () => {
+    const m = classifier();
+    const boom = LambdaCallback({ onBatchEnd: (batch) => { if (batch === 1) throw new Error('callback failed'); } });
+    const failing: Call[] = [
+      (mm) => mm.fit([[NaN, 0, 0], ...X.slice(1)], Y, { verbose: 0 }),
+      (mm) => mm.fit([[0, 1], [0, 1], [0, 1], [0, 1]], Y, { verbose: 0 }),
+      (mm) => mm.evaluate(X, [[0, 1, 2], [0, 1, 2], [0, 1, 2], [0, 1, 2]]),
+      (mm) => mm.predict([[0, 1]]),
+      (mm) => mm.fit(X, Y, { batch_size: 1, epochs: 1, verbose: 0, callbacks: [boom] }),
+    ];
+    // One of each first, so lazily built state (optimizer slots, kernels) is in place.
+    for (const call of failing) await Promise.resolve().then(() => call(m)).catch(() => {});
+    const before = memory();
+    for (let i = 0; i < 100; i++) {
+      await expect(Promise.resolve().then(() => failing[i % failing.length]!(m))).rejects.toThrow();
+    }
+    const after = memory();
+    expect([after.numTensors, after.numBytes]).toEqual([before.numTensors, before.numBytes]);
+    m.dispose();
+  });
 });
 
 describe('hostile input: accepted where Keras accepts', () => {

@@ -12,6 +12,11 @@ class BaseLoggerImpl extends CallbackImpl {
   private names: string[] = [];
 
   override onEpochBegin(): void {
+    this.reset();
+  }
+
+  /** Frees the running sums; the training loop calls it when a run ends, also by an error. */
+  reset(): void {
     this.sums?.dispose();
     this.sums = null;
     this.seen = 0;

@@ -123,8 +123,19 @@ async function trainEpochs(model: Model, c: Compiled, train: Prepared, val: Prep
   for (const cb of list.callbacks) { cb.setModel(model); cb.setParams(params); }
   model.history = history;
   model.stopTraining = false;
-  const wantBatchLogs = list.wantsBatchLogs;
 
+  try {
+    await runEpochs(model, c, train, val, a, list, baseLogger);
+  } finally {
+    baseLogger.reset(); // an error mid-epoch (a throwing callback) must not strand the running sums
+  }
+  return history;
+}
+
+/** The epoch and batch loop of one fit: callbacks around each step, validation after each epoch. */
+async function runEpochs(model: Model, c: Compiled, train: Prepared, val: Prepared | null, a: EpochArgs, list: CallbackList, baseLogger: BaseLogger): Promise<void> {
+  const outNames = c.metricsNames;
+  const wantBatchLogs = list.wantsBatchLogs;
   await list.call('onTrainBegin', {});
   for (let epoch = a.initialEpoch; epoch < a.epochs; epoch++) {
     const epochLogs: Logs = {};
@@ -163,5 +174,4 @@ async function trainEpochs(model: Model, c: Compiled, train: Prepared, val: Prep
     if (model.stopTraining) break;
   }
   await list.call('onTrainEnd', {});
-  return history;
 }
