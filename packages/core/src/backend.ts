@@ -25,6 +25,8 @@ export interface Backend {
   updateInPlace<R extends OptimizerRuleName>(rule: R, hyper: OptimizerHyper[R], param: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): void;
   /** Pool statistics: buffers held and bytes pooled (zero on cpu). */
   memory(): { numBuffers: number; numPooledBytes: number };
+  /** Gives the pool's idle buffers back to the device (nothing to do on cpu). */
+  releaseCachedMemory(): Promise<void>;
   /** Resolves when all queued work is done. */
   sync(): Promise<void>;
 }

@@ -39,6 +39,8 @@ export const keep = <T extends Tensor>(t: T): T => engine.keep(t);
 export const memory = () => engine.memory();
 /** Resolves when the active backend has finished all queued work. */
 export const sync = (): Promise<void> => engine.backend.sync();
+/** Destroys the GPU buffers pooled for reuse (`memory().numPooledBytes` drops to the unsettled rest). */
+export const releaseCachedMemory = (): Promise<void> => engine.backend.releaseCachedMemory();
 export function dispose(x: Tensor | readonly Tensor[]): void {
   for (const t of Array.isArray(x) ? x : [x]) t.dispose();
 }

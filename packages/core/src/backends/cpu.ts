@@ -105,4 +105,5 @@ export class CpuBackend implements Backend {
   }
 
   async sync(): Promise<void> {}
+  async releaseCachedMemory(): Promise<void> {}
 }

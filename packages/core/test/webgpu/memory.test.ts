@@ -36,3 +36,23 @@ describe('webgpu memory stays flat in a training-style loop', () => {
     }
   });
 });
+
+describe('webgpu pool gives memory back', () => {
+  it('releaseCachedMemory destroys the pooled buffers, and the pool works afterwards', async () => {
+    await gpuBackend();
+    const big = K.randomNormal([1024, 1024], 0, 1, 3);
+    await big.data();
+    big.dispose();
+    await K.sync();
+    const pooled = K.memory();
+    expect(pooled.numPooledBytes).toBeGreaterThanOrEqual(4 * 1024 * 1024);
+    await K.releaseCachedMemory();
+    const after = K.memory();
+    expect(after.numPooledBytes).toBe(0);
+    expect(after.numBuffers).toBeLessThan(pooled.numBuffers);
+    // The pool still works afterwards.
+    const y = K.add(K.ones([5]), 1);
+    expect(Array.from(await y.data())).toEqual([2, 2, 2, 2, 2]);
+    y.dispose();
+  });
+});

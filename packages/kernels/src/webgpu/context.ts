@@ -35,7 +35,7 @@ export class GpuContext {
   private batchOps: string[] = [];
   /** Submit after every op, so a GPU error names exactly one op (tests, KERASGPU_WEBGPU_DEBUG). */
   debug = false;
-  /** Called after each submit (the buffer pool settles its recent releases). */
+  /** Called after each submit, or flush with nothing recorded (the buffer pool settles its recent releases). */
   onSubmit: (() => void) | null = null;
   private pendingErrors: Promise<void>[] = [];
 
@@ -113,7 +113,10 @@ export class GpuContext {
 
   /** Submits everything recorded so far. */
   flush(): void {
-    if (!this.encoder) return;
+    if (!this.encoder) {
+      this.onSubmit?.(); // nothing recorded is pending, so released buffers are as safe as after a submit
+      return;
+    }
     this.endPass();
     if (this.uniformCount > 0) this.device.queue.writeBuffer(this.uniformBuffer, 0, this.uniformData, 0, this.uniformCount * UNIFORM_SLOT);
     this.device.queue.submit([this.encoder.finish()]);

@@ -122,6 +122,11 @@ export class WebGpuBackend implements Backend {
     return this.pool.stats();
   }
 
+  async releaseCachedMemory(): Promise<void> {
+    await this.sync(); // submits the open batch, so every buffer released before this call is settled
+    this.pool.destroySettled(Infinity);
+  }
+
   sync(): Promise<void> {
     return this.ctx.sync().catch((e: Error) => { throw new BackendError(e.message); });
   }

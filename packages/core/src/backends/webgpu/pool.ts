@@ -13,17 +13,26 @@ export function sizeClass(bytes: number): number {
   return Math.ceil(b / step) * step;
 }
 
+/**
+ * A pooled buffer not taken for this many submits is surplus to the working set (a loop reuses
+ * its buffers every step): it is destroyed, so memory from a one-off large predict or a
+ * different batch shape goes back to the device instead of staying pooled for the process.
+ */
+export const IDLE_SUBMITS = 256;
+
 export class BufferPool {
-  private settled = new Map<number, GPUBuffer[]>();
+  /** Per size class, with the submit count at which each buffer was settled (a stack: reuse takes the newest). */
+  private settled = new Map<number, { buffer: GPUBuffer; since: number }[]>();
   private recent = new Map<number, GPUBuffer[]>();
   private numBuffers = 0;
   private pooledBytes = 0;
+  private submits = 0;
 
   constructor(private readonly device: GPUDevice) {}
 
   acquire(bytes: number, forUpload: boolean): GPUBuffer {
     const size = sizeClass(bytes);
-    const b = this.settled.get(size)?.pop() ?? (forUpload ? undefined : this.recent.get(size)?.pop());
+    const b = this.settled.get(size)?.pop()?.buffer ?? (forUpload ? undefined : this.recent.get(size)?.pop());
     if (b) {
       this.pooledBytes -= size;
       return b;
@@ -41,12 +50,34 @@ export class BufferPool {
 
   /** The open batch was submitted: recently released buffers are safe for uploads too. */
   settle(): void {
+    this.submits++;
     for (const [size, list] of this.recent) {
       const s = this.settled.get(size) ?? [];
-      s.push(...list);
+      for (const buffer of list) s.push({ buffer, since: this.submits });
       this.settled.set(size, s);
     }
     this.recent.clear();
+    if (this.submits % 64 === 0) this.destroySettled(this.submits - IDLE_SUBMITS);
+  }
+
+  /**
+   * Destroys the settled buffers pooled since before submit `before` (all of them for Infinity).
+   * Only settled ones: a recent buffer may still be read by commands not yet submitted.
+   */
+  destroySettled(before: number): void {
+    for (const [size, list] of this.settled) {
+      // Oldest first: the stack's bottom is what reuse never reached.
+      let k = 0;
+      while (k < list.length && list[k]!.since < before) {
+        list[k]!.buffer.destroy();
+        k++;
+      }
+      if (k === 0) continue;
+      list.splice(0, k);
+      this.numBuffers -= k;
+      this.pooledBytes -= k * size;
+      if (list.length === 0) this.settled.delete(size);
+    }
   }
 
   stats(): { numBuffers: number; numPooledBytes: number } {
