@@ -29,6 +29,33 @@ const isArrayLike = (a: unknown): boolean =>
 
 const lazyRows = (a: LazyArray, idx: readonly number[]): Tensor => tensor(a.readRows(idx), [idx.length, ...a.shape.slice(1)]);
 
+/**
+ * Host arrays at least this large stay in host memory and are uploaded a batch at a time: a
+ * whole-array upload could exceed the device's storage binding limit (128 MiB on many adapters),
+ * and a batch's rows are all a step reads anyway.
+ */
+export const HOST_BATCHED_BYTES = 32 * 2 ** 20;
+
+/** Float32 host rows read a batch at a time (a LazyArray over memory). */
+export function hostRows(values: Float32Array, shape: readonly number[]): LazyArray {
+  const row = shape.slice(1).reduce((a, b) => a * b, 1);
+  return {
+    shape,
+    readRows(index) {
+      const out = new Float32Array(index.length * row);
+      index.forEach((r, k) => out.set(values.subarray(r * row, (r + 1) * row), k * row));
+      return out;
+    },
+  };
+}
+
+/** Rows [start, end) of an array: a view for lazy arrays (nothing read), a gather for tensors. */
+export function sliceRows(r: Rows, start: number, end: number): Rows {
+  const idx = Array.from({ length: end - start }, (_, i) => start + i);
+  if (r instanceof Tensor) return takeRows([r], idx)[0]!;
+  return { shape: [end - start, ...r.shape.slice(1)], readRows: (index) => r.readRows(index.map((i) => start + i)) };
+}
+
 /** Every row of each array as tensors: tensors as they are, lazy arrays read whole (added to `owned`). */
 export function loadAll(rs: readonly Rows[], owned: Tensor[]): Tensor[] {
   return rs.map((r) => {
@@ -77,8 +104,12 @@ export function standardize(what: string, data: DataInput, names: readonly strin
       } else {
         const host = checkHostArray(owner, `${what} ${names[i]}`, a, checkFinite);
         checkValues?.(i, host.values);
-        t = tensor(host.values, host.shape);
-        made.push(t);
+        if (host.values.byteLength >= HOST_BATCHED_BYTES) {
+          t = hostRows(host.values, host.shape);
+        } else {
+          t = tensor(host.values, host.shape);
+          made.push(t);
+        }
       }
       // Keras feeds floatX arrays: the user's int or bool tensors become float32 too (Embedding casts back).
       if (t instanceof Tensor && t.dtype !== 'float32') {

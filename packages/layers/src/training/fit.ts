@@ -1,4 +1,4 @@
-import { dispose, permutation, type Tensor } from '@kerasgpu/core';
+import { dispose, permutation, Tensor } from '@kerasgpu/core';
 import { BaseLogger } from '../callbacks/base-logger.js';
 import { CallbackList, type Callback, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
@@ -6,7 +6,7 @@ import { ProgbarLogger } from '../callbacks/progbar.js';
 import type { Model } from '../models/model.js';
 import { ValueError } from '../utils/errors.js';
 import { parseOptions } from '../utils/options.js';
-import { batches, checkLengths, standardize, takeRows, type DataInput, type Rows } from './data.js';
+import { batches, checkLengths, sliceRows, standardize, takeRows, type DataInput, type Rows } from './data.js';
 import { evaluateArrays } from './evaluate.js';
 import { trainStep } from './step.js';
 import { runArgs } from './arguments.js';
@@ -70,6 +70,14 @@ const subset = (p: Prepared, idx: number[]): Prepared & { xs: Tensor[]; ys: Tens
   return { xs, ys, ws, n: idx.length, owned: [...xs, ...ys, ...ws.filter((w): w is Tensor => w !== null)] };
 };
 
+/** Samples [start, end): tensors gathered, lazy and host-batched arrays as views (nothing read yet). */
+const sampleRange = (p: Prepared, start: number, end: number): Prepared => {
+  const [xs, ys] = [p.xs.map((r) => sliceRows(r, start, end)), p.ys.map((r) => sliceRows(r, start, end))];
+  const ws = p.ws.map((w) => (w ? sliceRows(w, start, end) as Tensor : null));
+  const owned = [...xs, ...ys, ...ws].filter((t): t is Tensor => t instanceof Tensor);
+  return { xs, ys, ws, n: end - start, owned };
+};
+
 export async function fit(model: Model, x: DataInput, y: DataInput, options: FitOptions = {}) {
   const o = parseOptions('fit', options, FIT_KEYS);
   const a = runArgs('fit', o);
@@ -97,9 +105,9 @@ export async function fit(model: Model, x: DataInput, y: DataInput, options: Fit
         // Keras takes the last fraction, before any shuffling.
         const cut = Math.floor(all.n * (1 - split));
         if (cut === 0 || cut === all.n) throw new ValueError(`fit: validationSplit ${split} of ${all.n} samples leaves ${cut === 0 ? 'no training' : 'no validation'} samples`);
-        train = subset(all, Array.from({ length: cut }, (_, i) => i));
+        train = sampleRange(all, 0, cut);
         toFree.push(...train.owned);
-        val = subset(all, Array.from({ length: all.n - cut }, (_, i) => cut + i));
+        val = sampleRange(all, cut, all.n);
         toFree.push(...val.owned);
       }
       return await trainEpochs(model, c, train, val, { batchSize, epochs, verbose, shuffle, initialEpoch: a.initialEpoch ?? 0, callbacks: a.callbacks ?? [] });
