@@ -12,7 +12,7 @@ export type { Backend, Storage, TensorInfo, OutputSpec } from './backend.js';
 export type { Primitive, PrimitiveAttrs } from './primitives.js';
 export * from './errors.js';
 export { broadcastShapes, type Shape } from './shape.js';
-export { setBackend, getBackend, backendDescription, ready, registerBackend, type BackendName } from './backends/select.js';
+export { init, ready, setBackend, getBackend, backendDescription, registerBackend, type BackendName, type InitOptions } from './backends/select.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, variable } from './autograd.js';
 export { tensor, type TensorLike } from './ops/convert.js';
 export * from './ops/creation.js';
@@ -42,6 +42,3 @@ export const sync = (): Promise<void> => engine.backend.sync();
 export function dispose(x: Tensor | readonly Tensor[]): void {
   for (const t of Array.isArray(x) ? x : [x]) t.dispose();
 }
-
-// The default backend is chosen when the package loads, so scripts can use ops at once.
-await ready();
