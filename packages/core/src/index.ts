@@ -12,7 +12,7 @@ export type { Backend, Storage, TensorInfo, OutputSpec } from './backend.js';
 export type { Primitive, PrimitiveAttrs } from './primitives.js';
 export * from './errors.js';
 export { broadcastShapes, type Shape } from './shape.js';
-export { init, ready, setBackend, getBackend, backendDescription, registerBackend, type BackendName, type InitOptions } from './backends/select.js';
+export { init, ready, setBackend, getBackend, backendDescription, registerBackend, registerInitStep, type BackendName, type InitOptions } from './backends/select.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, variable } from './autograd.js';
 export { tensor, type TensorLike } from './ops/convert.js';
 export * from './ops/creation.js';

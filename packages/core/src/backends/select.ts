@@ -58,6 +58,12 @@ function wantedFromEnv(): BackendName | undefined {
   throw new BackendError(`KERASGPU_BACKEND='${wanted}' is not a backend (cpu, webgpu)`);
 }
 
+/** What else `init()` prepares: packages above core register their asynchronous set-up (io: HDF5's wasm). */
+const initSteps: (() => Promise<void>)[] = [];
+export function registerInitStep(step: () => Promise<void>): void {
+  initSteps.push(step);
+}
+
 export interface InitOptions {
   /** The backend to use; by default KERASGPU_BACKEND, else webgpu when an adapter exists, else cpu. */
   backend?: BackendName;
@@ -65,11 +71,16 @@ export interface InitOptions {
 
 /**
  * Chooses the backend, once: `backend` if given (as `setBackend`), else KERASGPU_BACKEND if set,
- * else webgpu when an adapter exists, else cpu with one warning line. Importing the library does
- * none of this: a program calls `init()` before its first op to get the GPU. An op that runs
- * before any choice takes the cpu backend (see `firstUse`), which `init()` then keeps.
+ * else webgpu when an adapter exists, else cpu with one warning line; and runs the registered
+ * init steps. Importing the library does none of this: a program calls `init()` before its first
+ * op to get the GPU. An op that runs before any choice takes the cpu backend (see `firstUse`),
+ * which `init()` then keeps.
  */
 export async function init(options: InitOptions = {}): Promise<void> {
+  await Promise.all([chooseBackend(options), ...initSteps.map((step) => step())]);
+}
+
+async function chooseBackend(options: InitOptions): Promise<void> {
   if (options.backend) return setBackend(options.backend);
   if (engine.hasBackend) {
     if (implicit && wantedFromEnv() !== 'cpu') {
