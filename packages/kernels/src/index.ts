@@ -1,3 +1,5 @@
+/// <reference types="@webgpu/types" preserve="true" />
+// The WebGPU types (GPUDevice, GPUBuffer, ...) in this package's declarations come from @webgpu/types.
 export * from './types.js';
 export * from './shape.js';
 export * from './elementwise/ops.js';

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * Everything the library needs from its host beyond JavaScript itself: environment variables,
  * text output, files and a WebGPU entry point. Node and browsers each get one implementation
