@@ -34,8 +34,14 @@ class Engine {
   private tapes: Tape[] = [];
   private recordingPaused = 0;
 
+  /** Supplies a backend to the first op when none was chosen (set by `backends/select.ts`). */
+  onFirstUse: (() => Backend) | null = null;
+
   get backend(): Backend {
-    if (this.current === null) throw new BackendError('kerasgpu: no backend is active; await ready() or setBackend() first');
+    if (this.current === null) {
+      if (this.onFirstUse === null) throw new BackendError('kerasgpu: no backend is active; await init() or setBackend() first');
+      this.current = this.onFirstUse();
+    }
     return this.current;
   }
   get hasBackend(): boolean { return this.current !== null; }

@@ -12,7 +12,7 @@ export type { Backend, Storage, TensorInfo, OutputSpec } from './backend.js';
 export type { Primitive, PrimitiveAttrs } from './primitives.js';
 export * from './errors.js';
 export { broadcastShapes, type Shape } from './shape.js';
-export { setBackend, getBackend, backendDescription, ready, registerBackend, type BackendName } from './backends/select.js';
+export { init, ready, setBackend, getBackend, backendDescription, registerBackend, registerInitStep, type BackendName, type InitOptions } from './backends/select.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, variable } from './autograd.js';
 export { tensor, type TensorLike } from './ops/convert.js';
 export * from './ops/creation.js';
@@ -44,6 +44,3 @@ export const releaseCachedMemory = (): Promise<void> => engine.backend.releaseCa
 export function dispose(x: Tensor | readonly Tensor[]): void {
   for (const t of Array.isArray(x) ? x : [x]) t.dispose();
 }
-
-// The default backend is chosen when the package loads, so scripts can use ops at once.
-await ready();

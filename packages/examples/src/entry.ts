@@ -5,8 +5,7 @@ const USAGE = 'usage: npm run example -- NAME [--epochs N] [--backend cpu|webgpu
 
 /**
  * Command-line entry of the main job and the examples: checks the name and flags before the
- * library loads, so that `--backend cpu` never starts WebGPU (core picks its default backend
- * when it loads, from KERASGPU_BACKEND). Returns the exit code.
+ * library loads (a usage error costs no import). Returns the exit code.
  */
 export async function main(name: string | undefined, argv: readonly string[]): Promise<number> {
   try {
@@ -14,7 +13,6 @@ export async function main(name: string | undefined, argv: readonly string[]): P
       throw new UsageError(`${name === undefined ? 'name an example' : `unknown example '${name}'`}; examples: ${exampleNames.join(', ')}`);
     }
     const opts = parseRunOptions(argv);
-    if (opts.backend === 'cpu') process.env.KERASGPU_BACKEND = 'cpu';
     const { runExample } = await import('./run.js');
     await runExample(name, opts);
     return 0;

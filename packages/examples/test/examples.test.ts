@@ -4,15 +4,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import '@kerasgpu/io';
-import { setBackend, setOutput } from '@kerasgpu/layers';
+import { init, setOutput } from '@kerasgpu/layers';
 import { examples } from '../src/examples/index.js';
 import { exampleNames, type ExampleName } from '../src/examples/names.js';
 import type { ExampleResult } from '../src/examples/context.js';
 
-beforeAll(async () => {
-  const wanted = process.env.KERASGPU_BACKEND;
-  if (wanted === 'cpu' || wanted === 'webgpu') await setBackend(wanted);
-});
+// KERASGPU_BACKEND if set, else webgpu when an adapter exists, as for `npm start`.
+beforeAll(() => init());
 
 /** Runs one example quickly; returns its result and everything it printed (its lines and Keras's). */
 async function quick(name: ExampleName): Promise<{ result: ExampleResult; text: string }> {

@@ -3,7 +3,8 @@
  * registers the save / load handlers that `model.save`, `model.saveWeights`, `model.loadWeights`,
  * `model.toYAML` and ModelCheckpoint use (layers never imports io).
  */
-import { registerSaveHandler } from '@kerasgpu/layers';
+import { registerInitStep, registerSaveHandler } from '@kerasgpu/layers';
+import { h5ready } from './hdf5/h5.js';
 import { loadWeights } from './keras/load.js';
 import { saveModel, saveWeights } from './keras/save.js';
 import { toYAML } from './keras/text.js';
@@ -14,9 +15,10 @@ registerSaveHandler({
   loadWeights: (model, path, options) => loadWeights(model, path, options),
   toYAML,
 });
+registerInitStep(h5ready);
 
-export { loadModel, loadWeights, type LoadOptions } from './keras/load.js';
-export { saveModel, saveWeights, KERAS_VERSION, BACKEND } from './keras/save.js';
+export { loadModel, loadWeights, type LoadOptions, type H5Source } from './keras/load.js';
+export { saveModel, saveWeights, KERAS_VERSION, BACKEND, type SaveTarget } from './keras/save.js';
 export { modelFromJSON, toYAML, modelFromYAML } from './keras/text.js';
 export { modelFromConfig, type CustomObjects, type KerasSpec } from './keras/model-config.js';
 export { readKerasH5, type KerasH5, type StoredLayer } from './keras/h5-file.js';

@@ -1,3 +1,5 @@
+/// <reference types="@webgpu/types" preserve="true" />
+// The WebGPU types (GPUDevice, GPUBuffer, ...) in this package's declarations come from @webgpu/types.
 export * from './types.js';
 export * from './shape.js';
 export * from './elementwise/ops.js';
@@ -15,6 +17,7 @@ export * from './lstm/lstm.cpu.js';
 export * from './random/philox.js';
 export * from './random/random.cpu.js';
 export * from './webgpu/context.js';
+export * from './webgpu/flags.js';
 export * from './webgpu/wgsl.js';
 export * from './elementwise/elementwise.webgpu.js';
 export * from './pool/pool.webgpu.js';

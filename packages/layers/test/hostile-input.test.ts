@@ -142,8 +142,9 @@ describe('hostile input: accepted where Keras accepts', () => {
         const w1 = await weightsOf(model);
         await new Promise((r) => setTimeout(r, 20));
         expect(await weightsOf(model)).toEqual(w1);
+        return null;
       },
-      saveWeights: async () => {}, loadWeights: async () => {}, toYAML: () => '',
+      saveWeights: async () => null, loadWeights: async () => {}, toYAML: () => '',
     });
     await m.save('unused.h5');
     await first;

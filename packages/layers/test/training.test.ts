@@ -223,8 +223,8 @@ describe('callbacks', () => {
   it('ModelCheckpoint saves through the registered handler with formatted names', async () => {
     const saved: string[] = [];
     registerSaveHandler({
-      save: async (_m, p) => { saved.push(`model ${p}`); },
-      saveWeights: async (_m, p) => { saved.push(`weights ${p}`); },
+      save: async (_m, p) => { saved.push(`model ${p}`); return null; },
+      saveWeights: async (_m, p) => { saved.push(`weights ${p}`); return null; },
       loadWeights: async () => {},
       toYAML: () => '',
     });

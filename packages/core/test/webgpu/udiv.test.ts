@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dispatchFlat, udivWgsl, UDIV_EXACT_BELOW, uniformStruct, storageBindings, ELEMENTWISE_WG, flatIndexDecl, MAIN_ARGS } from '@kerasgpu/kernels';
+import { dispatchFlat, udivWgsl, UDIV_EXACT_BELOW, uniformStruct, storageBindings, ELEMENTWISE_WG, flatIndexDecl, MAIN_ARGS, BufferUsage, MapMode } from '@kerasgpu/kernels';
 import { gpuBackend } from './harness.js';
 
 /** ⌊x/d⌋ and x mod d on the GPU for (x, d) pairs, through `udiv`/`umod` with rd = 1/d rounded to f32. */
@@ -8,7 +8,7 @@ async function divide(xs: Uint32Array, ds: Uint32Array): Promise<{ q: Uint32Arra
   const { device, ctx } = gpu;
   const n = xs.length;
   const make = (data: ArrayBufferView | null, bytes: number) => {
-    const b = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+    const b = device.createBuffer({ size: bytes, usage: BufferUsage.STORAGE | BufferUsage.COPY_DST | BufferUsage.COPY_SRC });
     if (data) device.queue.writeBuffer(b, 0, data);
     return b;
   };
@@ -25,10 +25,10 @@ fn main(${MAIN_ARGS}) {
   Y[2u * i + 1u] = umod(X[i], D[i], RD[i]);
 }`;
   dispatchFlat(ctx, 'udiv-test', 'udiv-test', () => code, [bx, bd, brd, out], [], n);
-  const staging = device.createBuffer({ size: n * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const staging = device.createBuffer({ size: n * 8, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
   ctx.copy(out, 0, staging, 0, n * 8);
   await gpu.sync();
-  await staging.mapAsync(GPUMapMode.READ);
+  await staging.mapAsync(MapMode.READ);
   const y = new Uint32Array(staging.getMappedRange().slice(0));
   staging.destroy();
   for (const b of [bx, bd, brd, out]) b.destroy();

@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-import { renderAsync } from '@resvg/resvg-js';
 import { instance, type Viz } from '@viz-js/viz';
 import { ValueError } from '@kerasgpu/layers';
 
@@ -21,19 +19,21 @@ export async function renderSvg(dot: string, prog: string): Promise<string> {
   return result.output;
 }
 
-const fontFile = createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+/** The packages PNG output needs, at the versions this library is tested with. */
+export const PNG_PACKAGES = '@resvg/resvg-js@2.6.2 dejavu-fonts-ttf@2.37.3';
 
 /**
- * Rasterises Graphviz's SVG with resvg, using the DejaVu Sans file shipped as a package (the font
- * the layout was measured with), so the PNG is the same on every machine. The SVG is sized in
- * points; resvg maps 72 pt to 96 px, which is Graphviz's own PNG resolution, so `dpi` scales from 96.
+ * Rasterises Graphviz's SVG to PNG (see `png.ts`), which needs the optional packages
+ * `@resvg/resvg-js` and `dejavu-fonts-ttf`: they are loaded only when a PNG is asked for, so that
+ * SVG and everything else in this package work without them.
  */
 export async function svgToPng(svg: string, dpi: number): Promise<Uint8Array> {
   if (!(dpi > 0) || !Number.isFinite(dpi)) throw new ValueError(`modelToDot.create: dpi must be a positive number, got ${dpi}`);
-  const image = await renderAsync(svg, {
-    background: 'white',
-    fitTo: { mode: 'zoom', value: dpi / 96 },
-    font: { loadSystemFonts: false, fontFiles: [fontFile], defaultFontFamily: 'DejaVu Sans' },
-  });
-  return new Uint8Array(image.asPng());
+  let png: typeof import('./png.js');
+  try {
+    png = await import('./png.js');
+  } catch (e) {
+    throw new ValueError(`modelToDot.create: PNG output needs the optional packages ${PNG_PACKAGES} (${(e as Error).message.split('\n')[0]}); install them: npm install ${PNG_PACKAGES} (SVG output needs neither)`);
+  }
+  return png.rasterize(svg, dpi);
 }

@@ -8,17 +8,23 @@ export type H5Dataset = h5wasm.Dataset;
 export { h5wasm };
 
 let loading: Promise<void> | null = null;
+let loaded = false;
 
 /**
- * Loads the wasm module once. HDF5's default error handler prints a diagnostic stack and returns
- * -1; the throwing handler turns every failure into a JS exception instead, which we rewrap.
+ * Loads the wasm module once (on first use, or by core's `init()`, never at import). HDF5's
+ * default error handler prints a diagnostic stack and returns -1; the throwing handler turns
+ * every failure into a JS exception instead, which we rewrap.
  */
 export function h5ready(): Promise<void> {
   loading ??= h5wasm.ready.then((m) => {
     m.activate_throwing_error_handler();
+    loaded = true;
   });
   return loading;
 }
+
+/** Whether the wasm module is loaded, for the synchronous HDF5Matrix constructor. */
+export const h5loaded = (): boolean => loaded;
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 export const isHdf5Diagnostic = (e: unknown): boolean => errorText(e).includes('HDF5-DIAG');
@@ -50,12 +56,12 @@ function readAddress(b: Buffer, at: number, size: number): number | null {
  * as the spec allows a user block before it) and the end-of-file address the superblock records,
  * which a truncated copy no longer reaches.
  */
-export function checkHdf5Header(path: string): void {
+export function checkHdf5Header(path: string, label = path): void {
   let size: number;
   try {
     size = statSync(path).size;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new H5FileError(`${path}: no such file`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new H5FileError(`${label}: no such file`);
     throw e;
   }
   const fd = openSync(path, 'r');
@@ -63,45 +69,45 @@ export function checkHdf5Header(path: string): void {
     let at = 0;
     while (at + SIGNATURE.length <= size && !readAt(fd, at, SIGNATURE.length).equals(SIGNATURE)) at = at === 0 ? 512 : at * 2;
     if (at + SIGNATURE.length > size) {
-      throw new H5FileError(`${path}: not an HDF5 file (no signature \\x89HDF\\r\\n\\x1a\\n; ${size} bytes)`);
+      throw new H5FileError(`${label}: not an HDF5 file (no signature \\x89HDF\\r\\n\\x1a\\n; ${size} bytes)`);
     }
     const sb = readAt(fd, at, 96);
     const version = sb[8] ?? 0;
     const offsetSize = (version <= 1 ? sb[13] : sb[9]) ?? 8;
     // Versions 0/1: 24 (28) fixed bytes, then base, free-space and EOF addresses. 2/3: 12, base, extension, EOF.
     const fixed = version === 0 ? 24 : version === 1 ? 28 : 12;
-    if (sb.length < fixed + 3 * offsetSize) throw new H5FileError(`${path}: truncated HDF5 file (superblock cut off at ${size} bytes)`);
+    if (sb.length < fixed + 3 * offsetSize) throw new H5FileError(`${label}: truncated HDF5 file (superblock cut off at ${size} bytes)`);
     const base = readAddress(sb, fixed, offsetSize);
     const eof = readAddress(sb, fixed + 2 * offsetSize, offsetSize);
     if (base === null || eof === null) return;
-    if (size < base + eof) throw new H5FileError(`${path}: truncated HDF5 file (${size} bytes, the superblock says ${base + eof})`);
+    if (size < base + eof) throw new H5FileError(`${label}: truncated HDF5 file (${size} bytes, the superblock says ${base + eof})`);
   } finally {
     closeSync(fd);
   }
 }
 
 /** Opens an existing HDF5 file; every failure is an H5FileError that says what is wrong. */
-export async function openH5(path: string, mode: 'r' | 'a' = 'r'): Promise<H5File> {
+export async function openH5(path: string, mode: 'r' | 'a' = 'r', label = path): Promise<H5File> {
   await h5ready();
-  checkHdf5Header(path);
+  checkHdf5Header(path, label);
   let f: H5File;
   try {
     f = new h5wasm.File(path, mode);
   } catch (e) {
-    throw new H5FileError(`${path}: corrupt HDF5 file (${hdf5Reason(e)})`);
+    throw new H5FileError(`${label}: corrupt HDF5 file (${hdf5Reason(e)})`);
   }
-  if (f.file_id < 0n) throw new H5FileError(`${path}: cannot open as HDF5`);
+  if (f.file_id < 0n) throw new H5FileError(`${label}: cannot open as HDF5`);
   return f;
 }
 
 /** Runs `fn` on the opened file and closes it, also when `fn` throws. */
-export async function withH5<T>(path: string, fn: (f: H5File) => T | Promise<T>): Promise<T> {
-  const f = await openH5(path);
+export async function withH5<T>(path: string, fn: (f: H5File) => T | Promise<T>, label = path): Promise<T> {
+  const f = await openH5(path, 'r', label);
   try {
     return await fn(f);
   } catch (e) {
     if (!isHdf5Diagnostic(e)) throw e;
-    throw new H5FileError(`${path}: corrupt HDF5 file (${hdf5Reason(e)})`);
+    throw new H5FileError(`${label}: corrupt HDF5 file (${hdf5Reason(e)})`);
   } finally {
     f.close();
   }

@@ -1,9 +1,6 @@
 import { callable, ValueError, type LazyArray } from '@kerasgpu/layers';
 import { H5FileError } from './errors.js';
-import { checkHdf5Header, h5ready, h5wasm, hdf5Reason, type H5Dataset, type H5File } from './h5.js';
-
-// The constructor is synchronous, as Keras's: the wasm module is loaded with this package.
-await h5ready();
+import { checkHdf5Header, h5loaded, h5wasm, hdf5Reason, type H5Dataset, type H5File } from './h5.js';
 
 /**
  * Keras 1's HDF5Matrix: rows [start, end) of an HDF5 dataset, read from the file only when a
@@ -19,6 +16,8 @@ class HDF5MatrixImpl implements LazyArray {
   private readonly dataset: H5Dataset;
 
   constructor(readonly datapath: string, datasetName: string, start = 0, end: number | null = null, private readonly normalizer: ((x: Float32Array) => Float32Array) | null = null) {
+    // The constructor is synchronous, as Keras's, and HDF5 is wasm that loads asynchronously.
+    if (!h5loaded()) throw new ValueError('HDF5Matrix: the HDF5 module is not loaded yet; `await init()` (from @kerasgpu/layers or core) once before the first HDF5Matrix');
     checkHdf5Header(datapath);
     let file: H5File;
     try {

@@ -88,29 +88,29 @@ function readBounded(ds: H5Dataset, fileBytes: number, path: string): NdArray {
 /**
  * Reads a Keras HDF5 file; errors say whether the file is not HDF5, damaged, or not Keras's.
  * `check` sees the attributes and declared shapes before any dataset's data is read, and may
- * refuse the file by throwing.
+ * refuse the file by throwing. `label` names the file in errors (bytes have no path).
  */
-export function readKerasH5(path: string, check?: (file: DeclaredKerasH5) => void): Promise<KerasH5> {
+export function readKerasH5(path: string, check?: (file: DeclaredKerasH5) => void, label = path): Promise<KerasH5> {
   return withH5(path, (f) => {
     const mw = getPath(f, 'model_weights');
     const weightsGroup = mw instanceof h5wasm.Group ? mw : f;
     const layerNames = readStringList(weightsGroup, 'layer_names');
     if (layerNames === null) {
-      throw new KerasFileError(`${path}: not a Keras weights file (no layer_names attribute at ${weightsGroup.path})`);
+      throw new KerasFileError(`${label}: not a Keras weights file (no layer_names attribute at ${weightsGroup.path})`);
     }
     const ow = getPath(f, 'optimizer_weights');
     const header = {
-      path,
+      path: label,
       kerasVersion: readStringAttr(f, 'keras_version') ?? readStringAttr(weightsGroup, 'keras_version'),
       backend: readStringAttr(f, 'backend') ?? readStringAttr(weightsGroup, 'backend'),
-      modelConfig: parseJsonAttr(f, 'model_config', path),
-      trainingConfig: parseJsonAttr(f, 'training_config', path),
+      modelConfig: parseJsonAttr(f, 'model_config', label),
+      trainingConfig: parseJsonAttr(f, 'training_config', label),
     };
-    const layers = layerNames.map((n) => openLayer(weightsGroup, n, path));
-    const optimizer = ow instanceof h5wasm.Group ? openLayer(f, 'optimizer_weights', path) : null;
+    const layers = layerNames.map((n) => openLayer(weightsGroup, n, label));
+    const optimizer = ow instanceof h5wasm.Group ? openLayer(f, 'optimizer_weights', label) : null;
     check?.({ ...header, layers: layers.map(declared), optimizerWeights: optimizer && declared(optimizer) });
     const fileBytes = statSync(path).size;
-    const read = (l: OpenLayer): StoredLayer => ({ name: l.name, weightNames: l.weightNames, weights: l.datasets.map((ds) => readBounded(ds, fileBytes, path)) });
+    const read = (l: OpenLayer): StoredLayer => ({ name: l.name, weightNames: l.weightNames, weights: l.datasets.map((ds) => readBounded(ds, fileBytes, label)) });
     return { ...header, layers: layers.map(read), optimizerWeights: optimizer && read(optimizer) };
-  });
+  }, label);
 }

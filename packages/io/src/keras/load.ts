@@ -1,6 +1,7 @@
 import type { Model } from '@kerasgpu/layers';
 import { KerasFileError } from '../hdf5/errors.js';
-import { readKerasH5, type KerasH5 } from './h5-file.js';
+import { readBytesAsFile } from '../hdf5/scratch.js';
+import { readKerasH5, type DeclaredKerasH5, type KerasH5 } from './h5-file.js';
 import { modelFromConfig, withKeras1Defaults, type CustomObjects, type KerasSpec } from './model-config.js';
 import { checkDeclaredWeights, loadStoredWeights } from './model-weights.js';
 import type { WeightsSource } from './preprocess.js';
@@ -18,23 +19,35 @@ export interface LoadOptions {
   originalBackend?: string;
 }
 
+/** A Keras HDF5 file: its path (Node), or its bytes (any environment: a user's upload, a fetch). */
+export type H5Source = string | Uint8Array;
+
+/** Errors name a path, or say the file came as bytes. */
+const labelOf = (source: H5Source): string => (typeof source === 'string' ? source : `<${source.byteLength} bytes>`);
+
+function readSource(source: H5Source, check: (file: DeclaredKerasH5) => void): Promise<KerasH5> {
+  if (typeof source === 'string') return readKerasH5(source, check);
+  return readBytesAsFile(source, (path) => readKerasH5(path, check, labelOf(source)));
+}
+
 const sourceOf = (file: KerasH5, originalBackend: string | undefined): WeightsSource => ({
   kerasVersion: file.kerasVersion,
   backend: originalBackend ?? file.backend,
 });
 
 /**
- * Keras's load_model: the model from `model_config`, its weights, and, if saved, compiled with its
+ * Keras's load_model (from a path or the file's bytes): the model from `model_config`, its weights, and, if saved, compiled with its
  * optimizer state. The declared shapes are checked against the model before any data is read;
  * when loading fails, the model built so far is freed.
  */
-export async function loadModel(path: string, options: LoadOptions = {}): Promise<Model> {
+export async function loadModel(source: H5Source, options: LoadOptions = {}): Promise<Model> {
+  const path = labelOf(source);
   // Own entries only: a file's class name 'toString' must not find Object.prototype's.
   const customObjects: CustomObjects = Object.assign(Object.create(null), options.customObjects);
   const compile = options.compile !== false;
   let model: Model | undefined;
   try {
-    const file = await readKerasH5(path, (declared) => {
+    const file = await readSource(source, (declared) => {
       if (!declared.modelConfig) throw new KerasFileError(`${path}: no model_config attribute (a save_weights file? build the model and call model.loadWeights)`);
       const inConfig = declared.modelConfig.keras_version;
       const version = declared.kerasVersion ?? (typeof inConfig === 'string' ? inConfig : null);
@@ -54,9 +67,9 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
   }
 }
 
-/** Keras's load_weights (from a save_weights or a model.save file); shapes are checked before the data is read. */
-export async function loadWeights(model: Model, path: string, options: { byName?: boolean; originalBackend?: string } = {}): Promise<void> {
+/** Keras's load_weights (from a save_weights or a model.save file, by path or bytes); shapes are checked before the data is read. */
+export async function loadWeights(model: Model, source: H5Source, options: { byName?: boolean; originalBackend?: string } = {}): Promise<void> {
   const byName = options.byName ?? false;
-  const file = await readKerasH5(path, (declared) => checkDeclaredWeights(model.layers, declared, byName, false));
+  const file = await readSource(source, (declared) => checkDeclaredWeights(model.layers, declared, byName, false));
   loadStoredWeights(model.layers, file.layers, sourceOf(file, options.originalBackend), byName);
 }

@@ -3,10 +3,31 @@ import { ValueError, type Model } from '@kerasgpu/layers';
 import { writeArray } from '../hdf5/arrays.js';
 import { asciiJson, writeStringAttr, writeStringList } from '../hdf5/attrs.js';
 import { writeH5Atomic, yieldToSignals } from '../hdf5/atomic.js';
-import type { H5Group } from '../hdf5/h5.js';
+import { h5ready, h5wasm, type H5File, type H5Group } from '../hdf5/h5.js';
+import { writeFileAsBytes } from '../hdf5/scratch.js';
 import type { StoredLayer } from './h5-file.js';
 import { collectWeights } from './model-weights.js';
 import { optimizerState } from './training-config.js';
+
+/** Where a save goes: a path (Node, written atomically), or null for the file's bytes, returned. */
+export type SaveTarget = string | null;
+
+/** Writes an HDF5 file to `target` (checked with checkOverwrite first); its bytes when the target is null. */
+async function writeH5(target: SaveTarget, fill: (f: H5File) => Promise<void>): Promise<Uint8Array | null> {
+  if (target !== null) {
+    await writeH5Atomic(target, fill);
+    return null;
+  }
+  await h5ready();
+  return writeFileAsBytes(async (path) => {
+    const f = new h5wasm.File(path, 'w');
+    try {
+      await fill(f);
+    } finally {
+      f.close();
+    }
+  });
+}
 
 /** What our files claim (API.md): the Keras 2 layout, readable by Keras 2 and tf.keras. */
 export const KERAS_VERSION = '2.1.6';
@@ -39,15 +60,19 @@ function checkOverwrite(path: string, overwrite: boolean): void {
 
 /**
  * Keras's model.save: architecture, weights, training configuration and optimizer state in one
- * HDF5 file. Everything is read back from the device first; the file is then written atomically.
+ * HDF5 file. Everything is read back from the device first; the file is then written atomically
+ * (or, with a null target, made in memory and its bytes returned).
  */
-export async function saveModel(model: Model, path: string, options: { overwrite: boolean }): Promise<void> {
-  checkOverwrite(path, options.overwrite);
+export function saveModel(model: Model): Promise<Uint8Array>;
+export function saveModel(model: Model, target: string, options?: { overwrite?: boolean }): Promise<void>;
+export function saveModel(model: Model, target: SaveTarget, options?: { overwrite?: boolean }): Promise<Uint8Array | null>;
+export async function saveModel(model: Model, target: SaveTarget = null, options: { overwrite?: boolean } = {}): Promise<Uint8Array | null | void> {
+  if (target !== null) checkOverwrite(target, options.overwrite ?? true);
   const config = asciiJson(model.serialize()); // model_config, as model.to_json
   const layers = await collectWeights(model.layers);
   const training = model.compiled ? asciiJson(model.compiled.config) : null;
   const optimizer = model.compiled ? await optimizerState(model) : null;
-  await writeH5Atomic(path, async (f) => {
+  return writeH5(target, async (f) => {
     writeVersion(f);
     writeStringAttr(f, 'model_config', config);
     await writeLayers(f.create_group('model_weights'), layers);
@@ -56,9 +81,12 @@ export async function saveModel(model: Model, path: string, options: { overwrite
   });
 }
 
-/** Keras's model.save_weights: the layer groups at the root. */
-export async function saveWeights(model: Model, path: string, options: { overwrite: boolean }): Promise<void> {
-  checkOverwrite(path, options.overwrite);
+/** Keras's model.save_weights: the layer groups at the root (bytes with a null target, as saveModel). */
+export function saveWeights(model: Model): Promise<Uint8Array>;
+export function saveWeights(model: Model, target: string, options?: { overwrite?: boolean }): Promise<void>;
+export function saveWeights(model: Model, target: SaveTarget, options?: { overwrite?: boolean }): Promise<Uint8Array | null>;
+export async function saveWeights(model: Model, target: SaveTarget = null, options: { overwrite?: boolean } = {}): Promise<Uint8Array | null | void> {
+  if (target !== null) checkOverwrite(target, options.overwrite ?? true);
   const layers = await collectWeights(model.layers);
-  await writeH5Atomic(path, (f) => writeLayers(f, layers));
+  return writeH5(target, (f) => writeLayers(f, layers));
 }

@@ -4,6 +4,7 @@ import { collapseDims, u32Fields, uniformValues, type UniformList } from '../web
 import { ELEMENTWISE_WG, wgslType, type GpuTensor } from '../webgpu/wgsl.js';
 import type { ArgReduceOp, ReduceOp } from './reduce.cpu.js';
 import { argAccumulator, REDUCE_WG, reduceWgsl, valueAccumulator, type Accumulator, type ReduceVariant } from './reduce.wgsl.js';
+import { BufferUsage } from '../webgpu/flags.js';
 
 /** Dims with their input strides. */
 export interface Dims { dims: number[]; strides: number[] }
@@ -45,7 +46,7 @@ const scratchBuffers = new WeakMap<GpuContext, GPUBuffer>();
 function scratch(ctx: GpuContext): GPUBuffer {
   let b = scratchBuffers.get(ctx);
   if (!b) {
-    b = ctx.device.createBuffer({ size: TARGET_GROUPS * 4, usage: GPUBufferUsage.STORAGE, label: 'reduce partials' });
+    b = ctx.device.createBuffer({ size: TARGET_GROUPS * 4, usage: BufferUsage.STORAGE, label: 'reduce partials' });
     scratchBuffers.set(ctx, b);
   }
   return b;

@@ -1,3 +1,5 @@
+import { BufferUsage } from './flags.js';
+
 /**
  * The GPU execution context shared by every WebGPU kernel family: the device, a pipeline cache
  * keyed by specialisation, uniform packing, and dispatch recording into one command encoder that
@@ -40,7 +42,7 @@ export class GpuContext {
   private pendingErrors: Promise<void>[] = [];
 
   constructor(readonly device: GPUDevice, readonly facts: AdapterFacts) {
-    this.uniformBuffer = device.createBuffer({ size: this.uniformData.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.uniformBuffer = device.createBuffer({ size: this.uniformData.byteLength, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST });
   }
 
   /** Cached compute pipeline for `key`; `source` is only called on a miss. Entry point `main`. */

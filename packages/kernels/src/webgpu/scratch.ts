@@ -1,6 +1,7 @@
 import { sizeOf } from '../shape.js';
 import type { GpuContext } from './context.js';
 import { GPU_ELEMENT_BYTES, type GpuTensor } from './wgsl.js';
+import { BufferUsage } from './flags.js';
 
 const scratchBuffers = new WeakMap<GpuContext, Map<string, GPUBuffer>>();
 
@@ -16,7 +17,7 @@ export function scratch(ctx: GpuContext, name: string, shape: number[]): GpuTens
   let buffer = byName.get(name);
   if (!buffer || buffer.size < bytes) {
     // A smaller predecessor may still be used by recorded commands: dropped, not destroyed.
-    buffer = ctx.device.createBuffer({ size: Math.ceil(bytes / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label: `scratch:${name}` });
+    buffer = ctx.device.createBuffer({ size: Math.ceil(bytes / 16) * 16, usage: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST, label: `scratch:${name}` });
     byName.set(name, buffer);
   }
   return { buffer, shape, dtype: 'float32' };

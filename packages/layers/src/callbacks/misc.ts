@@ -1,4 +1,4 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { platform } from '@kerasgpu/core/platform';
 import { callable } from '../utils/callable.js';
 import { parseOptions } from '../utils/options.js';
 import { write } from '../utils/output.js';
@@ -30,14 +30,14 @@ class CSVLoggerImpl extends CallbackImpl {
   }
   override onTrainBegin(): void {
     this.keys = null;
-    if (!this.append) writeFileSync(this.filename, '');
+    if (!this.append) platform.writeTextFile(this.filename, '');
   }
   override onEpochEnd(epoch: number, logs: Logs): void {
     if (!this.keys) {
       this.keys = Object.keys(logs).sort();
-      if (!this.append) appendFileSync(this.filename, ['epoch', ...this.keys].join(this.separator) + '\n');
+      if (!this.append) platform.appendTextFile(this.filename, ['epoch', ...this.keys].join(this.separator) + '\n');
     }
-    appendFileSync(this.filename, [epoch, ...this.keys.map((k) => logs[k] ?? 'NA')].join(this.separator) + '\n');
+    platform.appendTextFile(this.filename, [epoch, ...this.keys.map((k) => logs[k] ?? 'NA')].join(this.separator) + '\n');
   }
 }
 export const CSVLogger = callable(CSVLoggerImpl);

@@ -180,18 +180,28 @@ export class ModelImpl extends Container {
     return JSON.stringify({ ...this.serialize(), keras_version: '2.1.6', backend: 'tensorflow' });
   }
 
-  /** Saves through `@kerasgpu/io` (which registers the writer), as Keras's model.save. */
-  save(filepath: string, options: { overwrite?: boolean } = {}): Promise<void> {
-    return this.guard.pauseSteps(() => getSaveHandler().save(this, filepath, { overwrite: options.overwrite ?? true }));
+  /**
+   * Saves through `@kerasgpu/io` (which registers the writer), as Keras's model.save: to a file
+   * (Node), or without a path to the file's bytes, which it returns (any environment).
+   */
+  save(): Promise<Uint8Array>;
+  save(filepath: string, options?: { overwrite?: boolean }): Promise<void>;
+  async save(filepath?: string, options: { overwrite?: boolean } = {}): Promise<Uint8Array | void> {
+    const bytes = await this.guard.pauseSteps(() => getSaveHandler().save(this, filepath ?? null, { overwrite: options.overwrite ?? true }));
+    if (bytes !== null) return bytes;
   }
 
-  saveWeights(filepath: string, options: { overwrite?: boolean } = {}): Promise<void> {
-    return this.guard.pauseSteps(() => getSaveHandler().saveWeights(this, filepath, { overwrite: options.overwrite ?? true }));
+  /** Keras's save_weights: to a file, or without a path to bytes, as `save`. */
+  saveWeights(): Promise<Uint8Array>;
+  saveWeights(filepath: string, options?: { overwrite?: boolean }): Promise<void>;
+  async saveWeights(filepath?: string, options: { overwrite?: boolean } = {}): Promise<Uint8Array | void> {
+    const bytes = await this.guard.pauseSteps(() => getSaveHandler().saveWeights(this, filepath ?? null, { overwrite: options.overwrite ?? true }));
+    if (bytes !== null) return bytes;
   }
 
-  /** Keras's load_weights: in layer order, or into the layers of the same name with `byName`. */
-  loadWeights(filepath: string, options: { byName?: boolean; by_name?: boolean } = {}): Promise<void> {
-    return getSaveHandler().loadWeights(this, filepath, { byName: options.byName ?? options.by_name ?? false });
+  /** Keras's load_weights (from a path or a file's bytes): in layer order, or into the layers of the same name with `byName`. */
+  loadWeights(source: string | Uint8Array, options: { byName?: boolean; by_name?: boolean } = {}): Promise<void> {
+    return getSaveHandler().loadWeights(this, source, { byName: options.byName ?? options.by_name ?? false });
   }
 
   /** Keras's model.to_yaml() (through `@kerasgpu/io`). */

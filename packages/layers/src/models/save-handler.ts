@@ -6,9 +6,11 @@ import type { Model } from './model.js';
  * layers never imports io (which sits above it).
  */
 export interface SaveHandler {
-  save(model: Model, filepath: string, options: { overwrite: boolean }): Promise<void>;
-  saveWeights(model: Model, filepath: string, options: { overwrite: boolean }): Promise<void>;
-  loadWeights(model: Model, filepath: string, options: { byName: boolean }): Promise<void>;
+  /** Writes to a path, or with a null target returns the file's bytes. */
+  save(model: Model, target: string | null, options: { overwrite: boolean }): Promise<Uint8Array | null>;
+  saveWeights(model: Model, target: string | null, options: { overwrite: boolean }): Promise<Uint8Array | null>;
+  /** Reads a path or a file's bytes. */
+  loadWeights(model: Model, source: string | Uint8Array, options: { byName: boolean }): Promise<void>;
   toYAML(model: Model): string;
 }
 let handler: SaveHandler | null = null;

@@ -1,19 +1,12 @@
-import { create, globals } from 'webgpu';
+import { platform } from '#platform';
 import type { AdapterFacts } from '@kerasgpu/kernels';
 import { BackendError } from '../../errors.js';
-
-// Dawn's GPU object must stay referenced for the whole process: if it is collected while an
-// adapter lives, the process segfaults.
-let gpu: GPU | null = null;
 
 export interface AcquiredDevice { device: GPUDevice; facts: AdapterFacts }
 
 /** Finds an adapter (a real GPU, or lavapipe on a CPU-only machine) and opens a device at its limits. */
 export async function acquireDevice(): Promise<AcquiredDevice> {
-  if (gpu === null) {
-    Object.assign(globalThis, globals);
-    gpu = create([]);
-  }
+  const gpu = await platform.gpu();
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new BackendError('webgpu: no adapter found (on a machine without a GPU, install a Vulkan CPU driver: scripts/install-vulkan-cpu.sh)');
   const l = adapter.limits;

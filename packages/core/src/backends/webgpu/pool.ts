@@ -1,3 +1,5 @@
+import { BufferUsage } from '@kerasgpu/kernels';
+
 /**
  * GPU buffers pooled by size class. A buffer released while the open batch may still read it
  * can be reused at once for a kernel output (its writes are recorded after those reads), but not
@@ -38,7 +40,7 @@ export class BufferPool {
       return b;
     }
     this.numBuffers++;
-    return this.device.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    return this.device.createBuffer({ size, usage: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST });
   }
 
   release(b: GPUBuffer): void {
