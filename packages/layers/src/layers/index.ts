@@ -19,3 +19,5 @@ export { BatchNormalization, type BatchNormalizationOptions } from './normalizat
 export { GaussianNoise, GaussianDropout } from './noise/noise.js';
 export { Merge, Concatenate, Add, Multiply, Average, Maximum, Dot, merge, concatenate, type MergeMode, type MergeOptions } from './merge/merge.js';
 export { TimeDistributed, TimeDistributedDense, Bidirectional } from './wrappers/wrappers.js';
+export { LeakyReLU, ELU, ThresholdedReLU } from './advanced-activations/scalar.js';
+export { PReLU, ParametricSoftplus, SReLU, ParametricActivation } from './advanced-activations/parametric.js';
