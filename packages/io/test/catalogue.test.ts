@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import {
-  Dense, ELU, Flatten, LeakyReLU, PReLU, ParametricSoftplus, SReLU, Sequential, ThresholdedReLU,
+  Conv1D, Conv2D, Cropping1D, Cropping2D, Cropping3D, Dense, ELU, Flatten, UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D, LeakyReLU, PReLU, ParametricSoftplus, SReLU, Sequential, ThresholdedReLU,
   randomUniform, setBackend, setSeed, type Layer, type Model, type Tensor,
 } from '@kerasgpu/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,12 @@ const CASES: Case[] = [
   ['PReLU with shared axes', () => [PReLU({ input_shape: [3, 4], shared_axes: [1], alpha_initializer: 'uniform' }), Flatten(), Dense(2)], [3, 4]],
   ['ParametricSoftplus', () => [Dense(4, { input_dim: 3 }), ParametricSoftplus(), Dense(2)], [3]],
   ['SReLU', () => [Dense(4, { input_dim: 3 }), SReLU(), Dense(2)], [3]],
+  ['ZeroPadding1D, Cropping1D, UpSampling1D', () => [Conv1D(2, 2, { input_shape: [5, 3] }), ZeroPadding1D([1, 2]), Cropping1D([2, 0]), UpSampling1D(2), Flatten(), Dense(2)], [5, 3]],
+  ['ZeroPadding2D, Cropping2D, UpSampling2D (th)', () => [
+    Conv2D(2, 2, { input_shape: [1, 4, 4], data_format: 'channels_first' }), ZeroPadding2D({ padding: [1, 2], dim_ordering: 'th' }),
+    Cropping2D({ cropping: [[1, 0], [0, 1]], dim_ordering: 'th' }), UpSampling2D({ size: [1, 2], dim_ordering: 'th' }), Flatten(), Dense(2),
+  ], [1, 4, 4]],
+  ['ZeroPadding3D, Cropping3D, UpSampling3D', () => [ZeroPadding3D({ padding: 1, input_shape: [2, 2, 2, 1] }), Cropping3D([[1, 0], [0, 1], [1, 1]]), UpSampling3D(), Flatten(), Dense(2)], [2, 2, 2, 1]],
 ];
 
 async function predictions(model: Model, x: Tensor): Promise<number[]> {

@@ -6,7 +6,9 @@ export { Lambda, Masking, type LambdaFn } from './core/lambda.js';
 export { MaxoutDense } from './core/maxout-dense.js';
 export type { LayerOptions, KernelOptions } from './core/kernel-options.js';
 export { Convolution1D, Conv1D, Convolution2D, Conv2D, ConvBase, type ConvOptions } from './convolutional/conv.js';
-export { ZeroPadding2D, UpSampling2D } from './convolutional/resize.js';
+export {
+  ZeroPadding1D, ZeroPadding2D, ZeroPadding3D, Cropping1D, Cropping2D, Cropping3D, UpSampling1D, UpSampling2D, UpSampling3D,
+} from './convolutional/resize.js';
 export { Convolution3D, Convolution3D as Conv3D, MaxPooling3D } from './convolutional/conv3d.js';
 export {
   MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D,
