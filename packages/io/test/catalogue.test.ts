@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import {
-  Conv1D, Conv2D, Cropping1D, Cropping2D, Cropping3D, Dense, ELU, Flatten, UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D, LeakyReLU, PReLU, ParametricSoftplus, SReLU, Sequential, ThresholdedReLU,
+  ActivityRegularization, AveragePooling3D, Conv1D, Conv2D, GlobalAveragePooling3D, GlobalMaxPooling3D, MaxPooling3D,
+  SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, Cropping1D, Cropping2D, Cropping3D, Dense, ELU, Flatten, UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D, LeakyReLU, PReLU, ParametricSoftplus, SReLU, Sequential, ThresholdedReLU,
   randomUniform, setBackend, setSeed, type Layer, type Model, type Tensor,
 } from '@kerasgpu/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +32,13 @@ const CASES: Case[] = [
     Conv2D(2, 2, { input_shape: [1, 4, 4], data_format: 'channels_first' }), ZeroPadding2D({ padding: [1, 2], dim_ordering: 'th' }),
     Cropping2D({ cropping: [[1, 0], [0, 1]], dim_ordering: 'th' }), UpSampling2D({ size: [1, 2], dim_ordering: 'th' }), Flatten(), Dense(2),
   ], [1, 4, 4]],
+  ['ActivityRegularization', () => [Dense(4, { input_dim: 3 }), ActivityRegularization(0.01, 0.02), Dense(2)], [3]],
+  ['SpatialDropout1D', () => [Conv1D(2, 2, { input_shape: [5, 3] }), SpatialDropout1D(0.3), Flatten(), Dense(2)], [5, 3]],
+  ['SpatialDropout2D (th)', () => [Conv2D(2, 2, { input_shape: [1, 4, 4], dim_ordering: 'th' }), SpatialDropout2D({ p: 0.3, dim_ordering: 'th' }), Flatten(), Dense(2)], [1, 4, 4]],
+  ['SpatialDropout3D, AveragePooling3D, MaxPooling3D, GlobalMaxPooling3D', () => [
+    SpatialDropout3D(0.2, { input_shape: [4, 4, 4, 2] }), AveragePooling3D({ pool_size: 2, padding: 'same' }), MaxPooling3D([1, 2, 1]), GlobalMaxPooling3D(), Dense(2),
+  ], [4, 4, 4, 2]],
+  ['GlobalAveragePooling3D (th)', () => [Dense(3, { input_shape: [2, 3, 2, 2] }), GlobalAveragePooling3D({ dim_ordering: 'th' }), Dense(2)], [2, 3, 2, 2]],
   ['ZeroPadding3D, Cropping3D, UpSampling3D', () => [ZeroPadding3D({ padding: 1, input_shape: [2, 2, 2, 1] }), Cropping3D([[1, 0], [0, 1], [1, 1]]), UpSampling3D(), Flatten(), Dense(2)], [2, 2, 2, 1]],
 ];
 

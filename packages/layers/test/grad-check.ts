@@ -56,15 +56,16 @@ const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce
  * L = Σ w ⊙ layer(x) with respect to the input and every weight matches a five-point central
  * difference along random directions (relative error < 1e-6). `makeLayer` returns a built layer;
  * its weights are where the check starts (set them with `weights` to keep kinks where `dist` avoids).
+ * `training` runs the training-time call (give random layers a fixed seed).
  */
-export function checkLayerGrad(name: string, makeLayer: () => Layer, inputShape: number[], dist: Dist = SMOOTH): void {
+export function checkLayerGrad(name: string, makeLayer: () => Layer, inputShape: number[], dist: Dist = SMOOTH, { training = false } = {}): void {
   it.skipIf(!onCpu)(`${name}: gradients match finite differences (float64)`, async () => {
     await setBackend('cpu');
     const layer = makeLayer();
     layer.ensureBuilt([null, ...inputShape.slice(1)]);
     const weights = await Promise.all(layer.weights.map(async (w) => ({ shape: [...w.shape], values: Array.from(await w.data()) })));
     const outShape = tidy(() => withWeights(layer, weights.map((p) => tensor(p.values, p.shape, 'float64')), () =>
-      [...(layer.call(tensor(new Float64Array(size(inputShape)), inputShape, 'float64'), { training: false }) as Tensor).shape]));
+      [...(layer.call(tensor(new Float64Array(size(inputShape)), inputShape, 'float64'), { training }) as Tensor).shape]));
     const n = [size(inputShape), ...weights.map((w) => w.values.length)];
     const probe = fc.record({
       x: fc.array(valueArb(dist), { minLength: n[0]!, maxLength: n[0]! }),
@@ -75,7 +76,7 @@ export function checkLayerGrad(name: string, makeLayer: () => Layer, inputShape:
       const points = [x, ...weights.map((p) => p.values)];
       const shapes = [inputShape, ...weights.map((p) => p.shape)];
       const loss = (...ts: Tensor[]) => withWeights(layer, ts.slice(1), () =>
-        sum(mul(layer.call(ts[0]!, { training: false }) as Tensor, tensor(w, outShape, 'float64'))));
+        sum(mul(layer.call(ts[0]!, { training }) as Tensor, tensor(w, outShape, 'float64'))));
       const at = async (dir: number[][] | null, t: number) => {
         const l = tidy(() => loss(...points.map((p, i) => tensor(p.map((v, k) => v + t * (dir?.[i]![k] ?? 0)), shapes[i], 'float64'))));
         const v = (await l.data())[0]!;

@@ -1,18 +1,20 @@
 export { Dense, type DenseOptions } from './core/dense.js';
 export { Activation } from './core/activation.js';
-export { Dropout } from './core/dropout.js';
+export { Dropout, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D } from './core/dropout.js';
 export { Flatten, Reshape, Permute, RepeatVector } from './core/shape-layers.js';
 export { Lambda, Masking, type LambdaFn } from './core/lambda.js';
 export { MaxoutDense } from './core/maxout-dense.js';
+export { ActivityRegularization } from './core/activity-regularization.js';
 export type { LayerOptions, KernelOptions } from './core/kernel-options.js';
 export { Convolution1D, Conv1D, Convolution2D, Conv2D, ConvBase, type ConvOptions } from './convolutional/conv.js';
 export {
   ZeroPadding1D, ZeroPadding2D, ZeroPadding3D, Cropping1D, Cropping2D, Cropping3D, UpSampling1D, UpSampling2D, UpSampling3D,
 } from './convolutional/resize.js';
-export { Convolution3D, Convolution3D as Conv3D, MaxPooling3D } from './convolutional/conv3d.js';
+export { Convolution3D, Convolution3D as Conv3D } from './convolutional/conv3d.js';
+export { MaxPooling3D, AveragePooling3D, type Pooling3DOptions } from './pooling/pooling3d.js';
 export {
   MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D,
-  GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, type PoolingOptions,
+  GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D, type PoolingOptions,
 } from './pooling/pooling.js';
 export { Embedding, type EmbeddingOptions } from './embeddings/embedding.js';
 export { SimpleRNN, GRU, LSTM } from './recurrent/cells.js';
