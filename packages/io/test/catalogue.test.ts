@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import {
-  ActivityRegularization, AveragePooling3D, Conv1D, Conv2D, GlobalAveragePooling3D, GlobalMaxPooling3D, MaxPooling3D,
+  ActivityRegularization, AtrousConvolution1D, AtrousConvolution2D, Conv2DTranspose, Deconvolution2D, AveragePooling3D, Conv1D, Conv2D, GlobalAveragePooling3D, GlobalMaxPooling3D, MaxPooling3D,
   SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, Cropping1D, Cropping2D, Cropping3D, Dense, ELU, Flatten, UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D, LeakyReLU, PReLU, ParametricSoftplus, SReLU, Sequential, ThresholdedReLU,
   randomUniform, setBackend, setSeed, type Layer, type Model, type Tensor,
 } from '@kerasgpu/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadModel, modelFromJSON } from '../src/index.js';
+import { loadModel, modelFromJSON, preprocessWeights } from '../src/index.js';
+import { transposeNd } from '../src/keras/ndarray.js';
 import { tempDir } from './helpers.js';
 
 const dir = tempDir();
@@ -39,6 +40,10 @@ const CASES: Case[] = [
     SpatialDropout3D(0.2, { input_shape: [4, 4, 4, 2] }), AveragePooling3D({ pool_size: 2, padding: 'same' }), MaxPooling3D([1, 2, 1]), GlobalMaxPooling3D(), Dense(2),
   ], [4, 4, 4, 2]],
   ['GlobalAveragePooling3D (th)', () => [Dense(3, { input_shape: [2, 3, 2, 2] }), GlobalAveragePooling3D({ dim_ordering: 'th' }), Dense(2)], [2, 3, 2, 2]],
+  ['AtrousConvolution1D', () => [AtrousConvolution1D(2, 2, { atrous_rate: 2, input_shape: [6, 2] }), Flatten(), Dense(2)], [6, 2]],
+  ['AtrousConvolution2D (th)', () => [AtrousConvolution2D(2, 2, 2, { atrous_rate: [2, 1], dim_ordering: 'th', input_shape: [1, 5, 5] }), Flatten(), Dense(2)], [1, 5, 5]],
+  ['Deconvolution2D (th, output_shape)', () => [Deconvolution2D(2, 3, 3, [null, 2, 8, 8], { subsample: [2, 2], dim_ordering: 'th', input_shape: [1, 3, 3] }), Flatten(), Dense(2)], [1, 3, 3]],
+  ['Conv2DTranspose', () => [Conv2DTranspose(2, 2, { strides: 2, padding: 'same', input_shape: [3, 3, 2] }), Flatten(), Dense(2)], [3, 3, 2]],
   ['ZeroPadding3D, Cropping3D, UpSampling3D', () => [ZeroPadding3D({ padding: 1, input_shape: [2, 2, 2, 1] }), Cropping3D([[1, 0], [0, 1], [1, 1]]), UpSampling3D(), Flatten(), Dense(2)], [2, 2, 2, 1]],
 ];
 
@@ -88,5 +93,23 @@ describe('Keras 1.2.2 model configs of the catalogue layers load', () => {
     const m = modelFromJSON(json);
     expect(m.layers.map((l) => l.className)).toEqual(['Dense', 'PReLU', 'LeakyReLU', 'ELU', 'ParametricSoftplus', 'ThresholdedReLU', 'SReLU']);
     expect(m.layers.map((l) => l.weights.map((w) => w.shape))).toEqual([[[3, 4], [4]], [[4]], [], [], [[4], [4]], [], [[4], [4], [4], [4]]]);
+  });
+});
+
+describe('Keras 1 weight layouts of the catalogue layers', () => {
+  it("Deconvolution2D kernels, (rows, cols, in, filters) for 'tf' and (filters, in, rows, cols) for 'th', become Conv2DTranspose's (rows, cols, filters, in)", () => {
+    const ours = { shape: [3, 2, 4, 5], data: Float32Array.from({ length: 120 }, (_, i) => i) }; // (rows, cols, filters, in)
+    const bias = { shape: [4], data: new Float32Array(4) };
+    const source = { kerasVersion: '1.2.2', backend: null };
+    for (const [ordering, perm] of [['tf', [0, 1, 3, 2]], ['th', [2, 3, 0, 1]]] as const) {
+      const stored = transposeNd(ours, [...perm]); // both permutations are their own inverse
+      const desc = { className: 'Deconvolution2D', config: { nb_filter: 4, nb_row: 3, nb_col: 2, dim_ordering: ordering } };
+      const [kernel] = preprocessWeights(desc, [stored, bias], source);
+      expect(kernel!.shape).toEqual(ours.shape);
+      expect(Array.from(kernel!.data)).toEqual(Array.from(ours.data));
+    }
+    // Keras 2 files already hold the layout.
+    const [same] = preprocessWeights({ className: 'Conv2DTranspose', config: { data_format: 'channels_first' } }, [ours, bias], { kerasVersion: '2.1.6', backend: 'tensorflow' });
+    expect(same).toBe(ours);
   });
 });
