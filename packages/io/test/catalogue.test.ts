@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import {
-  ActivityRegularization, AtrousConvolution1D, AtrousConvolution2D, Conv2DTranspose, Deconvolution2D, AveragePooling3D, Conv1D, Conv2D, GlobalAveragePooling3D, GlobalMaxPooling3D, MaxPooling3D,
+  ActivityRegularization, Highway, LocallyConnected1D, LocallyConnected2D, SeparableConv2D, SeparableConvolution2D, AtrousConvolution1D, AtrousConvolution2D, Conv2DTranspose, Deconvolution2D, AveragePooling3D, Conv1D, Conv2D, GlobalAveragePooling3D, GlobalMaxPooling3D, MaxPooling3D,
   SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, Cropping1D, Cropping2D, Cropping3D, Dense, ELU, Flatten, UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D, LeakyReLU, PReLU, ParametricSoftplus, SReLU, Sequential, ThresholdedReLU,
   randomUniform, setBackend, setSeed, type Layer, type Model, type Tensor,
 } from '@kerasgpu/layers';
@@ -44,6 +44,11 @@ const CASES: Case[] = [
   ['AtrousConvolution2D (th)', () => [AtrousConvolution2D(2, 2, 2, { atrous_rate: [2, 1], dim_ordering: 'th', input_shape: [1, 5, 5] }), Flatten(), Dense(2)], [1, 5, 5]],
   ['Deconvolution2D (th, output_shape)', () => [Deconvolution2D(2, 3, 3, [null, 2, 8, 8], { subsample: [2, 2], dim_ordering: 'th', input_shape: [1, 3, 3] }), Flatten(), Dense(2)], [1, 3, 3]],
   ['Conv2DTranspose', () => [Conv2DTranspose(2, 2, { strides: 2, padding: 'same', input_shape: [3, 3, 2] }), Flatten(), Dense(2)], [3, 3, 2]],
+  ['Highway', () => [Highway({ input_dim: 3, activation: 'tanh' }), Highway({ transform_bias: -1 }), Dense(2)], [3]],
+  ['LocallyConnected1D', () => [LocallyConnected1D(2, 2, { input_shape: [5, 3], subsample_length: 2 }), Flatten(), Dense(2)], [5, 3]],
+  ['LocallyConnected2D (th)', () => [LocallyConnected2D(2, 2, 2, { input_shape: [2, 4, 3], dim_ordering: 'th' }), Flatten(), Dense(2)], [2, 4, 3]],
+  ['SeparableConvolution2D', () => [SeparableConvolution2D(3, 2, 2, { input_shape: [5, 5, 2], depth_multiplier: 2, border_mode: 'same' }), Flatten(), Dense(2)], [5, 5, 2]],
+  ['SeparableConv2D (channels_first)', () => [SeparableConv2D(2, [3, 2], { input_shape: [2, 5, 4], data_format: 'channels_first', strides: 2 }), Flatten(), Dense(2)], [2, 5, 4]],
   ['ZeroPadding3D, Cropping3D, UpSampling3D', () => [ZeroPadding3D({ padding: 1, input_shape: [2, 2, 2, 1] }), Cropping3D([[1, 0], [0, 1], [1, 1]]), UpSampling3D(), Flatten(), Dense(2)], [2, 2, 2, 1]],
 ];
 

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  AtrousConvolution1D, AtrousConvolution2D, Conv1D, Conv2D, Conv2DTranspose, Deconvolution2D, Sequential, deserializeLayer, randomUniform, transpose, type Tensor,
+  AtrousConvolution1D, AtrousConvolution2D, Conv1D, Conv2D, Conv2DTranspose, Deconvolution2D, LocallyConnected1D, LocallyConnected2D,
+  SeparableConv2D, SeparableConvolution2D, Sequential, deserializeLayer, randomUniform, transpose, type Tensor,
 } from '@kerasgpu/layers';
 import { checkLayerGrad } from './grad-check.js';
 import { expectClose, useBackend, values } from './helpers.js';
@@ -129,4 +130,116 @@ describe('Deconvolution2D (Keras 1, output_shape) / Conv2DTranspose (Keras 2)', 
 
   checkLayerGrad('Deconvolution2D th', () => Deconvolution2D(2, 2, 3, [null, 2, 5, 5], { subsample: [2, 2], border_mode: 'same', dim_ordering: 'th', bias: true }), [1, 2, 3, 3]);
   checkLayerGrad('Conv2DTranspose', () => Conv2DTranspose(2, 2, { strides: [1, 2] }), [2, 3, 2, 2]);
+});
+
+describe('LocallyConnected1D / LocallyConnected2D: a different kernel at every output position', () => {
+  it('1-D: y[i] = window(i)·W[i] + b[i], features (step, channel)', async () => {
+    const [B, L, C, K, S, F] = [2, 7, 3, 3, 2, 2];
+    const out = Math.ceil((L - K + 1) / S);
+    const x = randomUniform([B, L, C], -1, 1), w = randomUniform([out, K * C, F], -1, 1), b = randomUniform([out, F]);
+    const layer = LocallyConnected1D(F, K, { subsample_length: S, weights: [w, b] });
+    const [xs, ws, bs] = (await Promise.all([x, w, b].map(values))) as [number[], number[], number[]];
+    const want: number[] = [];
+    for (let n = 0; n < B; n++) for (let i = 0; i < out; i++) for (let f = 0; f < F; f++) {
+      let v = bs[i * F + f]!;
+      for (let k = 0; k < K; k++) for (let c = 0; c < C; c++) v += xs[(n * L + i * S + k) * C + c]! * ws[(i * K * C + k * C + c) * F + f]!;
+      want.push(v);
+    }
+    expectClose(await values(layer.apply(x) as Tensor), want);
+    expect(layer.weights.map((v) => v.shape)).toEqual([[out, K * C, F], [out, F]]);
+  });
+
+  for (const th of [false, true]) {
+    it(`2-D ${th ? 'th: window features (channel, row, col), bias read as (filters, rows, cols)' : 'tf: window features (row, col, channel)'}`, async () => {
+      const [B, H, W, C, KH, KW, SH, SW, F] = [2, 5, 6, 2, 2, 3, 2, 1, 3];
+      const [OH, OW] = [Math.ceil((H - KH + 1) / SH), Math.ceil((W - KW + 1) / SW)];
+      const x = randomUniform([B, H, W, C], -1, 1), w = randomUniform([OH * OW, KH * KW * C, F], -1, 1), b = randomUniform([OH, OW, F]);
+      const layer = LocallyConnected2D(F, KH, KW, { subsample: [SH, SW], dim_ordering: th ? 'th' : 'tf', weights: [w, b], activation: 'tanh' });
+      const [xs, ws, bs] = (await Promise.all([x, w, b].map(values))) as [number[], number[], number[]];
+      const want: number[] = [];
+      for (let n = 0; n < B; n++) for (let i = 0; i < OH; i++) for (let j = 0; j < OW; j++) for (let f = 0; f < F; f++) {
+        let v = th ? bs[(f * OH + i) * OW + j]! : bs[(i * OW + j) * F + f]!;
+        for (let a = 0; a < KH; a++) for (let bb = 0; bb < KW; bb++) for (let c = 0; c < C; c++) {
+          const feature = th ? (c * KH + a) * KW + bb : (a * KW + bb) * C + c;
+          v += xs[((n * H + i * SH + a) * W + j * SW + bb) * C + c]! * ws[((i * OW + j) * KH * KW * C + feature) * F + f]!;
+        }
+        want.push(Math.tanh(v));
+      }
+      const y = (th ? transpose(layer.apply(transpose(x, [0, 3, 1, 2])) as Tensor, [0, 2, 3, 1]) : layer.apply(x)) as Tensor;
+      expectClose(await values(y), want);
+    });
+  }
+
+  it('configs (Keras 1 nb_row / nb_col, Keras 2 kernel_size), positional forms, errors', () => {
+    const k1 = deserializeLayer({ class_name: 'LocallyConnected2D', config: {
+      name: 'lc', trainable: true, nb_filter: 3, nb_row: 2, nb_col: 2, init: 'glorot_uniform', activation: 'relu', border_mode: 'valid', subsample: [1, 1],
+      dim_ordering: 'tf', W_regularizer: null, b_regularizer: null, activity_regularizer: null, W_constraint: null, b_constraint: null, bias: true,
+    } });
+    expect(k1.getConfig()).toMatchObject({ filters: 3, kernel_size: [2, 2], strides: [1, 1], padding: 'valid', data_format: 'channels_last', activation: 'relu' });
+    expect(k1.getConfig()).not.toHaveProperty('dilation_rate');
+    for (const l of [LocallyConnected2D(2, [3, 1], { strides: 2 }), LocallyConnected1D(4, 2, { use_bias: false })]) {
+      expect(deserializeLayer({ class_name: l.className, config: l.getConfig() }).getConfig()).toEqual(l.getConfig());
+    }
+    expect(LocallyConnected1D(4, 2).getConfig()).not.toHaveProperty('data_format');
+    expect(Sequential([LocallyConnected1D(4, 3, { input_dim: 2, input_length: 6 })]).outputs[0]!.shape).toEqual([null, 4, 4]);
+    expect(() => LocallyConnected2D(2, 3, { padding: 'same' })).toThrow(/LocallyConnected2D: only 'valid' padding/);
+    expect(() => Sequential([LocallyConnected1D(2, 3, { input_shape: [null, 2] })])).toThrow(/LocallyConnected1D needs every spatial size known/);
+  });
+
+  checkLayerGrad('LocallyConnected1D', () => LocallyConnected1D(2, 2, { subsample_length: 2 }), [2, 5, 2]);
+  checkLayerGrad('LocallyConnected2D th', () => LocallyConnected2D(2, 2, 2, { dim_ordering: 'th' }), [1, 2, 3, 3]);
+});
+
+describe('SeparableConvolution2D / SeparableConv2D', () => {
+  const cases = [
+    { k: [3, 3], s: [1, 1], padding: 'valid' as const, m: 1, x: [2, 5, 5, 3], f: 4 },
+    { k: [2, 3], s: [2, 1], padding: 'same' as const, m: 2, x: [1, 5, 4, 2], f: 3 },
+  ];
+  for (const c of cases) {
+    it(`kernel ${c.k.join('x')}, strides ${c.s.join('x')}, ${c.padding}, multiplier ${c.m}: depthwise then pointwise, tf and th`, async () => {
+      const [B, H, W, C] = c.x as [number, number, number, number];
+      const x = randomUniform(c.x, -1, 1), dw = randomUniform([...c.k, C, c.m], -1, 1), pw = randomUniform([1, 1, C * c.m, c.f], -1, 1), bias = randomUniform([c.f]);
+      const layer = SeparableConv2D(c.f, c.k, { strides: c.s, padding: c.padding, depth_multiplier: c.m, weights: [dw, pw, bias] });
+      const y = layer.apply(x) as Tensor;
+      const [OH, OW] = y.shape.slice(1, 3) as [number, number];
+      const [ph, pw0] = [padBefore(H, OH, c.k[0]!, c.s[0]!, 1, c.padding), padBefore(W, OW, c.k[1]!, c.s[1]!, 1, c.padding)];
+      const [xs, dws, pws, bs] = (await Promise.all([x, dw, pw, bias].map(values))) as [number[], number[], number[], number[]];
+      const want: number[] = [];
+      for (let n = 0; n < B; n++) for (let i = 0; i < OH; i++) for (let j = 0; j < OW; j++) {
+        const depth = new Array<number>(C * c.m).fill(0);
+        for (let ch = 0; ch < C; ch++) for (let q = 0; q < c.m; q++) for (let a = 0; a < c.k[0]!; a++) for (let bb = 0; bb < c.k[1]!; bb++) {
+          const [r, col] = [i * c.s[0]! - ph + a, j * c.s[1]! - pw0 + bb];
+          if (r < 0 || r >= H || col < 0 || col >= W) continue;
+          depth[ch * c.m + q]! += xs[((n * H + r) * W + col) * C + ch]! * dws[((a * c.k[1]! + bb) * C + ch) * c.m + q]!;
+        }
+        for (let f = 0; f < c.f; f++) want.push(bs[f]! + depth.reduce((acc, v, d) => acc + v * pws[d * c.f + f]!, 0));
+      }
+      expectClose(await values(y), want);
+      const th = SeparableConvolution2D(c.f, c.k[0]!, c.k[1]!, { subsample: c.s, border_mode: c.padding, depth_multiplier: c.m, dim_ordering: 'th', weights: [dw, pw, bias] });
+      expectClose(await values(transpose(th.apply(transpose(x, [0, 3, 1, 2])) as Tensor, [0, 2, 3, 1])), want);
+    });
+  }
+
+  it('weights depthwise_kernel, pointwise_kernel, bias; Keras 1 config in, Keras 2 out; round trip', () => {
+    const k1 = deserializeLayer({ class_name: 'SeparableConvolution2D', config: {
+      name: 'sep', trainable: true, nb_filter: 4, nb_row: 3, nb_col: 3, init: 'he_normal', activation: 'relu', border_mode: 'same', subsample: [1, 1],
+      depth_multiplier: 2, dim_ordering: 'tf', depthwise_regularizer: { name: 'WeightRegularizer', l1: 0, l2: 0.01 }, pointwise_regularizer: null,
+      b_regularizer: null, activity_regularizer: null, depthwise_constraint: null, pointwise_constraint: null, b_constraint: null, bias: true,
+    } });
+    k1.ensureBuilt([null, 6, 6, 3]);
+    expect(k1.weightNames).toEqual(['depthwise_kernel', 'pointwise_kernel', 'bias'].map((n) => `sep/${n}:0`));
+    expect(k1.weights.map((v) => v.shape)).toEqual([[3, 3, 3, 2], [1, 1, 6, 4], [4]]);
+    expect(k1.regularizationLosses()).toHaveLength(1);
+    const cfg = k1.getConfig();
+    expect(cfg).toMatchObject({
+      filters: 4, kernel_size: [3, 3], padding: 'same', depth_multiplier: 2, activation: 'relu',
+      depthwise_initializer: { class_name: 'VarianceScaling', config: { scale: 2, mode: 'fan_in' } }, depthwise_regularizer: { class_name: 'L1L2', config: { l2: 0.01 } },
+    });
+    expect(cfg).not.toHaveProperty('kernel_initializer');
+    expect(deserializeLayer({ class_name: 'SeparableConv2D', config: cfg }).getConfig()).toEqual(cfg);
+    expect(() => SeparableConv2D(2, 3, { kernel_regularizer: 'l2' })).toThrow(/SeparableConv2D: a separable convolution has depthwise and pointwise kernels/);
+    expect(() => SeparableConv2D(2, 3, { depth_multiplier: 0 })).toThrow(/depth_multiplier must be a positive integer/);
+  });
+
+  checkLayerGrad('SeparableConv2D', () => SeparableConv2D(2, 2, { depth_multiplier: 2, padding: 'same', strides: 2 }), [1, 3, 4, 2]);
 });

@@ -5,8 +5,11 @@ export { Flatten, Reshape, Permute, RepeatVector } from './core/shape-layers.js'
 export { Lambda, Masking, type LambdaFn } from './core/lambda.js';
 export { MaxoutDense } from './core/maxout-dense.js';
 export { ActivityRegularization } from './core/activity-regularization.js';
+export { Highway, type HighwayOptions } from './core/highway.js';
 export type { LayerOptions, KernelOptions } from './core/kernel-options.js';
 export { Convolution1D, Conv1D, Convolution2D, Conv2D, AtrousConvolution1D, AtrousConvolution2D, ConvBase, type ConvOptions } from './convolutional/conv.js';
+export { LocallyConnected1D, LocallyConnected2D } from './convolutional/local.js';
+export { SeparableConvolution2D, SeparableConv2D, type SeparableOptions } from './convolutional/separable.js';
 export { Deconvolution2D, Conv2DTranspose, type ConvTransposeOptions } from './convolutional/conv-transpose.js';
 export {
   ZeroPadding1D, ZeroPadding2D, ZeroPadding3D, Cropping1D, Cropping2D, Cropping3D, UpSampling1D, UpSampling2D, UpSampling3D,
