@@ -101,6 +101,28 @@ describe('Keras 1.2.2 model configs of the catalogue layers load', () => {
   });
 });
 
+describe("Keras 1.0.x configs leave the image ordering implicit ('th', that Keras's default then)", () => {
+  it('the catalogue layers with an ordering read it as th', () => {
+    const layer = (class_name: string, config: Record<string, unknown>) => ({ class_name, config: { name: class_name.toLowerCase(), trainable: true, ...config } });
+    const m = modelFromJSON({
+      class_name: 'Sequential', keras_version: '1.0.8',
+      config: [
+        layer('ZeroPadding3D', { padding: [1, 1, 1], batch_input_shape: [null, 2, 3, 3, 3] }),
+        layer('Cropping3D', { cropping: [[1, 1], [0, 0], [0, 0]] }),
+        layer('UpSampling3D', { size: [1, 2, 2] }),
+        layer('SpatialDropout3D', { p: 0.1 }),
+        layer('AveragePooling3D', { pool_size: [1, 2, 2], strides: null, border_mode: 'valid' }),
+        layer('Reshape', { target_shape: [2, 3, 5 * 5] }),
+        layer('LocallyConnected2D', { nb_filter: 4, nb_row: 2, nb_col: 2, border_mode: 'valid', subsample: [1, 1], activation: 'linear', init: 'glorot_uniform', bias: true }),
+        layer('SpatialDropout2D', { p: 0.1 }),
+        layer('GlobalMaxPooling2D', {}),
+      ],
+    });
+    expect(m.outputs[0]!.shape).toEqual([null, 4]);
+    expect(m.layers.filter((l) => 'dimOrdering' in l).map((l) => (l as unknown as { dimOrdering: string }).dimOrdering)).toEqual(Array(8).fill('th'));
+  });
+});
+
 describe('Keras 1 weight layouts of the catalogue layers', () => {
   it("Deconvolution2D kernels, (rows, cols, in, filters) for 'tf' and (filters, in, rows, cols) for 'th', become Conv2DTranspose's (rows, cols, filters, in)", () => {
     const ours = { shape: [3, 2, 4, 5], data: Float32Array.from({ length: 120 }, (_, i) => i) }; // (rows, cols, filters, in)
