@@ -24,7 +24,7 @@ export * from './ops/layout.js';
 export { broadcastTo } from './ops/broadcast.js';
 export * from './ops/matmul.js';
 export * from './ops/softmax.js';
-export { conv2d, maxPool2d, avgPool2d, type Conv2DOptions, type Pool2DOptions } from './ops/conv.js';
+export { conv2d, conv2dTranspose, maxPool2d, avgPool2d, type Conv2DOptions, type Pool2DOptions } from './ops/conv.js';
 export { lstmCell, lstmSequence, type LstmCellOptions } from './ops/lstm.js';
 export { dropout } from './ops/dropout.js';
 export { softmaxCrossEntropy } from './ops/loss.js';

@@ -33,6 +33,12 @@ describe('typed errors name the op and the shapes', () => {
     expectOpError(() => K.matMul(K.zeros([2, 2, 3]), K.zeros([3, 3, 5])), ShapeError, ['matMul', '[2]', '[3]']);
   });
 
+  it('conv2dTranspose: channels and an output shape that does not convolve back to the input', () => {
+    expectOpError(() => K.conv2dTranspose(K.zeros([1, 3, 3, 2]), K.zeros([2, 2, 4, 3]), [1, 4, 4, 4]), ShapeError, ['conv2dTranspose', '[1, 3, 3, 2]', '[2, 2, 4, 3]', '2 channels']);
+    expectOpError(() => K.conv2dTranspose(K.zeros([1, 3, 3, 2]), K.zeros([2, 2, 4, 2]), [1, 5, 5, 4]), ShapeError, ['conv2dTranspose', '[1, 5, 5, 4]', '4×4', '3×3']);
+    expectOpError(() => K.conv2dTranspose(K.zeros([1, 3, 3, 2]), K.zeros([2, 2, 4, 2]), [1, 4, 4, 3]), ShapeError, ['conv2dTranspose', 'output shape [1, 4, 4, 3]']);
+  });
+
   it('conv2d channel mismatch', () => {
     expectOpError(() => K.conv2d(K.zeros([1, 5, 5, 3]), K.zeros([3, 3, 2, 4])), ShapeError, ['conv2d', '[1, 5, 5, 3]', '[3, 3, 2, 4]', '3 channels']);
     expectOpError(() => K.conv2d(K.zeros([1, 2, 2, 1]), K.zeros([3, 3, 1, 1])), ShapeError, ['conv2d', '[1, 2, 2, 1]']);

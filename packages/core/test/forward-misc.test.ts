@@ -98,6 +98,29 @@ describe('dropout', () => {
     ));
 });
 
+describe('dropout with a noise shape', () => {
+  it('one draw per slice: elements along the axes of size 1 are kept or dropped together', () =>
+    fc.assert(
+      fc.asyncProperty(fc.nat(), fc.constantFrom(0.2, 0.5), async (seed, rate) => {
+        const x = K.ones([4, 3, 5], 'float64');
+        const y = K.dropout(x, rate, seed, [4, 1, 5]);
+        const v = await y.data();
+        [x, y].forEach((t) => t.dispose());
+        for (let b = 0; b < 4; b++) for (let c = 0; c < 5; c++) {
+          const column = [0, 1, 2].map((s) => v[b * 15 + s * 5 + c]!);
+          expect(new Set(column).size).toBe(1);
+          expect([0, 1 / (1 - rate)]).toContain(column[0]);
+        }
+      }),
+      { numRuns: propertyRuns() },
+    ));
+
+  it('a noise shape that is not x\'s shape with some dimensions 1 is refused', () => {
+    expect(() => K.dropout(K.ones([2, 3]), 0.5, 1, [2, 2])).toThrow(/dropout: noise shape \[2, 2\] must be x's shape \[2, 3\]/);
+    expect(() => K.dropout(K.ones([2, 3]), 0.5, 1, [3])).toThrow(/noise shape/);
+  });
+});
+
 describe('argmax, argmin, oneHot, comparisons', () => {
   const argCases = shapeArb(1, 3).chain((shape) =>
     fc.record({ inputs: distinctInputsArb([shape]), axis: fc.integer({ min: -shape.length, max: shape.length - 1 }) }));

@@ -38,6 +38,12 @@ describe('conv2d and pooling against direct computations', () => {
       return K.reshape(K.matMul(patches, K.reshape(f64(c.inputs[1]!), [cols, c.outC])), [c.xShape[0], ...out, c.outC]);
     });
 
+  // ⟨conv2d(x, w), dy⟩ = ⟨x, conv2dTranspose(dy, w)⟩: the transpose is the adjoint of conv2d.
+  const adjointCases = convCases.chain((c) => inputArb([c.xShape[0], ...outputSize(c), c.outC], SMOOTH).map((dy) => ({ ...c, dy })));
+  checkForward('conv2dTranspose is the adjoint of conv2d', adjointCases,
+    (c) => K.sum(K.mul(f64(c.inputs[0]!), K.conv2dTranspose(f64(c.dy), f64(c.inputs[1]!), c.xShape, { strides: c.strides, dilations: c.dilations, padding: c.padding }))),
+    (c) => K.sum(K.mul(K.conv2d(f64(c.inputs[0]!), f64(c.inputs[1]!), { strides: c.strides, dilations: c.dilations, padding: c.padding }), f64(c.dy))));
+
   const poolCases = windowCaseArb(fc.integer({ min: 1, max: 3 }), false).chain((w) => inputArb(w.xShape, SMOOTH).map((x) => ({ ...w, inputs: [x] })));
   for (const kind of ['max', 'avg'] as const) {
     const op = kind === 'max' ? K.maxPool2d : K.avgPool2d;

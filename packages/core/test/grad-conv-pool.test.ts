@@ -26,6 +26,8 @@ describe('conv2d (strides, valid/same/full padding, dilation)', () => {
   // The backward primitives are differentiable too (their VJPs are the other two conv products).
   checkGrad('conv2dBackpropInput w.r.t. dy and filter', convCases.chain((c) => inputsArb([dyShape(c), filterShape(c)], SMOOTH).map((inputs) => ({ ...c, inputs }))),
     (c) => (dy, w) => run1('conv2d', 'conv2dBackpropInput', [dy, w], geometry(c), c.xShape, 'float64'));
+  checkGrad('conv2dTranspose w.r.t. input and filter', convCases.chain((c) => inputsArb([dyShape(c), filterShape(c)], SMOOTH).map((inputs) => ({ ...c, inputs }))),
+    (c) => (x, w) => K.conv2dTranspose(x, w, c.xShape, convOptions(c)));
   checkGrad('conv2dBackpropFilter w.r.t. x and dy', convCases.chain((c) => inputsArb([c.xShape, dyShape(c)], SMOOTH).map((inputs) => ({ ...c, inputs }))),
     (c) => (x, dy) => run1('conv2d', 'conv2dBackpropFilter', [x, dy], geometry(c), filterShape(c), 'float64'));
 });

@@ -17,4 +17,6 @@ describe('dropout with a fixed seed', () => {
   const cases = casesOf(shapeArb(0, 4).map((s) => [s]), SMOOTH).chain((c) =>
     fc.record({ rate: fc.constantFrom(0, 0.1, 0.5, 0.9), seed: fc.nat() }).map((r) => ({ ...c, ...r })));
   checkGrad('dropout', cases, ({ rate, seed }) => (x) => K.dropout(x, rate, seed));
+  // The noise shape keeps the first axis and shares the mask along the others.
+  checkGrad('dropout with a noise shape', cases, ({ rate, seed, inputs: [x] }) => (t) => K.dropout(t, rate, seed, x!.shape.map((d, i) => (i === 0 ? d : 1))));
 });

@@ -39,11 +39,38 @@ export function conv2d(x: TensorLike, filter: TensorLike, options: Conv2DOptions
   return run1('conv2d', 'conv2d', { x: tx, filter: tw }, g, [g.batch, g.outH, g.outW, g.outC], tx.dtype);
 }
 
+/**
+ * Transposed 2-D convolution (TensorFlow's conv2d_transpose, Keras's Deconvolution2D): the
+ * gradient of `conv2d` with respect to its input, run forward. `filter` is [kH, kW, outChannels,
+ * inChannels] and `outputShape` [batch, height, width, outChannels] is the shape of the conv2d
+ * input that would have produced `x` (several sizes can, so it is given, as in TensorFlow).
+ */
+export function conv2dTranspose(x: TensorLike, filter: TensorLike, outputShape: readonly number[], options: Conv2DOptions = {}): Tensor {
+  const tx = toTensor('conv2dTranspose', x);
+  const tw = toTensor('conv2dTranspose', filter);
+  assertFloat('conv2dTranspose', tx);
+  assertSameDType('conv2dTranspose', tx, tw);
+  if (tx.rank !== 4) throw new ShapeError(`conv2dTranspose: input must be rank 4 [batch, height, width, channels], got ${fmt(tx.shape)}`);
+  if (tw.rank !== 4) throw new ShapeError(`conv2dTranspose: filter must be rank 4 [kH, kW, outChannels, inChannels], got ${fmt(tw.shape)}`);
+  if (outputShape.length !== 4 || outputShape[0] !== tx.shape[0] || outputShape[3] !== tw.shape[2]) {
+    throw new ShapeError(`conv2dTranspose: output shape ${fmt(outputShape)} must be [batch ${tx.shape[0]}, height, width, ${tw.shape[2]} channels of filter ${fmt(tw.shape)}]`);
+  }
+  if (tx.shape[3] !== tw.shape[3]) {
+    throw new ShapeError(`conv2dTranspose: input has ${tx.shape[3]} channels but the filter expects ${tw.shape[3]} (input ${fmt(tx.shape)}, filter ${fmt(tw.shape)})`);
+  }
+  const g = conv2dGeometry(outputShape, tw.shape[0]!, tw.shape[1]!, tw.shape[3]!, pair(options.strides, 1), pair(options.dilations, 1), options.padding ?? 'valid');
+  checkWindow('conv2dTranspose', tx, g);
+  if (g.outH !== tx.shape[1] || g.outW !== tx.shape[2]) {
+    throw new ShapeError(`conv2dTranspose: output shape ${fmt(outputShape)} would convolve to ${g.outH}×${g.outW}, not the input's ${tx.shape[1]}×${tx.shape[2]} (input ${fmt(tx.shape)}, filter ${fmt(tw.shape)})`);
+  }
+  return backpropInput(tx, tw, g, 'conv2dTranspose');
+}
+
 const inShape = (g: Conv2DGeometry) => [g.batch, g.inH, g.inW, g.inC];
 const filterShape = (g: Conv2DGeometry) => [g.kH, g.kW, g.inC, g.outC];
 const outShape = (g: Conv2DGeometry) => [g.batch, g.outH, g.outW, g.outC];
 
-const backpropInput = (dy: Tensor, filter: Tensor, g: Conv2DGeometry) => run1('conv2d', 'conv2dBackpropInput', { dy, filter }, g, inShape(g), dy.dtype);
+const backpropInput = (dy: Tensor, filter: Tensor, g: Conv2DGeometry, op = 'conv2d') => run1(op, 'conv2dBackpropInput', { dy, filter }, g, inShape(g), dy.dtype);
 const backpropFilter = (x: Tensor, dy: Tensor, g: Conv2DGeometry) => run1('conv2d', 'conv2dBackpropFilter', { x, dy }, g, filterShape(g), x.dtype);
 const convWith = (x: Tensor, filter: Tensor, g: Conv2DGeometry) => run1('conv2d', 'conv2d', { x, filter }, g, outShape(g), x.dtype);
 

@@ -191,7 +191,7 @@ function graphFromConfig(config: GraphConfig, build: Build): Model {
 
 
 /** Keras 1 layers with an image ordering, whose config may omit it (UpSampling2D in 1.0.x). */
-const ORDERED = /^(Convolution[23]D|AtrousConvolution2D|SeparableConvolution2D|Deconvolution2D|(Max|Average)Pooling[23]D|Global(Max|Average)Pooling[23]D|UpSampling[23]D|ZeroPadding[23]D|Cropping[23]D)$/;
+const ORDERED = /^(Convolution[23]D|AtrousConvolution2D|SeparableConvolution2D|Deconvolution2D|LocallyConnected2D|(Max|Average)Pooling[23]D|Global(Max|Average)Pooling[23]D|UpSampling[23]D|ZeroPadding[23]D|Cropping[23]D|SpatialDropout[23]D)$/;
 
 /**
  * Fills in the image ordering that a Keras 1.0.x config leaves implicit ('th', that Keras's

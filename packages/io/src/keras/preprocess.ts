@@ -17,16 +17,18 @@ export interface WeightsSource {
 }
 
 const CONV1D = new Set(['Convolution1D', 'AtrousConvolution1D', 'Conv1D']);
-const CONV2D = new Set(['Convolution2D', 'AtrousConvolution2D', 'Deconvolution2D', 'Conv2D', 'Conv2DTranspose']);
+const CONV2D = new Set(['Convolution2D', 'AtrousConvolution2D', 'Conv2D']);
 const CONV3D = new Set(['Convolution3D', 'Conv3D']);
-const isConv = (c: string) => CONV1D.has(c) || CONV2D.has(c) || CONV3D.has(c);
+const TRANSPOSED = new Set(['Deconvolution2D', 'Conv2DTranspose']);
+const isConv = (c: string) => CONV1D.has(c) || CONV2D.has(c) || CONV3D.has(c) || TRANSPOSED.has(c);
 
 const num = (v: unknown): number | undefined => (Array.isArray(v) ? num(v[0]) : typeof v === 'number' ? v : undefined);
 
 /**
  * Keras 2's `preprocess_weights_for_loading`, on host arrays: turns weights stored by any Keras
  * into the Keras 2 layout with channels-last kernels, which is what our layers hold.
- * - Keras 1 files: 'th' conv kernels (out, in, *spatial) are transposed; Conv1D's 4-D kernel
+ * - Keras 1 files: 'th' conv kernels (out, in, *spatial) are transposed; Deconvolution2D kernels become
+ *   Conv2DTranspose's (rows, cols, filters, in); Conv1D's 4-D kernel
  *   loses its dummy axis; LSTM's 12 and GRU's 9 per-gate arrays are fused; wrappers recurse.
  * - Theano-origin conv kernels are flipped (true convolution → cross-correlation). Like Keras 2,
  *   this follows the file's `backend` attribute, which Keras 1 files lack: pass `backend: 'theano'`
@@ -68,6 +70,11 @@ function keras1ToKeras2(layer: LayerDesc, ws: NdArray[], kerasVersion: string | 
   }
   if ((CONV2D.has(className) || CONV3D.has(className)) && dimOrderingOf(config, kerasVersion) === 'th') {
     return [thKernelToTf(k), ...rest];
+  }
+  if (TRANSPOSED.has(className) && k.shape.length === 4) {
+    // Keras 1 stores a Deconvolution2D kernel as a Convolution2D one, (rows, cols, in, filters) for 'tf' and
+    // (filters, in, rows, cols) for 'th'; Keras 2's Conv2DTranspose kernel is (rows, cols, filters, in).
+    return [transposeNd(k, dimOrderingOf(config, kerasVersion) === 'th' ? [2, 3, 0, 1] : [0, 1, 3, 2]), ...rest];
   }
   if (className === 'LSTM' && ws.length === 12) return lstmKeras1ToKeras2(ws);
   if (className === 'GRU' && ws.length === 9) return gruKeras1ToKeras2(ws);

@@ -1,16 +1,24 @@
 export { Dense, type DenseOptions } from './core/dense.js';
 export { Activation } from './core/activation.js';
-export { Dropout } from './core/dropout.js';
+export { Dropout, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D } from './core/dropout.js';
 export { Flatten, Reshape, Permute, RepeatVector } from './core/shape-layers.js';
 export { Lambda, Masking, type LambdaFn } from './core/lambda.js';
 export { MaxoutDense } from './core/maxout-dense.js';
+export { ActivityRegularization } from './core/activity-regularization.js';
+export { Highway, type HighwayOptions } from './core/highway.js';
 export type { LayerOptions, KernelOptions } from './core/kernel-options.js';
-export { Convolution1D, Conv1D, Convolution2D, Conv2D, ConvBase, type ConvOptions } from './convolutional/conv.js';
-export { ZeroPadding2D, UpSampling2D } from './convolutional/resize.js';
-export { Convolution3D, Convolution3D as Conv3D, MaxPooling3D } from './convolutional/conv3d.js';
+export { Convolution1D, Conv1D, Convolution2D, Conv2D, AtrousConvolution1D, AtrousConvolution2D, ConvBase, type ConvOptions } from './convolutional/conv.js';
+export { LocallyConnected1D, LocallyConnected2D } from './convolutional/local.js';
+export { SeparableConvolution2D, SeparableConv2D, type SeparableOptions } from './convolutional/separable.js';
+export { Deconvolution2D, Conv2DTranspose, type ConvTransposeOptions } from './convolutional/conv-transpose.js';
+export {
+  ZeroPadding1D, ZeroPadding2D, ZeroPadding3D, Cropping1D, Cropping2D, Cropping3D, UpSampling1D, UpSampling2D, UpSampling3D,
+} from './convolutional/resize.js';
+export { Convolution3D, Convolution3D as Conv3D } from './convolutional/conv3d.js';
+export { MaxPooling3D, AveragePooling3D, type Pooling3DOptions } from './pooling/pooling3d.js';
 export {
   MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D,
-  GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, type PoolingOptions,
+  GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D, type PoolingOptions,
 } from './pooling/pooling.js';
 export { Embedding, type EmbeddingOptions } from './embeddings/embedding.js';
 export { SimpleRNN, GRU, LSTM } from './recurrent/cells.js';
@@ -19,3 +27,5 @@ export { BatchNormalization, type BatchNormalizationOptions } from './normalizat
 export { GaussianNoise, GaussianDropout } from './noise/noise.js';
 export { Merge, Concatenate, Add, Multiply, Average, Maximum, Dot, merge, concatenate, type MergeMode, type MergeOptions } from './merge/merge.js';
 export { TimeDistributed, TimeDistributedDense, Bidirectional } from './wrappers/wrappers.js';
+export { LeakyReLU, ELU, ThresholdedReLU } from './advanced-activations/scalar.js';
+export { PReLU, ParametricSoftplus, SReLU, ParametricActivation } from './advanced-activations/parametric.js';

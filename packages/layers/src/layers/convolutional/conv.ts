@@ -66,9 +66,12 @@ abstract class ConvBase extends Layer {
       throw new ShapeError(`${this.className} expects inputs of rank ${this.rank + 2} with known channels, got ${fmtShape(inputShape)}`);
     }
     const s = this.settings;
-    this.kernel = this.addWeight('kernel', [...this.kernelSize, channels, this.filters], s.kernelInitializer, 'glorot_uniform', { regularizer: s.kernelRegularizer, constraint: s.kernelConstraint });
+    this.kernel = this.addWeight('kernel', this.kernelShape(channels), s.kernelInitializer, 'glorot_uniform', { regularizer: s.kernelRegularizer, constraint: s.kernelConstraint });
     if (s.useBias) this.bias = this.addWeight('bias', [this.filters], s.biasInitializer, 'zero', { regularizer: s.biasRegularizer, constraint: s.biasConstraint });
   }
+
+  /** Keras 2 layout: [...kernel, inChannels, filters]. */
+  protected kernelShape(channels: number): number[] { return [...this.kernelSize, channels, this.filters]; }
 
   override computeOutputShape(inputShape: Shape): Shape {
     const channels = inputShape[layoutAxes(this.rank, this.dimOrdering).channel];
@@ -134,7 +137,26 @@ class Conv1DImpl extends ConvBase {
   }
 }
 
+/** Keras 1: `AtrousConvolution2D(nbFilter, nbRow, nbCol, {atrousRate, ...})`, Keras 2's Conv2D with `dilation_rate`. */
+class AtrousConvolution2DImpl extends ConvBase {
+  static kerasName = 'Conv2D';
+  constructor(...args: [nbFilter: number, nbRow: number, nbCol: number, options?: ConvOptions] | [options: ConvOptions]) {
+    super(2, 'AtrousConvolution2D', Layer.parse('AtrousConvolution2D', positional('AtrousConvolution2D', args, ['filters', 'nbRow', 'nbCol']), CONV_KEYS));
+  }
+}
+/** Keras 1: `AtrousConvolution1D(nbFilter, filterLength, {atrousRate, ...})`, Keras 2's Conv1D with `dilation_rate`. */
+class AtrousConvolution1DImpl extends ConvBase {
+  static kerasName = 'Conv1D';
+  constructor(...args: [nbFilter: number, filterLength: number, options?: ConvOptions] | [options: ConvOptions]) {
+    super(1, 'AtrousConvolution1D', Layer.parse('AtrousConvolution1D', positional('AtrousConvolution1D', args, ['filters', 'kernelSize']), CONV_KEYS));
+  }
+}
+
 export { ConvBase };
+export const AtrousConvolution2D = registerLayer(AtrousConvolution2DImpl, 'AtrousConvolution2D');
+export type AtrousConvolution2D = AtrousConvolution2DImpl;
+export const AtrousConvolution1D = registerLayer(AtrousConvolution1DImpl, 'AtrousConvolution1D');
+export type AtrousConvolution1D = AtrousConvolution1DImpl;
 export const Convolution2D = registerLayer(Convolution2DImpl, 'Convolution2D');
 export type Convolution2D = Convolution2DImpl;
 export const Conv2D = registerLayer(Conv2DImpl);

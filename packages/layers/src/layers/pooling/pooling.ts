@@ -76,11 +76,11 @@ export const AveragePooling2D = pooling(2, 'avg', 'AveragePooling2D');
 
 type GlobalPoolingOptions = LayerOptions & { dimOrdering?: DimOrdering };
 
-/** Max or mean over every spatial axis: [batch, channels]. */
+/** Max or mean over every spatial axis (1, 2 or 3 of them): [batch, channels]. */
 abstract class GlobalPoolBase extends Layer {
   static override readonly OPTIONS = ['dimOrdering'];
   readonly dimOrdering: DimOrdering;
-  constructor(readonly rank: 1 | 2, readonly kind: 'max' | 'avg', owner: string, options: LayerOptions) {
+  constructor(readonly rank: 1 | 2 | 3, readonly kind: 'max' | 'avg', owner: string, options: LayerOptions) {
     const o = Layer.parse(owner, options, ['dimOrdering']);
     super(o);
     this.dimOrdering = rank === 1 ? 'tf' : resolveOrdering(o.dimOrdering);
@@ -97,10 +97,10 @@ abstract class GlobalPoolBase extends Layer {
     return (this.kind === 'max' ? max : mean)(inputs as Tensor, this.axes);
   }
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), ...(this.rank === 2 ? { data_format: this.dimOrdering === 'th' ? 'channels_first' : 'channels_last' } : {}) };
+    return { ...super.getConfig(), ...(this.rank > 1 ? { data_format: this.dimOrdering === 'th' ? 'channels_first' : 'channels_last' } : {}) };
   }
 }
-const globalPooling = (rank: 1 | 2, kind: 'max' | 'avg', name: string): Callable<new (options?: GlobalPoolingOptions) => GlobalPoolBase> => {
+const globalPooling = (rank: 1 | 2 | 3, kind: 'max' | 'avg', name: string): Callable<new (options?: GlobalPoolingOptions) => GlobalPoolBase> => {
   const cls = class extends GlobalPoolBase {
     static kerasName = name;
     constructor(options: GlobalPoolingOptions = {}) { super(rank, kind, name, options); }
@@ -112,4 +112,6 @@ export const GlobalMaxPooling1D = globalPooling(1, 'max', 'GlobalMaxPooling1D');
 export const GlobalMaxPooling2D = globalPooling(2, 'max', 'GlobalMaxPooling2D');
 export const GlobalAveragePooling1D = globalPooling(1, 'avg', 'GlobalAveragePooling1D');
 export const GlobalAveragePooling2D = globalPooling(2, 'avg', 'GlobalAveragePooling2D');
+export const GlobalMaxPooling3D = globalPooling(3, 'max', 'GlobalMaxPooling3D');
+export const GlobalAveragePooling3D = globalPooling(3, 'avg', 'GlobalAveragePooling3D');
 export { PoolBase, GlobalPoolBase };
