@@ -3,6 +3,7 @@ import { getConstraint, type Constraint, type ConstraintId } from '../constraint
 import { getInitializer, type InitializerId } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerId } from '../regularizers.js';
 import { ShapeError, ValueError } from '../utils/errors.js';
+import { guardKerasNames, installKerasNames, KERAS_METHOD_NAMES, KERAS_OVERRIDES, routeKerasOverrides, type KerasSpelled } from '../utils/keras-names.js';
 import { canonicalKey, LAYER_KEYS, parseOptions, type Options } from '../utils/options.js';
 import { fmtShape, type Shape } from '../utils/shape.js';
 import { Node, SymbolicTensor, type CallArgs } from './symbolic.js';
@@ -59,6 +60,7 @@ export class Layer {
     this.trainable = (options.trainable as boolean | undefined) ?? true;
     this.initialWeights = (options.weights as TensorLike[] | undefined) ?? null;
     this.batchInputShape = inputShapeFromOptions(options, this.temporalInput);
+    routeKerasOverrides(this, Layer.prototype, this.className, KERAS_METHOD_NAMES.Layer, KERAS_OVERRIDES.Layer);
   }
 
   /** Parses a subclass's options: the layer-wide keys plus `own`, through the alias table. */
@@ -231,6 +233,11 @@ export class Layer {
     return new (this as unknown as new (o: object) => T)(kept);
   }
 }
+
+// Keras spellings (`layer.get_weights()`, a subclass's `get_output_shape_for`), from the one table.
+export interface Layer extends KerasSpelled<Layer, typeof KERAS_METHOD_NAMES.Layer> {}
+installKerasNames(Layer.prototype, KERAS_METHOD_NAMES.Layer);
+guardKerasNames(Layer);
 
 /**
  * The entries of a config that `owner` (with options `own`) reads: nulls (Keras's "not set") are

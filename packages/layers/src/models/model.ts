@@ -5,12 +5,13 @@ import type { SymbolicTensor } from '../engine/symbolic.js';
 import { registerLayer } from '../layers/registry.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { ValueError } from '../utils/errors.js';
+import { installKerasNames, KERAS_METHOD_NAMES, type KerasSpelled } from '../utils/keras-names.js';
 import { parseOptions, type Options } from '../utils/options.js';
 import { compileModel, type CompileOptions, type Compiled } from '../training/compile.js';
 import { loadAll, standardize, type DataInput } from '../training/data.js';
 import { evaluateArrays, predictArrays } from '../training/evaluate.js';
 import { fit, prepare, type FitOptions } from '../training/fit.js';
-import { evaluateGenerator, fitGenerator, type EvaluateGeneratorOptions, type FitGeneratorOptions, type Batch } from '../training/generator.js';
+import { evaluateGenerator, fitGenerator, predictGenerator, type EvaluateGeneratorOptions, type FitGeneratorOptions, type PredictGeneratorOptions, type Batch } from '../training/generator.js';
 import { runArgs } from '../training/arguments.js';
 import { RunGuard } from '../training/run-guard.js';
 import { testStep, trainStep } from '../training/step.js';
@@ -170,6 +171,11 @@ export class ModelImpl extends Container {
     return evaluateGenerator(this, generator, options);
   }
 
+  /** Outputs for the inputs a generator yields (Keras's predict_generator), concatenated. */
+  predictGenerator(generator: AsyncIterable<DataInput> | Iterable<DataInput>, options: PredictGeneratorOptions): Promise<Tensor | Tensor[]> {
+    return predictGenerator(this, generator, options);
+  }
+
   /** Prints Keras's table: layer (type), output shape, params, connected to; then the totals. */
   summary(options: SummaryOptions = {}): void {
     summary(this, options);
@@ -199,6 +205,9 @@ export class ModelImpl extends Container {
     return getSaveHandler().toYAML(this);
   }
 }
+
+export interface ModelImpl extends KerasSpelled<ModelImpl, typeof KERAS_METHOD_NAMES.Model> {}
+installKerasNames(ModelImpl.prototype, KERAS_METHOD_NAMES.Model);
 
 async function readScalars(ts: Tensor[]): Promise<number | number[]> {
   const vs = (await Promise.all(ts.map((t) => t.data()))).map((d) => d[0]!);

@@ -8,6 +8,7 @@ import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { getRegularizer, type RegularizerId } from '../../regularizers.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
+import { installKerasNames, KERAS_METHOD_NAMES, type KerasSpelled } from '../../utils/keras-names.js';
 import type { Options } from '../../utils/options.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import { initializerConfig } from '../../initializers.js';
@@ -194,3 +195,5 @@ export abstract class RNNBase extends Layer {
   }
 }
 
+export interface RNNBase extends KerasSpelled<RNNBase, typeof KERAS_METHOD_NAMES.RNN> {}
+installKerasNames(RNNBase.prototype, KERAS_METHOD_NAMES.RNN);
