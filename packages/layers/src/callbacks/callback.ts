@@ -38,7 +38,14 @@ class CallbackImpl {
     return this.onBatchEnd !== CallbackImpl.prototype.onBatchEnd;
   }
 }
-interface CallbackImpl extends KerasSpelled<CallbackImpl, typeof KERAS_METHOD_NAMES.Callback> {}
+interface CallbackImpl extends KerasSpelled<CallbackImpl, typeof KERAS_METHOD_NAMES.Callback, (typeof KERAS_OVERRIDES.Callback)[number]> {
+  on_train_begin(logs: Logs): MaybePromise;
+  on_train_end(logs: Logs): MaybePromise;
+  on_epoch_begin(epoch: number, logs: Logs): MaybePromise;
+  on_epoch_end(epoch: number, logs: Logs): MaybePromise;
+  on_batch_begin(batch: number, logs: Logs): MaybePromise;
+  on_batch_end(batch: number, logs: Logs): MaybePromise;
+}
 installKerasNames(CallbackImpl.prototype, KERAS_METHOD_NAMES.Callback);
 guardKerasNames(CallbackImpl);
 

@@ -235,7 +235,12 @@ export class Layer {
 }
 
 // Keras spellings (`layer.get_weights()`, a subclass's `get_output_shape_for`), from the one table.
-export interface Layer extends KerasSpelled<Layer, typeof KERAS_METHOD_NAMES.Layer> {}
+export interface Layer extends KerasSpelled<Layer, typeof KERAS_METHOD_NAMES.Layer, (typeof KERAS_OVERRIDES.Layer)[number]> {
+  get_output_shape_for(inputShape: Shape | Shape[]): Shape | Shape[];
+  compute_output_shape(inputShape: Shape | Shape[]): Shape | Shape[];
+  compute_mask(inputs: Tensor | Tensor[], mask: Tensor | null | (Tensor | null)[] | undefined): Tensor | null | (Tensor | null)[];
+  get_config(): Record<string, unknown>;
+}
 installKerasNames(Layer.prototype, KERAS_METHOD_NAMES.Layer);
 guardKerasNames(Layer);
 

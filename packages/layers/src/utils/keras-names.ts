@@ -58,8 +58,12 @@ export const KERAS_FUNCTION_NAMES = {
 
 type Table = Readonly<Record<string, string>>;
 
-/** The Keras-spelled members of T for a table section (types for `interface X extends KerasSpelled<...>`). */
-export type KerasSpelled<T, M extends Table> = { -readonly [K in keyof M]: M[K] extends keyof T ? T[M[K]] : never };
+/**
+ * The Keras-spelled members of T for a table section (types for `interface X extends KerasSpelled<...>`).
+ * Names a subclass may define (`Skip`) are declared as methods by the class's interface instead: a
+ * mapped type makes properties, which a subclass could not override with a method.
+ */
+export type KerasSpelled<T, M extends Table, Skip extends string = never> = { -readonly [K in Exclude<keyof M, Skip>]: M[K] extends keyof T ? T[M[K]] : never };
 
 /** Defines each Keras spelling of `table` on `proto` as an accessor to the camelCase member. */
 export function installKerasNames(proto: object, table: Table): void {
