@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  activityL2, Dense, l1, l1l2, l2, MaxNorm, maxnorm, randomUniform, randint, Sequential, setSeed, tensor, UnitNorm, unitnorm, type Tensor,
+  activityL2, Conv2D, Convolution2D, Dense, l1, l1l2, l2, MaxNorm, maxnorm, randomUniform, randint, Sequential, setSeed, tensor, UnitNorm, unitnorm, type Tensor,
 } from '@kerasgpu/layers';
 import { useBackend, values } from './helpers.js';
 
@@ -52,5 +52,47 @@ describe('regularizer and constraint helpers take an options object too', () => 
     expect(() => maxnorm({ m: 0 })).toThrow(/maxnorm: m \(max_value\) must be a positive number/);
     expect(() => maxnorm({ m: 2, max_value: 3 })).toThrow(/name the same option/);
     expect(() => unitnorm({ axis: 'rows' } as never)).toThrow(/unitnorm: axis must be an integer/);
+  });
+});
+
+describe("Convolution2D(..., {weights: [W, b], dim_ordering: 'th'}) takes Keras 1's th kernel", () => {
+  // nb_filter 3, stack 2, rows 3, cols 2: every axis differs, so a wrong layout cannot pass unnoticed.
+  const [F, C, R, S, H, W] = [3, 2, 3, 2, 4, 5];
+  const kTh = Array.from({ length: F * C * R * S }, (_, i) => Math.sin(i + 1));
+  const bias = [0.1, -0.2, 0.3];
+  const xs = Array.from({ length: C * H * W }, (_, i) => Math.cos(i));
+  /** Keras's conv on th data with a th kernel (cross-correlation, as the TensorFlow backend). */
+  const expected = () => {
+    const out: number[] = [];
+    for (let f = 0; f < F; f++) for (let i = 0; i <= H - R; i++) for (let j = 0; j <= W - S; j++) {
+      let acc = bias[f]!;
+      for (let c = 0; c < C; c++) for (let u = 0; u < R; u++) for (let v = 0; v < S; v++) {
+        acc += xs[(c * H + i + u) * W + j + v]! * kTh[((f * C + c) * R + u) * S + v]!;
+      }
+      out.push(acc);
+    }
+    return out;
+  };
+
+  it('the Keras 1 snippet gives Keras\'s outputs; getWeights returns the stored Keras 2 layout', async () => {
+    const model = Sequential();
+    model.add(Convolution2D(F, R, S, { weights: [tensor(kTh, [F, C, R, S]), bias], dim_ordering: 'th', input_shape: [C, H, W] }));
+    const y = model.predict(tensor(xs, [1, C, H, W])) as Tensor;
+    expect(y.shape).toEqual([1, F, H - R + 1, W - S + 1]);
+    const got = await values(y);
+    expected().forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
+    const stored = model.get_weights()[0]!;
+    expect(stored.shape).toEqual([R, S, C, F]);
+    expect((await values(stored))[1]).toBeCloseTo(kTh[C * R * S]!, 6); // [0, 0, 0, 1] is filter 1's first value
+  });
+
+  it("Keras 2's layout still works where it cannot be mistaken; a kernel of neither layout names the th one", async () => {
+    const layer = Sequential([Convolution2D(F, R, S, { dim_ordering: 'th', input_shape: [C, H, W] })]).layers[0]!;
+    const tfKernel = layer.getWeights()[0]!;
+    const viaTf = Conv2D(F, [R, S], { weights: [tfKernel, bias], data_format: 'channels_first', input_shape: [C, H, W] });
+    const again = Convolution2D(F, R, S, { weights: [tfKernel, bias], dim_ordering: 'th', input_shape: [C, H, W] });
+    expect(await values(viaTf.apply(tensor(xs, [1, C, H, W])))).toEqual(await values(again.apply(tensor(xs, [1, C, H, W]))));
+    expect(() => Sequential([Convolution2D(F, R, S, { weights: [tensor(kTh, [C, F, R, S]), bias], dim_ordering: 'th', input_shape: [C, H, W] })]))
+      .toThrow(/dim_ordering 'th'\): weights\[0\] must be Keras 1's th kernel \(nb_filter, stack, rows, cols\) = \(3, 2, 3, 2\), got \(2, 3, 3, 2\)/);
   });
 });

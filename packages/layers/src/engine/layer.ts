@@ -98,6 +98,12 @@ export class Layer {
   }
 
   // ---- weights ----
+  /**
+   * The `weights` option in the layout `setWeights` takes (Keras 2's). Overridden where the layer's
+   * Keras 1 form takes another layout (Keras 1 'th' convolution kernels). Runs inside a tidy.
+   */
+  protected initialWeightsInKerasOrder(values: TensorLike[]): TensorLike[] { return values; }
+
   protected addWeight(name: string, shape: number[], init: InitializerId | undefined, fallbackInit: string, opts: {
     regularizer?: RegularizerId | Regularizer | null; constraint?: ConstraintId | Constraint | null; trainable?: boolean;
   } = {}): Variable {
@@ -171,7 +177,8 @@ export class Layer {
     this.build(inputShape);
     this.built = true;
     if (this.initialWeights) {
-      this.setWeights(this.initialWeights);
+      const given = this.initialWeights;
+      tidy(() => this.setWeights(this.initialWeightsInKerasOrder(given)));
       this.initialWeights = null;
     }
   }
