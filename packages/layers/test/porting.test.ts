@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   activityL2, Conv2D, Convolution2D, Dense, l1, l1l2, l2, MaxNorm, maxnorm, randomUniform, randint, Sequential, setSeed, tensor, UnitNorm, unitnorm, type Tensor,
 } from '@kerasgpu/layers';
-import { useBackend, values } from './helpers.js';
+import { captureOutput, useBackend, values } from './helpers.js';
 
 beforeAll(useBackend);
 
@@ -94,5 +94,38 @@ describe("Convolution2D(..., {weights: [W, b], dim_ordering: 'th'}) takes Keras 
     expect(await values(viaTf.apply(tensor(xs, [1, C, H, W])))).toEqual(await values(again.apply(tensor(xs, [1, C, H, W]))));
     expect(() => Sequential([Convolution2D(F, R, S, { weights: [tensor(kTh, [C, F, R, S]), bias], dim_ordering: 'th', input_shape: [C, H, W] })]))
       .toThrow(/dim_ordering 'th'\): weights\[0\] must be Keras 1's th kernel \(nb_filter, stack, rows, cols\) = \(3, 2, 3, 2\), got \(2, 3, 3, 2\)/);
+  });
+});
+
+describe("fit's 'Train on ... samples, validate on ...' line and evaluate's bar, as Keras prints them", () => {
+  const mlp = () => {
+    const model = Sequential();
+    model.add(Dense(8, { input_dim: 20, activation: 'relu' }));
+    model.add(Dense(1, { activation: 'sigmoid' }));
+    model.compile({ loss: 'binary_crossentropy', optimizer: 'rmsprop', metrics: ['accuracy'] });
+    return model;
+  };
+
+  it('fit with validation_split at verbose 1 and 2 names the split first; verbose 0 and no validation do not', async () => {
+    const model = mlp();
+    const [x, y] = [randomUniform([1000, 20]), randint(0, 2, [1000, 1])];
+    for (const verbose of [1, 2] as const) {
+      const { text } = await captureOutput(() => model.fit(x, y, { validation_split: 0.2, nb_epoch: 1, batch_size: 100, verbose }));
+      expect(text.split('\n')[0]).toBe('Train on 800 samples, validate on 200 samples');
+      expect(text).toContain('val_loss');
+    }
+    const { text: viaData } = await captureOutput(() => model.fit(x, y, { validation_data: [randomUniform([50, 20]), randint(0, 2, [50, 1])], nb_epoch: 1, batch_size: 500 }));
+    expect(viaData).toMatch(/^Train on 1000 samples, validate on 50 samples\nEpoch 1\/1\n/);
+    expect((await captureOutput(() => model.fit(x, y, { validation_split: 0.2, nb_epoch: 1, verbose: 0 }))).text).toBe('');
+    expect((await captureOutput(() => model.fit(x, y, { nb_epoch: 1, batch_size: 500 }))).text).not.toContain('Train on');
+  });
+
+  it('evaluate shows the bar at its default verbosity and is quiet at verbose 0', async () => {
+    const model = mlp();
+    const [x, y] = [randomUniform([200, 20]), randint(0, 2, [200, 1])];
+    const { result: score, text } = await captureOutput(() => model.evaluate(x, y, { batch_size: 16 }));
+    expect(text).toMatch(/^200\/200 \[={30}\] - \d+s\n$/);
+    expect((score as number[]).length).toBe(2);
+    expect((await captureOutput(() => model.evaluate(x, y, { batch_size: 16, verbose: 0 }))).text).toBe('');
   });
 });

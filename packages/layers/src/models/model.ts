@@ -1,5 +1,6 @@
 import { argMax, cast, dispose, greater, type Tensor } from '@kerasgpu/core';
 import type { History } from '../callbacks/history.js';
+import { Progbar } from '../callbacks/progbar.js';
 import { Container } from '../engine/container.js';
 import type { SymbolicTensor } from '../engine/symbolic.js';
 import { registerLayer } from '../layers/registry.js';
@@ -94,7 +95,9 @@ export class ModelImpl extends Container {
     const c = this.requireCompiled('evaluate');
     const p = prepare('evaluate', this, x, y, o.sampleWeight as DataInput | undefined, undefined, a.checkFinite);
     try {
-      const v = await evaluateArrays(this, c, p, a.batchSize ?? 32);
+      // Keras's default verbose=1 shows the bar.
+      const bar = (a.verbose ?? 1) === 1 && p.n > 0 ? new Progbar(p.n) : null;
+      const v = await evaluateArrays(this, c, p, a.batchSize ?? 32, bar ? (seen) => bar.update(seen) : undefined);
       return v.length === 1 ? v[0]! : v;
     } finally {
       dispose(p.owned);
