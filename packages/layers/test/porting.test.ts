@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  activityL2, Conv2D, Convolution2D, Dense, l1, l1l2, l2, MaxNorm, maxnorm, randomUniform, randint, Sequential, setSeed, tensor, UnitNorm, unitnorm, type Tensor,
+  activityL2, Conv2D, Convolution2D, Dense, LSTM, ones, TimeDistributed, l1, l1l2, l2, MaxNorm, maxnorm, randomUniform, randint, Sequential, setSeed, tensor, UnitNorm, unitnorm, type Tensor,
 } from '@kerasgpu/layers';
 import { captureOutput, useBackend, values } from './helpers.js';
 
@@ -127,5 +127,21 @@ describe("fit's 'Train on ... samples, validate on ...' line and evaluate's bar,
     expect(text).toMatch(/^200\/200 \[={30}\] - \d+s\n$/);
     expect((score as number[]).length).toBe(2);
     expect((await captureOutput(() => model.evaluate(x, y, { batch_size: 16, verbose: 0 }))).text).toBe('');
+  });
+});
+
+describe("a 2-D sample_weight without sample_weight_mode 'temporal'", () => {
+  it('says that the mode is needed; with it, the same call trains', async () => {
+    const model = Sequential();
+    model.add(LSTM(4, { input_shape: [5, 3], return_sequences: true }));
+    model.add(TimeDistributed(Dense(1)));
+    const [x, y, w] = [randomUniform([8, 5, 3]), randomUniform([8, 5, 1]), ones([8, 5])];
+    model.compile({ loss: 'mse', optimizer: 'sgd' });
+    await expect(model.fit(x, y, { sample_weight: w, nb_epoch: 1, verbose: 0 }))
+      .rejects.toThrow(/sample_weight for time_distributed_\d+ has shape \(8, 5\): for timestep-wise weights, compile with sampleWeightMode: 'temporal' \(Keras: sample_weight_mode='temporal'\)/);
+    model.compile({ loss: 'mse', optimizer: 'sgd', sample_weight_mode: 'temporal' });
+    const h = await model.fit(x, y, { sample_weight: w, nb_epoch: 1, verbose: 0 });
+    expect(h.history.loss).toHaveLength(1);
+    await expect(model.fit(x, y, { sample_weight: ones([8]), nb_epoch: 1, verbose: 0 })).rejects.toThrow(/must have rank 2 \(samples, timesteps\)/);
   });
 });
