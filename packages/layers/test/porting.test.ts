@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   activityL2, Conv2D, Convolution2D, Dense, LSTM, ones, TimeDistributed, l1, l1l2, l2, MaxNorm, maxnorm, randomUniform, randint, Sequential, setSeed, tensor, UnitNorm, unitnorm, type Tensor,
@@ -143,5 +144,17 @@ describe("a 2-D sample_weight without sample_weight_mode 'temporal'", () => {
     const h = await model.fit(x, y, { sample_weight: w, nb_epoch: 1, verbose: 0 });
     expect(h.history.loss).toHaveLength(1);
     await expect(model.fit(x, y, { sample_weight: ones([8]), nb_epoch: 1, verbose: 0 })).rejects.toThrow(/must have rank 2 \(samples, timesteps\)/);
+  });
+});
+
+describe('console.log(history)', () => {
+  it('shows the epochs and the history record, not the model', async () => {
+    const model = Sequential();
+    model.add(Dense(1, { input_dim: 3, activation: 'sigmoid' }));
+    model.compile({ loss: 'binary_crossentropy', optimizer: 'sgd', metrics: ['accuracy'] });
+    const history = await model.fit(randomUniform([10, 3]), randint(0, 2, [10, 1]), { nb_epoch: 2, verbose: 0 });
+    const shown = inspect(history);
+    expect(shown).toMatch(/^History \{\s+epoch: \[ 0, 1 \],\s+history: \{\s+loss: \[ [\d.e-]+, [\d.e-]+ \],\s+acc: \[ [\d.e-]+, [\d.e-]+ \]\s+\}\s+\}$/);
+    expect(history.model).toBe(model); // still there, only not printed
   });
 });
