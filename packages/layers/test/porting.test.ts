@@ -158,3 +158,34 @@ describe('console.log(history)', () => {
     expect(history.model).toBe(model); // still there, only not printed
   });
 });
+
+describe('stateful RNNs: the Keras 1 stacked stateful LSTM example', () => {
+  it('only the first layer has batch_input_shape; model.reset_states() resets every stateful layer', async () => {
+    const [dataDim, timesteps, nbClasses, batchSize] = [5, 3, 4, 4];
+    setSeed(31);
+    const model = Sequential();
+    model.add(LSTM(6, { return_sequences: true, stateful: true, batch_input_shape: [batchSize, timesteps, dataDim] }));
+    model.add(LSTM(6, { return_sequences: true, stateful: true }));
+    model.add(LSTM(6, { stateful: true }));
+    model.add(Dense(nbClasses, { activation: 'softmax' }));
+    model.compile({ loss: 'categorical_crossentropy', optimizer: 'rmsprop', metrics: ['accuracy'] });
+    expect(model.outputs[0]!.shape).toEqual([batchSize, nbClasses]);
+    const xTrain = randomUniform([batchSize * 2, timesteps, dataDim]);
+    const yTrain = randomUniform([batchSize * 2, nbClasses]);
+    const xVal = randomUniform([batchSize, timesteps, dataDim]);
+    const yVal = randomUniform([batchSize, nbClasses]);
+    const h = await model.fit(xTrain, yTrain, { batch_size: batchSize, nb_epoch: 2, validation_data: [xVal, yVal], verbose: 0, shuffle: false });
+    expect(h.history.val_loss).toHaveLength(2);
+
+    const predict = async () => values(model.predict(xVal, { batch_size: batchSize }) as Tensor);
+    model.reset_states();
+    const fresh = await predict();
+    expect(await predict()).not.toEqual(fresh); // every layer carried its state
+    model.resetStates();
+    expect(await predict()).toEqual(fresh);
+    // Resetting only the first layer is not enough: the second and third carry state too.
+    await predict();
+    (model.layers[0] as LSTM).reset_states();
+    expect(await predict()).not.toEqual(fresh);
+  });
+});

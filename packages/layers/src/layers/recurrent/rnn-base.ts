@@ -59,6 +59,8 @@ export abstract class RNNBase extends Layer {
   bias: Variable | null = null;
   /** Stateful layers keep their last states here between batches. */
   states: Variable[] | null = null;
+  /** A stateful layer's batch size, from its input shape: only a model's first layer needs batchInputShape (Keras). */
+  private statefulBatch: number | null = null;
 
   protected abstract readonly gates: number;
   protected abstract readonly stateCount: number;
@@ -79,9 +81,6 @@ export abstract class RNNBase extends Layer {
     this.dropout = (o.dropout as number | undefined) ?? 0;
     this.recurrentDropout = (o.recurrentDropout as number | undefined) ?? 0;
     this.supportsMasking = true;
-    if (this.stateful && (!this.batchInputShape || this.batchInputShape[0] === null)) {
-      throw new ValueError(`${owner}: a stateful RNN needs a fixed batch size: pass batchInputShape (e.g. [32, 10, 16])`);
-    }
   }
 
   protected override get temporalInput(): boolean { return true; }
@@ -93,6 +92,14 @@ export abstract class RNNBase extends Layer {
     const inputDim = inputShape[2];
     if (inputShape.length !== 3 || inputDim === null || inputDim === undefined) {
       throw new ShapeError(`${this.className} expects inputs of shape (batch, timesteps, features) with known features, got ${fmtShape(inputShape)}`);
+    }
+    if (this.stateful) {
+      // A layer run eagerly on tensors is built from a batch-free shape: its own batchInputShape decides.
+      const batch = inputShape[0] ?? this.batchInputShape?.[0] ?? null;
+      if (batch === null) {
+        throw new ValueError(`${this.name}: a stateful RNN needs a fixed batch size: give the model's first layer batchInputShape (e.g. [32, 10, 16]; Keras: batch_input_shape)`);
+      }
+      this.statefulBatch = batch;
     }
     const s = this.settings;
     const g = this.gates * this.units;
@@ -119,7 +126,8 @@ export abstract class RNNBase extends Layer {
   /** Zeroes the states of a stateful layer (Keras's reset_states). */
   resetStates(): void {
     if (!this.stateful) throw new ValueError(`${this.name}: resetStates needs stateful: true`);
-    const b = this.batchInputShape![0]!;
+    const b = this.statefulBatch;
+    if (b === null) throw new ValueError(`${this.name}: resetStates before the layer is built (it takes its batch size from its input)`);
     if (this.states) for (const s of this.states) s.dispose();
     this.states = Array.from({ length: this.stateCount }, () => tidy(() => variable(zeros([b, this.units]), false)));
   }
