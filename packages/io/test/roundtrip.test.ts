@@ -40,6 +40,7 @@ const MODELS: [string, () => Model, () => Tensor[]][] = [
   ['functional with a nested Sequential', nested, () => [randomUniform([3, 4])]],
   ['conv / batch norm / pooling', cnn, () => [randomUniform([3, 8, 8, 2])]],
   ['embedding / LSTM / GRU', text, () => [randint(0, 10, [3, 5])]],
+  ['GRU reset_after (Keras 2 / TF 2: bias (2, 3·units))', () => Sequential([GRU(4, { reset_after: true, return_sequences: true, input_shape: [5, 3] }), GRU(2, { reset_after: true })]), () => [randomUniform([3, 5, 3])]],
   ['functional: TimeDistributed, Bidirectional, Concatenate, two outputs', functional, () => [randomUniform([3, 5, 3]), randomUniform([3, 4])]],
 ];
 

@@ -85,8 +85,10 @@ export abstract class RNNBase extends Layer {
 
   protected override get temporalInput(): boolean { return true; }
 
+  /** The bias's shape: [G·units] (GRU with reset_after keeps input and recurrent biases as [2, G·units]). */
+  protected get biasShape(): number[] { return [this.gates * this.units]; }
   /** The initial bias (LSTM sets its forget gate to one). */
-  protected initialBias(): Tensor { return zeros([this.gates * this.units]); }
+  protected initialBias(): Tensor { return zeros(this.biasShape); }
 
   override build(inputShape: Shape): void {
     const inputDim = inputShape[2];
@@ -108,7 +110,7 @@ export abstract class RNNBase extends Layer {
       regularizer: getRegularizer(this.recurrentRegularizer), constraint: getConstraint(this.recurrentConstraint),
     });
     if (s.useBias) {
-      this.bias = this.addWeight('bias', [g], s.biasInitializer, 'zero', { regularizer: s.biasRegularizer, constraint: s.biasConstraint });
+      this.bias = this.addWeight('bias', this.biasShape, s.biasInitializer, 'zero', { regularizer: s.biasRegularizer, constraint: s.biasConstraint });
       if (s.biasInitializer === 'zero') {
         const initial = tidy(() => this.initialBias());
         this.bias.assign(initial);
@@ -144,8 +146,8 @@ export abstract class RNNBase extends Layer {
 
   /** One step: xw = this step's x·kernel (+ bias where the cell does not add it), h·U inside. */
   protected abstract step(xw: Tensor, states: Tensor[], recurrentMask: Tensor | null): StepResult;
-  /** Whether `call` should add the bias to x·kernel (the fused LSTM cell adds it itself). */
-  protected get biasInProjection(): boolean { return true; }
+  /** The bias `call` adds to x·kernel for all steps at once (none where the step adds it: the fused LSTM cell). */
+  protected projectionBias(): Tensor | null { return this.bias; }
   /**
    * The whole sequence in one op, when the layer has one (LSTM with cell activations): xw
    * [batch, T, G·units] in, every step's h [batch, T, units] and the final states (h first) out. Only
@@ -159,7 +161,8 @@ export abstract class RNNBase extends Layer {
     if (args.training && this.dropout > 0) x = mul(x, reshape(dropout(ones([b, d]), this.dropout, nextKey()), [b, 1, d]));
     const recurrentMask = args.training && this.recurrentDropout > 0 ? dropout(ones([b, this.units]), this.recurrentDropout, nextKey()) : null;
     let xw = reshape(matMul(reshape(x, [b * T, d]), this.kernel!), [b, T, this.gates * this.units]);
-    if (this.bias && this.biasInProjection) xw = add(xw, this.bias);
+    const projectionBias = this.projectionBias();
+    if (projectionBias) xw = add(xw, projectionBias);
     let states: Tensor[] = this.stateful ? [...this.states!] : Array.from({ length: this.stateCount }, () => fill([b, this.units], 0));
     if (this.stateful && this.states![0]!.shape[0] !== b) {
       throw new ShapeError(`${this.name}: stateful layer built for batch size ${this.states![0]!.shape[0]}, got ${b}`);
