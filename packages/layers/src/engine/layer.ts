@@ -188,17 +188,29 @@ export class Layer {
    * placeholders (shape errors name this layer, its input layers and the shapes); on real
    * tensors, runs the layer at once (inference mode). Layers with several outputs return an
    * array (typed as one for the common case; use `applySymbolic` for the precise type).
+   * `options` are Keras's call keyword arguments (recurrent layers' `initial_state`).
    */
-  apply(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor;
-  apply(inputs: Tensor | Tensor[]): Tensor;
-  apply(inputs: LayerInput | LayerInput[]): SymbolicTensor | Tensor;
-  apply(inputs: LayerInput | LayerInput[]): SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[] {
+  apply(inputs: SymbolicTensor | SymbolicTensor[], options?: Options): SymbolicTensor;
+  apply(inputs: Tensor | Tensor[], options?: Options): Tensor;
+  apply(inputs: LayerInput | LayerInput[], options?: Options): SymbolicTensor | Tensor;
+  apply(given: LayerInput | LayerInput[], options?: Options): SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[] {
+    const inputs = options === undefined ? given : this.foldCallOptions(given, options);
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.every((x) => x instanceof SymbolicTensor)) return this.applySymbolic(inputs as SymbolicTensor | SymbolicTensor[]);
     if (list.some((x) => x instanceof SymbolicTensor)) throw new ValueError(`${this.name}: cannot mix symbolic inputs and tensors`);
     const ts = inputs as Tensor | Tensor[];
     this.ensureBuilt(Array.isArray(ts) ? ts.map((t) => withNullBatch(t.shape)) : withNullBatch(ts.shape));
     return this.call(ts, { training: false });
+  }
+
+  /**
+   * Keras's call keyword arguments folded into the inputs, as Keras 2 does for `initial_state`
+   * (they become inputs of the node, so the graph and its config carry them). Layers that take
+   * none refuse any.
+   */
+  protected foldCallOptions(inputs: LayerInput | LayerInput[], options: Options): LayerInput | LayerInput[] {
+    parseOptions(`${this.name}.apply`, options, []);
+    return inputs;
   }
 
   applySymbolic(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor | SymbolicTensor[] {
