@@ -17,10 +17,10 @@ registerSaveHandler({
 });
 registerInitStep(h5ready);
 
-export { loadModel, loadWeights, type LoadOptions, type H5Source } from './keras/load.js';
-export { saveModel, saveWeights, KERAS_VERSION, BACKEND, type SaveTarget } from './keras/save.js';
-export { modelFromJSON, toYAML, modelFromYAML } from './keras/text.js';
-export { modelFromConfig, type CustomObjects, type KerasSpec } from './keras/model-config.js';
+export { loadModel, loadModel as load_model, loadWeights, type LoadOptions, type H5Source } from './keras/load.js';
+export { saveModel, saveModel as save_model, saveWeights, KERAS_VERSION, BACKEND, type SaveTarget } from './keras/save.js';
+export { modelFromJSON, modelFromJSON as model_from_json, toYAML, modelFromYAML, modelFromYAML as model_from_yaml } from './keras/text.js';
+export { modelFromConfig, modelFromConfig as model_from_config, type CustomObjects, type KerasSpec } from './keras/model-config.js';
 export { readKerasH5, type KerasH5, type StoredLayer } from './keras/h5-file.js';
 export { preprocessWeights, type LayerDesc, type WeightsSource } from './keras/preprocess.js';
 export { thKernelToTf, tfKernelToTh, flipKernel, lstmKeras1ToKeras2, lstmKeras2ToKeras1, gruKeras1ToKeras2, permuteDenseRowsForFlatten } from './keras/kernels.js';
@@ -33,5 +33,5 @@ export { NumpyArrayIterator, DirectoryIterator, type FlowOptions, type Directory
 export { transformMatrix, type Mat3, type TransformParams } from './preprocessing/affine.js';
 export type { FillMode } from '@kerasgpu/core';
 export type { HostArray } from './preprocessing/host.js';
-export { padSequences, type PadSequencesOptions } from './preprocessing/pad-sequences.js';
+export { padSequences, padSequences as pad_sequences, type PadSequencesOptions } from './preprocessing/pad-sequences.js';
 export { modelToDot, modelToDot as model_to_dot, plotModel, plotModel as plot_model, plotModel as plot, ModelDot, type ModelToDotOptions, type PlotModelOptions, type CreateOptions, type Rankdir, type ImageFormat } from './diagrams/index.js';

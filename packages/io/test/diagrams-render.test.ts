@@ -82,6 +82,16 @@ describe('rendering with Graphviz (WebAssembly) and resvg, no system install', (
     expect(parsed.edges).toHaveLength(1);
   });
 
+  it("Keras's positional to_file: plot(model, 'model.png') writes what plot(model, {to_file}) writes", async () => {
+    const model = Sequential([Dense(2, { input_dim: 3 }), Dense(1)]);
+    await plot(model, join(dir, 'positional.png'));
+    await plot(model, { to_file: join(dir, 'keyword.png') });
+    expect(await readFile(join(dir, 'positional.png'))).toEqual(await readFile(join(dir, 'keyword.png')));
+    await plot(model, join(dir, 'shapes.svg'), { show_shapes: true });
+    expect(parseSvg(await readFile(join(dir, 'shapes.svg'), 'utf8')).texts).toContain('(None, 3)');
+    await expect(plot(model, 'a.png', { to_file: 'b.png' } as never)).rejects.toThrow(/to_file given both positionally \('a.png'\) and as an option \('b.png'\)/);
+  });
+
   it('unknown formats, engines and extensions are errors that list what works', async () => {
     const dot = modelToDot(Sequential([Dense(2, { input_dim: 2 })]));
     await expect(dot.create({ format: 'gif' as 'svg' })).rejects.toThrow(/unknown format 'gif' \(known: svg, png\)/);

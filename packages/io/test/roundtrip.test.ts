@@ -36,10 +36,21 @@ function nested(): Model {
   return Model({ inputs: x, outputs: Dense(1).apply(inner.apply(x) as SymbolicTensor) });
 }
 
+/** Keras 2's seq2seq: the encoder's return_state outputs are the decoder's initial_state (extra node inputs). */
+function seq2seq(): Model {
+  const enc = Input({ shape: [null, 3] });
+  const [, h, c] = LSTM(4, { return_state: true }).apply(enc) as unknown as SymbolicTensor[];
+  const dec = Input({ shape: [null, 2] });
+  const [seq] = LSTM(4, { return_sequences: true, return_state: true }).apply(dec, { initial_state: [h!, c!] }) as unknown as SymbolicTensor[];
+  return Model({ inputs: [enc, dec], outputs: Dense(2, { activation: 'softmax' }).apply(seq!) });
+}
+
 const MODELS: [string, () => Model, () => Tensor[]][] = [
+  ['seq2seq: return_state and initial_state', seq2seq, () => [randomUniform([3, 4, 3]), randomUniform([3, 5, 2])]],
   ['functional with a nested Sequential', nested, () => [randomUniform([3, 4])]],
   ['conv / batch norm / pooling', cnn, () => [randomUniform([3, 8, 8, 2])]],
   ['embedding / LSTM / GRU', text, () => [randint(0, 10, [3, 5])]],
+  ['GRU reset_after (Keras 2 / TF 2: bias (2, 3·units))', () => Sequential([GRU(4, { reset_after: true, return_sequences: true, input_shape: [5, 3] }), GRU(2, { reset_after: true })]), () => [randomUniform([3, 5, 3])]],
   ['functional: TimeDistributed, Bidirectional, Concatenate, two outputs', functional, () => [randomUniform([3, 5, 3]), randomUniform([3, 4])]],
 ];
 

@@ -1,4 +1,5 @@
 import { add, cast, clip, div, greaterEqual, mul, sqrt, square, sum, type Tensor } from '@kerasgpu/core';
+import { helperArgs, nonNegative } from './utils/args.js';
 import { callable } from './utils/callable.js';
 import { ValueError } from './utils/errors.js';
 import { Registry } from './utils/registry.js';
@@ -12,9 +13,26 @@ export abstract class Constraint {
 }
 
 const axisList = (axis: number | number[]) => (typeof axis === 'number' ? [axis] : axis);
+type Axis = number | number[];
+function checkAxis(owner: string, axis: unknown): Axis {
+  const ok = Number.isInteger(axis) || (Array.isArray(axis) && axis.every((a) => Number.isInteger(a)));
+  if (!ok) throw new ValueError(`${owner}: axis must be an integer or a list of integers, got ${JSON.stringify(axis)}`);
+  return axis as Axis;
+}
+
+/** Keras 1 `maxnorm(m=2, axis=0)`, Keras 2 `max_norm(max_value=2, axis=0)`: positional, or one options object. */
+type MaxNormArgs = [m?: number, axis?: Axis] | [options: { m?: number; maxValue?: number; max_value?: number; axis?: Axis }];
 
 class MaxNormImpl extends Constraint {
-  constructor(readonly maxValue = 2, readonly axis: number | number[] = 0) { super(); }
+  readonly maxValue: number;
+  readonly axis: Axis;
+  constructor(...args: MaxNormArgs) {
+    super();
+    const o = helperArgs('maxnorm', args, ['m', 'maxValue', 'axis'], { axis: 0 });
+    if (o.m !== undefined && o.maxValue !== undefined) throw new ValueError("maxnorm: 'm' (Keras 1) and 'max_value' (Keras 2) name the same option; give one");
+    this.maxValue = nonNegative('maxnorm', 'm (max_value)', o.m ?? o.maxValue ?? 2, true);
+    this.axis = checkAxis('maxnorm', o.axis);
+  }
   apply(w: Tensor): Tensor {
     const norms = sqrt(sum(square(w), axisList(this.axis), true));
     return mul(w, div(clip(norms, 0, this.maxValue), add(norms, EPS)));
@@ -26,7 +44,11 @@ class NonNegImpl extends Constraint {
   getConfig() { return { class_name: 'NonNeg', config: {} }; }
 }
 class UnitNormImpl extends Constraint {
-  constructor(readonly axis: number | number[] = 0) { super(); }
+  readonly axis: Axis;
+  constructor(...args: [axis?: Axis] | [options: { axis?: Axis }]) {
+    super();
+    this.axis = checkAxis('unitnorm', helperArgs('unitnorm', args, ['axis'], { axis: 0 }).axis);
+  }
   apply(w: Tensor): Tensor { return div(w, add(sqrt(sum(square(w), axisList(this.axis), true)), EPS)); }
   getConfig() { return { class_name: 'UnitNorm', config: { axis: this.axis } }; }
 }
@@ -34,13 +56,13 @@ class UnitNormImpl extends Constraint {
 export const MaxNorm = callable(MaxNormImpl);
 export const NonNeg = callable(NonNegImpl);
 export const UnitNorm = callable(UnitNormImpl);
-export const maxnorm = (m = 2, axis: number | number[] = 0) => new MaxNorm(m, axis);
+export const maxnorm = (...args: MaxNormArgs) => new MaxNorm(...args);
 export const nonneg = () => new NonNeg();
-export const unitnorm = (axis: number | number[] = 0) => new UnitNorm(axis);
+export const unitnorm = (...args: [axis?: Axis] | [options: { axis?: Axis }]) => new UnitNorm(...args);
 
 export const constraints = new Registry<(config: Record<string, unknown>) => Constraint>('constraint');
-const maxNormFrom = (c: Record<string, unknown>) => new MaxNorm((c.max_value ?? c.m ?? 2) as number, (c.axis ?? 0) as number);
-const unitNormFrom = (c: Record<string, unknown>) => new UnitNorm((c.axis ?? 0) as number);
+const maxNormFrom = (c: Record<string, unknown>) => new MaxNorm((c.max_value ?? c.m ?? 2) as number, (c.axis ?? 0) as Axis);
+const unitNormFrom = (c: Record<string, unknown>) => new UnitNorm((c.axis ?? 0) as Axis);
 for (const n of ['maxnorm', 'max_norm', 'MaxNorm']) constraints.register(n, maxNormFrom);
 for (const n of ['nonneg', 'non_neg', 'NonNeg']) constraints.register(n, () => new NonNeg());
 for (const n of ['unitnorm', 'unit_norm', 'UnitNorm']) constraints.register(n, unitNormFrom);

@@ -16,7 +16,7 @@ export { registerSaveHandler, getSaveHandler, type SaveHandler } from './models/
 export type { CompileOptions } from './training/compile.js';
 export type { FitOptions } from './training/fit.js';
 export type { DataInput, ArrayLike, LazyArray } from './training/data.js';
-export type { Batch, FitGeneratorOptions, EvaluateGeneratorOptions } from './training/generator.js';
+export type { Batch, FitGeneratorOptions, EvaluateGeneratorOptions, PredictGeneratorOptions } from './training/generator.js';
 
 export * from './layers/index.js';
 
@@ -25,7 +25,7 @@ export { initializers, getInitializer, computeFans, type InitializerFn } from '.
 export { losses, getLoss, EPSILON, type LossFn } from './losses.js';
 export { metrics, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, type MetricFn } from './metrics.js';
 export {
-  regularizers, L1L2, l1, l2, l1l2, activityL1, activityL2, activityL1l2,
+  regularizers, L1L2, l1, l2, l1l2, l1l2 as l1_l2, activityL1, activityL2, activityL1l2,
   activityL1 as activity_l1, activityL2 as activity_l2, activityL1l2 as activity_l1l2, type Regularizer,
 } from './regularizers.js';
 export { constraints, Constraint, MaxNorm, NonNeg, UnitNorm, maxnorm, nonneg, unitnorm, maxnorm as max_norm, nonneg as non_neg, unitnorm as unit_norm } from './constraints.js';
@@ -41,9 +41,11 @@ export { LearningRateScheduler, ReduceLROnPlateau } from './callbacks/schedulers
 export { TerminateOnNaN, CSVLogger, LambdaCallback } from './callbacks/misc.js';
 
 export { toCategorical, toCategorical as to_categorical } from './utils/to-categorical.js';
-export { setImageDimOrdering, imageDimOrdering } from './utils/image-ordering.js';
+export { setImageDimOrdering, imageDimOrdering, setImageDimOrdering as set_image_dim_ordering, imageDimOrdering as image_dim_ordering } from './utils/image-ordering.js';
 export { ValueError, UnknownOptionError } from './utils/errors.js';
 export { canonicalKey, parseOptions } from './utils/options.js';
+export { KERAS_METHOD_NAMES, KERAS_OVERRIDES, KERAS_FUNCTION_NAMES, kerasNamesMarkdown, type KerasSpelled } from './utils/keras-names.js';
 export { callable, type Callable } from './utils/callable.js';
 export { setOutput } from './utils/output.js';
+export { thToTfKernelPerm, tfToThKernelPerm } from './utils/kernel-layout.js';
 export { layerClasses, deserializeLayer } from './layers/registry.js';

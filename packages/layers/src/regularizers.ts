@@ -1,6 +1,7 @@
 import { abs, add, mul, square, sum, type Tensor } from '@kerasgpu/core';
 import { callable } from './utils/callable.js';
 import { ValueError } from './utils/errors.js';
+import { helperArgs, nonNegative } from './utils/args.js';
 import { parseOptions } from './utils/options.js';
 import { Registry } from './utils/registry.js';
 
@@ -10,8 +11,8 @@ class L1L2Impl {
   readonly l2: number;
   constructor(options: { l1?: number; l2?: number } = {}) {
     const o = parseOptions('L1L2', options, ['l1', 'l2']);
-    this.l1 = (o.l1 as number | undefined) ?? 0;
-    this.l2 = (o.l2 as number | undefined) ?? 0;
+    this.l1 = nonNegative('L1L2', 'l1', o.l1 ?? 0);
+    this.l2 = nonNegative('L1L2', 'l2', o.l2 ?? 0);
   }
   /** The penalty for `x`, a scalar added to the training loss. */
   penalty(x: Tensor): Tensor {
@@ -31,9 +32,12 @@ export const L1L2 = callable(L1L2Impl);
 export type L1L2 = L1L2Impl;
 export type Regularizer = L1L2Impl;
 
-export const l1 = (l = 0.01): Regularizer => new L1L2({ l1: l });
-export const l2 = (l = 0.01): Regularizer => new L1L2({ l2: l });
-export const l1l2 = (l1 = 0.01, l2 = 0.01): Regularizer => new L1L2({ l1, l2 });
+// Keras's helpers, positional or with one options object: l2(0.01), l2({l: 0.01}), l1l2({l1, l2}).
+type OneFactor = [l?: number] | [options: { l?: number }];
+type TwoFactors = [l1?: number, l2?: number] | [options: { l1?: number; l2?: number }];
+export const l1 = (...args: OneFactor): Regularizer => new L1L2({ l1: helperArgs('l1', args, ['l'], { l: 0.01 }).l as number });
+export const l2 = (...args: OneFactor): Regularizer => new L1L2({ l2: helperArgs('l2', args, ['l'], { l: 0.01 }).l as number });
+export const l1l2 = (...args: TwoFactors): Regularizer => new L1L2(helperArgs('l1l2', args, ['l1', 'l2'], { l1: 0.01, l2: 0.01 }));
 // Keras 1's activity regularizers compute the same penalty on a layer's output.
 export const activityL1 = l1;
 export const activityL2 = l2;

@@ -263,6 +263,6 @@ describe('training-only behaviour and state', () => {
     expect(b).not.toEqual(a);
     lstm.resetStates();
     expectClose(await values(m.predict(x) as Tensor), a);
-    expect(() => LSTM(2, { input_shape: [1, 1], stateful: true })).toThrow(/stateful RNN needs a fixed batch size/);
+    expect(() => Sequential([LSTM(2, { input_shape: [1, 1], stateful: true })])).toThrow(/stateful RNN needs a fixed batch size: give the model's first layer batchInputShape/);
   });
 });

@@ -14,8 +14,19 @@ export interface PlotModelOptions extends ModelToDotOptions {
  * Keras 2's `plot_model(model, to_file='model.png', show_shapes=False, show_layer_names=True,
  * rankdir='TB')` and Keras 1's `plot`: draws the model with Graphviz (WebAssembly, no system
  * install) and writes SVG or PNG chosen by the file's extension (none means PNG, as Keras).
+ * `to_file` may come positionally, as Keras's second parameter: `plot(model, 'model.png', {show_shapes: true})`.
  */
-export async function plotModel(model: Container, options: PlotModelOptions = {}): Promise<void> {
+export async function plotModel(model: Container, options?: PlotModelOptions): Promise<void>;
+export async function plotModel(model: Container, toFile: string, options?: Omit<PlotModelOptions, 'toFile'>): Promise<void>;
+export async function plotModel(model: Container, fileOrOptions: string | PlotModelOptions = {}, more: PlotModelOptions = {}): Promise<void> {
+  let options: PlotModelOptions;
+  if (typeof fileOrOptions === 'string') {
+    const { rest } = parseDotOptions('plotModel', more, ['toFile', 'dpi']);
+    if (rest.toFile !== undefined) throw new ValueError(`plotModel: to_file given both positionally ('${fileOrOptions}') and as an option ('${String(rest.toFile)}')`);
+    options = { ...more, toFile: fileOrOptions };
+  } else {
+    options = fileOrOptions;
+  }
   const { dot, rest } = parseDotOptions('plotModel', options, ['toFile', 'dpi']);
   const toFile = (rest.toFile as string | undefined) ?? 'model.png';
   const format = (extname(toFile).slice(1).toLowerCase() || 'png') as ImageFormat;

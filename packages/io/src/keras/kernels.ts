@@ -1,3 +1,4 @@
+import { tfToThKernelPerm, thToTfKernelPerm } from '@kerasgpu/layers';
 import type { NdArray } from '../hdf5/arrays.js';
 import type { DimOrdering } from './version.js';
 import { concatLastNd, reshapeNd, reverseAxesNd, splitLastNd, transposeNd } from './ndarray.js';
@@ -8,14 +9,12 @@ const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => 
 
 /** Keras 1 'th' kernel (out, in, *spatial) -> (*spatial, in, out), Keras 2's transpose (2,3,1,0). */
 export function thKernelToTf(k: NdArray): NdArray {
-  const n = k.shape.length;
-  return transposeNd(k, [...range(2, n), 1, 0]);
+  return transposeNd(k, thToTfKernelPerm(k.shape.length));
 }
 
 /** (*spatial, in, out) -> (out, in, *spatial). */
 export function tfKernelToTh(k: NdArray): NdArray {
-  const n = k.shape.length;
-  return transposeNd(k, [n - 1, n - 2, ...range(0, n - 2)]);
+  return transposeNd(k, tfToThKernelPerm(k.shape.length));
 }
 
 /**

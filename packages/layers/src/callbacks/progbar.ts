@@ -53,13 +53,32 @@ class ProgbarLoggerImpl extends CallbackImpl {
 
   private bar(done: boolean, logs: Logs, keys = this.keys): string {
     const total = this.params!.samples ?? this.params!.steps ?? this.seen;
-    const width = 30;
-    const filled = Math.floor((width * this.seen) / Math.max(total, 1));
-    const bar = done ? '='.repeat(width) : `${'='.repeat(Math.max(filled - 1, 0))}${filled > 0 ? '>' : ''}${'.'.repeat(width - Math.max(filled, 0))}`;
-    const elapsed = (Date.now() - this.start) / 1000;
-    const timing = done ? `${Math.round(elapsed)}s` : `ETA: ${Math.round((elapsed / Math.max(this.seen, 1)) * (total - this.seen))}s`;
-    const n = String(total);
-    return `${String(done ? total : this.seen).padStart(n.length)}/${n} [${bar}] - ${timing}${fmtLogs(logs, keys)}`;
+    return barLine(done ? total : this.seen, total, this.start, done) + fmtLogs(logs, keys);
+  }
+}
+
+/** Keras's bar `  32/1000 [>.....] - ETA: 3s`, or `1000/1000 [======] - 2s` when done. */
+function barLine(seen: number, total: number, start: number, done: boolean): string {
+  const width = 30;
+  const filled = Math.floor((width * seen) / Math.max(total, 1));
+  const bar = done ? '='.repeat(width) : `${'='.repeat(Math.max(filled - 1, 0))}${filled > 0 ? '>' : ''}${'.'.repeat(width - Math.max(filled, 0))}`;
+  const elapsed = (Date.now() - start) / 1000;
+  const timing = done ? `${Math.round(elapsed)}s` : `ETA: ${Math.round((elapsed / Math.max(seen, 1)) * (total - seen))}s`;
+  const n = String(total);
+  return `${String(seen).padStart(n.length)}/${n} [${bar}] - ${timing}`;
+}
+
+/**
+ * Keras's Progbar(target) for evaluate: `update(current)` after each batch redraws the bar in place
+ * on a terminal; the final line (current = target) is written everywhere.
+ */
+export class Progbar {
+  private readonly start = Date.now();
+  constructor(readonly target: number) {}
+  update(current: number): void {
+    const done = current >= this.target;
+    if (done) write(`${writesToTerminal() ? '\r' : ''}${barLine(this.target, this.target, this.start, true)}\n`);
+    else if (writesToTerminal()) write(`\r${barLine(current, this.target, this.start, false)}`);
   }
 }
 export const ProgbarLogger = callable(ProgbarLoggerImpl);

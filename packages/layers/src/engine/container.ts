@@ -1,5 +1,6 @@
 import type { Tensor } from '@kerasgpu/core';
 import { ValueError } from '../utils/errors.js';
+import { installKerasNames, KERAS_METHOD_NAMES, type KerasSpelled } from '../utils/keras-names.js';
 import type { Options } from '../utils/options.js';
 import type { Shape } from '../utils/shape.js';
 import { InputLayerImpl } from './input-layer.js';
@@ -66,6 +67,18 @@ export class Container extends Layer {
     const l = this.allLayers.find((x) => x.name === name);
     if (!l) throw new ValueError(`${this.name}: no layer named '${name}' (layers: ${this.allLayers.map((x) => x.name).join(', ')})`);
     return l;
+  }
+
+  /**
+   * Keras's Model.reset_states: zeroes the states of every stateful layer, nested models included
+   * (for a stateful LSTM stack between independent sequences).
+   */
+  resetStates(): void {
+    for (const l of this.allLayers) {
+      const s = l as Layer & { stateful?: boolean; resetStates?: () => void };
+      if (l instanceof Container) l.resetStates();
+      else if (s.stateful === true && typeof s.resetStates === 'function') s.resetStates();
+    }
   }
 
   /** @internal the nodes in execution order */
@@ -143,6 +156,9 @@ export class Container extends Layer {
     };
   }
 }
+
+export interface Container extends KerasSpelled<Container, typeof KERAS_METHOD_NAMES.Container> {}
+installKerasNames(Container.prototype, KERAS_METHOD_NAMES.Container);
 
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];

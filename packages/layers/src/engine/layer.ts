@@ -4,6 +4,7 @@ import { getInitializer, initializers, type InitializerId } from '../initializer
 import { didYouMean } from '../utils/closest.js';
 import { getRegularizer, type Regularizer, type RegularizerId } from '../regularizers.js';
 import { ShapeError, ValueError } from '../utils/errors.js';
+import { guardKerasNames, installKerasNames, KERAS_METHOD_NAMES, KERAS_OVERRIDES, routeKerasOverrides, type KerasSpelled } from '../utils/keras-names.js';
 import { canonicalKey, LAYER_KEYS, parseOptions, type Options } from '../utils/options.js';
 import { fmtShape, type Shape } from '../utils/shape.js';
 import { Node, SymbolicTensor, type CallArgs } from './symbolic.js';
@@ -60,6 +61,7 @@ export class Layer {
     this.trainable = (options.trainable as boolean | undefined) ?? true;
     this.initialWeights = (options.weights as TensorLike[] | undefined) ?? null;
     this.batchInputShape = inputShapeFromOptions(options, this.temporalInput);
+    routeKerasOverrides(this, Layer.prototype, this.className, KERAS_METHOD_NAMES.Layer, KERAS_OVERRIDES.Layer);
   }
 
   /** Parses a subclass's options: the layer-wide keys plus `own`, through the alias table. */
@@ -104,6 +106,12 @@ export class Layer {
   }
 
   // ---- weights ----
+  /**
+   * The `weights` option in the layout `setWeights` takes (Keras 2's). Overridden where the layer's
+   * Keras 1 form takes another layout (Keras 1 'th' convolution kernels). Runs inside a tidy.
+   */
+  protected initialWeightsInKerasOrder(values: TensorLike[]): TensorLike[] { return values; }
+
   protected addWeight(name: string, shape: number[], init: InitializerId | undefined, fallbackInit: string, opts: {
     regularizer?: RegularizerId | Regularizer | null; constraint?: ConstraintId | Constraint | null; trainable?: boolean;
   } = {}): Variable {
@@ -177,7 +185,8 @@ export class Layer {
     this.build(inputShape);
     this.built = true;
     if (this.initialWeights) {
-      this.setWeights(this.initialWeights);
+      const given = this.initialWeights;
+      tidy(() => this.setWeights(this.initialWeightsInKerasOrder(given)));
       this.initialWeights = null;
     }
   }
@@ -187,17 +196,29 @@ export class Layer {
    * placeholders (shape errors name this layer, its input layers and the shapes); on real
    * tensors, runs the layer at once (inference mode). Layers with several outputs return an
    * array (typed as one for the common case; use `applySymbolic` for the precise type).
+   * `options` are Keras's call keyword arguments (recurrent layers' `initial_state`).
    */
-  apply(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor;
-  apply(inputs: Tensor | Tensor[]): Tensor;
-  apply(inputs: LayerInput | LayerInput[]): SymbolicTensor | Tensor;
-  apply(inputs: LayerInput | LayerInput[]): SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[] {
+  apply(inputs: SymbolicTensor | SymbolicTensor[], options?: Options): SymbolicTensor;
+  apply(inputs: Tensor | Tensor[], options?: Options): Tensor;
+  apply(inputs: LayerInput | LayerInput[], options?: Options): SymbolicTensor | Tensor;
+  apply(given: LayerInput | LayerInput[], options?: Options): SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[] {
+    const inputs = options === undefined ? given : this.foldCallOptions(given, options);
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.every((x) => x instanceof SymbolicTensor)) return this.applySymbolic(inputs as SymbolicTensor | SymbolicTensor[]);
     if (list.some((x) => x instanceof SymbolicTensor)) throw new ValueError(`${this.name}: cannot mix symbolic inputs and tensors`);
     const ts = inputs as Tensor | Tensor[];
     this.ensureBuilt(Array.isArray(ts) ? ts.map((t) => withNullBatch(t.shape)) : withNullBatch(ts.shape));
     return this.call(ts, { training: false });
+  }
+
+  /**
+   * Keras's call keyword arguments folded into the inputs, as Keras 2 does for `initial_state`
+   * (they become inputs of the node, so the graph and its config carry them). Layers that take
+   * none refuse any.
+   */
+  protected foldCallOptions(inputs: LayerInput | LayerInput[], options: Options): LayerInput | LayerInput[] {
+    parseOptions(`${this.name}.apply`, options, []);
+    return inputs;
   }
 
   applySymbolic(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor | SymbolicTensor[] {
@@ -239,6 +260,16 @@ export class Layer {
     return new (this as unknown as new (o: object) => T)(kept);
   }
 }
+
+// Keras spellings (`layer.get_weights()`, a subclass's `get_output_shape_for`), from the one table.
+export interface Layer extends KerasSpelled<Layer, typeof KERAS_METHOD_NAMES.Layer, (typeof KERAS_OVERRIDES.Layer)[number]> {
+  get_output_shape_for(inputShape: Shape | Shape[]): Shape | Shape[];
+  compute_output_shape(inputShape: Shape | Shape[]): Shape | Shape[];
+  compute_mask(inputs: Tensor | Tensor[], mask: Tensor | null | (Tensor | null)[] | undefined): Tensor | null | (Tensor | null)[];
+  get_config(): Record<string, unknown>;
+}
+installKerasNames(Layer.prototype, KERAS_METHOD_NAMES.Layer);
+guardKerasNames(Layer);
 
 /**
  * The entries of a config that `owner` (with options `own`) reads: nulls (Keras's "not set") are

@@ -21,7 +21,7 @@ export {
   GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D, type PoolingOptions,
 } from './pooling/pooling.js';
 export { Embedding, type EmbeddingOptions } from './embeddings/embedding.js';
-export { SimpleRNN, GRU, LSTM } from './recurrent/cells.js';
+export { SimpleRNN, GRU, LSTM, type GRUOptions } from './recurrent/cells.js';
 export { RNNBase, type RecurrentOptions } from './recurrent/rnn-base.js';
 export { BatchNormalization, type BatchNormalizationOptions } from './normalization/batch-normalization.js';
 export { GaussianNoise, GaussianDropout } from './noise/noise.js';

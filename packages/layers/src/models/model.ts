@@ -1,16 +1,18 @@
 import { argMax, cast, dispose, greater, type Tensor } from '@kerasgpu/core';
 import type { History } from '../callbacks/history.js';
+import { Progbar } from '../callbacks/progbar.js';
 import { Container } from '../engine/container.js';
 import type { SymbolicTensor } from '../engine/symbolic.js';
 import { registerLayer } from '../layers/registry.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { ValueError } from '../utils/errors.js';
+import { installKerasNames, KERAS_METHOD_NAMES, type KerasSpelled } from '../utils/keras-names.js';
 import { parseOptions, type Options } from '../utils/options.js';
 import { compileModel, type CompileOptions, type Compiled } from '../training/compile.js';
 import { loadAll, standardize, type DataInput } from '../training/data.js';
 import { evaluateArrays, predictArrays } from '../training/evaluate.js';
 import { fit, prepare, type FitOptions } from '../training/fit.js';
-import { evaluateGenerator, fitGenerator, type EvaluateGeneratorOptions, type FitGeneratorOptions, type Batch } from '../training/generator.js';
+import { evaluateGenerator, fitGenerator, predictGenerator, type EvaluateGeneratorOptions, type FitGeneratorOptions, type PredictGeneratorOptions, type Batch } from '../training/generator.js';
 import { runArgs } from '../training/arguments.js';
 import { RunGuard } from '../training/run-guard.js';
 import { testStep, trainStep } from '../training/step.js';
@@ -93,7 +95,9 @@ export class ModelImpl extends Container {
     const c = this.requireCompiled('evaluate');
     const p = prepare('evaluate', this, x, y, o.sampleWeight as DataInput | undefined, undefined, a.checkFinite);
     try {
-      const v = await evaluateArrays(this, c, p, a.batchSize ?? 32);
+      // Keras's default verbose=1 shows the bar.
+      const bar = (a.verbose ?? 1) === 1 && p.n > 0 ? new Progbar(p.n) : null;
+      const v = await evaluateArrays(this, c, p, a.batchSize ?? 32, bar ? (seen) => bar.update(seen) : undefined);
       return v.length === 1 ? v[0]! : v;
     } finally {
       dispose(p.owned);
@@ -170,6 +174,11 @@ export class ModelImpl extends Container {
     return evaluateGenerator(this, generator, options);
   }
 
+  /** Outputs for the inputs a generator yields (Keras's predict_generator), concatenated. */
+  predictGenerator(generator: AsyncIterable<DataInput> | Iterable<DataInput>, options: PredictGeneratorOptions): Promise<Tensor | Tensor[]> {
+    return predictGenerator(this, generator, options);
+  }
+
   /** Prints Keras's table: layer (type), output shape, params, connected to; then the totals. */
   summary(options: SummaryOptions = {}): void {
     summary(this, options);
@@ -209,6 +218,9 @@ export class ModelImpl extends Container {
     return getSaveHandler().toYAML(this);
   }
 }
+
+export interface ModelImpl extends KerasSpelled<ModelImpl, typeof KERAS_METHOD_NAMES.Model> {}
+installKerasNames(ModelImpl.prototype, KERAS_METHOD_NAMES.Model);
 
 async function readScalars(ts: Tensor[]): Promise<number | number[]> {
   const vs = (await Promise.all(ts.map((t) => t.data()))).map((d) => d[0]!);

@@ -1,5 +1,6 @@
 import { add, applyOptimizerUpdate, clip, div, maximum, mul, OPTIMIZER_SLOTS, reshape, sqrt, square, sum, tidy, variable, zerosLike, type OptimizerHyper, type OptimizerRuleName, type Tensor, type Variable } from '@kerasgpu/core';
 import { ValueError } from '../utils/errors.js';
+import { guardKerasNames, installKerasNames, KERAS_METHOD_NAMES, type KerasSpelled } from '../utils/keras-names.js';
 import { parseOptions, type Options } from '../utils/options.js';
 
 /** Valid values of the numeric hyper-parameters: ≥ 0, or in [0, 1) for decay rates of moving averages. */
@@ -110,3 +111,6 @@ export abstract class Optimizer {
   /** Rebuilds host state that follows from `iterations` (Nadam's momentum schedule). */
   protected restored(): void {}
 }
+export interface Optimizer extends KerasSpelled<Optimizer, typeof KERAS_METHOD_NAMES.Optimizer> {}
+installKerasNames(Optimizer.prototype, KERAS_METHOD_NAMES.Optimizer);
+guardKerasNames(Optimizer);

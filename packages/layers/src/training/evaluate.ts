@@ -5,9 +5,13 @@ import type { Compiled } from './compile.js';
 import type { Prepared } from './fit.js';
 import { testStep } from './step.js';
 
-/** Loss and metrics over all samples (batch means weighted by batch size), one readback at the end. */
-export async function evaluateArrays(model: Container, c: Compiled, data: Prepared, batchSize: number): Promise<number[]> {
+/**
+ * Loss and metrics over all samples (batch means weighted by batch size), one readback at the end.
+ * `progress` hears the samples done after each batch (evaluate's bar; counts are known on the host).
+ */
+export async function evaluateArrays(model: Container, c: Compiled, data: Prepared, batchSize: number, progress?: (seen: number) => void): Promise<number[]> {
   let sums: Tensor | null = null;
+  let seen = 0;
   for (const idx of batches(Array.from({ length: data.n }, (_, i) => i), batchSize)) {
     const prev: Tensor | null = sums;
     sums = keep(tidy(() => {
@@ -17,6 +21,8 @@ export async function evaluateArrays(model: Container, c: Compiled, data: Prepar
       return prev ? add(prev, v) : v;
     }));
     prev?.dispose();
+    seen += idx.length;
+    progress?.(seen);
   }
   if (!sums) return c.metricsNames.map(() => NaN);
   const values = Array.from(await sums.data(), (v) => v / data.n);

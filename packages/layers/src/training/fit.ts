@@ -6,6 +6,7 @@ import { ProgbarLogger } from '../callbacks/progbar.js';
 import type { Model } from '../models/model.js';
 import { ValueError } from '../utils/errors.js';
 import { parseOptions } from '../utils/options.js';
+import { write } from '../utils/output.js';
 import { batches, checkLengths, sliceRows, standardize, takeRows, type DataInput, type Rows } from './data.js';
 import { evaluateArrays } from './evaluate.js';
 import { trainStep } from './step.js';
@@ -110,6 +111,8 @@ export async function fit(model: Model, x: DataInput, y: DataInput, options: Fit
         val = sampleRange(all, cut, all.n);
         toFree.push(...val.owned);
       }
+      // Keras 1 names the split when it validates.
+      if (verbose >= 1 && val) write(`Train on ${train.n} samples, validate on ${val.n} samples\n`);
       return await trainEpochs(model, c, train, val, { batchSize, epochs, verbose, shuffle, initialEpoch: a.initialEpoch ?? 0, callbacks: a.callbacks ?? [] });
     } finally {
       dispose(toFree);

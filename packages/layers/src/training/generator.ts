@@ -1,4 +1,4 @@
-import { dispose, type Tensor } from '@kerasgpu/core';
+import { concat, dispose, type Tensor } from '@kerasgpu/core';
 import { BaseLogger } from '../callbacks/base-logger.js';
 import { CallbackList, type Callback, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
@@ -30,6 +30,8 @@ export interface FitGeneratorOptions {
   [keras: string]: unknown;
 }
 export interface EvaluateGeneratorOptions { valSamples?: number; steps?: number; [keras: string]: unknown }
+export type PredictGeneratorOptions = EvaluateGeneratorOptions;
+const GENERATOR_RUN_KEYS = ['valSamples', 'steps', 'maxQSize', 'nbWorker', 'pickleSafe', 'maxQueueSize', 'workers', 'useMultiprocessing'];
 
 type AnyIterator = AsyncIterator<Batch> | Iterator<Batch>;
 const iteratorOf = (g: AsyncIterable<Batch> | Iterable<Batch>): AnyIterator =>
@@ -137,8 +139,33 @@ async function trainGenerator(
 }
 
 export async function evaluateGenerator(model: Model, generator: AsyncIterable<Batch> | Iterable<Batch>, options: EvaluateGeneratorOptions): Promise<number | number[]> {
-  const o = parseOptions('evaluateGenerator', options, ['valSamples', 'steps', 'maxQSize', 'nbWorker', 'pickleSafe', 'maxQueueSize', 'workers', 'useMultiprocessing']);
+  const o = parseOptions('evaluateGenerator', options, GENERATOR_RUN_KEYS);
   const a = runArgs('evaluateGenerator', o);
   const v = await runGenerator(model, iteratorOf(generator), limitOf('evaluateGenerator', a.valSamples, a.steps), 'evaluateGenerator');
   return v.length === 1 ? v[0]! : v;
+}
+
+/**
+ * Keras's predict_generator: the outputs for batches of inputs from a generator (each yield is x,
+ * as `predict` takes it), until `valSamples` samples (Keras 1) or `steps` batches (Keras 2).
+ */
+export async function predictGenerator(model: Model, generator: AsyncIterable<DataInput> | Iterable<DataInput>, options: PredictGeneratorOptions): Promise<Tensor | Tensor[]> {
+  const a = runArgs('predictGenerator', parseOptions('predictGenerator', options, GENERATOR_RUN_KEYS));
+  const limit = limitOf('predictGenerator', a.valSamples, a.steps);
+  const it = Symbol.asyncIterator in generator ? generator[Symbol.asyncIterator]() : generator[Symbol.iterator]();
+  const parts: Tensor[][] = [];
+  try {
+    let seen = 0;
+    for (let steps = 0; !done(limit, seen, steps); steps++) {
+      const r = await it.next();
+      if (r.done) throw new ValueError('predictGenerator: the generator ended before the requested number of samples or steps');
+      const out = model.predictOnBatch(r.value);
+      parts.push(Array.isArray(out) ? out : [out]);
+      seen += parts[parts.length - 1]![0]!.shape[0]!;
+    }
+    const outs = model.outputs.map((_, k) => concat(parts.map((p) => p[k]!), 0));
+    return outs.length === 1 ? outs[0]! : outs;
+  } finally {
+    dispose(parts.flat());
+  }
 }

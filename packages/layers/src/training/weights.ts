@@ -16,9 +16,13 @@ export function sampleWeights(
   return ys.map((y, i) => {
     const sw = sws[i] ?? null;
     if (sw) {
-      const want = modes[i] === 'temporal' ? 2 : 1;
-      if (sw.rank !== want) {
-        throw new ShapeError(`sample_weight for ${names[i]} must have rank ${want}${want === 2 ? " (samples, timesteps) with sampleWeightMode 'temporal'" : ' (samples,)'}, got ${fmtShape(sw.shape)}`);
+      const temporal = modes[i] === 'temporal';
+      if (!temporal && sw.rank !== 1) {
+        // Keras 1's wording: a 2-D array usually means timestep-wise weights, which need the mode.
+        throw new ShapeError(`sample_weight for ${names[i]} has shape ${fmtShape(sw.shape)}: for timestep-wise weights, compile with sampleWeightMode: 'temporal' (Keras: sample_weight_mode='temporal'); for sample-wise weights, pass a 1-D array (samples,)`);
+      }
+      if (temporal && sw.rank !== 2) {
+        throw new ShapeError(`sample_weight for ${names[i]} must have rank 2 (samples, timesteps) with sampleWeightMode 'temporal', got ${fmtShape(sw.shape)}`);
       }
       if (sw.shape[0] !== y.shape[0]) throw new ValueError(`sample_weight has ${sw.shape[0]} samples, y has ${y.shape[0]}`);
       return sw;

@@ -1,5 +1,5 @@
 import { ValueError } from './errors.js';
-import { isOptions, type Options } from './options.js';
+import { isOptions, parseOptions, type Options } from './options.js';
 
 /**
  * Keras positional arguments: `Dense(32, opts)`, `Convolution2D(32, 3, 3, opts)`, or one options
@@ -17,4 +17,20 @@ export function positional(owner: string, args: readonly unknown[], names: reado
     out[names[i]!] = v;
   });
   return out;
+}
+
+/**
+ * A Keras helper's arguments given positionally or as one options object (`l2(0.01)` and
+ * `l2({l: 0.01})`, `maxnorm({m: 2})`), with its defaults; an unknown key names the nearest one.
+ */
+export function helperArgs(owner: string, args: readonly unknown[], names: readonly string[], defaults: Options): Options {
+  return { ...defaults, ...parseOptions(owner, positional(owner, args, names), names) };
+}
+
+/** A hyper-parameter that must be a finite number ≥ 0 (or > 0): a clear error instead of a NaN loss. */
+export function nonNegative(owner: string, name: string, v: unknown, strict = false): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (strict && v === 0)) {
+    throw new ValueError(`${owner}: ${name} must be a ${strict ? 'positive' : 'non-negative'} number, got ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  }
+  return v;
 }

@@ -1,8 +1,9 @@
-import { add, conv2d, reshape, transpose, type Tensor, type Variable } from '@kerasgpu/core';
+import { add, conv2d, reshape, tensor, transpose, type Tensor, type TensorLike, type Variable } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
+import { thToTfKernelPerm } from '../../utils/kernel-layout.js';
 import { resolveOrdering, type DimOrdering } from '../../utils/image-ordering.js';
 import type { Options } from '../../utils/options.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
@@ -73,6 +74,23 @@ abstract class ConvBase extends Layer {
   /** Keras 2 layout: [...kernel, inChannels, filters]. */
   protected kernelShape(channels: number): number[] { return [...this.kernelSize, channels, this.filters]; }
 
+  /**
+   * Keras 1 classes (`Convolution2D`, `Convolution3D`) with dim_ordering 'th' take Keras 1's 'th'
+   * kernel (nb_filter, stack, *kernel) in `weights`, as Keras 1 does; the Keras 2 layout is still
+   * accepted where it cannot be mistaken for it. Keras 2 classes take Keras 2's layout only.
+   */
+  protected override initialWeightsInKerasOrder(values: TensorLike[]): TensorLike[] {
+    const keras1 = (this.constructor as { keras1Kernel?: boolean }).keras1Kernel === true;
+    if (!keras1 || this.dimOrdering !== 'th' || values.length === 0) return values;
+    const k = tensor(values[0]!);
+    const tf = this.kernel!.shape;
+    const th = [tf[this.rank + 1]!, tf[this.rank]!, ...this.kernelSize];
+    const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+    if (same(k.shape, th)) return [transpose(k, thToTfKernelPerm(this.rank + 2)), ...values.slice(1)];
+    if (same(k.shape, tf)) return values;
+    throw new ShapeError(`${this.name} (${this.className}, dim_ordering 'th'): weights[0] must be Keras 1's th kernel (nb_filter, stack, ${this.rank === 2 ? 'rows, cols' : 'kernel_dim1, kernel_dim2, kernel_dim3'}) = ${fmtShape(th)}, got ${fmtShape(k.shape)}`);
+  }
+
   override computeOutputShape(inputShape: Shape): Shape {
     const channels = inputShape[layoutAxes(this.rank, this.dimOrdering).channel];
     if (this.kernel && channels !== this.kernel.shape[this.rank]) {
@@ -112,6 +130,7 @@ abstract class ConvBase extends Layer {
 /** Keras 1: `Convolution2D(nbFilter, nbRow, nbCol, {borderMode, subsample, dimOrdering, ...})`. */
 class Convolution2DImpl extends ConvBase {
   static kerasName = 'Conv2D';
+  static readonly keras1Kernel = true;
   constructor(...args: [nbFilter: number, nbRow: number, nbCol: number, options?: ConvOptions] | [options: ConvOptions]) {
     super(2, 'Convolution2D', Layer.parse('Convolution2D', positional('Convolution2D', args, ['filters', 'nbRow', 'nbCol']), CONV_KEYS));
   }

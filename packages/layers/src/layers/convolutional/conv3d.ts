@@ -26,6 +26,7 @@ export interface Conv3DOptions extends LayerOptions, KernelOptions { strides?: n
 class Convolution3DImpl extends ConvBase {
   static override readonly OPTIONS = ['filters', 'kernelSize', 'kernelDim1', 'kernelDim2', 'kernelDim3', 'strides', 'padding', 'dimOrdering', ...KERNEL_KEYS];
   static kerasName = 'Conv3D';
+  static readonly keras1Kernel = true;
 
   constructor(...args: [nbFilter: number, kernelDim1: number, kernelDim2: number, kernelDim3: number, options?: Conv3DOptions] | [options: Conv3DOptions & { filters: number; kernelSize: number | number[] }]) {
     super(3, 'Convolution3D', Layer.parse('Convolution3D', positional('Convolution3D', args, ['filters', 'kernelDim1', 'kernelDim2', 'kernelDim3']), Convolution3DImpl.OPTIONS));

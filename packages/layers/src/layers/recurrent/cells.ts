@@ -26,29 +26,57 @@ class SimpleRNNImpl extends RNNBase {
   }
 }
 
+const GRU_KEYS = [...RNN_KEYS, 'resetAfter'];
+export interface GRUOptions extends RecurrentOptions { resetAfter?: boolean }
+
 /**
- * Keras 1 / Keras 2 GRU (reset before the matmul, gate order z, r, h):
- * z = σ(x_z + h·U_z), r = σ(x_r + h·U_r), ĥ = act(x_h + (r∘h)·U_h), h' = z∘h + (1 − z)∘ĥ.
+ * GRU, gate order z, r, h. Keras 1 and Keras 2's default resets before the matmul:
+ *   z = σ(x_z + h·U_z), r = σ(x_r + h·U_r), ĥ = act(x_h + (r∘h)·U_h), h' = z∘h + (1 − z)∘ĥ.
+ * `resetAfter` (Keras 2.1.4+, TF 2's default, CuDNN's form) resets after it, with a second bias
+ * row b_r for the recurrent product (bias [2, 3·units]: input row, recurrent row):
+ *   [r_z, r_r, r_h] = h·U + b_r, z = σ(x_z + r_z), r = σ(x_r + r_r), ĥ = act(x_h + r∘r_h).
  */
 class GRUImpl extends RNNBase {
+  static override readonly OPTIONS = GRU_KEYS;
   static kerasName = 'GRU';
   protected readonly gates = 3;
   protected readonly stateCount = 1;
-  constructor(...args: RnnArgs) { super('GRU', parse('GRU', args), { recurrentActivation: 'hard_sigmoid' }); }
+  readonly resetAfter: boolean;
+  constructor(...args: [units: number, options?: GRUOptions] | [options: GRUOptions]) {
+    const o = Layer.parse('GRU', positional('GRU', args, ['units']), GRU_KEYS);
+    super('GRU', o, { recurrentActivation: 'hard_sigmoid' });
+    this.resetAfter = (o.resetAfter as boolean | undefined) ?? false;
+  }
+  protected override get biasShape(): number[] { return this.resetAfter ? [2, 3 * this.units] : [3 * this.units]; }
+  /** Bias row `i` of a reset-after GRU (0: input, 1: recurrent), or null without a bias. */
+  private biasRow(i: number): Tensor | null {
+    return this.bias ? reshape(slice(this.bias, [i, 0], [1, 3 * this.units]), [3 * this.units]) : null;
+  }
+  protected override projectionBias(): Tensor | null { return this.resetAfter ? this.biasRow(0) : this.bias; }
   protected step(xw: Tensor, [h]: Tensor[], m: Tensor | null): StepResult {
     const u = this.units;
     const U = this.recurrentKernel!;
     const [xz, xr, xh] = split(xw, 3, 1) as [Tensor, Tensor, Tensor];
     const hm = withMask(h!, m);
-    const zr = add(concat([xz, xr], 1), matMul(hm, slice(U, [0, 0], [u, 2 * u])));
-    const [zPre, rPre] = split(zr, 2, 1) as [Tensor, Tensor];
     const inner = this.recurrentActivation.fn;
-    const z = inner(zPre);
-    const r = inner(rPre);
-    const hh = this.settings.activation.fn(add(xh, matMul(mul(r, hm), slice(U, [0, 2 * u], [u, u]))));
+    let z: Tensor;
+    let hh: Tensor;
+    if (this.resetAfter) {
+      const rb = this.biasRow(1);
+      const hu = rb ? add(matMul(hm, U), rb) : matMul(hm, U);
+      const [uz, ur, uh] = split(hu, 3, 1) as [Tensor, Tensor, Tensor];
+      z = inner(add(xz, uz));
+      hh = this.settings.activation.fn(add(xh, mul(inner(add(xr, ur)), uh)));
+    } else {
+      const zr = add(concat([xz, xr], 1), matMul(hm, slice(U, [0, 0], [u, 2 * u])));
+      const [zPre, rPre] = split(zr, 2, 1) as [Tensor, Tensor];
+      z = inner(zPre);
+      hh = this.settings.activation.fn(add(xh, matMul(mul(inner(rPre), hm), slice(U, [0, 2 * u], [u, u]))));
+    }
     const out = add(mul(z, h!), mul(sub(1, z), hh));
     return { h: out, states: [out] };
   }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), reset_after: this.resetAfter }; }
 }
 
 /**
@@ -71,7 +99,7 @@ class LSTMImpl extends RNNBase {
     const i = fusedCellActivation(this.recurrentActivation.name);
     return a && i ? { activation: a, innerActivation: i } : null;
   }
-  protected override get biasInProjection(): boolean { return this.fused === null; }
+  protected override projectionBias(): Tensor | null { return this.fused === null ? this.bias : null; }
   protected override initialBias(): Tensor {
     const u = this.units;
     return this.unitForgetBias ? concat([fill([u], 0), ones([u]), fill([2 * u], 0)], 0) : fill([4 * u], 0);

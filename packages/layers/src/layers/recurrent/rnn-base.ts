@@ -4,11 +4,12 @@ import {
 import { getActivation, type Activation, type ActivationId } from '../../activations.js';
 import { getConstraint, type ConstraintId } from '../../constraints.js';
 import type { InitializerId } from '../../initializers.js';
-import { Layer } from '../../engine/layer.js';
+import { Layer, type LayerInput } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { getRegularizer, type RegularizerId } from '../../regularizers.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
-import type { Options } from '../../utils/options.js';
+import { installKerasNames, KERAS_METHOD_NAMES, type KerasSpelled } from '../../utils/keras-names.js';
+import { parseOptions, type Options } from '../../utils/options.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import { initializerConfig } from '../../initializers.js';
 import { KERNEL_KEYS, kernelConfig, kernelSettings, initName, type KernelOptions, type KernelSettings, type LayerOptions } from '../core/kernel-options.js';
@@ -22,6 +23,7 @@ export interface RecurrentOptions extends LayerOptions, KernelOptions {
   dropout?: number;
   recurrentDropout?: number;
   returnSequences?: boolean;
+  returnState?: boolean;
   goBackwards?: boolean;
   stateful?: boolean;
   unroll?: boolean;
@@ -29,16 +31,22 @@ export interface RecurrentOptions extends LayerOptions, KernelOptions {
   forgetBiasInit?: string;
 }
 
-export const RNN_KEYS = ['units', 'recurrentActivation', 'recurrentInitializer', 'recurrentRegularizer', 'recurrentConstraint', 'dropout', 'recurrentDropout', 'returnSequences', 'goBackwards', 'stateful', 'unroll', 'unitForgetBias', 'forgetBiasInit', 'implementation', 'consumeLess', ...KERNEL_KEYS];
+export const RNN_KEYS = ['units', 'recurrentActivation', 'recurrentInitializer', 'recurrentRegularizer', 'recurrentConstraint', 'dropout', 'recurrentDropout', 'returnSequences', 'returnState', 'goBackwards', 'stateful', 'unroll', 'unitForgetBias', 'forgetBiasInit', 'implementation', 'consumeLess', ...KERNEL_KEYS];
 
 /** What one step returns: the output h and the new states (h first). */
 export interface StepResult { h: Tensor; states: Tensor[] }
+
+const first = (s: Shape | Shape[]): Shape => (Array.isArray(s[0]) ? (s as Shape[])[0]! : (s as Shape));
 
 /**
  * The recurrent loop shared by SimpleRNN, GRU and LSTM (Keras 2 weights: kernel [inputDim, G·units],
  * recurrent_kernel [units, G·units], bias [G·units]). The input projection x·kernel is done for all
  * timesteps in one matmul; each step adds h·recurrent_kernel. Dropout masks (dropout_W / dropout_U)
  * are drawn once per sequence, as Keras. A mask [batch, T] keeps the previous state at masked steps.
+ * Keras 2's `initial_state` (a call option) arrives as extra inputs [x, ...states]; `returnState`
+ * appends the final states to the output. The loop is always unrolled (each step is recorded), so
+ * `unroll` changes nothing numerically; it is kept for the config and, as Keras, needs a known
+ * number of timesteps.
  */
 export abstract class RNNBase extends Layer {
   static override readonly OPTIONS = RNN_KEYS;
@@ -46,6 +54,8 @@ export abstract class RNNBase extends Layer {
   readonly settings: KernelSettings;
   readonly recurrentActivation: Activation;
   readonly returnSequences: boolean;
+  readonly returnState: boolean;
+  readonly unroll: boolean;
   readonly goBackwards: boolean;
   readonly stateful: boolean;
   readonly dropout: number;
@@ -58,6 +68,8 @@ export abstract class RNNBase extends Layer {
   bias: Variable | null = null;
   /** Stateful layers keep their last states here between batches. */
   states: Variable[] | null = null;
+  /** A stateful layer's batch size, from its input shape: only a model's first layer needs batchInputShape (Keras). */
+  private statefulBatch: number | null = null;
 
   protected abstract readonly gates: number;
   protected abstract readonly stateCount: number;
@@ -73,25 +85,59 @@ export abstract class RNNBase extends Layer {
     this.recurrentRegularizer = (o.recurrentRegularizer as RegularizerId | undefined) ?? null;
     this.recurrentConstraint = (o.recurrentConstraint as ConstraintId | undefined) ?? null;
     this.returnSequences = (o.returnSequences as boolean | undefined) ?? false;
+    this.returnState = (o.returnState as boolean | undefined) ?? false;
+    this.unroll = (o.unroll as boolean | undefined) ?? false;
     this.goBackwards = (o.goBackwards as boolean | undefined) ?? false;
     this.stateful = (o.stateful as boolean | undefined) ?? false;
     this.dropout = (o.dropout as number | undefined) ?? 0;
     this.recurrentDropout = (o.recurrentDropout as number | undefined) ?? 0;
     this.supportsMasking = true;
-    if (this.stateful && (!this.batchInputShape || this.batchInputShape[0] === null)) {
-      throw new ValueError(`${owner}: a stateful RNN needs a fixed batch size: pass batchInputShape (e.g. [32, 10, 16])`);
-    }
   }
 
   protected override get temporalInput(): boolean { return true; }
 
+  /** The bias's shape: [G·units] (GRU with reset_after keeps input and recurrent biases as [2, G·units]). */
+  protected get biasShape(): number[] { return [this.gates * this.units]; }
   /** The initial bias (LSTM sets its forget gate to one). */
-  protected initialBias(): Tensor { return zeros([this.gates * this.units]); }
+  protected initialBias(): Tensor { return zeros(this.biasShape); }
 
-  override build(inputShape: Shape): void {
+  /** Keras 2's `layer(x, initial_state=[h, c])`: the states become inputs after x. */
+  protected override foldCallOptions(inputs: LayerInput | LayerInput[], options: Options): LayerInput | LayerInput[] {
+    const o = parseOptions(`${this.name}.apply`, options, ['initialState']);
+    if (o.initialState === undefined) return inputs;
+    const states = Array.isArray(o.initialState) ? (o.initialState as LayerInput[]) : [o.initialState as LayerInput];
+    if (Array.isArray(inputs)) throw new ValueError(`${this.name}: give the initial state either as initial_state or as inputs after x, not both`);
+    return [inputs, ...states];
+  }
+
+  /** The shapes of [x, ...initial states]: the states must be `stateCount` arrays (batch, units). */
+  private checkStateShapes(s: Shape | Shape[]): void {
+    if (!Array.isArray(s[0])) return;
+    const states = (s as Shape[]).slice(1);
+    const want = `${this.stateCount} (${this.stateCount === 2 ? '[h, c]' : '[h]'})`;
+    if (states.length !== this.stateCount) throw new ValueError(`${this.name}: initial_state must be ${want} tensors, got ${states.length}`);
+    for (const st of states) {
+      if (st.length !== 2 || (st[1] !== null && st[1] !== this.units)) throw new ShapeError(`${this.name}: each initial state must have shape (batch, ${this.units}), got ${fmtShape(st)}`);
+    }
+  }
+
+  override build(shapes: Shape | Shape[]): void {
+    this.checkStateShapes(shapes);
+    const inputShape = first(shapes);
     const inputDim = inputShape[2];
     if (inputShape.length !== 3 || inputDim === null || inputDim === undefined) {
       throw new ShapeError(`${this.className} expects inputs of shape (batch, timesteps, features) with known features, got ${fmtShape(inputShape)}`);
+    }
+    if (this.unroll && (inputShape[1] === null || inputShape[1] === undefined)) {
+      throw new ValueError(`${this.name}: cannot unroll a RNN if the time dimension is undefined: give input_shape with the number of timesteps, or unroll: false`);
+    }
+    if (this.stateful) {
+      // A layer run eagerly on tensors is built from a batch-free shape: its own batchInputShape decides.
+      const batch = inputShape[0] ?? this.batchInputShape?.[0] ?? null;
+      if (batch === null) {
+        throw new ValueError(`${this.name}: a stateful RNN needs a fixed batch size: give the model's first layer batchInputShape (e.g. [32, 10, 16]; Keras: batch_input_shape)`);
+      }
+      this.statefulBatch = batch;
     }
     const s = this.settings;
     const g = this.gates * this.units;
@@ -100,7 +146,7 @@ export abstract class RNNBase extends Layer {
       regularizer: getRegularizer(this.recurrentRegularizer), constraint: getConstraint(this.recurrentConstraint),
     });
     if (s.useBias) {
-      this.bias = this.addWeight('bias', [g], s.biasInitializer, 'zero', { regularizer: s.biasRegularizer, constraint: s.biasConstraint });
+      this.bias = this.addWeight('bias', this.biasShape, s.biasInitializer, 'zero', { regularizer: s.biasRegularizer, constraint: s.biasConstraint });
       if (s.biasInitializer === 'zero') {
         const initial = tidy(() => this.initialBias());
         this.bias.assign(initial);
@@ -118,25 +164,31 @@ export abstract class RNNBase extends Layer {
   /** Zeroes the states of a stateful layer (Keras's reset_states). */
   resetStates(): void {
     if (!this.stateful) throw new ValueError(`${this.name}: resetStates needs stateful: true`);
-    const b = this.batchInputShape![0]!;
+    const b = this.statefulBatch;
+    if (b === null) throw new ValueError(`${this.name}: resetStates before the layer is built (it takes its batch size from its input)`);
     if (this.states) for (const s of this.states) s.dispose();
     this.states = Array.from({ length: this.stateCount }, () => tidy(() => variable(zeros([b, this.units]), false)));
   }
 
-  override computeOutputShape(s: Shape): Shape {
+  override computeOutputShape(shapes: Shape | Shape[]): Shape | Shape[] {
+    this.checkStateShapes(shapes);
+    const s = first(shapes);
     if (s.length !== 3) throw new ShapeError(`${this.className} expects inputs of rank 3 (batch, timesteps, features), got ${fmtShape(s)}`);
     if (this.kernel && s[2] !== this.kernel.shape[0]) throw new ShapeError(`${this.className} was built for ${this.kernel.shape[0]} features, got ${fmtShape(s)}`);
-    return this.returnSequences ? [s[0]!, s[1]!, this.units] : [s[0]!, this.units];
+    const out: Shape = this.returnSequences ? [s[0]!, s[1]!, this.units] : [s[0]!, this.units];
+    return this.returnState ? [out, ...Array.from({ length: this.stateCount }, (): Shape => [s[0]!, this.units])] : out;
   }
 
-  override computeMask(_inputs: Tensor | Tensor[], mask: Tensor | null | (Tensor | null)[] | undefined): Tensor | null {
-    return this.returnSequences && mask && !Array.isArray(mask) ? mask : null;
+  override computeMask(_inputs: Tensor | Tensor[], mask: Tensor | null | (Tensor | null)[] | undefined): Tensor | null | (Tensor | null)[] {
+    const m = (Array.isArray(mask) ? mask[0] : mask) ?? null;
+    const out = this.returnSequences ? m : null;
+    return this.returnState ? [out, ...Array.from({ length: this.stateCount }, () => null)] : out;
   }
 
   /** One step: xw = this step's x·kernel (+ bias where the cell does not add it), h·U inside. */
   protected abstract step(xw: Tensor, states: Tensor[], recurrentMask: Tensor | null): StepResult;
-  /** Whether `call` should add the bias to x·kernel (the fused LSTM cell adds it itself). */
-  protected get biasInProjection(): boolean { return true; }
+  /** The bias `call` adds to x·kernel for all steps at once (none where the step adds it: the fused LSTM cell). */
+  protected projectionBias(): Tensor | null { return this.bias; }
   /**
    * The whole sequence in one op, when the layer has one (LSTM with cell activations): xw
    * [batch, T, G·units] in, every step's h [batch, T, units] and the final states (h first) out. Only
@@ -144,24 +196,32 @@ export abstract class RNNBase extends Layer {
    */
   protected sequence(_xw: Tensor, _states: Tensor[]): { hs: Tensor; states: Tensor[] } | null { return null; }
 
-  override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
-    let x = inputs as Tensor;
+  override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor | Tensor[] {
+    const [x0, ...initial] = Array.isArray(inputs) ? inputs : [inputs];
+    if (initial.length > 0 && initial.length !== this.stateCount) {
+      throw new ValueError(`${this.name}: initial_state must be ${this.stateCount} tensors, got ${initial.length}`);
+    }
+    let x = x0!;
+    const inputMask = Array.isArray(args.mask) ? (args.mask[0] ?? null) : (args.mask ?? null);
     const [b, T, d] = x.shape as [number, number, number];
     if (args.training && this.dropout > 0) x = mul(x, reshape(dropout(ones([b, d]), this.dropout, nextKey()), [b, 1, d]));
     const recurrentMask = args.training && this.recurrentDropout > 0 ? dropout(ones([b, this.units]), this.recurrentDropout, nextKey()) : null;
     let xw = reshape(matMul(reshape(x, [b * T, d]), this.kernel!), [b, T, this.gates * this.units]);
-    if (this.bias && this.biasInProjection) xw = add(xw, this.bias);
-    let states: Tensor[] = this.stateful ? [...this.states!] : Array.from({ length: this.stateCount }, () => fill([b, this.units], 0));
+    const projectionBias = this.projectionBias();
+    if (projectionBias) xw = add(xw, projectionBias);
+    // Keras 2: an initial_state given in the call wins over a stateful layer's kept states.
+    let states: Tensor[] = initial.length > 0 ? initial : this.stateful ? [...this.states!] : Array.from({ length: this.stateCount }, () => fill([b, this.units], 0));
     if (this.stateful && this.states![0]!.shape[0] !== b) {
       throw new ShapeError(`${this.name}: stateful layer built for batch size ${this.states![0]!.shape[0]}, got ${b}`);
     }
-    const whole = !args.mask && !recurrentMask && !this.goBackwards && T > 0 ? this.sequence(xw, states) : null;
-    if (whole) {
-      if (this.stateful) this.states!.forEach((v, i) => v.assign(whole.states[i]!));
-      return this.returnSequences ? whole.hs : whole.states[0]!;
-    }
+    const result = (output: Tensor, last: Tensor[]): Tensor | Tensor[] => {
+      if (this.stateful) this.states!.forEach((v, i) => v.assign(last[i]!));
+      return this.returnState ? [output, ...last] : output;
+    };
+    const whole = !inputMask && !recurrentMask && !this.goBackwards && T > 0 ? this.sequence(xw, states) : null;
+    if (whole) return result(this.returnSequences ? whole.hs : whole.states[0]!, whole.states);
     const steps = unstack(xw, 1);
-    const mask = args.mask && !Array.isArray(args.mask) ? unstack(args.mask, 1) : null;
+    const mask = inputMask ? unstack(inputMask, 1) : null;
     const outputs: Tensor[] = [];
     const order = Array.from({ length: T }, (_, t) => (this.goBackwards ? T - 1 - t : t));
     for (const t of order) {
@@ -177,8 +237,7 @@ export abstract class RNNBase extends Layer {
       states = next;
       outputs.push(h);
     }
-    if (this.stateful) this.states!.forEach((v, i) => v.assign(states[i]!));
-    return this.returnSequences ? stack(outputs, 1) : outputs[outputs.length - 1]!;
+    return result(this.returnSequences ? stack(outputs, 1) : outputs[outputs.length - 1]!, states);
   }
 
   override getConfig(): Record<string, unknown> {
@@ -189,8 +248,10 @@ export abstract class RNNBase extends Layer {
       recurrent_regularizer: getRegularizer(this.recurrentRegularizer)?.getConfig() ?? null,
       recurrent_constraint: getConstraint(this.recurrentConstraint)?.getConfig() ?? null,
       dropout: this.dropout, recurrent_dropout: this.recurrentDropout,
-      return_sequences: this.returnSequences, go_backwards: this.goBackwards, stateful: this.stateful, unroll: false,
+      return_sequences: this.returnSequences, return_state: this.returnState, go_backwards: this.goBackwards, stateful: this.stateful, unroll: this.unroll,
     };
   }
 }
 
+export interface RNNBase extends KerasSpelled<RNNBase, typeof KERAS_METHOD_NAMES.RNN> {}
+installKerasNames(RNNBase.prototype, KERAS_METHOD_NAMES.RNN);

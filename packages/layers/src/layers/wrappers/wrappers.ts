@@ -98,6 +98,7 @@ class BidirectionalImpl extends Wrapper {
     const o = Layer.parse('Bidirectional', positional('Bidirectional', args, ['layer']), BidirectionalImpl.OPTIONS);
     const fwd = o.layer as RNNBase;
     if (!(fwd instanceof RNNBase)) throw new ValueError('Bidirectional: wraps a recurrent layer (LSTM, GRU, SimpleRNN)');
+    if (fwd.returnState) throw new ValueError(`Bidirectional: the wrapped ${fwd.name} has return_state, which Bidirectional does not support`);
     super(fwd, { ...o, batchInputShape: o.batchInputShape ?? fwd.batchInputShape ?? undefined });
     const cfg: Record<string, unknown> = { ...fwd.getConfig(), name: `backward_${fwd.name}`, go_backwards: !fwd.goBackwards };
     delete cfg.batch_input_shape;
