@@ -35,6 +35,20 @@ describe('config-only fixtures build (model_from_json)', () => {
   }
 });
 
+describe("Keras 1.0's implicit 'th' ordering (a config without keras_version)", () => {
+  const pool = (config: Record<string, unknown>) => modelFromJSON({ class_name: 'Sequential', config: [{ class_name: 'MaxPooling2D', config: { name: 'pool', pool_size: [2, 2], batch_input_shape: [null, 6, 6, 2], ...config } }] });
+  const shapeOf = (model: ReturnType<typeof pool>) => (model.predict(zeros([2, 6, 6, 2])) as Tensor).shape;
+
+  it("is added where the config names no ordering: (6, 6, 2) read as channels-first", () => {
+    expect(shapeOf(pool({}))).toEqual([2, 6, 3, 1]);
+  });
+
+  it('never overrides an explicit data_format or dim_ordering', () => {
+    expect(shapeOf(pool({ data_format: 'channels_last' }))).toEqual([2, 3, 3, 2]);
+    expect(shapeOf(pool({ dim_ordering: 'tf' }))).toEqual([2, 3, 3, 2]);
+  });
+});
+
 describe('YAML as PyYAML writes it (Keras model.to_yaml)', () => {
   // Tuples are tagged, and a repeated tuple is an anchor plus aliases, as PyYAML dumps them.
   const doc = `backend: tensorflow

@@ -70,6 +70,10 @@ function blame<T>(what: string, fn: () => T): T {
   }
 }
 
+/** Keras 1's Merge of whole models (a Sequential's first layer): each branch's spec nested under `layers`. */
+const isBranchMerge = (s: KerasSpec): s is { class_name: 'Merge'; config: { layers: unknown[] } } =>
+  s.class_name === 'Merge' && isRecord(s.config) && Array.isArray(s.config.layers);
+
 /**
  * Keras's `deserialize_layer` for a spec that may itself be a whole model. Wrappers build their
  * inner layer themselves, unless it is a whole model, which only this module reads.
@@ -81,6 +85,7 @@ function layerFromSpec(spec: unknown, build: Build, entryName?: string): Layer {
   if (!isRecord(spec.config)) throw fail(`layer ${spec.class_name} needs a config object`, spec.config);
   const config = spec.config;
   const inner = isSpec(config.layer) && isModelClass(config.layer.class_name) ? { ...config, layer: modelFrom(config.layer, build) }
+    : isBranchMerge(spec) ? { ...config, layers: (config.layers as unknown[]).map((s) => layerFromSpec(s, build)) }
     : spec.class_name === 'Lambda' && !(spec.class_name in customObjects) ? lambdaConfig(config, customObjects) : config;
   const layer = blame(`layer '${String(config.name ?? entryName)}' (${spec.class_name}) cannot be built from its config`, () => deserializeLayer({ class_name: spec.class_name, config: inner }, customObjects));
   build.created.push(layer);
@@ -207,7 +212,9 @@ export function withKeras1Defaults(spec: KerasSpec, kerasVersion: string | null)
       if (Array.isArray(c)) return { ...s, config: c.map(fix) };
       return isRecord(c) && Array.isArray(c.layers) ? { ...s, config: { ...c, layers: c.layers.map((l) => (isRecord(l) ? { ...l, ...(fix(l) as object) } : l)) } } : s;
     }
-    return ORDERED.test(s.class_name) && isRecord(c) && c.dim_ordering === undefined ? { ...s, config: { ...c, dim_ordering: 'th' } } : s;
+    if (isBranchMerge(s)) return { ...s, config: { ...s.config, layers: s.config.layers.map(fix) } };
+    // A config that names its ordering (Keras 1's dim_ordering or Keras 2's data_format) keeps it.
+    return ORDERED.test(s.class_name) && isRecord(c) && c.dim_ordering === undefined && c.data_format === undefined ? { ...s, config: { ...c, dim_ordering: 'th' } } : s;
   };
   return fix(spec) as KerasSpec;
 }
