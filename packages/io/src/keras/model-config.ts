@@ -27,7 +27,8 @@ interface GraphConfig {
   output_layers: NodeRef[];
 }
 
-const isModelClass = (c: string) => c === 'Sequential' || c === 'Model';
+/** Keras ≥ 2.4 (tf.keras) writes a functional model's class as 'Functional', older ones 'Model'. */
+const isModelClass = (c: string) => c === 'Sequential' || c === 'Model' || c === 'Functional';
 
 const isSpec = (v: unknown): v is KerasSpec => typeof v === 'object' && v !== null && typeof (v as KerasSpec).class_name === 'string';
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -118,11 +119,11 @@ function modelFrom(spec: KerasSpec, build: Build, entryName?: string): Model {
     if (name !== undefined && typeof name !== 'string') throw fail('a model name is a string', name);
     const layers = specs.map((s) => layerFromSpec(s, build));
     model = blame(`Sequential ${String(name ?? '')} cannot connect its layers`, () => Sequential(layers, name === undefined ? {} : { name }));
-  } else if (spec.class_name === 'Model') {
+  } else if (spec.class_name === 'Model' || spec.class_name === 'Functional') {
     if (!isRecord(spec.config)) throw fail('Model expects {layers, input_layers, output_layers}', spec.config);
     model = graphFromConfig(spec.config as unknown as GraphConfig, build);
   } else {
-    throw new KerasFileError(`model config: expected class_name Sequential or Model, got '${spec.class_name}'`);
+    throw new KerasFileError(`model config: expected class_name Sequential, Model or Functional, got '${spec.class_name}'`);
   }
   build.created.push(model);
   return model;
