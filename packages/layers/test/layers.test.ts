@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  AveragePooling2D, BatchNormalization, Bidirectional, Conv1D, Conv2D, Convolution2D, Dense, Embedding, Flatten, GRU, GlobalAveragePooling2D,
+  AveragePooling2D, BatchNormalization, GlobalAveragePooling1D, Bidirectional, Conv1D, Conv2D, Convolution2D, Dense, Embedding, Flatten, GRU, GlobalAveragePooling2D,
   Input, LSTM, Masking, MaxPooling1D, MaxPooling2D, Merge, Model, Permute, RepeatVector, Reshape, Sequential, SimpleRNN, TimeDistributed,
   TimeDistributedDense, UpSampling2D, ZeroPadding2D, Concatenate, Add, Lambda, Layer, MaxoutDense, deserializeLayer, tensor, transpose, type Tensor,
 } from '@kerasgpu/layers';
@@ -107,6 +107,25 @@ describe('layer numerics against hand-computed values', () => {
     const y = first.apply(x) as Tensor;
     expect(y.shape).toEqual([1, 2, 5]);
     expectClose(await values(y), await values(transpose(last.apply(transpose(x, [0, 2, 1])) as Tensor, [0, 2, 1])));
+  });
+
+  it("Keras 2's data_format 'channels_first' on Flatten, MaxPooling1D and GlobalAveragePooling1D: the channel axis moved last first", async () => {
+    const x = tensor([[[1, 2, 3, 4], [5, 6, 7, 8]]]); // (1, 2 channels, 4 steps)
+    const xt = transpose(x, [0, 2, 1]);
+    const cf = { data_format: 'channels_first' } as const;
+    const same = async (first: Layer, last: Layer, back: boolean) => {
+      const y = first.apply(x) as Tensor;
+      const want = last.apply(xt) as Tensor;
+      expectClose(await values(y), await values(back ? transpose(want, [0, 2, 1]) : want));
+      return y.shape;
+    };
+    expect(await same(Flatten(cf), Flatten(), false)).toEqual([1, 8]);
+    expectClose(await values(Flatten(cf).apply(x) as Tensor), [1, 5, 2, 6, 3, 7, 4, 8]);
+    expect(await same(MaxPooling1D(cf), MaxPooling1D(), true)).toEqual([1, 2, 2]);
+    expect(await same(GlobalAveragePooling1D(cf), GlobalAveragePooling1D(), false)).toEqual([1, 2]);
+    // Without data_format these layers are channels_last, as Keras 1 (which had none) and Keras 2's default.
+    expect(Flatten().getConfig().data_format).toBeUndefined();
+    expect(deserializeLayer({ class_name: 'Flatten', config: Flatten(cf).getConfig() }).getConfig().data_format).toBe('channels_first');
   });
 
   it("BatchNormalization takes tf.keras's one-axis list ([2]) as that axis; several axes are refused", async () => {

@@ -3,7 +3,7 @@ import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
-import { resolveOrdering, type DimOrdering } from '../../utils/image-ordering.js';
+import { resolveOrdering, explicitOrdering, type DimOrdering } from '../../utils/image-ordering.js';
 import type { Options } from '../../utils/options.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import { KERNEL_KEYS, kernelConfig, kernelSettings, type KernelOptions, type KernelSettings, type LayerOptions } from '../core/kernel-options.js';
@@ -57,8 +57,7 @@ abstract class ConvBase extends Layer {
     this.dilationRate = tupleOf(owner, 'dilation rate', o.dilationRate, rank, new Array<number>(rank).fill(1));
     if (o.padding === 'causal' && rank !== 1) throw new ValueError(`${owner}: padding 'causal' is for 1-D convolutions only`);
     this.padding = o.padding === 'causal' ? 'causal' : resolvePadding(owner, o.padding);
-    // Conv1D's data_format defaults to channels_last (Keras 2), never to the image ordering; Keras 1 has none.
-    this.dimOrdering = rank === 1 && o.dimOrdering === undefined ? 'tf' : resolveOrdering(o.dimOrdering);
+    this.dimOrdering = rank === 1 ? explicitOrdering(o.dimOrdering) : resolveOrdering(o.dimOrdering);
     this.settings = kernelSettings(o);
     this.activityRegularizer = this.settings.activityRegularizer;
   }
