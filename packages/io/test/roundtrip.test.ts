@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import {
-  BatchNormalization, Bidirectional, Concatenate, Conv2D, Dense, Dropout, Embedding, Flatten, GRU, Input, LSTM, Layer,
-  MaxPooling2D, Merge, Model, randomUniform, randint, Sequential, setBackend, setSeed, TimeDistributed, toCategorical, type MergeMode, type SymbolicTensor, type Tensor,
+  Adam, BatchNormalization, Bidirectional, Concatenate, Conv2D, Dense, Dropout, Embedding, Flatten, GRU, Input, LSTM, Layer,
+  MaxPooling2D, Merge, Model, randomUniform, randint, Sequential, setBackend, setSeed, TimeDistributed, toCategorical, type MergeMode, type Optimizer, type SymbolicTensor, type Tensor,
 } from '@kerasgpu/layers';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadModel, modelFromJSON, modelFromYAML } from '../src/index.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadModel, modelFromJSON, modelFromYAML, readKerasH5 } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
 const dir = tempDir();
@@ -146,21 +146,31 @@ describe("Keras 1's Merge of models", () => {
 });
 
 describe('training resumed after load continues as if never interrupted', () => {
-  for (const optimizer of ['adam', 'rmsprop', 'nadam', 'sgd']) {
-    it(optimizer, async () => {
+  const OPTIMIZERS: [string, () => string | Optimizer][] = [
+    ...['adam', 'rmsprop', 'nadam', 'sgd'].map((o): [string, () => string] => [o, () => o]),
+    ['adam (amsgrad)', () => Adam({ amsgrad: true })],
+  ];
+  for (const [name, makeOptimizer] of OPTIMIZERS) {
+    it(name, async () => {
       setSeed(3);
       const x = randomUniform([16, 8, 8, 2]);
       const y = toCategorical(randint(0, 3, [16]), 3);
       const run = async (interrupt: boolean): Promise<number[]> => {
         setSeed(11);
         let model: Model = cnn();
-        model.compile({ optimizer, loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+        model.compile({ optimizer: makeOptimizer(), loss: 'categorical_crossentropy', metrics: ['accuracy'] });
         const opts = { batch_size: 4, shuffle: false, verbose: 0 as const };
         const first = await model.fit(x, y, { ...opts, epochs: 2 });
         if (interrupt) {
-          const p = join(dir, `resume-${optimizer}.h5`);
+          const p = join(dir, `resume-${name}.h5`);
           await model.save(p);
-          model = await loadModel(p);
+          const warn = vi.spyOn(console, 'warn');
+          try {
+            model = await loadModel(p);
+            expect(warn).not.toHaveBeenCalled();
+          } finally {
+            warn.mockRestore();
+          }
         }
         const second = await model.fit(x, y, { ...opts, epochs: 2 });
         return [...first.history.loss!, ...second.history.loss!];
@@ -168,6 +178,24 @@ describe('training resumed after load continues as if never interrupted', () => 
       const straight = await run(false);
       const resumed = await run(true);
       expect(resumed).toEqual(straight);
+    });
+  }
+});
+
+describe("Adam's optimizer_weights as Keras 2.1.3+ lays them out: iterations, ms, vs, v̂s", () => {
+  for (const amsgrad of [false, true]) {
+    it(amsgrad ? 'amsgrad: v̂ has each weight\'s shape' : 'without amsgrad: one zeros(1) placeholder per weight', async () => {
+      const model = Sequential([Dense(3, { input_dim: 2 }), Dense(1)]);
+      model.compile({ optimizer: Adam({ amsgrad }), loss: 'mse' });
+      await model.fit(randomUniform([4, 2]), randomUniform([4, 1]), { epochs: 1, verbose: 0 });
+      const p = join(dir, `adam-layout-${amsgrad}.h5`);
+      await model.save(p);
+      const { optimizerWeights, trainingConfig } = await readKerasH5(p);
+      const shapes = model.trainableWeights.map((v) => v.shape);
+      const vhats = amsgrad ? shapes : shapes.map(() => [1]);
+      expect(optimizerWeights!.weights.map((w) => w.shape)).toEqual([[], ...shapes, ...shapes, ...vhats]);
+      if (!amsgrad) expect(optimizerWeights!.weights.slice(-shapes.length).every((w) => w.data[0] === 0)).toBe(true);
+      expect((trainingConfig as { optimizer_config: { config: { amsgrad: boolean } } }).optimizer_config.config.amsgrad).toBe(amsgrad);
     });
   }
 });

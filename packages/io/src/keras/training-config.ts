@@ -1,5 +1,5 @@
 import { tensor, type Tensor } from '@kerasgpu/core';
-import { getOptimizer, UnknownOptionError, ValueError, type Model, type Optimizer } from '@kerasgpu/layers';
+import { Adam, getOptimizer, UnknownOptionError, ValueError, type Model, type Optimizer } from '@kerasgpu/layers';
 import type { StoredLayer } from './h5-file.js';
 import type { CustomObjects } from './model-config.js';
 
@@ -16,7 +16,7 @@ const custom = (v: unknown, customObjects: CustomObjects): unknown => (typeof v 
 
 /**
  * The optimizer a training_config names. Files are read tolerantly (API.md): an option this
- * library's optimizer lacks (Keras 2.1's `amsgrad`, say) is dropped with a warning.
+ * library's optimizer lacks is dropped with a warning.
  */
 function optimizerFrom(spec: TrainingConfig['optimizer_config'], customObjects: CustomObjects): Optimizer {
   const cls = customObjects[spec.class_name];
@@ -47,7 +47,14 @@ export function compileFromConfig(model: Model, tc: TrainingConfig, customObject
   });
 }
 
-const ITERATIONS = /(^|\/)iterations(:0)?$/;
+const ITERATIONS = /(^|\/)iterations?(:0)?$/;
+
+/**
+ * Keras 2.1.3 to 2.2's Adam saves a v̂ block after its ms and vs even without amsgrad: one
+ * zeros(1) array per weight. It is written so those Kerases restore our state, and dropped on reading.
+ */
+const hasVhatPlaceholders = (opt: Optimizer): boolean => opt instanceof Adam && !opt.amsgrad;
+const PLACEHOLDER = [1];
 
 /**
  * The optimizer's state as Keras 2 lays it out in `optimizer_weights`: the iteration counter,
@@ -63,13 +70,12 @@ export async function optimizerState(model: Model): Promise<StoredLayer | null> 
   if (opt.iterations === 0 || slots.some((s) => s.length !== k)) return null;
   const cls = opt.className;
   const ordered = Array.from({ length: k }, (_, j) => slots.map((s) => s[j]!)).flat();
+  const arrays = await Promise.all(ordered.map(async (v) => ({ shape: [...v.shape], data: Float32Array.from(await v.data()) })));
+  if (hasVhatPlaceholders(opt)) arrays.push(...vars.map(() => ({ shape: PLACEHOLDER, data: new Float32Array(1) })));
   return {
     name: 'optimizer_weights',
-    weightNames: [`${cls}/iterations:0`, ...ordered.map((_, i) => `training/${cls}/Variable${i === 0 ? '' : `_${i}`}:0`)],
-    weights: [
-      { shape: [], data: Float32Array.of(opt.iterations) },
-      ...(await Promise.all(ordered.map(async (v) => ({ shape: [...v.shape], data: Float32Array.from(await v.data()) })))),
-    ],
+    weightNames: [`${cls}/iterations:0`, ...arrays.map((_, i) => `training/${cls}/Variable${i === 0 ? '' : `_${i}`}:0`)],
+    weights: [{ shape: [], data: Float32Array.of(opt.iterations) }, ...arrays],
   };
 }
 
@@ -82,7 +88,9 @@ export function restoreOptimizerState(model: Model, stored: StoredLayer, path: s
   const vars = model.trainableWeights;
   const at = stored.weightNames.findIndex((n) => ITERATIONS.test(n));
   const iterations = at >= 0 ? stored.weights[at]!.data[0]! : 0;
-  const rest = stored.weights.filter((_, i) => i !== at);
+  let rest = stored.weights.filter((_, i) => i !== at);
+  const placeholders = rest.slice(-vars.length);
+  if (hasVhatPlaceholders(opt) && rest.length === 3 * vars.length && placeholders.every((a) => a.shape.join() === PLACEHOLDER.join())) rest = rest.slice(0, -vars.length);
   const k = vars.length === 0 ? 0 : rest.length / vars.length;
   const fits = rest.length === 0 || (Number.isInteger(k) && k > 0 && rest.every((a, i) => a.shape.join() === vars[i % vars.length]!.shape.join()));
   if (!fits) {
