@@ -2,7 +2,7 @@ import type { Model } from '@kerasgpu/layers';
 import { KerasFileError } from '../hdf5/errors.js';
 import { readKerasH5, type KerasH5 } from './h5-file.js';
 import { modelFromConfig, withKeras1Defaults, type CustomObjects, type KerasSpec } from './model-config.js';
-import { checkDeclaredWeights, loadStoredWeights } from './model-weights.js';
+import { checkDeclaredWeights, loadStoredWeights, slotLayout } from './model-weights.js';
 import type { WeightsSource } from './preprocess.js';
 import { compileFromConfig, restoreOptimizerState, type TrainingConfig } from './training-config.js';
 
@@ -42,10 +42,11 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
       checkDeclaredWeights(model.layers, declared, false, compile && declared.trainingConfig !== null);
     });
     const built = model!;
-    loadStoredWeights(built.layers, file.layers, sourceOf(file, options.originalBackend), false);
+    const source = sourceOf(file, options.originalBackend);
+    loadStoredWeights(built.layers, file.layers, source, false);
     if (file.trainingConfig && compile) {
       compileFromConfig(built, file.trainingConfig as unknown as TrainingConfig, customObjects);
-      if (file.optimizerWeights) restoreOptimizerState(built, file.optimizerWeights, path);
+      if (file.optimizerWeights) restoreOptimizerState(built, file.optimizerWeights, path, slotLayout(built.layers, file.layers, source));
     }
     return built;
   } catch (e) {

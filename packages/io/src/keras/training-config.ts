@@ -1,6 +1,7 @@
 import { tensor, type Tensor } from '@kerasgpu/core';
 import { Adam, getOptimizer, UnknownOptionError, ValueError, type Model, type Optimizer } from '@kerasgpu/layers';
 import type { StoredLayer } from './h5-file.js';
+import type { SlotLayout } from './model-weights.js';
 import type { CustomObjects } from './model-config.js';
 
 /** Keras's `training_config`: what compile was given. */
@@ -80,17 +81,23 @@ export async function optimizerState(model: Model): Promise<StoredLayer | null> 
 }
 
 /**
- * Restores what optimizerState saved. As Keras, state that does not fit this optimizer (another
- * Keras's layout, another optimizer) only warns: the model loads with a fresh optimizer.
+ * Restores what optimizerState saved, or any Keras wrote: each slot's arrays are converted as the
+ * weights are (`layout`). As Keras, state that does not fit this optimizer (another optimizer)
+ * only warns: the model loads with a fresh optimizer.
  */
-export function restoreOptimizerState(model: Model, stored: StoredLayer, path: string): void {
+export function restoreOptimizerState(model: Model, stored: StoredLayer, path: string, layout: SlotLayout): void {
   const opt = model.optimizer!;
   const vars = model.trainableWeights;
-  const at = stored.weightNames.findIndex((n) => ITERATIONS.test(n));
+  // Keras 1 names its arrays param_<i>: its iteration counter is the one scalar, first.
+  const named = stored.weightNames.findIndex((n) => ITERATIONS.test(n));
+  const at = named >= 0 ? named : stored.weights[0]?.shape.length === 0 ? 0 : -1;
   const iterations = at >= 0 ? stored.weights[at]!.data[0]! : 0;
   let rest = stored.weights.filter((_, i) => i !== at);
-  const placeholders = rest.slice(-vars.length);
-  if (hasVhatPlaceholders(opt) && rest.length === 3 * vars.length && placeholders.every((a) => a.shape.join() === PLACEHOLDER.join())) rest = rest.slice(0, -vars.length);
+  const placeholders = rest.slice(-layout.size);
+  if (hasVhatPlaceholders(opt) && rest.length === 3 * layout.size && placeholders.every((a) => a.shape.join() === PLACEHOLDER.join())) rest = rest.slice(0, -layout.size);
+  if (layout.size > 0 && rest.length % layout.size === 0) {
+    rest = Array.from({ length: rest.length / layout.size }, (_, j) => layout.convert(rest.slice(j * layout.size, (j + 1) * layout.size))).flat();
+  }
   const k = vars.length === 0 ? 0 : rest.length / vars.length;
   const fits = rest.length === 0 || (Number.isInteger(k) && k > 0 && rest.every((a, i) => a.shape.join() === vars[i % vars.length]!.shape.join()));
   if (!fits) {

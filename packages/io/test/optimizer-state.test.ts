@@ -1,0 +1,35 @@
+import { setBackend } from '@kerasgpu/layers';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadModel, readKerasH5 } from '../src/index.js';
+import { fixture } from './helpers.js';
+
+beforeAll(async () => {
+  await setBackend('cpu');
+});
+
+describe("a Keras 1 file's optimizer state is converted as its weights are", () => {
+  it('k1_lstm_th: RMSprop accumulators of the 12 per-gate LSTM arrays, sorted by name, fuse into kernel / recurrent / bias', async () => {
+    const path = fixture('k1_lstm_th_model.h5');
+    const warn = vi.spyOn(console, 'warn');
+    let model;
+    try {
+      model = await loadModel(path);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+    // Keras 1.2 hands the optimizer its trainable weights sorted by name (collect_trainable_weights):
+    // dense_1_W, dense_1_b, lstm_1_U_{c,f,i,o}, lstm_1_W_{c,f,i,o}, lstm_1_b_{c,f,i,o} = param_0 … param_13.
+    const params = (await readKerasH5(path)).optimizerWeights!.weights.map((a) => Array.from(a.data));
+    const gates = { i: 0, f: 1, c: 2, o: 3 } as const;
+    const sorted = ['c', 'f', 'i', 'o'] as const;
+    /** A fused (rows, 4·50) slot: gate g's block of row r is the per-gate array's row r. */
+    const fused = (first: number, rows: number) => Array.from({ length: rows }, (_, r) =>
+      (Object.keys(gates) as (keyof typeof gates)[]).flatMap((g) => params[first + sorted.indexOf(g)]!.slice(r * 50, (r + 1) * 50))).flat();
+    const vars = model.trainableWeights;
+    const slots = await Promise.all(model.optimizer!.getSlots(vars).map(async ([a]) => Array.from(await a!.data())));
+    expect(vars.map((v) => v.shape)).toEqual([[1, 200], [50, 200], [200], [50, 1], [1]]);
+    expect(slots).toEqual([fused(6, 1), fused(2, 50), fused(10, 1), params[0], params[1]]);
+    model.dispose();
+  });
+});
