@@ -1,6 +1,9 @@
 import { setBackend } from '@kerasgpu/layers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { readArray } from '../src/hdf5/arrays.js';
+import { withH5 } from '../src/hdf5/h5.js';
 import { loadModel, readKerasH5 } from '../src/index.js';
+import { readKerasArchive, withTempFile } from '../src/keras/keras3.js';
 import { fixture } from './helpers.js';
 
 beforeAll(async () => {
@@ -30,6 +33,22 @@ describe("a Keras 1 file's optimizer state is converted as its weights are", () 
     const slots = await Promise.all(model.optimizer!.getSlots(vars).map(async ([a]) => Array.from(await a!.data())));
     expect(vars.map((v) => v.shape)).toEqual([[1, 200], [50, 200], [200], [50, 1], [1]]);
     expect(slots).toEqual([fused(6, 1), fused(2, 50), fused(10, 1), params[0], params[1]]);
+    model.dispose();
+  });
+});
+
+describe("a Keras 3 .keras archive's Adam state (optimizer/vars: iterations, learning rate, then m and v of each weight side by side)", () => {
+  it('k311_dense_mlp_diabetes: restored slot for slot', async () => {
+    const path = fixture('k311_dense_mlp_diabetes.keras', 'keras-modern');
+    const model = await loadModel(path);
+    const stored = await withTempFile(readKerasArchive(path).weights, 'w.h5', (file) => withH5(file, (f) =>
+      Array.from({ length: 14 }, (_, i) => readArray(f, `optimizer/vars/${i}`))));
+    const opt = model.optimizer!;
+    expect(opt.className).toBe('Adam');
+    expect(opt.iterations).toBe(stored[0]!.data[0]);
+    expect(opt.iterations).toBeGreaterThan(0);
+    const slots = await Promise.all(opt.getSlots(model.trainableWeights).map((s) => Promise.all(s.map(async (t) => Array.from(await t.data())))));
+    expect(slots).toEqual(model.trainableWeights.map((_, v) => [Array.from(stored[2 + 2 * v]!.data), Array.from(stored[3 + 2 * v]!.data)]));
     model.dispose();
   });
 });

@@ -1,6 +1,8 @@
 import type { Model } from '@kerasgpu/layers';
 import { KerasFileError } from '../hdf5/errors.js';
+import { withH5 } from '../hdf5/h5.js';
 import { readKerasH5, type KerasH5 } from './h5-file.js';
+import { isKeras3WeightsFile, isKerasArchive, loadKeras3Weights, loadKerasArchive } from './keras3.js';
 import { modelFromConfig, withKeras1Defaults, type CustomObjects, type KerasSpec } from './model-config.js';
 import { checkDeclaredWeights, loadStoredWeights, slotLayout } from './model-weights.js';
 import type { WeightsSource } from './preprocess.js';
@@ -32,6 +34,8 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
   // Own entries only: a file's class name 'toString' must not find Object.prototype's.
   const customObjects: CustomObjects = Object.assign(Object.create(null), options.customObjects);
   const compile = options.compile !== false;
+  // A zip is Keras 3's .keras archive, whatever the file is called.
+  if (isKerasArchive(path)) return loadKerasArchive(path, customObjects, compile);
   let model: Model | undefined;
   try {
     const file = await readKerasH5(path, (declared) => {
@@ -58,6 +62,10 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
 /** Keras's load_weights (from a save_weights or a model.save file); shapes are checked before the data is read. */
 export async function loadWeights(model: Model, path: string, options: { byName?: boolean; originalBackend?: string } = {}): Promise<void> {
   const byName = options.byName ?? false;
+  if (await withH5(path, isKeras3WeightsFile)) {
+    if (byName) throw new KerasFileError(`${path}: a Keras 3 weights file names its groups by layer class and position, not by layer name: load it without byName`);
+    return loadKeras3Weights(model, path);
+  }
   const file = await readKerasH5(path, (declared) => checkDeclaredWeights(model.layers, declared, byName, false));
   loadStoredWeights(model.layers, file.layers, sourceOf(file, options.originalBackend), byName);
 }

@@ -149,11 +149,32 @@ function checkGraph(config: GraphConfig): void {
   if (config.name !== undefined && typeof config.name !== 'string') throw fail('a model name is a string', config.name);
 }
 
+/** The [layer, node, tensor] refs of Keras 3's `__keras_tensor__` objects anywhere in a node's call arguments. */
+function kerasHistories(v: unknown): NodeRef[] {
+  if (Array.isArray(v)) return v.flatMap(kerasHistories);
+  if (!isRecord(v)) return [];
+  const history = isRecord(v.config) ? v.config.keras_history : undefined;
+  return v.class_name === '__keras_tensor__' && isNodeRef(history) ? [history] : Object.values(v).flatMap(kerasHistories);
+}
+
+/**
+ * Keras 3 records a call as `{args, kwargs}` whose tensors carry their `keras_history`, and a
+ * model's single input or output as a bare ref: turned into Keras 2's lists of refs.
+ */
+function keras2Graph(config: GraphConfig): GraphConfig {
+  const refs = (r: unknown) => (isNodeRef(r) ? [r] : r) as NodeRef[];
+  const layers = Array.isArray(config.layers)
+    ? config.layers.map((e) => (isRecord(e) && Array.isArray(e.inbound_nodes) ? { ...e, inbound_nodes: e.inbound_nodes.map((n) => (isRecord(n) && 'args' in n ? kerasHistories(n.args) : n)) } : e))
+    : config.layers;
+  return { ...config, layers, input_layers: refs(config.input_layers), output_layers: refs(config.output_layers) };
+}
+
 /**
  * Keras's Container.from_config: creates every layer, then replays the recorded calls. A node
  * whose input layer has not been called often enough yet waits for a later pass.
  */
-function graphFromConfig(config: GraphConfig, build: Build): Model {
+function graphFromConfig(given: GraphConfig, build: Build): Model {
+  const config = keras2Graph(given);
   checkGraph(config);
   const created = new Map<string, Layer>();
   const pending = new Map<Layer, NodeRef[][]>();

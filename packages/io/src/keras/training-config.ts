@@ -15,6 +15,16 @@ export interface TrainingConfig {
 
 const custom = (v: unknown, customObjects: CustomObjects): unknown => (typeof v === 'string' && v in customObjects ? customObjects[v] : v);
 
+const ANY = Symbol('any value');
+/**
+ * Options tf.keras 2.11+ and Keras 3 optimizers write that change nothing here at these values
+ * (or at any value: a name, a compilation switch, a setting of an option that is off); other
+ * values of them are dropped with a warning, as any option this library lacks.
+ */
+const UNUSED_OPTIONS: Readonly<Record<string, unknown>> = {
+  name: ANY, jit_compile: ANY, is_legacy_optimizer: ANY, use_ema: false, ema_momentum: ANY, ema_overwrite_frequency: ANY,
+};
+
 /**
  * The optimizer a training_config names. Files are read tolerantly (API.md): an option this
  * library's optimizer lacks is dropped with a warning.
@@ -22,13 +32,15 @@ const custom = (v: unknown, customObjects: CustomObjects): unknown => (typeof v 
 function optimizerFrom(spec: TrainingConfig['optimizer_config'], customObjects: CustomObjects): Optimizer {
   const cls = customObjects[spec.class_name];
   if (typeof cls === 'function') return new (cls as new (c: object) => Optimizer)(spec.config);
-  const config = Object.fromEntries(Object.entries(spec.config).filter(([, v]) => v !== null));
+  const config = Object.fromEntries(Object.entries(spec.config).filter(([k, v]) => v !== null && !(k in UNUSED_OPTIONS && (UNUSED_OPTIONS[k] === ANY || UNUSED_OPTIONS[k] === v))));
+  // tf.keras 2.11+ registers its optimizers as 'Custom>Adam'.
+  const className = spec.class_name.replace(/^Custom>/, '');
   for (;;) {
     try {
-      return getOptimizer({ class_name: spec.class_name, config });
+      return getOptimizer({ class_name: className, config });
     } catch (e) {
       if (!(e instanceof UnknownOptionError && e.key in config)) throw e;
-      console.warn(`${spec.class_name}: ignoring the saved option ${e.key}=${JSON.stringify(config[e.key])}, which this library does not have`);
+      console.warn(`${className}: ignoring the saved option ${e.key}=${JSON.stringify(config[e.key])}, which this library does not have`);
       delete config[e.key];
     }
   }
