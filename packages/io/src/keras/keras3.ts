@@ -136,10 +136,23 @@ function restoreKeras3Optimizer(model: Model, f: H5Group, path: string): void {
   }
 }
 
+/**
+ * A Keras 3 learning rate: a number, or InverseTimeDecay with decay_steps 1 (Keras 1/2's
+ * lr/(1 + decay·t), as our archives write it). Other schedules are refused, never approximated.
+ */
+function learningRate(v: unknown, path: string): { lr?: unknown; decay?: unknown } {
+  if (typeof v !== 'object' || v === null) return v === undefined ? {} : { lr: v };
+  const s = v as { class_name?: string; config?: { initial_learning_rate?: number; decay_steps?: number; decay_rate?: number; staircase?: boolean } };
+  const c = s.config ?? {};
+  if (s.class_name === 'InverseTimeDecay' && c.decay_steps === 1 && !c.staircase) return { lr: c.initial_learning_rate, decay: c.decay_rate };
+  throw new KerasFileError(`${path}: the optimizer's learning-rate schedule ${s.class_name ?? JSON.stringify(v).slice(0, 60)} is not supported (only a number or InverseTimeDecay with decay_steps 1)`);
+}
+
 /** Keras 3's compile_config in the training_config form compileFromConfig reads. */
-function trainingConfigOf(c: Record<string, unknown>): TrainingConfig {
+function trainingConfigOf(c: Record<string, unknown>, path: string): TrainingConfig {
   const optimizer = c.optimizer as { class_name: string; config: Record<string, unknown> };
-  return { optimizer_config: { class_name: optimizer.class_name, config: optimizer.config }, loss: c.loss, metrics: (c.metrics as unknown[] | null) ?? null, loss_weights: c.loss_weights };
+  const { learning_rate: lr, ...rest } = optimizer.config;
+  return { optimizer_config: { class_name: optimizer.class_name, config: { ...rest, ...learningRate(lr, path) } }, loss: c.loss, metrics: (c.metrics as unknown[] | null) ?? null, loss_weights: c.loss_weights };
 }
 
 /**
@@ -152,7 +165,7 @@ export async function loadKerasArchive(path: string, customObjects: CustomObject
   try {
     const compileConfig = compile ? archive.config.compile_config : null;
     if (compileConfig && typeof compileConfig === 'object' && compileConfig.optimizer) {
-      compileFromConfig(model, trainingConfigOf(compileConfig), customObjects);
+      compileFromConfig(model, trainingConfigOf(compileConfig, path), customObjects);
     }
     await withTempFile(archive.weights, 'model.weights.h5', (file) => withH5(file, (f) => {
       assignKeras3Weights(model, f, `${path}/model.weights.h5`);

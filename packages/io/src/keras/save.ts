@@ -5,6 +5,7 @@ import { asciiJson, writeStringAttr, writeStringList } from '../hdf5/attrs.js';
 import { writeH5Atomic, yieldToSignals } from '../hdf5/atomic.js';
 import type { H5Group } from '../hdf5/h5.js';
 import type { StoredLayer } from './h5-file.js';
+import { saveKerasArchive } from './keras3-save.js';
 import { collectWeights } from './model-weights.js';
 import { optimizerState } from './training-config.js';
 
@@ -39,10 +40,12 @@ function checkOverwrite(path: string, overwrite: boolean): void {
 
 /**
  * Keras's model.save: architecture, weights, training configuration and optimizer state in one
- * HDF5 file. Everything is read back from the device first; the file is then written atomically.
+ * HDF5 file (a `.keras` path gets Keras 3's archive instead). Everything is read back from the device first; the file is then written atomically.
  */
 export async function saveModel(model: Model, path: string, options: { overwrite: boolean }): Promise<void> {
   checkOverwrite(path, options.overwrite);
+  // As Keras 3, the extension chooses: a .keras archive for current Keras, else Keras 2 HDF5.
+  if (path.endsWith('.keras')) return saveKerasArchive(model, path);
   const config = asciiJson(model.serialize()); // model_config, as model.to_json
   const layers = await collectWeights(model.layers);
   const training = model.compiled ? asciiJson(model.compiled.config) : null;
