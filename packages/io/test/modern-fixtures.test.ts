@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { setBackend } from '@kerasgpu/core';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { loadModel } from '../src/index.js';
+import { loadModel, readKerasH5 } from '../src/index.js';
 import { fixture, readJson } from './helpers.js';
 import { expectClose, predict, type Ref } from './refs.js';
 
@@ -27,6 +27,15 @@ const PENDING: Record<string, string> = {
 it('every modern fixture is either checked here or listed as pending', () => {
   const refs = readdirSync(fixture('.', 'keras-modern')).filter((n) => n.endsWith('.expected.json') || n.endsWith('.ref.json'));
   expect(refs.sort()).toEqual([...LOADS, ...Object.keys(PENDING)].sort());
+});
+
+it("tf.keras 2.11's file parses though its Attention layer is pending: layer groups by layer_names (top_level_model_weights is none of them), an int64 'iteration:0'", async () => {
+  const file = await readKerasH5(fixture('tfk2110_dense_attention_functional.h5', 'keras-modern'));
+  expect(file.layers.map((l) => [l.name, l.weights.map((w) => w.shape.join('x')).join(' ')])).toEqual([
+    ['inputs', ''], ['dense', '22x32 32'], ['attention', ''], ['concatenate', ''], ['dense_1', '64x32 32'], ['outputs', '32x1 1'],
+  ]);
+  expect(file.optimizerWeights!.weightNames).toEqual(['iteration:0']);
+  expect(file.optimizerWeights!.weights[0]!.shape).toEqual([]);
 });
 
 for (const backend of ['cpu', 'webgpu'] as const) {

@@ -1,9 +1,10 @@
-import { setBackend } from '@kerasgpu/layers';
+import { Dense, Sequential, setBackend } from '@kerasgpu/layers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { readArray } from '../src/hdf5/arrays.js';
 import { withH5 } from '../src/hdf5/h5.js';
 import { loadModel, readKerasH5 } from '../src/index.js';
 import { readKerasArchive, withTempFile } from '../src/keras/keras3.js';
+import { compileFromConfig, type TrainingConfig } from '../src/keras/training-config.js';
 import { fixture } from './helpers.js';
 
 beforeAll(async () => {
@@ -50,5 +51,19 @@ describe("a Keras 3 .keras archive's Adam state (optimizer/vars: iterations, lea
     const slots = await Promise.all(opt.getSlots(model.trainableWeights).map((s) => Promise.all(s.map(async (t) => Array.from(await t.data())))));
     expect(slots).toEqual(model.trainableWeights.map((_, v) => [Array.from(stored[2 + 2 * v]!.data), Array.from(stored[3 + 2 * v]!.data)]));
     model.dispose();
+  });
+});
+
+describe("tf.keras 2.11's training_config", () => {
+  it("'Custom>Adam' with the new optimizer's options at their defaults compiles as Adam, without a warning", async () => {
+    const file = await readKerasH5(fixture('tfk2110_dense_attention_functional.h5', 'keras-modern'));
+    const model = Sequential([Dense(1, { input_dim: 2 })]);
+    const warn = vi.spyOn(console, 'warn');
+    compileFromConfig(model, file.trainingConfig as unknown as TrainingConfig, {});
+    const warned = warn.mock.calls.map((c) => String(c[0]));
+    warn.mockRestore();
+    expect(warned).toEqual([]);
+    const { class_name: cls, config } = model.optimizer!.getConfig();
+    expect([cls, config.lr, config.beta_1, config.epsilon, config.amsgrad]).toEqual(['Adam', 0.004999999888241291, 0.9, 1e-7, false]);
   });
 });
