@@ -1,5 +1,5 @@
 import { setBackend, zeros, type Tensor } from '@kerasgpu/layers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { modelFromJSON, modelFromYAML } from '../src/index.js';
 import { readJson } from './helpers.js';
 
@@ -33,6 +33,62 @@ describe('config-only fixtures build (model_from_json)', () => {
       expect(outs.map((y) => y.shape)).toEqual(want.outputs.map((s) => s.map((d, i) => (i === 0 ? 2 : d ?? 10))));
     });
   }
+});
+
+describe("Keras 1.0's implicit 'th' ordering (a config without keras_version)", () => {
+  const pool = (config: Record<string, unknown>) => modelFromJSON({ class_name: 'Sequential', config: [{ class_name: 'MaxPooling2D', config: { name: 'pool', pool_size: [2, 2], batch_input_shape: [null, 6, 6, 2], ...config } }] });
+  const shapeOf = (model: ReturnType<typeof pool>) => (model.predict(zeros([2, 6, 6, 2])) as Tensor).shape;
+
+  it("is added where the config names no ordering: (6, 6, 2) read as channels-first", () => {
+    expect(shapeOf(pool({}))).toEqual([2, 6, 3, 1]);
+  });
+
+  it('never overrides an explicit data_format or dim_ordering', () => {
+    expect(shapeOf(pool({ data_format: 'channels_last' }))).toEqual([2, 3, 3, 2]);
+    expect(shapeOf(pool({ dim_ordering: 'tf' }))).toEqual([2, 3, 3, 2]);
+  });
+});
+
+describe('tf.keras 2.x configs: options Keras 1 lacked', () => {
+  const policy = { class_name: 'Policy', config: { name: 'float32' } };
+  /** A Functional config as tf.keras 2.x writes it: every option at its default, dtype policies, a list axis. */
+  const functional = (lstm: Record<string, unknown> = {}, input: Record<string, unknown> = {}) => ({
+    class_name: 'Functional',
+    config: {
+      name: 'model',
+      layers: [
+        { class_name: 'InputLayer', name: 'x', inbound_nodes: [], config: { batch_input_shape: [null, 2, 6], dtype: 'float32', sparse: false, ragged: false, name: 'x', ...input } },
+        { class_name: 'Conv1D', name: 'conv', inbound_nodes: [[['x', 0, 0, {}]]], config: { name: 'conv', dtype: policy, filters: 3, kernel_size: [2], strides: [1], padding: 'causal', data_format: 'channels_first', dilation_rate: [1], groups: 1, activation: 'linear', use_bias: true } },
+        { class_name: 'BatchNormalization', name: 'bn', inbound_nodes: [[['conv', 0, 0, {}]]], config: { name: 'bn', dtype: policy, axis: [1], momentum: 0.99, epsilon: 0.001, center: true, scale: true, renorm: false, renorm_clipping: null, renorm_momentum: 0.99, fused: null, virtual_batch_size: null, adjustment: null } },
+        { class_name: 'LSTM', name: 'lstm', inbound_nodes: [[['bn', 0, 0, {}]]], config: { name: 'lstm', dtype: policy, units: 4, return_sequences: false, return_state: false, go_backwards: false, stateful: false, unroll: false, time_major: false, ...lstm } },
+      ],
+      input_layers: [['x', 0, 0]],
+      output_layers: [['lstm', 0, 0]],
+    },
+  });
+
+  it('loads at their defaults without a warning', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const model = modelFromJSON(functional());
+      expect(model.outputs[0]!.shape).toEqual([null, 4]);
+      expect((model.predict(zeros([2, 2, 6])) as Tensor).shape).toEqual([2, 4]);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('refuses any other value, naming the layer and the option', () => {
+    expect(() => modelFromJSON(functional({ return_state: true }))).toThrow(/LSTM 'lstm': return_state=true is not supported/);
+    expect(() => modelFromJSON(functional({ time_major: true }))).toThrow(/LSTM 'lstm': time_major=true/);
+    expect(() => modelFromJSON(functional({}, { ragged: true }))).toThrow(/InputLayer 'x': ragged=true/);
+  });
+
+  it("reads Keras 3's batch_shape and dtype-policy objects on inputs", () => {
+    const model = modelFromJSON(functional({}, { batch_input_shape: undefined, batch_shape: [null, 2, 6], dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' } } }));
+    expect(model.inputs.map((t) => [t.shape, t.dtype])).toEqual([[[null, 2, 6], 'float32']]);
+  });
 });
 
 describe('YAML as PyYAML writes it (Keras model.to_yaml)', () => {

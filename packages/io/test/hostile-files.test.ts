@@ -274,7 +274,7 @@ describe('class names are looked up as own keys only', () => {
     }
   });
   it.each(names)('model class_name %s is refused', (name) => {
-    expect(() => modelFromJSON({ class_name: name, config: {} })).toThrow(/expected class_name Sequential or Model, got/);
+    expect(() => modelFromJSON({ class_name: name, config: {} })).toThrow(/expected class_name Sequential, Model or Functional, got/);
   });
 });
 

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import {
-  BatchNormalization, Bidirectional, Concatenate, Conv2D, Dense, Dropout, Embedding, Flatten, GRU, Input, LSTM, Layer,
-  MaxPooling2D, Model, randomUniform, randint, Sequential, setBackend, setSeed, TimeDistributed, toCategorical, type SymbolicTensor, type Tensor,
+  Adam, BatchNormalization, Bidirectional, Concatenate, Conv2D, Dense, Dropout, Embedding, Flatten, GRU, Input, LSTM, Layer,
+  MaxPooling2D, Merge, Model, randomUniform, randint, Sequential, setBackend, setSeed, TimeDistributed, toCategorical, type MergeMode, type Optimizer, type SymbolicTensor, type Tensor,
 } from '@kerasgpu/layers';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadModel, modelFromJSON, modelFromYAML } from '../src/index.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadModel, modelFromJSON, modelFromYAML, readKerasH5 } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
 const dir = tempDir();
@@ -45,8 +45,25 @@ function seq2seq(): Model {
   return Model({ inputs: [enc, dec], outputs: Dense(2, { activation: 'softmax' }).apply(seq!) });
 }
 
+/** The quick-start's Keras 1 model: two Sequential branches joined by Merge(mode), then Dense. */
+const branchMerge = (mode: MergeMode) => (): Model => Sequential([
+  Merge([Sequential([Dense(5, { input_dim: 4, activation: 'tanh' })]), Sequential([Dense(5, { input_dim: 3 })])], { mode }),
+  Dense(2, { activation: 'softmax' }),
+]);
+/** Merges nest: a branch that itself merges two branches, and a Sequential inside a Sequential. */
+function nestedMerge(): Model {
+  const leaf = (n: number) => Sequential([Dense(3, { input_dim: n }), Dense(3, { activation: 'relu' })]);
+  const inner = Sequential([Merge([leaf(2), leaf(4)], { mode: 'sum' }), Dense(3)]);
+  return Sequential([Merge([inner, leaf(3)], { mode: 'concat' }), Sequential([Dense(4, { input_dim: 6 }), Dense(2)]), Dense(1)]);
+}
+const sequentialInSequential = () => Sequential([Sequential([Dense(3, { input_dim: 4, activation: 'tanh' }), Dense(2)]), Dense(1)]);
+const MERGE_MODES: MergeMode[] = ['concat', 'sum', 'mul', 'ave', 'max', 'dot', 'cos'];
+
 const MODELS: [string, () => Model, () => Tensor[]][] = [
   ['seq2seq: return_state and initial_state', seq2seq, () => [randomUniform([3, 4, 3]), randomUniform([3, 5, 2])]],
+  ...MERGE_MODES.map((mode): [string, () => Model, () => Tensor[]] => [`Merge of two Sequentials (mode '${mode}')`, branchMerge(mode), () => [randomUniform([3, 4]), randomUniform([3, 3])]]),
+  ['a Merge branch that merges, and a Sequential inside a Sequential', nestedMerge, () => [randomUniform([3, 2]), randomUniform([3, 4]), randomUniform([3, 3])]],
+  ['Sequential inside a Sequential', sequentialInSequential, () => [randomUniform([3, 4])]],
   ['functional with a nested Sequential', nested, () => [randomUniform([3, 4])]],
   ['conv / batch norm / pooling', cnn, () => [randomUniform([3, 8, 8, 2])]],
   ['embedding / LSTM / GRU', text, () => [randint(0, 10, [3, 5])]],
@@ -92,22 +109,79 @@ describe('save -> load gives identical predictions', () => {
   }
 });
 
+describe("Keras 1's Merge of models", () => {
+  /** The quick-start model as Keras 1.2.2's to_json writes it (Sequential.get_config nests the branches). */
+  const dense = (name: string, outputDim: number, more: Record<string, unknown> = {}) => ({
+    class_name: 'Dense',
+    config: { name, output_dim: outputDim, init: 'glorot_uniform', activation: 'linear', W_regularizer: null, b_regularizer: null, activity_regularizer: null, W_constraint: null, b_constraint: null, bias: true, trainable: true, ...more },
+  });
+  const keras122 = {
+    class_name: 'Sequential',
+    keras_version: '1.2.2',
+    config: [
+      {
+        class_name: 'Merge',
+        config: {
+          name: 'merge_1', mode: 'concat', mode_type: 'raw', concat_axis: -1, dot_axes: -1, output_shape: null, output_shape_type: 'raw', output_mask: null, output_mask_type: 'raw', arguments: {},
+          layers: [
+            { class_name: 'Sequential', config: [dense('dense_1', 32, { input_dim: 784, batch_input_shape: [null, 784], input_dtype: 'float32' })] },
+            { class_name: 'Sequential', config: [dense('dense_2', 32, { input_dim: 784, batch_input_shape: [null, 784], input_dtype: 'float32' })] },
+          ],
+        },
+      },
+      dense('dense_3', 10, { activation: 'softmax', input_dim: null }),
+    ],
+  };
+
+  it('reads the layout Keras 1.2.2 writes: two inputs, the branches, the merge, the head', () => {
+    const model = modelFromJSON(JSON.stringify(keras122));
+    expect(model.inputs.map((t) => t.shape)).toEqual([[null, 784], [null, 784]]);
+    expect(model.layers.map((l) => l.name)).toEqual(['dense_1', 'dense_2', 'merge_1', 'dense_3']);
+    expect(model.outputs[0]!.shape).toEqual([null, 10]);
+  });
+
+  it('writes it back key for key: the Merge config of Keras 1, each branch nested as a Sequential list', () => {
+    const model = modelFromJSON(JSON.stringify(keras122));
+    const config = (JSON.parse(model.toJSON()) as { config: { class_name: string; config: Record<string, unknown> }[] }).config;
+    expect(config.map((s) => s.class_name)).toEqual(['Merge', 'Dense']);
+    const { layers, ...merge } = config[0]!.config;
+    const { layers: _, ...want } = keras122.config[0]!.config as Record<string, unknown>;
+    expect(merge).toEqual(want);
+    const branches = layers as { class_name: string; config: { class_name: string; config: { name: string } }[] }[];
+    expect(branches.map((b) => [b.class_name, b.config.map((l) => l.config.name)])).toEqual([['Sequential', ['dense_1']], ['Sequential', ['dense_2']]]);
+  });
+
+  it('a nested branch spec given to Merge directly (not through the loader) is refused, saying who builds it', () => {
+    expect(() => Merge({ mode: 'sum', layers: [{ class_name: 'Sequential', config: [] }, { class_name: 'Sequential', config: [] }] } as never)).toThrow(/branch object .*modelFromJSON.* must be a model/);
+  });
+});
+
 describe('training resumed after load continues as if never interrupted', () => {
-  for (const optimizer of ['adam', 'rmsprop', 'nadam', 'sgd']) {
-    it(optimizer, async () => {
+  const OPTIMIZERS: [string, () => string | Optimizer][] = [
+    ...['adam', 'rmsprop', 'nadam', 'sgd'].map((o): [string, () => string] => [o, () => o]),
+    ['adam (amsgrad)', () => Adam({ amsgrad: true })],
+  ];
+  for (const [name, makeOptimizer] of OPTIMIZERS) {
+    it(name, async () => {
       setSeed(3);
       const x = randomUniform([16, 8, 8, 2]);
       const y = toCategorical(randint(0, 3, [16]), 3);
       const run = async (interrupt: boolean): Promise<number[]> => {
         setSeed(11);
         let model: Model = cnn();
-        model.compile({ optimizer, loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+        model.compile({ optimizer: makeOptimizer(), loss: 'categorical_crossentropy', metrics: ['accuracy'] });
         const opts = { batch_size: 4, shuffle: false, verbose: 0 as const };
         const first = await model.fit(x, y, { ...opts, epochs: 2 });
         if (interrupt) {
-          const p = join(dir, `resume-${optimizer}.h5`);
+          const p = join(dir, `resume-${name}.h5`);
           await model.save(p);
-          model = await loadModel(p);
+          const warn = vi.spyOn(console, 'warn');
+          try {
+            model = await loadModel(p);
+            expect(warn).not.toHaveBeenCalled();
+          } finally {
+            warn.mockRestore();
+          }
         }
         const second = await model.fit(x, y, { ...opts, epochs: 2 });
         return [...first.history.loss!, ...second.history.loss!];
@@ -115,6 +189,24 @@ describe('training resumed after load continues as if never interrupted', () => 
       const straight = await run(false);
       const resumed = await run(true);
       expect(resumed).toEqual(straight);
+    });
+  }
+});
+
+describe("Adam's optimizer_weights as Keras 2.1.3+ lays them out: iterations, ms, vs, v̂s", () => {
+  for (const amsgrad of [false, true]) {
+    it(amsgrad ? 'amsgrad: v̂ has each weight\'s shape' : 'without amsgrad: one zeros(1) placeholder per weight', async () => {
+      const model = Sequential([Dense(3, { input_dim: 2 }), Dense(1)]);
+      model.compile({ optimizer: Adam({ amsgrad }), loss: 'mse' });
+      await model.fit(randomUniform([4, 2]), randomUniform([4, 1]), { epochs: 1, verbose: 0 });
+      const p = join(dir, `adam-layout-${amsgrad}.h5`);
+      await model.save(p);
+      const { optimizerWeights, trainingConfig } = await readKerasH5(p);
+      const shapes = model.trainableWeights.map((v) => v.shape);
+      const vhats = amsgrad ? shapes : shapes.map(() => [1]);
+      expect(optimizerWeights!.weights.map((w) => w.shape)).toEqual([[], ...shapes, ...shapes, ...vhats]);
+      if (!amsgrad) expect(optimizerWeights!.weights.slice(-shapes.length).every((w) => w.data[0] === 0)).toBe(true);
+      expect((trainingConfig as { optimizer_config: { config: { amsgrad: boolean } } }).optimizer_config.config.amsgrad).toBe(amsgrad);
     });
   }
 });

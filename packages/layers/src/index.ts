@@ -5,7 +5,7 @@
 export * from '@kerasgpu/core';
 export * as backend from './backend.js';
 
-export { Layer, type LayerWeight } from './engine/layer.js';
+export { Layer, snakeCase, type LayerWeight } from './engine/layer.js';
 export { SymbolicTensor, Node, type CallArgs } from './engine/symbolic.js';
 export { Input, InputLayer, type InputOptions } from './engine/input-layer.js';
 export { Container } from './engine/container.js';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  AveragePooling2D, BatchNormalization, Bidirectional, Conv1D, Conv2D, Convolution2D, Dense, Embedding, Flatten, GRU, GlobalAveragePooling2D,
+  AveragePooling2D, BatchNormalization, GlobalAveragePooling1D, Bidirectional, Conv1D, Conv2D, Convolution2D, Dense, Embedding, Flatten, GRU, GlobalAveragePooling2D,
   Input, LSTM, Masking, MaxPooling1D, MaxPooling2D, Merge, Model, Permute, RepeatVector, Reshape, Sequential, SimpleRNN, TimeDistributed,
   TimeDistributedDense, UpSampling2D, ZeroPadding2D, Concatenate, Add, Lambda, Layer, MaxoutDense, deserializeLayer, tensor, transpose, type Tensor,
 } from '@kerasgpu/layers';
@@ -84,6 +84,57 @@ describe('layer numerics against hand-computed values', () => {
     expectClose(await values(y), [-2, 1, -3]);
     const pool = MaxPooling1D({ pool_length: 2 });
     expectClose(await values(pool.apply(tensor([[[1], [3], [2], [5]]])) as Tensor), [3, 5]);
+  });
+
+  it("Conv1D padding 'causal': y_t = w0·x_(t-d) + w1·x_t, earlier steps padded with zeros, any stride", async () => {
+    const x = tensor([[[1], [2], [3], [4]]]);
+    const causal = (strides: number) => Conv1D(1, 2, { input_shape: [4, 1], padding: 'causal', dilation_rate: 2, strides, weights: [[[[1]], [[10]]], [0]] });
+    const conv = causal(1);
+    expectClose(await values(conv.apply(x) as Tensor), [10, 20, 31, 42]);
+    expect(conv.computeOutputShape([null, 4, 1])).toEqual([null, 4, 1]);
+    expect(conv.getConfig().padding).toBe('causal');
+    // Keras: a causal output has ceil(steps / strides) steps, the window ending at steps 0, 2, ...
+    expectClose(await values(causal(2).apply(x) as Tensor), [10, 31]);
+    expect(causal(2).computeOutputShape([null, 4, 1])).toEqual([null, 2, 1]);
+    expect(() => Conv2D(1, 2, { padding: 'causal' })).toThrow(/causal.*1-D/);
+  });
+
+  it("Conv1D data_format 'channels_first' equals channels_last on the transposed input", async () => {
+    const weights = [[[[1, 0.5], [2, -1]], [[0, 3], [-2, 1]]], [0.1, -0.2]];
+    const x = tensor([[[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]]]); // (1, 2 channels, 5 steps)
+    const first = Conv1D(2, 2, { data_format: 'channels_first', padding: 'same', dilation_rate: 2, weights });
+    const last = Conv1D(2, 2, { padding: 'same', dilation_rate: 2, weights });
+    const y = first.apply(x) as Tensor;
+    expect(y.shape).toEqual([1, 2, 5]);
+    expectClose(await values(y), await values(transpose(last.apply(transpose(x, [0, 2, 1])) as Tensor, [0, 2, 1])));
+  });
+
+  it("Keras 2's data_format 'channels_first' on Flatten, MaxPooling1D and GlobalAveragePooling1D: the channel axis moved last first", async () => {
+    const x = tensor([[[1, 2, 3, 4], [5, 6, 7, 8]]]); // (1, 2 channels, 4 steps)
+    const xt = transpose(x, [0, 2, 1]);
+    const cf = { data_format: 'channels_first' } as const;
+    const same = async (first: Layer, last: Layer, back: boolean) => {
+      const y = first.apply(x) as Tensor;
+      const want = last.apply(xt) as Tensor;
+      expectClose(await values(y), await values(back ? transpose(want, [0, 2, 1]) : want));
+      return y.shape;
+    };
+    expect(await same(Flatten(cf), Flatten(), false)).toEqual([1, 8]);
+    expectClose(await values(Flatten(cf).apply(x) as Tensor), [1, 5, 2, 6, 3, 7, 4, 8]);
+    expect(await same(MaxPooling1D(cf), MaxPooling1D(), true)).toEqual([1, 2, 2]);
+    expect(await same(GlobalAveragePooling1D(cf), GlobalAveragePooling1D(), false)).toEqual([1, 2]);
+    // Without data_format these layers are channels_last, as Keras 1 (which had none) and Keras 2's default.
+    expect(Flatten().getConfig().data_format).toBeUndefined();
+    expect(deserializeLayer({ class_name: 'Flatten', config: Flatten(cf).getConfig() }).getConfig().data_format).toBe('channels_first');
+  });
+
+  it("BatchNormalization takes tf.keras's one-axis list ([2]) as that axis; several axes are refused", async () => {
+    const weights = [[2, 3], [1, -1], [0.5, 1], [4, 9]];
+    const x = tensor([[[1, 2], [3, 4]]]);
+    const fromList = BatchNormalization({ axis: [2], epsilon: 0, weights }).apply(x) as Tensor;
+    expectClose(await values(fromList), await values(BatchNormalization({ axis: 2, epsilon: 0, weights }).apply(x) as Tensor));
+    expectClose(await values(fromList), [2 * 0.25 + 1, 3 * (1 / 3) - 1, 2 * 1.25 + 1, 3 * 1 - 1]);
+    expect(() => BatchNormalization({ axis: [1, 2] as never })).toThrow(/axis must be one integer.*\[1,2\]/);
   });
 
   it('pooling, padding, upsampling and global pooling', async () => {

@@ -61,6 +61,18 @@ describe('models', () => {
     expect(() => m.setWeights(ws.slice(1))).toThrow(/setWeights got 3 arrays, the layer has 4 weights/);
   });
 
+  it("weightNames gives each weight its own layer's name, nested and shared layers included, in weights order", () => {
+    const shared = Dense(2, { name: 'shared' });
+    const inner = Sequential([Dense(3, { input_dim: 2, name: 'inner_dense' }), Activation('tanh')], { name: 'inner' });
+    const x = Input({ shape: [2] });
+    const y = shared.apply(inner.apply(x) as never);
+    const model = Model({ inputs: x, outputs: Dense(1, { name: 'out' }).apply(shared.apply(Dense(3, { name: 'back' }).apply(y))) });
+    expect(model.weightNames).toEqual(['inner_dense/kernel:0', 'inner_dense/bias:0', 'shared/kernel:0', 'shared/bias:0', 'back/kernel:0', 'back/bias:0', 'out/kernel:0', 'out/bias:0']);
+    expect(model.weightNames).toHaveLength(model.weights.length);
+    const seq = Sequential([Dense(2, { input_dim: 2, name: 'd' }), Dense(1, { name: 'e' })]);
+    expect(seq.weightNames).toEqual(['d/kernel:0', 'd/bias:0', 'e/kernel:0', 'e/bias:0']);
+  });
+
   it('a fit leaves no tensors behind (each step in tidy)', async () => {
     setSeed(9);
     const m = Sequential([Dense(8, { input_dim: 5, activation: 'relu' }), Dropout(0.2), Dense(3, { activation: 'softmax' })]);

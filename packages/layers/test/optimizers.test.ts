@@ -32,6 +32,33 @@ describe('optimizers against hand-computed updates', () => {
     expectClose(w, [1 - step(0.5), 1 - step(-2)]);
   });
 
+  it('Adam amsgrad divides by the largest v so far (three steps, shrinking gradients); plain Adam does not', async () => {
+    const grads = [1, 0.1, 0.01], [lr, b1, b2, eps] = [0.01, 0.9, 0.999, 1e-8];
+    const reference = (amsgrad: boolean) => {
+      let w = 1, m = 0, v = 0, vhat = 0;
+      grads.forEach((g, i) => {
+        const t = i + 1;
+        m = b1 * m + (1 - b1) * g;
+        v = b2 * v + (1 - b2) * g * g;
+        vhat = Math.max(vhat, v);
+        w -= ((lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t)) * m / (Math.sqrt(amsgrad ? vhat : v) + eps);
+      });
+      return w;
+    };
+    const stepped = async (amsgrad: boolean) => {
+      const opt = Adam({ lr, amsgrad });
+      const w = variable(tensor([1]));
+      for (const g of grads) tidy(() => opt.applyGradients([w], [tensor([g])]));
+      expect(opt.getSlots([w])[0]).toHaveLength(amsgrad ? 3 : 2);
+      return values(w);
+    };
+    expect(reference(true)).not.toBeCloseTo(reference(false), 6);
+    expectClose(await stepped(true), [reference(true)]);
+    expectClose(await stepped(false), [reference(false)]);
+    expect(Adam({ amsgrad: true }).getConfig().config.amsgrad).toBe(true);
+    expect(() => Adam({ amsgrad: 'yes' as never })).toThrow(/Adam: amsgrad must be true or false/);
+  });
+
   it('RMSprop, Adagrad, Adamax and Adadelta first steps', async () => {
     expectClose(await run(RMSprop({ lr: 0.001 }), [1], [0.5]), [1 - (0.001 * 0.5) / (Math.sqrt(0.1 * 0.25) + 1e-8)]);
     expectClose(await run(Adagrad({ lr: 0.01 }), [1], [0.5]), [1 - (0.01 * 0.5) / (0.5 + 1e-8)]);

@@ -16,6 +16,7 @@ function hyperArb<R extends Rule>(rule: R): fc.Arbitrary<(t: number, mSchedule: 
     adagrad: fc.record({ lr, epsilon: fc.constant(1e-6) }).map((h) => () => h),
     adadelta: fc.record({ lr: fc.constantFrom(0.1, 1), rho: decayRate, epsilon: fc.constant(1e-6) }).map((h) => () => h),
     adam: fc.record({ lr, beta1: decayRate, beta2: fc.constantFrom(0.99, 0.999), epsilon: fc.constant(1e-6) }).map((h) => (t) => ({ ...h, t })),
+    amsgrad: fc.record({ lr, beta1: decayRate, beta2: fc.constantFrom(0.99, 0.999), epsilon: fc.constant(1e-6) }).map((h) => (t) => ({ ...h, t })),
     adamax: fc.record({ lr, beta1: decayRate, beta2: fc.constantFrom(0.99, 0.999), epsilon: fc.constant(1e-6) }).map((h) => (t) => ({ ...h, t })),
     nadam: fc.record({ lr, beta1: decayRate, beta2: fc.constantFrom(0.99, 0.999), epsilon: fc.constant(1e-6), scheduleDecay: fc.constant(0.004) })
       .map((h) => (t, mSchedule) => ({ ...h, t, mSchedule })),
@@ -85,6 +86,15 @@ const HAND: HandCase<Rule>[] = [
       const m2 = 0.9 * m! + 0.1 * g, v2 = 0.999 * v! + 0.001 * g * g;
       const lrT = (0.01 * Math.sqrt(1 - 0.999 ** 3)) / (1 - 0.9 ** 3);
       return [p - (lrT * m2) / (Math.sqrt(v2) + 1e-8), m2, v2];
+    },
+  }),
+  hand({
+    // v̂ keeps its old value where it is larger (first element) and takes the new v elsewhere.
+    rule: 'amsgrad', hyper: { lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, t: 3 }, slots: [[0.1, -0.2], [0.01, 0.04], [0.05, 0.01]],
+    want: (p, g, [m, v, vhat]) => {
+      const m2 = 0.9 * m! + 0.1 * g, v2 = 0.999 * v! + 0.001 * g * g, vhat2 = Math.max(vhat!, v2);
+      const lrT = (0.01 * Math.sqrt(1 - 0.999 ** 3)) / (1 - 0.9 ** 3);
+      return [p - (lrT * m2) / (Math.sqrt(vhat2) + 1e-8), m2, v2, vhat2];
     },
   }),
   hand({

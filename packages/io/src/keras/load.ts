@@ -1,9 +1,11 @@
 import type { Model } from '@kerasgpu/layers';
 import { KerasFileError } from '../hdf5/errors.js';
+import { withH5 } from '../hdf5/h5.js';
 import { readBytesAsFile } from '../hdf5/scratch.js';
 import { readKerasH5, type DeclaredKerasH5, type KerasH5 } from './h5-file.js';
+import { isKeras3WeightsFile, isKerasArchive, isZip, loadKeras3Weights, loadKerasArchive } from './keras3.js';
 import { modelFromConfig, withKeras1Defaults, type CustomObjects, type KerasSpec } from './model-config.js';
-import { checkDeclaredWeights, loadStoredWeights } from './model-weights.js';
+import { checkDeclaredWeights, loadStoredWeights, slotLayout } from './model-weights.js';
 import type { WeightsSource } from './preprocess.js';
 import { compileFromConfig, restoreOptimizerState, type TrainingConfig } from './training-config.js';
 
@@ -25,6 +27,10 @@ export type H5Source = string | Uint8Array;
 /** Errors name a path, or say the file came as bytes. */
 const labelOf = (source: H5Source): string => (typeof source === 'string' ? source : `<${source.byteLength} bytes>`);
 
+/** Runs `use` on the source's file: the path itself, or a scratch file holding the bytes. */
+const onFile = <T>(source: H5Source, use: (path: string) => Promise<T>): Promise<T> =>
+  (typeof source === 'string' ? use(source) : readBytesAsFile(source, use));
+
 function readSource(source: H5Source, check: (file: DeclaredKerasH5) => void): Promise<KerasH5> {
   if (typeof source === 'string') return readKerasH5(source, check);
   return readBytesAsFile(source, (path) => readKerasH5(path, check, labelOf(source)));
@@ -45,6 +51,8 @@ export async function loadModel(source: H5Source, options: LoadOptions = {}): Pr
   // Own entries only: a file's class name 'toString' must not find Object.prototype's.
   const customObjects: CustomObjects = Object.assign(Object.create(null), options.customObjects);
   const compile = options.compile !== false;
+  // A zip is Keras 3's .keras archive, whatever the file is called.
+  if (typeof source === 'string' ? isKerasArchive(source) : isZip(source)) return onFile(source, (p) => loadKerasArchive(p, customObjects, compile));
   let model: Model | undefined;
   try {
     const file = await readSource(source, (declared) => {
@@ -55,10 +63,11 @@ export async function loadModel(source: H5Source, options: LoadOptions = {}): Pr
       checkDeclaredWeights(model.layers, declared, false, compile && declared.trainingConfig !== null);
     });
     const built = model!;
-    loadStoredWeights(built.layers, file.layers, sourceOf(file, options.originalBackend), false);
+    const origin = sourceOf(file, options.originalBackend);
+    loadStoredWeights(built.layers, file.layers, origin, false);
     if (file.trainingConfig && compile) {
       compileFromConfig(built, file.trainingConfig as unknown as TrainingConfig, customObjects);
-      if (file.optimizerWeights) restoreOptimizerState(built, file.optimizerWeights, path);
+      if (file.optimizerWeights) restoreOptimizerState(built, file.optimizerWeights, path, slotLayout(built.layers, file.layers, origin));
     }
     return built;
   } catch (e) {
@@ -70,6 +79,14 @@ export async function loadModel(source: H5Source, options: LoadOptions = {}): Pr
 /** Keras's load_weights (from a save_weights or a model.save file, by path or bytes); shapes are checked before the data is read. */
 export async function loadWeights(model: Model, source: H5Source, options: { byName?: boolean; originalBackend?: string } = {}): Promise<void> {
   const byName = options.byName ?? false;
+  const path = labelOf(source);
+  const keras3 = await onFile(source, async (p) => {
+    if (!(await withH5(p, isKeras3WeightsFile))) return false;
+    if (byName) throw new KerasFileError(`${path}: a Keras 3 weights file names its groups by layer class and position, not by layer name: load it without byName`);
+    await loadKeras3Weights(model, p);
+    return true;
+  });
+  if (keras3) return;
   const file = await readSource(source, (declared) => checkDeclaredWeights(model.layers, declared, byName, false));
   loadStoredWeights(model.layers, file.layers, sourceOf(file, options.originalBackend), byName);
 }

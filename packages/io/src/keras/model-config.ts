@@ -27,7 +27,8 @@ interface GraphConfig {
   output_layers: NodeRef[];
 }
 
-const isModelClass = (c: string) => c === 'Sequential' || c === 'Model';
+/** Keras ≥ 2.4 (tf.keras) writes a functional model's class as 'Functional', older ones 'Model'. */
+const isModelClass = (c: string) => c === 'Sequential' || c === 'Model' || c === 'Functional';
 
 const isSpec = (v: unknown): v is KerasSpec => typeof v === 'object' && v !== null && typeof (v as KerasSpec).class_name === 'string';
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -70,6 +71,10 @@ function blame<T>(what: string, fn: () => T): T {
   }
 }
 
+/** Keras 1's Merge of whole models (a Sequential's first layer): each branch's spec nested under `layers`. */
+const isBranchMerge = (s: KerasSpec): s is { class_name: 'Merge'; config: { layers: unknown[] } } =>
+  s.class_name === 'Merge' && isRecord(s.config) && Array.isArray(s.config.layers);
+
 /**
  * Keras's `deserialize_layer` for a spec that may itself be a whole model. Wrappers build their
  * inner layer themselves, unless it is a whole model, which only this module reads.
@@ -81,6 +86,7 @@ function layerFromSpec(spec: unknown, build: Build, entryName?: string): Layer {
   if (!isRecord(spec.config)) throw fail(`layer ${spec.class_name} needs a config object`, spec.config);
   const config = spec.config;
   const inner = isSpec(config.layer) && isModelClass(config.layer.class_name) ? { ...config, layer: modelFrom(config.layer, build) }
+    : isBranchMerge(spec) ? { ...config, layers: (config.layers as unknown[]).map((s) => layerFromSpec(s, build)) }
     : spec.class_name === 'Lambda' && !(spec.class_name in customObjects) ? lambdaConfig(config, customObjects) : config;
   const layer = blame(`layer '${String(config.name ?? entryName)}' (${spec.class_name}) cannot be built from its config`, () => deserializeLayer({ class_name: spec.class_name, config: inner }, customObjects));
   build.created.push(layer);
@@ -113,11 +119,11 @@ function modelFrom(spec: KerasSpec, build: Build, entryName?: string): Model {
     if (name !== undefined && typeof name !== 'string') throw fail('a model name is a string', name);
     const layers = specs.map((s) => layerFromSpec(s, build));
     model = blame(`Sequential ${String(name ?? '')} cannot connect its layers`, () => Sequential(layers, name === undefined ? {} : { name }));
-  } else if (spec.class_name === 'Model') {
+  } else if (spec.class_name === 'Model' || spec.class_name === 'Functional') {
     if (!isRecord(spec.config)) throw fail('Model expects {layers, input_layers, output_layers}', spec.config);
     model = graphFromConfig(spec.config as unknown as GraphConfig, build);
   } else {
-    throw new KerasFileError(`model config: expected class_name Sequential or Model, got '${spec.class_name}'`);
+    throw new KerasFileError(`model config: expected class_name Sequential, Model or Functional, got '${spec.class_name}'`);
   }
   build.created.push(model);
   return model;
@@ -143,11 +149,32 @@ function checkGraph(config: GraphConfig): void {
   if (config.name !== undefined && typeof config.name !== 'string') throw fail('a model name is a string', config.name);
 }
 
+/** The [layer, node, tensor] refs of Keras 3's `__keras_tensor__` objects anywhere in a node's call arguments. */
+function kerasHistories(v: unknown): NodeRef[] {
+  if (Array.isArray(v)) return v.flatMap(kerasHistories);
+  if (!isRecord(v)) return [];
+  const history = isRecord(v.config) ? v.config.keras_history : undefined;
+  return v.class_name === '__keras_tensor__' && isNodeRef(history) ? [history] : Object.values(v).flatMap(kerasHistories);
+}
+
+/**
+ * Keras 3 records a call as `{args, kwargs}` whose tensors carry their `keras_history`, and a
+ * model's single input or output as a bare ref: turned into Keras 2's lists of refs.
+ */
+function keras2Graph(config: GraphConfig): GraphConfig {
+  const refs = (r: unknown) => (isNodeRef(r) ? [r] : r) as NodeRef[];
+  const layers = Array.isArray(config.layers)
+    ? config.layers.map((e) => (isRecord(e) && Array.isArray(e.inbound_nodes) ? { ...e, inbound_nodes: e.inbound_nodes.map((n) => (isRecord(n) && 'args' in n ? kerasHistories(n.args) : n)) } : e))
+    : config.layers;
+  return { ...config, layers, input_layers: refs(config.input_layers), output_layers: refs(config.output_layers) };
+}
+
 /**
  * Keras's Container.from_config: creates every layer, then replays the recorded calls. A node
  * whose input layer has not been called often enough yet waits for a later pass.
  */
-function graphFromConfig(config: GraphConfig, build: Build): Model {
+function graphFromConfig(given: GraphConfig, build: Build): Model {
+  const config = keras2Graph(given);
   checkGraph(config);
   const created = new Map<string, Layer>();
   const pending = new Map<Layer, NodeRef[][]>();
@@ -207,7 +234,9 @@ export function withKeras1Defaults(spec: KerasSpec, kerasVersion: string | null)
       if (Array.isArray(c)) return { ...s, config: c.map(fix) };
       return isRecord(c) && Array.isArray(c.layers) ? { ...s, config: { ...c, layers: c.layers.map((l) => (isRecord(l) ? { ...l, ...(fix(l) as object) } : l)) } } : s;
     }
-    return ORDERED.test(s.class_name) && isRecord(c) && c.dim_ordering === undefined ? { ...s, config: { ...c, dim_ordering: 'th' } } : s;
+    if (isBranchMerge(s)) return { ...s, config: { ...s.config, layers: s.config.layers.map(fix) } };
+    // A config that names its ordering (Keras 1's dim_ordering or Keras 2's data_format) keeps it.
+    return ORDERED.test(s.class_name) && isRecord(c) && c.dim_ordering === undefined && c.data_format === undefined ? { ...s, config: { ...c, dim_ordering: 'th' } } : s;
   };
   return fix(spec) as KerasSpec;
 }

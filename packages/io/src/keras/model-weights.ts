@@ -3,6 +3,7 @@ import { Container, Layer, ValueError } from '@kerasgpu/layers';
 import type { NdArray } from '../hdf5/arrays.js';
 import type { DeclaredKerasH5, StoredLayer } from './h5-file.js';
 import { preprocessWeights, type LayerDesc, type WeightsSource } from './preprocess.js';
+import { isKeras1 } from './version.js';
 
 const fmt = (s: readonly (number | null)[]) => `[${s.join(', ')}]`;
 
@@ -73,6 +74,39 @@ function pair<T extends { name: string; weights: readonly unknown[] }>(layers: r
 /** Keras's load_weights into `layers` (by order, or `byName`). */
 export function loadStoredWeights(layers: readonly Layer[], stored: readonly StoredLayer[], source: WeightsSource, byName: boolean): void {
   for (const [layer, s] of pair(layers, stored, byName)) assign(layer, s, source);
+}
+
+/** How the optimizer's slot arrays of one slot lie in a file, and how to bring them to the model's layout. */
+export interface SlotLayout {
+  /** Arrays per slot: one per trainable weight as the file's Keras held them (12 for a Keras 1 per-gate LSTM). */
+  size: number;
+  /** One slot's arrays, in the file's order, to the order and layout of the model's trainable weights. */
+  convert(block: readonly NdArray[]): NdArray[];
+}
+
+/**
+ * The layout of a file's optimizer slots for `layers` (paired with the stored groups as the
+ * weights are): each slot array is converted exactly as the weight it belongs to (Keras 1 per-gate
+ * LSTM / GRU arrays fused, 'th' kernels transposed, Theano kernels flipped). Keras 1 passes the
+ * trainable weights to the optimizer sorted by name (collect_trainable_weights); Keras 2 in
+ * layer order. A layer's trainable arrays come first in its group; a nested model's pass as they are.
+ */
+export function slotLayout(layers: readonly Layer[], stored: readonly StoredLayer[], source: WeightsSource): SlotLayout {
+  const parts = pair(layers, stored, false).map(([layer, s]) => {
+    const perGate = s.weights.length !== layer.weights.length && layer.nonTrainableWeights.length === 0;
+    const m = !layer.trainable ? 0 : perGate ? s.weights.length : layer.trainableWeights.length;
+    return { layer, names: s.weightNames.slice(0, m) };
+  });
+  const slots = parts.flatMap((p, layer) => p.names.map((name, i) => ({ name, layer, i })));
+  if (isKeras1(source.kerasVersion)) slots.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return {
+    size: slots.length,
+    convert(block) {
+      const arrays = parts.map((p) => new Array<NdArray>(p.names.length));
+      slots.forEach((s, k) => { arrays[s.layer]![s.i] = block[k]!; });
+      return parts.flatMap((p, j) => (p.names.length === 0 ? [] : p.layer instanceof Container ? arrays[j]! : preprocessWeights(describe(p.layer), arrays[j]!, source)));
+    },
+  };
 }
 
 const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);

@@ -6,6 +6,7 @@ import { writeH5Atomic, yieldToSignals } from '../hdf5/atomic.js';
 import { h5ready, h5wasm, type H5File, type H5Group } from '../hdf5/h5.js';
 import { writeFileAsBytes } from '../hdf5/scratch.js';
 import type { StoredLayer } from './h5-file.js';
+import { saveKerasArchive } from './keras3-save.js';
 import { collectWeights } from './model-weights.js';
 import { optimizerState } from './training-config.js';
 
@@ -60,14 +61,18 @@ function checkOverwrite(path: string, overwrite: boolean): void {
 
 /**
  * Keras's model.save: architecture, weights, training configuration and optimizer state in one
- * HDF5 file. Everything is read back from the device first; the file is then written atomically
- * (or, with a null target, made in memory and its bytes returned).
+
+ * HDF5 file (a `.keras` path gets Keras 3's archive instead). Everything is read back from the
+ * device first; the file is then written atomically (or, with a null target, made in memory and
+ * its bytes returned).
  */
 export function saveModel(model: Model): Promise<Uint8Array>;
 export function saveModel(model: Model, target: string, options?: { overwrite?: boolean }): Promise<void>;
 export function saveModel(model: Model, target: SaveTarget, options?: { overwrite?: boolean }): Promise<Uint8Array | null>;
 export async function saveModel(model: Model, target: SaveTarget = null, options: { overwrite?: boolean } = {}): Promise<Uint8Array | null | void> {
   if (target !== null) checkOverwrite(target, options.overwrite ?? true);
+  // As Keras 3, the extension chooses: a .keras archive for current Keras, else Keras 2 HDF5.
+  if (target?.endsWith('.keras')) return saveKerasArchive(model, target);
   const config = asciiJson(model.serialize()); // model_config, as model.to_json
   const layers = await collectWeights(model.layers);
   const training = model.compiled ? asciiJson(model.compiled.config) : null;

@@ -1,6 +1,7 @@
 import { tensor, type Tensor } from '@kerasgpu/core';
-import { getOptimizer, UnknownOptionError, ValueError, type Model, type Optimizer } from '@kerasgpu/layers';
+import { Adam, getOptimizer, UnknownOptionError, ValueError, type Model, type Optimizer } from '@kerasgpu/layers';
 import type { StoredLayer } from './h5-file.js';
+import type { SlotLayout } from './model-weights.js';
 import type { CustomObjects } from './model-config.js';
 
 /** Keras's `training_config`: what compile was given. */
@@ -14,20 +15,32 @@ export interface TrainingConfig {
 
 const custom = (v: unknown, customObjects: CustomObjects): unknown => (typeof v === 'string' && v in customObjects ? customObjects[v] : v);
 
+const ANY = Symbol('any value');
+/**
+ * Options tf.keras 2.11+ and Keras 3 optimizers write that change nothing here at these values
+ * (or at any value: a name, a compilation switch, a setting of an option that is off); other
+ * values of them are dropped with a warning, as any option this library lacks.
+ */
+const UNUSED_OPTIONS: Readonly<Record<string, unknown>> = {
+  name: ANY, jit_compile: ANY, is_legacy_optimizer: ANY, use_ema: false, ema_momentum: ANY, ema_overwrite_frequency: ANY,
+};
+
 /**
  * The optimizer a training_config names. Files are read tolerantly (API.md): an option this
- * library's optimizer lacks (Keras 2.1's `amsgrad`, say) is dropped with a warning.
+ * library's optimizer lacks is dropped with a warning.
  */
 function optimizerFrom(spec: TrainingConfig['optimizer_config'], customObjects: CustomObjects): Optimizer {
   const cls = customObjects[spec.class_name];
   if (typeof cls === 'function') return new (cls as new (c: object) => Optimizer)(spec.config);
-  const config = Object.fromEntries(Object.entries(spec.config).filter(([, v]) => v !== null));
+  const config = Object.fromEntries(Object.entries(spec.config).filter(([k, v]) => v !== null && !(k in UNUSED_OPTIONS && (UNUSED_OPTIONS[k] === ANY || UNUSED_OPTIONS[k] === v))));
+  // tf.keras 2.11+ registers its optimizers as 'Custom>Adam'.
+  const className = spec.class_name.replace(/^Custom>/, '');
   for (;;) {
     try {
-      return getOptimizer({ class_name: spec.class_name, config });
+      return getOptimizer({ class_name: className, config });
     } catch (e) {
       if (!(e instanceof UnknownOptionError && e.key in config)) throw e;
-      console.warn(`${spec.class_name}: ignoring the saved option ${e.key}=${JSON.stringify(config[e.key])}, which this library does not have`);
+      console.warn(`${className}: ignoring the saved option ${e.key}=${JSON.stringify(config[e.key])}, which this library does not have`);
       delete config[e.key];
     }
   }
@@ -47,7 +60,14 @@ export function compileFromConfig(model: Model, tc: TrainingConfig, customObject
   });
 }
 
-const ITERATIONS = /(^|\/)iterations(:0)?$/;
+const ITERATIONS = /(^|\/)iterations?(:0)?$/;
+
+/**
+ * Keras 2.1.3 to 2.2's Adam saves a v̂ block after its ms and vs even without amsgrad: one
+ * zeros(1) array per weight. It is written so those Kerases restore our state, and dropped on reading.
+ */
+const hasVhatPlaceholders = (opt: Optimizer): boolean => opt instanceof Adam && !opt.amsgrad;
+const PLACEHOLDER = [1];
 
 /**
  * The optimizer's state as Keras 2 lays it out in `optimizer_weights`: the iteration counter,
@@ -63,26 +83,33 @@ export async function optimizerState(model: Model): Promise<StoredLayer | null> 
   if (opt.iterations === 0 || slots.some((s) => s.length !== k)) return null;
   const cls = opt.className;
   const ordered = Array.from({ length: k }, (_, j) => slots.map((s) => s[j]!)).flat();
+  const arrays = await Promise.all(ordered.map(async (v) => ({ shape: [...v.shape], data: Float32Array.from(await v.data()) })));
+  if (hasVhatPlaceholders(opt)) arrays.push(...vars.map(() => ({ shape: PLACEHOLDER, data: new Float32Array(1) })));
   return {
     name: 'optimizer_weights',
-    weightNames: [`${cls}/iterations:0`, ...ordered.map((_, i) => `training/${cls}/Variable${i === 0 ? '' : `_${i}`}:0`)],
-    weights: [
-      { shape: [], data: Float32Array.of(opt.iterations) },
-      ...(await Promise.all(ordered.map(async (v) => ({ shape: [...v.shape], data: Float32Array.from(await v.data()) })))),
-    ],
+    weightNames: [`${cls}/iterations:0`, ...arrays.map((_, i) => `training/${cls}/Variable${i === 0 ? '' : `_${i}`}:0`)],
+    weights: [{ shape: [], data: Float32Array.of(opt.iterations) }, ...arrays],
   };
 }
 
 /**
- * Restores what optimizerState saved. As Keras, state that does not fit this optimizer (another
- * Keras's layout, another optimizer) only warns: the model loads with a fresh optimizer.
+ * Restores what optimizerState saved, or any Keras wrote: each slot's arrays are converted as the
+ * weights are (`layout`). As Keras, state that does not fit this optimizer (another optimizer)
+ * only warns: the model loads with a fresh optimizer.
  */
-export function restoreOptimizerState(model: Model, stored: StoredLayer, path: string): void {
+export function restoreOptimizerState(model: Model, stored: StoredLayer, path: string, layout: SlotLayout): void {
   const opt = model.optimizer!;
   const vars = model.trainableWeights;
-  const at = stored.weightNames.findIndex((n) => ITERATIONS.test(n));
+  // Keras 1 names its arrays param_<i>: its iteration counter is the one scalar, first.
+  const named = stored.weightNames.findIndex((n) => ITERATIONS.test(n));
+  const at = named >= 0 ? named : stored.weights[0]?.shape.length === 0 ? 0 : -1;
   const iterations = at >= 0 ? stored.weights[at]!.data[0]! : 0;
-  const rest = stored.weights.filter((_, i) => i !== at);
+  let rest = stored.weights.filter((_, i) => i !== at);
+  const placeholders = rest.slice(-layout.size);
+  if (hasVhatPlaceholders(opt) && rest.length === 3 * layout.size && placeholders.every((a) => a.shape.join() === PLACEHOLDER.join())) rest = rest.slice(0, -layout.size);
+  if (layout.size > 0 && rest.length % layout.size === 0) {
+    rest = Array.from({ length: rest.length / layout.size }, (_, j) => layout.convert(rest.slice(j * layout.size, (j + 1) * layout.size))).flat();
+  }
   const k = vars.length === 0 ? 0 : rest.length / vars.length;
   const fits = rest.length === 0 || (Number.isInteger(k) && k > 0 && rest.every((a, i) => a.shape.join() === vars[i % vars.length]!.shape.join()));
   if (!fits) {

@@ -22,6 +22,12 @@ export function nadamMomentumCache(t: number, beta1: number, scheduleDecay: numb
   return beta1 * (1 - 0.5 * 0.96 ** (t * scheduleDecay));
 }
 
+/** Adam's moments, shared by its variants. */
+const ADAM_MOMENTS = ['m = beta1 * m + (1 - beta1) * g', 'v = beta2 * v + (1 - beta2) * g * g'];
+const adamScalars = (h: { lr: number; beta1: number; beta2: number; epsilon: number; t: number }) => ({
+  lrT: (h.lr * Math.sqrt(1 - h.beta2 ** h.t)) / (1 - h.beta1 ** h.t), beta1: h.beta1, beta2: h.beta2, epsilon: h.epsilon,
+});
+
 /**
  * The rules. `lr` is already decayed by the caller; `t` = iterations + 1 where the rule needs
  * it. Adding an optimizer is one entry here.
@@ -65,14 +71,17 @@ export const OPTIMIZER_RULES = {
   /** lrT = lr·√(1−β₂ᵗ)/(1−β₁ᵗ). */
   adam: {
     slots: ['m', 'v'],
-    scalars: (h: { lr: number; beta1: number; beta2: number; epsilon: number; t: number }) => ({
-      lrT: (h.lr * Math.sqrt(1 - h.beta2 ** h.t)) / (1 - h.beta1 ** h.t), beta1: h.beta1, beta2: h.beta2, epsilon: h.epsilon,
-    }),
-    update: [
-      'm = beta1 * m + (1 - beta1) * g',
-      'v = beta2 * v + (1 - beta2) * g * g',
-      'p = p - lrT * m / (sqrt(v) + epsilon)',
-    ],
+    scalars: adamScalars,
+    update: [...ADAM_MOMENTS, 'p = p - lrT * m / (sqrt(v) + epsilon)'],
+  },
+  /**
+   * Keras ≥ 2.1.3's Adam(amsgrad=True) (Reddi et al.): the step divides by the largest v so far,
+   * v̂ = max(v̂, v), kept in a third slot.
+   */
+  amsgrad: {
+    slots: ['m', 'v', 'vhat'],
+    scalars: adamScalars,
+    update: [...ADAM_MOMENTS, 'vhat = max(vhat, v)', 'p = p - lrT * m / (sqrt(vhat) + epsilon)'],
   },
   /** Adam with the infinity norm u; lrT = lr/(1−β₁ᵗ). */
   adamax: {

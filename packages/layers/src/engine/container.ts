@@ -90,6 +90,14 @@ export class Container extends Layer {
     for (const l of this.allLayers) for (const w of l.layerWeights) if (!seen.has(w.variable)) { seen.add(w.variable); out.push(w); }
     return out;
   }
+  /** Each weight under its own layer's name ('dense_1/kernel:0'), in `layerWeights` order. */
+  override get weightNames(): string[] {
+    const seen = new Set<LayerWeight['variable']>();
+    return this.allLayers.flatMap((l) => {
+      const names = l.weightNames;
+      return l.layerWeights.flatMap((w, i) => (seen.has(w.variable) ? [] : (seen.add(w.variable), [names[i]!])));
+    });
+  }
   override get trainableWeights() {
     if (!this.trainable) return [];
     return unique(this.allLayers.flatMap((l) => l.trainableWeights));

@@ -5,6 +5,16 @@ import type { Shape } from '../utils/shape.js';
 import { Layer } from './layer.js';
 import { Node, SymbolicTensor } from './symbolic.js';
 
+/**
+ * A dtype as a config gives it: a name, or a dtype-policy object (tf.keras's Policy, Keras 3's
+ * DTypePolicy) naming one; a mixed policy keeps float32 variables, and so inputs.
+ */
+function dtypeName(v: unknown): string {
+  const name = typeof v === 'object' && v !== null ? (v as { config?: { name?: unknown } }).config?.name : v;
+  if (typeof name !== 'string') throw new ValueError(`InputLayer: dtype must be a name or a dtype policy {class_name, config: {name}}, got ${JSON.stringify(v)}`);
+  return name.startsWith('mixed_') ? 'float32' : name;
+}
+
 /** The graph's entry point: holds the batch input shape and makes the first symbolic tensor. */
 class InputLayerImpl extends Layer {
   static override readonly OPTIONS = ['inputShape', 'batchInputShape', 'batchSize', 'name', 'dtype', 'inputDtype', 'sparse', 'shape', 'batchShape', 'tensor'];
@@ -18,7 +28,7 @@ class InputLayerImpl extends Layer {
     const batchShape = (o.batchShape ?? o.batchInputShape) as Shape | undefined;
     if (!shape && !batchShape) throw new ValueError('Input: give `shape` (without the batch dimension) or `batchShape`');
     super({ name: o.name, batchInputShape: batchShape ?? [(o.batchSize as number | undefined) ?? null, ...shape!] });
-    this.dtype = (o.dtype ?? o.inputDtype ?? 'float32') as string; // Keras 1 configs say input_dtype
+    this.dtype = dtypeName(o.dtype ?? o.inputDtype ?? 'float32'); // Keras 1 configs say input_dtype
     this.built = true;
     const node = new Node(this, []);
     this.inboundNodes.push(node);

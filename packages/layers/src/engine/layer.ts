@@ -281,13 +281,27 @@ export function knownConfig(owner: string, config: Record<string, unknown>, own:
   for (const [k, v] of Object.entries(config)) {
     if (v === null) continue;
     if (known.includes(canonicalKey(k, known))) kept[k] = v;
-    else if (!IGNORED_CONFIG_KEYS.has(k)) console.warn(`${owner}.fromConfig: ignoring unknown key '${k}'`);
+    else if (Object.hasOwn(OFF_ONLY, k)) {
+      if (v !== OFF_ONLY[k]) throw new ValueError(`${owner} '${String(config.name)}': ${k}=${shortJSON(v)} is not supported (only ${shortJSON(OFF_ONLY[k])}); building the layer without it would compute something else`);
+    } else if (!IGNORED_CONFIG_KEYS.has(k)) console.warn(`${owner}.fromConfig: ignoring unknown key '${k}'`);
   }
   return kept;
 }
 
-/** Keys Keras writes that carry nothing we need when reading (types and defaults we assume). */
-const IGNORED_CONFIG_KEYS = new Set(['dtype', 'input_dtype']);
+/**
+ * Keras 2 options this library does not implement, with the value that switches each off: tf.keras
+ * writes them into every config, so that value loads; any other is refused, never built differently.
+ */
+const OFF_ONLY: Readonly<Record<string, unknown>> = {
+  ragged: false, return_state: false, time_major: false, reset_after: false, renorm: false, groups: 1, keepdims: false,
+};
+
+/**
+ * Keys Keras writes that carry nothing we need when reading: types (a dtype or a dtype-policy
+ * object: we compute in float32), BatchNormalization's implementation choice and its settings
+ * for renormalisation, which OFF_ONLY keeps off.
+ */
+const IGNORED_CONFIG_KEYS = new Set(['dtype', 'input_dtype', 'fused', 'renorm_momentum', 'renorm_clipping']);
 
 /** JSON of a small value; a big one (a YAML alias bomb expands to billions of entries) is not walked. */
 const shortJSON = (v: unknown): string => {

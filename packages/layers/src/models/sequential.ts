@@ -75,14 +75,29 @@ class SequentialImpl extends ModelImpl {
     this.setGraph(this.inputs, [prev[0]!]);
   }
 
-  /** Keras 2.2's dict form (the name survives); files get the 2.1.6 list from `serialize()`. */
-  override getConfig(): Record<string, unknown> {
-    return { name: this.name, layers: this.layers.map((l) => l.serialize()) };
+  /**
+   * The layers as added (Keras's `Sequential.layers`): a first Merge of branch models stands for
+   * the branches, whose own layers `layers` lists before it (as Keras's flattened_layers, the
+   * order weights are saved in). Branches can nest, so the model's own merge is the last one.
+   */
+  private get stack(): Layer[] {
+    const layers = this.layers;
+    let merge = -1;
+    layers.forEach((l, i) => { if (isBranchMerge(l)) merge = i; });
+    return layers.slice(Math.max(0, merge));
   }
 
-  /** Keras 2.1.6 (the keras_version our files claim) writes a Sequential config as the list of its layers. */
+  /** Keras 2.2's dict form (the name survives); files get the 2.1.6 list from `serialize()`. */
+  override getConfig(): Record<string, unknown> {
+    return { name: this.name, layers: this.stack.map((l) => l.serialize()) };
+  }
+
+  /**
+   * Keras 2.1.6 (the keras_version our files claim) writes a Sequential config as the list of its
+   * layers; a first Merge nests its branches' specs (legacy_get_config, as Keras 1).
+   */
   override serialize(): { class_name: string; config: unknown } {
-    return { class_name: this.className, config: this.layers.map((l) => l.serialize()) };
+    return { class_name: this.className, config: this.stack.map((l) => l.serialize()) };
   }
 }
 export const Sequential = registerLayer(SequentialImpl);

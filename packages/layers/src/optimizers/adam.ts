@@ -1,5 +1,6 @@
 import { nadamMomentumCache, type Tensor, type Variable } from '@kerasgpu/core';
 import { callable } from '../utils/callable.js';
+import { ValueError } from '../utils/errors.js';
 import { Optimizer } from './optimizer.js';
 
 export interface AdamOptions { lr?: number; beta1?: number; beta2?: number; epsilon?: number; decay?: number; clipnorm?: number; clipvalue?: number; [keras: string]: unknown }
@@ -22,12 +23,22 @@ abstract class AdamFamily extends Optimizer {
   protected ownConfig(): Record<string, unknown> { return { beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon }; }
 }
 
-/** m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;  w −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε). */
+/**
+ * m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;  w −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε). With `amsgrad`
+ * (Keras ≥ 2.1.3), the step divides by v̂ = max(v̂, v) instead, a third slot.
+ */
 class AdamImpl extends AdamFamily {
-  constructor(options: AdamOptions = {}) { super('Adam', options, 0.001); }
-  protected update(w: Variable, g: Tensor, lr: number): void {
-    this.fused('adam', { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, t: this.t }, w, g);
+  readonly amsgrad: boolean;
+  constructor(options: AdamOptions & { amsgrad?: boolean } = {}) {
+    super('Adam', options, 0.001, ['amsgrad']);
+    const a = this.own.amsgrad ?? false;
+    if (typeof a !== 'boolean') throw new ValueError(`Adam: amsgrad must be true or false, got ${JSON.stringify(a)}`);
+    this.amsgrad = a;
   }
+  protected update(w: Variable, g: Tensor, lr: number): void {
+    this.fused(this.amsgrad ? 'amsgrad' : 'adam', { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, t: this.t }, w, g);
+  }
+  protected override ownConfig() { return { ...super.ownConfig(), amsgrad: this.amsgrad }; }
 }
 
 /** Adam with the infinity norm: u = max(β₂u, |g|);  w −= lr/(1−β₁ᵗ) · m/(u + ε). */

@@ -16,3 +16,12 @@ export function resolveOrdering(v: unknown): DimOrdering {
   if (v !== 'th' && v !== 'tf') throw new ValueError(`dimOrdering must be 'th' or 'tf' (data_format 'channels_first' / 'channels_last'), got '${String(v)}'`);
   return v;
 }
+
+/**
+ * The ordering of a layer that Keras 1 gave none (1-D conv and pooling, Flatten): Keras 2's
+ * `data_format` when the config names one, else channels_last whatever the image ordering.
+ */
+export const explicitOrdering = (v: unknown): DimOrdering => (v === undefined ? 'tf' : resolveOrdering(v));
+
+/** The `data_format` a config writes for an ordering. */
+export const dataFormat = (o: DimOrdering): 'channels_first' | 'channels_last' => (o === 'th' ? 'channels_first' : 'channels_last');

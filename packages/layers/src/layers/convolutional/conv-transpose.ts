@@ -83,7 +83,7 @@ class ConvTranspose2DBase extends ConvBase {
     const [b, h, w] = x.shape as [number, number, number, number];
     const [rows, cols] = this.outputSize(h, w) as [number, number];
     return conv2dTranspose(x, this.kernel!, [b, rows, cols, this.filters], {
-      strides: this.strides as [number, number], padding: this.padding, dilations: this.dilationRate as [number, number],
+      strides: this.strides as [number, number], padding: this.windowPadding, dilations: this.dilationRate as [number, number],
     });
   }
 

@@ -1,21 +1,24 @@
-import { add, conv2d, reshape, tensor, transpose, type Tensor, type TensorLike, type Variable } from '@kerasgpu/core';
+import { add, conv2d, pad, reshape, tensor, transpose, type Tensor, type TensorLike, type Variable } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
 import { thToTfKernelPerm } from '../../utils/kernel-layout.js';
-import { resolveOrdering, type DimOrdering } from '../../utils/image-ordering.js';
+import { resolveOrdering, explicitOrdering, type DimOrdering } from '../../utils/image-ordering.js';
 import type { Options } from '../../utils/options.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import { KERNEL_KEYS, kernelConfig, kernelSettings, type KernelOptions, type KernelSettings, type LayerOptions } from '../core/kernel-options.js';
 import { registerLayer } from '../registry.js';
 import { layoutAxes, resolvePadding, toChannelsFirst, toChannelsLast, tupleOf, windowOutputShape, type Padding } from './geometry.js';
 
+/** Keras 2's Conv1D also pads 'causal': on the left only, so step t never sees later steps. */
+export type ConvPadding = Padding | 'causal';
+
 export interface ConvOptions extends LayerOptions, KernelOptions {
   filters?: number;
   kernelSize?: number | number[];
   strides?: number | number[];
-  padding?: Padding;
+  padding?: ConvPadding;
   dimOrdering?: DimOrdering;
   dilationRate?: number | number[];
 }
@@ -37,7 +40,7 @@ abstract class ConvBase extends Layer {
   readonly kernelSize: number[];
   readonly strides: number[];
   readonly dilationRate: number[];
-  readonly padding: Padding;
+  readonly padding: ConvPadding;
   readonly dimOrdering: DimOrdering;
   readonly settings: KernelSettings;
   kernel: Variable | null = null;
@@ -53,8 +56,9 @@ abstract class ConvBase extends Layer {
     this.kernelSize = tupleOf(owner, 'kernel size', ks, rank, []);
     this.strides = tupleOf(owner, 'strides (subsample)', o.strides, rank, new Array<number>(rank).fill(1));
     this.dilationRate = tupleOf(owner, 'dilation rate', o.dilationRate, rank, new Array<number>(rank).fill(1));
-    this.padding = resolvePadding(owner, o.padding);
-    this.dimOrdering = rank === 1 ? 'tf' : resolveOrdering(o.dimOrdering);
+    if (o.padding === 'causal' && rank !== 1) throw new ValueError(`${owner}: padding 'causal' is for 1-D convolutions only`);
+    this.padding = o.padding === 'causal' ? 'causal' : resolvePadding(owner, o.padding);
+    this.dimOrdering = rank === 1 ? explicitOrdering(o.dimOrdering) : resolveOrdering(o.dimOrdering);
     this.settings = kernelSettings(o);
     this.activityRegularizer = this.settings.activityRegularizer;
   }
@@ -96,8 +100,15 @@ abstract class ConvBase extends Layer {
     if (this.kernel && channels !== this.kernel.shape[this.rank]) {
       throw new ShapeError(`${this.className} was built for ${this.kernel.shape[this.rank]} input channels, got ${fmtShape(inputShape)}`);
     }
-    return windowOutputShape(this.className, inputShape, this.kernelSize, this.strides, this.dilationRate, this.padding, this.dimOrdering, this.filters);
+    const shape = [...inputShape];
+    const time = layoutAxes(this.rank, this.dimOrdering).spatial[0]!;
+    if (this.padding === 'causal' && shape[time] != null) shape[time] += this.causalShift;
+    return windowOutputShape(this.className, shape, this.kernelSize, this.strides, this.dilationRate, this.windowPadding, this.dimOrdering, this.filters);
   }
+
+  /** Causal padding is a 'valid' window over the input with dilation·(k - 1) zero steps prepended. */
+  protected get windowPadding(): Padding { return this.padding === 'causal' ? 'valid' : this.padding; }
+  private get causalShift(): number { return this.padding === 'causal' ? this.dilationRate[0]! * (this.kernelSize[0]! - 1) : 0; }
 
   override call(inputs: Tensor | Tensor[], _args: CallArgs): Tensor {
     const th = this.dimOrdering === 'th';
@@ -112,11 +123,12 @@ abstract class ConvBase extends Layer {
   protected convolve(x: Tensor): Tensor {
     const w = this.kernel!;
     if (this.rank === 1) {
-      const [b, steps, c] = x.shape as [number, number, number];
-      const y = conv2d(reshape(x, [b, 1, steps, c]), reshape(w, [1, ...w.shape]), { strides: [1, this.strides[0]!], padding: this.padding, dilations: [1, this.dilationRate[0]!] });
+      const shifted = this.causalShift > 0 ? pad(x, [[0, 0], [this.causalShift, 0], [0, 0]]) : x;
+      const [b, steps, c] = shifted.shape as [number, number, number];
+      const y = conv2d(reshape(shifted, [b, 1, steps, c]), reshape(w, [1, ...w.shape]), { strides: [1, this.strides[0]!], padding: this.windowPadding, dilations: [1, this.dilationRate[0]!] });
       return reshape(y, [b, y.shape[2]!, this.filters]);
     }
-    return conv2d(x, w, { strides: this.strides as [number, number], padding: this.padding, dilations: this.dilationRate as [number, number] });
+    return conv2d(x, w, { strides: this.strides as [number, number], padding: this.windowPadding, dilations: this.dilationRate as [number, number] });
   }
 
   override getConfig(): Record<string, unknown> {

@@ -35,9 +35,9 @@ class Convolution3DImpl extends ConvBase {
 
   protected override convolve(x: Tensor): Tensor {
     const [kd] = this.kernelSize as [number];
-    const { slices, outD } = depthSlices(x, kd, this.strides[0]!, this.padding);
+    const { slices, outD } = depthSlices(x, kd, this.strides[0]!, this.windowPadding);
     const ws = unstack(this.kernel!, 0);
-    const opts = { strides: [this.strides[1]!, this.strides[2]!] as [number, number], padding: this.padding };
+    const opts = { strides: [this.strides[1]!, this.strides[2]!] as [number, number], padding: this.windowPadding };
     const outs = Array.from({ length: outD }, (_, o) =>
       ws.map((w, k) => conv2d(slices[o * this.strides[0]! + k]!, w, opts)).reduce((a, b) => add(a, b)));
     return stack(outs, 1);

@@ -76,7 +76,7 @@ class SeparableConv2DBase extends ConvBase {
     const [kh, kw, c, m] = this.depthwiseKernel!.shape as [number, number, number, number];
     // [kh, kw, c, 1, m] ⊙ I[c, c] → [kh, kw, c, c·m]: input channel c feeds only outputs c·m … c·m + m − 1.
     const blockDiagonal = reshape(mul(reshape(this.depthwiseKernel!, [kh, kw, c, 1, m]), reshape(eye(c, c, this.depthwiseKernel!.dtype), [1, 1, c, c, 1])), [kh, kw, c, c * m]);
-    const depthwise = conv2d(x, blockDiagonal, { strides: this.strides as [number, number], padding: this.padding, dilations: this.dilationRate as [number, number] });
+    const depthwise = conv2d(x, blockDiagonal, { strides: this.strides as [number, number], padding: this.windowPadding, dilations: this.dilationRate as [number, number] });
     return conv2d(depthwise, this.pointwiseKernel!);
   }
 

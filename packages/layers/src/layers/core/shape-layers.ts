@@ -3,14 +3,24 @@ import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
+import { dataFormat, explicitOrdering, type DimOrdering } from '../../utils/image-ordering.js';
 import { fmtShape, prodDims, type Shape } from '../../utils/shape.js';
 import { registerLayer } from '../registry.js';
 import type { LayerOptions } from './kernel-options.js';
 
-/** Flattens all but the batch axis (row-major, so a 'th' conv output flattens as (C, H, W)). */
+/**
+ * Flattens all but the batch axis, row-major: a 'th' conv output flattens as (C, H, W). Keras 2's
+ * `data_format: 'channels_first'` moves the channel axis last first, so the order is (H, W, C).
+ */
 class FlattenImpl extends Layer {
+  static override readonly OPTIONS = ['dimOrdering'];
   static kerasName = 'Flatten';
-  constructor(options: LayerOptions = {}) { super(Layer.parse('Flatten', options, [])); }
+  readonly dimOrdering: DimOrdering;
+  constructor(options: LayerOptions & { dimOrdering?: DimOrdering } = {}) {
+    const o = Layer.parse('Flatten', options, FlattenImpl.OPTIONS);
+    super(o);
+    this.dimOrdering = explicitOrdering(o.dimOrdering);
+  }
   override computeOutputShape(s: Shape): Shape {
     const rest = prodDims(s.slice(1));
     if (rest === null) throw new ShapeError(`Flatten needs fully known dimensions after the batch, got ${fmtShape(s)}; give the first layer a complete input shape`);
@@ -18,7 +28,12 @@ class FlattenImpl extends Layer {
   }
   override call(inputs: Tensor | Tensor[]): Tensor {
     const x = inputs as Tensor;
-    return reshape(x, [x.shape[0]!, -1]);
+    const channelsLast = this.dimOrdering === 'th' && x.rank > 2 ? transpose(x, [0, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 2), 1]) : x;
+    return reshape(channelsLast, [x.shape[0]!, -1]);
+  }
+  override getConfig(): Record<string, unknown> {
+    // Keras 2.1.6 (what our files claim) writes no data_format; only the non-default one is kept.
+    return { ...super.getConfig(), ...(this.dimOrdering === 'th' ? { data_format: dataFormat('th') } : {}) };
   }
 }
 

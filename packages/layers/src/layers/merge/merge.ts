@@ -21,7 +21,7 @@ const l2n = (x: Tensor, axis: number) => div(x, sqrt(maximum(sum(mul(x, x), axis
  * Dot are this layer with a fixed mode. 'dot' and 'cos' take two 2-D inputs and give (batch, 1).
  */
 class MergeImpl extends Layer {
-  static override readonly OPTIONS = ['mode', 'concatAxis', 'dotAxes', 'normalize', 'outputShape', 'outputMask', 'arguments', 'axis', 'axes', 'modeType', 'outputShapeType', 'layers'];
+  static override readonly OPTIONS = ['mode', 'concatAxis', 'dotAxes', 'normalize', 'outputShape', 'outputMask', 'arguments', 'axis', 'axes', 'modeType', 'outputShapeType', 'outputMaskType', 'layers'];
   static kerasName = 'Merge';
   readonly mode: MergeMode;
   readonly concatAxis: number;
@@ -31,11 +31,13 @@ class MergeImpl extends Layer {
 
   constructor(...args: [layers: Layer[], options?: MergeOptions] | [options?: MergeOptions]) {
     const first = args[0];
-    const layers = Array.isArray(first) ? first : null;
-    const raw = (layers ? args[1] : first) ?? {};
+    const positional = Array.isArray(first) ? first : null;
+    const raw = (positional ? args[1] : first) ?? {};
     if (!isOptions(raw)) throw new ValueError('Merge: expected (layers, options) or (options)');
     const o = Layer.parse('Merge', raw, MergeImpl.OPTIONS);
     super(o);
+    // A config's `layers` holds the branch models the loader built from their nested configs (Keras's legacy_from_config).
+    const layers = positional ?? (Array.isArray(o.layers) ? (o.layers as unknown[]) : null);
     this.mode = (o.mode as MergeMode | undefined) ?? 'sum';
     if (!MODES.includes(this.mode)) throw new ValueError(`Merge: unknown mode '${this.mode}' (known: ${MODES.join(', ')})`);
     this.concatAxis = ((o.concatAxis ?? o.axis) as number | undefined) ?? -1;
@@ -44,7 +46,10 @@ class MergeImpl extends Layer {
     if (layers) {
       if (layers.length < 2) throw new ValueError(`Merge: needs at least 2 layers, got ${layers.length}`);
       const notModel = layers.find((l) => !(l instanceof ModelImpl));
-      if (notModel) throw new ValueError(`Merge: branch ${notModel.name} must be a model (e.g. a Sequential); merge layer outputs with the functional API instead`);
+      if (notModel) {
+        const what = notModel instanceof Layer ? notModel.name : `${typeof notModel} ${JSON.stringify(notModel)?.slice(0, 60)} (a nested config is built by modelFromJSON / loadModel)`;
+        throw new ValueError(`Merge: branch ${what} must be a model (e.g. a Sequential); merge layer outputs with the functional API instead`);
+      }
       this.branches = layers as ModelImpl[];
     } else {
       this.branches = null;
@@ -87,8 +92,21 @@ class MergeImpl extends Layer {
     }
   }
 
+  /** The config every Keras layer writes (name, trainable, input shape): what Keras 2's merge layers start from. */
+  protected layerConfig(): Record<string, unknown> {
+    return super.getConfig();
+  }
+
+  /**
+   * Keras 1's Merge.get_config, key for key (it writes no `trainable`). A merge of branch models
+   * nests each branch's spec under `layers`, as Keras 1 and 2's Sequential.legacy_get_config do.
+   */
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), mode: this.mode, concat_axis: this.concatAxis, dot_axes: this.dotAxes };
+    const config = {
+      name: this.name, mode: this.mode, mode_type: 'raw', concat_axis: this.concatAxis, dot_axes: this.dotAxes,
+      output_shape: null, output_shape_type: 'raw', output_mask: null, output_mask_type: 'raw', arguments: {},
+    };
+    return this.branches ? { ...config, layers: this.branches.map((b) => b.serialize()) } : config;
   }
 }
 
@@ -98,8 +116,7 @@ const fixed = (name: string, mode: MergeMode, configKeys: (l: MergeImpl) => Reco
     static override kerasName = name;
     constructor(options: MergeOptions = {}) { super({ ...options, mode }); }
     override getConfig(): Record<string, unknown> {
-      const { mode: _m, concat_axis: _c, dot_axes: _d, ...rest } = super.getConfig();
-      return { ...rest, ...configKeys(this) };
+      return { ...this.layerConfig(), ...configKeys(this) };
     }
   }
   Object.defineProperty(Fixed, 'name', { value: name });

@@ -10,7 +10,7 @@ import { initName, type LayerOptions } from '../core/kernel-options.js';
 import { registerLayer } from '../registry.js';
 
 export interface BatchNormalizationOptions extends LayerOptions {
-  axis?: number; momentum?: number; epsilon?: number; center?: boolean; scale?: boolean; mode?: number;
+  axis?: number | [number]; momentum?: number; epsilon?: number; center?: boolean; scale?: boolean; mode?: number;
   betaInitializer?: InitializerId; gammaInitializer?: InitializerId; movingMeanInitializer?: InitializerId; movingVarianceInitializer?: InitializerId;
   betaRegularizer?: RegularizerId; gammaRegularizer?: RegularizerId; betaConstraint?: ConstraintId; gammaConstraint?: ConstraintId;
 }
@@ -41,7 +41,10 @@ class BatchNormalizationImpl extends Layer {
     const o = Layer.parse('BatchNormalization', options, BatchNormalizationImpl.OPTIONS);
     super(o);
     if ((o.mode as number | undefined ?? 0) !== 0) throw new ValueError(`BatchNormalization: only mode 0 (feature-wise, Keras 2 semantics) is supported, got mode ${String(o.mode)}`);
-    this.axis = (o.axis as number | undefined) ?? -1;
+    // tf.keras writes the axis as a list ([2]); one axis is all this layer normalises over.
+    const axis = Array.isArray(o.axis) && o.axis.length === 1 ? (o.axis[0] as unknown) : (o.axis ?? -1);
+    if (!Number.isInteger(axis)) throw new ValueError(`BatchNormalization: axis must be one integer (or a list of one), got ${JSON.stringify(o.axis)}`);
+    this.axis = axis as number;
     this.momentum = (o.momentum as number | undefined) ?? 0.99;
     this.epsilon = (o.epsilon as number | undefined) ?? 1e-3;
     this.center = (o.center as boolean | undefined) ?? true;

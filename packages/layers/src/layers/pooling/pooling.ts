@@ -4,7 +4,7 @@ import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
 import type { Callable } from '../../utils/callable.js';
 import { ShapeError } from '../../utils/errors.js';
-import { resolveOrdering, type DimOrdering } from '../../utils/image-ordering.js';
+import { dataFormat, resolveOrdering, explicitOrdering, type DimOrdering } from '../../utils/image-ordering.js';
 import type { Options } from '../../utils/options.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import { resolvePadding, tupleOf, windowOutputShape, type Padding } from '../convolutional/geometry.js';
@@ -31,7 +31,7 @@ abstract class PoolBase extends Layer {
     this.poolSize = tupleOf(owner, 'pool size', o.poolSize, rank, new Array<number>(rank).fill(2));
     this.strides = tupleOf(owner, 'strides', o.strides, rank, this.poolSize);
     this.padding = resolvePadding(owner, o.padding);
-    this.dimOrdering = rank === 1 ? 'tf' : resolveOrdering(o.dimOrdering);
+    this.dimOrdering = rank === 1 ? explicitOrdering(o.dimOrdering) : resolveOrdering(o.dimOrdering);
   }
   protected override get temporalInput(): boolean { return this.rank === 1; }
 
@@ -43,9 +43,10 @@ abstract class PoolBase extends Layer {
     let x = inputs as Tensor;
     const pool = this.kind === 'max' ? maxPool2d : avgPool2d;
     if (this.rank === 1) {
+      if (this.dimOrdering === 'th') x = transpose(x, [0, 2, 1]);
       const [b, steps, c] = x.shape as [number, number, number];
-      const y = pool(reshape(x, [b, 1, steps, c]), [1, this.poolSize[0]!], { strides: [1, this.strides[0]!], padding: this.padding as 'valid' | 'same' });
-      return reshape(y, [b, y.shape[2]!, c]);
+      const y = reshape(pool(reshape(x, [b, 1, steps, c]), [1, this.poolSize[0]!], { strides: [1, this.strides[0]!], padding: this.padding as 'valid' | 'same' }), [b, -1, c]);
+      return this.dimOrdering === 'th' ? transpose(y, [0, 2, 1]) : y;
     }
     if (this.dimOrdering === 'th') x = transpose(x, [0, 2, 3, 1]);
     const y = pool(x, this.poolSize as [number, number], { strides: this.strides as [number, number], padding: this.padding as 'valid' | 'same' });
@@ -55,7 +56,7 @@ abstract class PoolBase extends Layer {
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(), pool_size: this.poolSize, strides: this.strides, padding: this.padding,
-      ...(this.rank === 2 ? { data_format: this.dimOrdering === 'th' ? 'channels_first' : 'channels_last' } : {}),
+      ...(this.rank === 2 || this.dimOrdering === 'th' ? { data_format: dataFormat(this.dimOrdering) } : {}),
     };
   }
 }
@@ -83,7 +84,7 @@ abstract class GlobalPoolBase extends Layer {
   constructor(readonly rank: 1 | 2 | 3, readonly kind: 'max' | 'avg', owner: string, options: LayerOptions) {
     const o = Layer.parse(owner, options, ['dimOrdering']);
     super(o);
-    this.dimOrdering = rank === 1 ? 'tf' : resolveOrdering(o.dimOrdering);
+    this.dimOrdering = rank === 1 ? explicitOrdering(o.dimOrdering) : resolveOrdering(o.dimOrdering);
   }
   protected override get temporalInput(): boolean { return this.rank === 1; }
   get axes(): number[] {
@@ -97,7 +98,7 @@ abstract class GlobalPoolBase extends Layer {
     return (this.kind === 'max' ? max : mean)(inputs as Tensor, this.axes);
   }
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), ...(this.rank > 1 ? { data_format: this.dimOrdering === 'th' ? 'channels_first' : 'channels_last' } : {}) };
+    return { ...super.getConfig(), ...(this.rank > 1 || this.dimOrdering === 'th' ? { data_format: dataFormat(this.dimOrdering) } : {}) };
   }
 }
 const globalPooling = (rank: 1 | 2 | 3, kind: 'max' | 'avg', name: string): Callable<new (options?: GlobalPoolingOptions) => GlobalPoolBase> => {

@@ -1,0 +1,127 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Container, InputLayer, Sequential, ValueError, type Layer, type Model, type SymbolicTensor } from '@kerasgpu/layers';
+import { strToU8, zipSync } from 'fflate';
+import { writeArray } from '../hdf5/arrays.js';
+import { writeFileAtomic, writeH5Atomic } from '../hdf5/atomic.js';
+import type { H5Group } from '../hdf5/h5.js';
+import { ensureGroups } from '../hdf5/attrs.js';
+import { childPaths, weightPaths } from './keras3-paths.js';
+import { withTempFile } from './keras3.js';
+
+/** The Keras that our `.keras` archives claim, whose layout (checked against its files) they follow. */
+export const KERAS3_VERSION = '3.1.1';
+
+type Spec = Record<string, unknown>;
+const shapeOf = (ts: readonly SymbolicTensor[]) => (ts.length === 1 ? ts[0]!.shape : ts.map((t) => t.shape));
+
+const MODULES: [RegExp, string][] = [[/_initializer$/, 'keras.initializers'], [/_regularizer$/, 'keras.regularizers'], [/_constraint$/, 'keras.constraints']];
+
+/**
+ * A layer config in Keras 3's form: nested initializers, regularizers and constraints name their
+ * module; the input shape lives on the InputLayer (Keras 3 layers take no batch_input_shape).
+ */
+function keras3Config(config: Spec): Spec {
+  const { batch_input_shape: _shape, ...rest } = config;
+  const object = (k: string, v: unknown) => {
+    const module = MODULES.find(([re]) => re.test(k))?.[1];
+    return module && typeof v === 'object' && v !== null && 'class_name' in v ? { module, ...v, registered_name: null } : v;
+  };
+  return { ...Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, object(k, v)])), dtype: 'float32' };
+}
+
+/** A layer as Keras 3 serializes it: module, class, config, and the input shape it was built for. */
+function layerSpec(layer: Layer): Spec {
+  if (layer instanceof Container) return modelSpec(layer);
+  const node = layer.inboundNodes.find((n) => n.inputs.length > 0);
+  const config = layer instanceof InputLayer
+    ? { batch_shape: layer.batchInputShape, dtype: layer.dtype, sparse: false, name: layer.name }
+    : keras3Config(layer.getConfig());
+  return { module: 'keras.layers', class_name: layer.className, config, registered_name: null, ...(node ? { build_config: { input_shape: shapeOf(node.inputs) } } : {}) };
+}
+
+const kerasTensor = (t: SymbolicTensor) => ({
+  class_name: '__keras_tensor__',
+  config: { shape: t.shape, dtype: t.dtype ?? 'float32', keras_history: [t.layer.name, t.layer.inboundNodes.indexOf(t.node), t.index] },
+});
+
+/** Keras 3's Sequential (its input layer first) or Functional config (each call as {args, kwargs}). */
+function modelSpec(model: Container): Spec {
+  const input = model.inputs.length === 1 ? model.inputs[0]!.layer : null;
+  const build = { build_config: { input_shape: shapeOf(model.inputs) } };
+  if (model instanceof Sequential) {
+    if (!(input instanceof InputLayer)) throw new ValueError(`${model.name}: a Sequential that merges several models (Keras 1's Merge) has no Keras 3 form; save it as HDF5`);
+    const layers = [layerSpec(input), ...model.layers.map(layerSpec)];
+    return { module: 'keras', class_name: 'Sequential', config: { name: model.name, trainable: model.trainable, dtype: 'float32', layers, build_input_shape: input.batchInputShape }, registered_name: null, ...build };
+  }
+  const inModel = (n: { inputs: SymbolicTensor[] }) => n.inputs.length > 0 && n.inputs.every((t) => model.layers.includes(t.layer));
+  const layers = model.layers.map((l) => ({
+    ...layerSpec(l),
+    name: l.name,
+    inbound_nodes: l.inboundNodes.filter(inModel).map((n) => ({ args: [n.inputs.length === 1 ? kerasTensor(n.inputs[0]!) : n.inputs.map(kerasTensor)], kwargs: {} })),
+  }));
+  const ref = (t: SymbolicTensor) => [t.layer.name, t.layer.inboundNodes.indexOf(t.node), t.index];
+  return {
+    module: 'keras.src.models.functional', class_name: 'Functional',
+    config: { name: model.name, trainable: model.trainable, layers, input_layers: model.inputs.map(ref), output_layers: model.outputs.map(ref) },
+    registered_name: 'Functional', ...build,
+  };
+}
+
+/**
+ * Keras 3's optimizer config: `learning_rate` (Keras 1/2's time decay lr/(1 + decay·t) is
+ * InverseTimeDecay with decay_steps 1), no `lr` / `decay`, which Keras 3 refuses.
+ */
+function optimizerSpec(model: Model): Spec {
+  const { class_name: cls, config } = model.optimizer!.getConfig();
+  const { lr, decay, ...rest } = config as { lr: number; decay: number } & Spec;
+  const learningRate = decay > 0
+    ? { module: 'keras.optimizers.schedules', class_name: 'InverseTimeDecay', config: { initial_learning_rate: lr, decay_steps: 1, decay_rate: decay, staircase: false, name: 'InverseTimeDecay' }, registered_name: null }
+    : lr;
+  return { module: 'keras.optimizers', class_name: cls, config: { name: cls.toLowerCase(), learning_rate: learningRate, ...rest }, registered_name: null };
+}
+
+function compileSpec(model: Model): Spec | null {
+  if (!model.compiled) return null;
+  const c = model.compiled.config as { loss: unknown; metrics: unknown[]; loss_weights: unknown };
+  return { optimizer: optimizerSpec(model), loss: c.loss, loss_weights: c.loss_weights, metrics: c.metrics.length > 0 ? c.metrics : null, weighted_metrics: null, run_eagerly: false, steps_per_execution: 1, jit_compile: false };
+}
+
+const host = async (v: { shape: readonly number[]; data(): Promise<ArrayLike<number>> }) => ({ shape: [...v.shape], data: Float32Array.from(await v.data()) });
+
+/**
+ * model.weights.h5: each layer's variables at `layers/<snake_case class>[_n]/vars/<i>` (groups of
+ * weightless layers too, as Keras), the model's own (none) at `vars`, and Adam's state at
+ * `optimizer/vars`: iterations, learning rate, then each weight's m and v side by side, then v̂.
+ */
+async function writeWeights(f: H5Group, model: Model): Promise<void> {
+  f.create_group('vars');
+  for (const [layer, at] of childPaths(model.layers, 'layers')) {
+    const paths = weightPaths(layer, at);
+    if (paths.length === 0) ensureGroups(f, [...at.split('/'), 'vars']);
+    for (const [i, p] of paths.entries()) writeArray(f, p, await host(layer.weights[i]!));
+  }
+  const opt = model.optimizer;
+  if (!opt) return;
+  const g = f.create_group('optimizer').create_group('vars');
+  const slots = opt.getSlots(model.trainableWeights);
+  if (opt.className !== 'Adam' || opt.iterations === 0 || slots.some((s) => s.length === 0)) return;
+  g.create_dataset({ name: '0', data: BigInt64Array.of(BigInt(opt.iterations)), shape: [], dtype: '<q' });
+  writeArray(g, '1', { shape: [], data: Float32Array.of(opt.currentLr) });
+  const ordered = [...slots.flatMap((s) => s.slice(0, 2)), ...slots.flatMap((s) => s.slice(2))];
+  for (const [i, v] of ordered.entries()) writeArray(g, String(2 + i), await host(v));
+}
+
+/**
+ * Keras 3's model.save('x.keras'): a zip of config.json, metadata.json and model.weights.h5, as
+ * Keras 3.1 writes it, so that current Keras (on any backend) opens it.
+ */
+export async function saveKerasArchive(model: Model, path: string): Promise<void> {
+  const config = { ...modelSpec(model), compile_config: compileSpec(model) };
+  const metadata = { keras_version: KERAS3_VERSION, date_saved: new Date().toISOString().replace(/T(\d+):(\d+):(\d+).*/, '@$1:$2:$3') };
+  const weights = await withTempFile(new Uint8Array(0), 'model.weights.h5', async (file) => {
+    await writeH5Atomic(file, (f) => writeWeights(f, model));
+    return readFileSync(file);
+  });
+  const zip = zipSync({ 'metadata.json': strToU8(JSON.stringify(metadata)), 'config.json': strToU8(JSON.stringify(config)), 'model.weights.h5': weights }, { level: 0 });
+  await writeFileAtomic(path, (tmp) => writeFileSync(tmp, zip));
+}
