@@ -8,7 +8,7 @@ export type { DType, DataArray } from '@kerasgpu/kernels';
 // to convert stored weights, and the values affineResample accepts.
 export { windowAxis, concatCpu, transposeCpu, AFFINE_ROW_VALUES, FILL_MODES, type Padding, type FillMode } from '@kerasgpu/kernels';
 export { Tensor, Variable, type NestedArray } from './tensor.js';
-export type { Backend, Storage, TensorInfo, OutputSpec } from './backend.js';
+export type { Backend, Storage, TensorInfo, OutputSpec, DynamicArgs, RecordedStep, StepRecorder } from './backend.js';
 export type { Primitive, PrimitiveAttrs } from './primitives.js';
 export * from './errors.js';
 export { broadcastShapes, type Shape } from './shape.js';
@@ -27,6 +27,8 @@ export * from './ops/softmax.js';
 export { conv2d, maxPool2d, avgPool2d, type Conv2DOptions, type Pool2DOptions } from './ops/conv.js';
 export { lstmCell, lstmSequence, type LstmCellOptions } from './ops/lstm.js';
 export { dropout } from './ops/dropout.js';
+export { traceStep, CompiledStep, type StepValues, type Traced } from './jit.js';
+export { StepProgram, type TraceOp, type SlotInfo } from './trace.js';
 export { softmaxCrossEntropy } from './ops/loss.js';
 export { affineResample, type AffineResampleOptions } from './ops/image.js';
 export { applyOptimizerUpdate, OPTIMIZER_SLOTS, nadamMomentumCache, type OptimizerHyper, type OptimizerRuleName } from './ops/optimizer.js';

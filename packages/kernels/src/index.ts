@@ -15,6 +15,7 @@ export * from './lstm/lstm.cpu.js';
 export * from './random/philox.js';
 export * from './random/random.cpu.js';
 export * from './webgpu/context.js';
+export * from './webgpu/program.js';
 export * from './webgpu/wgsl.js';
 export * from './elementwise/elementwise.webgpu.js';
 export * from './pool/pool.webgpu.js';

@@ -1,6 +1,6 @@
-import { nadamMomentumCache, type Tensor, type Variable } from '@kerasgpu/core';
+import { nadamMomentumCache } from '@kerasgpu/core';
 import { callable } from '../utils/callable.js';
-import { Optimizer } from './optimizer.js';
+import { Optimizer, type OptimizerUpdate } from './optimizer.js';
 
 export interface AdamOptions { lr?: number; beta1?: number; beta2?: number; epsilon?: number; decay?: number; clipnorm?: number; clipvalue?: number; [keras: string]: unknown }
 
@@ -25,16 +25,16 @@ abstract class AdamFamily extends Optimizer {
 /** m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;  w −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε). */
 class AdamImpl extends AdamFamily {
   constructor(options: AdamOptions = {}) { super('Adam', options, 0.001); }
-  protected update(w: Variable, g: Tensor, lr: number): void {
-    this.fused('adam', { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, t: this.t }, w, g);
+  protected rule(lr: number): OptimizerUpdate {
+    return { rule: 'adam', hyper: { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, t: this.t } };
   }
 }
 
 /** Adam with the infinity norm: u = max(β₂u, |g|);  w −= lr/(1−β₁ᵗ) · m/(u + ε). */
 class AdamaxImpl extends AdamFamily {
   constructor(options: AdamOptions = {}) { super('Adamax', options, 0.002); }
-  protected update(w: Variable, g: Tensor, lr: number): void {
-    this.fused('adamax', { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, t: this.t }, w, g);
+  protected rule(lr: number): OptimizerUpdate {
+    return { rule: 'adamax', hyper: { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, t: this.t } };
   }
 }
 
@@ -58,9 +58,8 @@ class NadamImpl extends AdamFamily {
     this.mSchedulePrev = this.mSchedule;
     this.mSchedule *= nadamMomentumCache(this.t, this.beta1, this.scheduleDecay);
   }
-  protected update(w: Variable, g: Tensor, lr: number): void {
-    const hyper = { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, t: this.t, scheduleDecay: this.scheduleDecay, mSchedule: this.mSchedulePrev };
-    this.fused('nadam', hyper, w, g);
+  protected rule(lr: number): OptimizerUpdate {
+    return { rule: 'nadam', hyper: { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, t: this.t, scheduleDecay: this.scheduleDecay, mSchedule: this.mSchedulePrev } };
   }
   protected override ownConfig() { return { ...super.ownConfig(), schedule_decay: this.scheduleDecay }; }
 }

@@ -39,6 +39,20 @@ export class BufferPool {
     this.pooledBytes += b.size;
   }
 
+  /** Takes `b` out of the free lists (a recorded step owns it now); false if it was not free. */
+  withdraw(b: GPUBuffer): boolean {
+    for (const lists of [this.settled, this.recent]) {
+      const list = lists.get(b.size);
+      const i = list?.indexOf(b) ?? -1;
+      if (i >= 0) {
+        list!.splice(i, 1);
+        this.pooledBytes -= b.size;
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The open batch was submitted: recently released buffers are safe for uploads too. */
   settle(): void {
     for (const [size, list] of this.recent) {
