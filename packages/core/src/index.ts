@@ -12,7 +12,7 @@ export type { Backend, Storage, TensorInfo, OutputSpec, DynamicArgs, RecordedSte
 export type { Primitive, PrimitiveAttrs } from './primitives.js';
 export * from './errors.js';
 export { broadcastShapes, type Shape } from './shape.js';
-export { setBackend, getBackend, backendDescription, ready, registerBackend, type BackendName } from './backends/select.js';
+export { setBackend, getBackend, deviceStats, backendDescription, ready, registerBackend, type BackendName } from './backends/select.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, variable } from './autograd.js';
 export { tensor, type TensorLike } from './ops/convert.js';
 export * from './ops/creation.js';

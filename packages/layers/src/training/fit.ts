@@ -8,7 +8,7 @@ import { ValueError } from '../utils/errors.js';
 import { parseOptions } from '../utils/options.js';
 import { batches, checkLengths, standardize, takeRows, type DataInput, type Rows } from './data.js';
 import { evaluateArrays } from './evaluate.js';
-import { trainStep } from './step.js';
+import { TrainSteps } from './compiled-step.js';
 import { runArgs } from './arguments.js';
 import type { Compiled } from './compile.js';
 import { checkSparseLabels, checkTargetShapes } from './targets.js';
@@ -124,7 +124,17 @@ async function trainEpochs(model: Model, c: Compiled, train: Prepared, val: Prep
   model.history = history;
   model.stopTraining = false;
   const wantBatchLogs = list.wantsBatchLogs;
+  const steps = new TrainSteps(model, c);
+  try {
+    await runEpochs(model, c, train, val, a, list, baseLogger, steps, wantBatchLogs);
+  } finally {
+    steps.dispose();
+  }
+  return history;
+}
 
+async function runEpochs(model: Model, c: Compiled, train: Prepared, val: Prepared | null, a: EpochArgs, list: CallbackList, baseLogger: BaseLogger, steps: TrainSteps, wantBatchLogs: boolean): Promise<void> {
+  const outNames = c.metricsNames;
   await list.call('onTrainBegin', {});
   for (let epoch = a.initialEpoch; epoch < a.epochs; epoch++) {
     const epochLogs: Logs = {};
@@ -139,7 +149,7 @@ async function trainEpochs(model: Model, c: Compiled, train: Prepared, val: Prep
       const part = subset(train, idx);
       let outs: Tensor[];
       try {
-        outs = trainStep(model, c, part.xs, part.ys, part.ws);
+        outs = steps.run(part.xs, part.ys, part.ws);
       } finally {
         dispose(part.owned);
       }
@@ -163,5 +173,4 @@ async function trainEpochs(model: Model, c: Compiled, train: Prepared, val: Prep
     if (model.stopTraining) break;
   }
   await list.call('onTrainEnd', {});
-  return history;
 }

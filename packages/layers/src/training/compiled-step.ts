@@ -1,0 +1,75 @@
+import { traceStep, type CompiledStep, type Tensor } from '@kerasgpu/core';
+import type { Container } from '../engine/container.js';
+import type { Compiled } from './compile.js';
+import { trainStep } from './step.js';
+
+interface Entry { seen: boolean; step: CompiledStep | null; reason: string | null }
+
+/** How fit's training steps ran since the process started (diagnostics, tests, benchmarks). */
+export const trainStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0 };
+
+/**
+ * fit's training steps, compiled per input signature (the batch's shapes and dtypes): the first
+ * step of a signature runs eagerly (it creates the optimizer's slots and compiles the kernels),
+ * the second runs eagerly while it is traced, and later ones replay the recorded program with
+ * the new batch, fresh random keys and the optimizer's per-step values. A step is traced again
+ * when what it baked in changes: the trainable variables, the optimizer's clipping, or a
+ * variable's storage (setWeights, loading weights). Steps that cannot be replayed (the cpu
+ * backend, a step reading values back) keep running eagerly; `reason` says why.
+ */
+export class TrainSteps {
+  private readonly entries = new Map<string, Entry>();
+  private baked = '';
+
+  constructor(private readonly model: Container, private readonly c: Compiled) {}
+
+  run(xs: Tensor[], ys: Tensor[], ws: (Tensor | null)[]): Tensor[] {
+    const eager = () => {
+      trainStepCounters.eager++;
+      return trainStep(this.model, this.c, xs, ys, ws);
+    };
+    if (!this.c.jit) return eager();
+    this.invalidateIfChanged();
+    const key = [...xs, ...ys, ...ws].map((t) => (t ? `${t.dtype}[${t.shape.join(',')}]` : '-')).join(' ');
+    const e = this.entries.get(key);
+    if (!e) {
+      this.entries.set(key, { seen: true, step: null, reason: null });
+      return eager();
+    }
+    const inputs = [...xs, ...ys, ...ws.filter((w): w is Tensor => w !== null)];
+    if (e.step && !e.step.matches()) {
+      e.step.dispose();
+      e.step = null;
+      trainStepCounters.retraced++;
+    }
+    if (e.step?.canReplay()) {
+      trainStepCounters.replayed++;
+      return e.step.replay(inputs, { update: () => this.c.optimizer.nextUpdate() });
+    }
+    if (e.step || e.reason) return eager();
+    trainStepCounters.traced++;
+    const traced = traceStep(() => trainStep(this.model, this.c, xs, ys, ws), inputs, [...this.model.weights, ...this.c.optimizer.weights]);
+    e.step = traced.step;
+    e.reason = traced.reason;
+    return traced.outputs;
+  }
+
+  /** The compiled steps by signature (tests and BENCHMARKS.md print their programs). */
+  get compiled(): ReadonlyMap<string, { step: CompiledStep | null; reason: string | null }> {
+    return this.entries;
+  }
+
+  /** Forgets every compiled step when a baked-in setting changed. */
+  private invalidateIfChanged(): void {
+    const baked = `${this.model.trainableWeights.map((v) => v.name).join(',')}|${this.c.optimizer.bakedConfig}`;
+    if (baked === this.baked) return;
+    this.dispose();
+    this.baked = baked;
+  }
+
+  /** Gives every compiled step's buffers back. */
+  dispose(): void {
+    for (const e of this.entries.values()) e.step?.dispose();
+    this.entries.clear();
+  }
+}
