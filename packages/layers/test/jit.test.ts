@@ -52,3 +52,21 @@ describe('compiled training steps (compile jit) give the numbers of eager steps'
     expectSame(await train(false, build, opt, data, fit), await train(true, build, opt, data, fit), 25);
   });
 });
+
+describe('compiled training steps on other models', () => {
+  it('a small CNN with BatchNormalization (re-assigned moving statistics) and plain SGD', async () => {
+    const build = () => Sequential([
+      Conv2D(4, 3, { input_shape: [8, 8, 1], activation: 'relu' }), BatchNormalization(), MaxPooling2D([2, 2]), Flatten(), Dense(3, { activation: 'softmax', W_regularizer: 'l2' }),
+    ]);
+    const data = (): [Tensor, number[][]] => [randomUniform([36, 8, 8, 1], 0, 1, 8), oneHot(36, 3, 2)];
+    const fit = { epochs: 4, batchSize: 8 };
+    expectSame(await train(false, build, () => SGD({ lr: 0.05, decay: 0.1 }), data, fit), await train(true, build, () => SGD({ lr: 0.05, decay: 0.1 }), data, fit), 20);
+  });
+
+  it('an LSTM with dropout and RMSprop', async () => {
+    const build = () => Sequential([LSTM(6, { input_shape: [5, 3], dropout: 0.2, recurrent_dropout: 0.2 }), Dense(2, { activation: 'softmax' })]);
+    const data = (): [Tensor, number[][]] => [randomUniform([30, 5, 3], -1, 1, 4), oneHot(30, 2, 1)];
+    const fit = { epochs: 4, batchSize: 8 };
+    expectSame(await train(false, build, () => RMSprop({ lr: 0.01 }), data, fit), await train(true, build, () => RMSprop({ lr: 0.01 }), data, fit), 16);
+  });
+});
