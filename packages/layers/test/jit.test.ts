@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Adam, BatchNormalization, type Callback, Conv2D, Dense, deviceStats, Dropout, Flatten, getBackend, LambdaCallback, LearningRateScheduler, LSTM, MaxPooling2D, memory,
-  randomUniform, RMSprop, SGD, Sequential, setSeed, trainStepCounters, type Model, type Optimizer, type Tensor,
+  mul, randomUniform, RMSprop, SGD, Sequential, setSeed, trainStepCounters, type Model, type Optimizer, type Tensor,
 } from '@kerasgpu/layers';
 import { useBackend } from './helpers.js';
 
@@ -13,15 +13,18 @@ interface Run { batchLosses: number[]; epochLosses: number[]; weights: number[][
  * Trains a fresh model from the same seed with compiled steps on or off and returns every
  * batch's loss and the final weights, plus how the steps ran.
  */
-async function train(jit: boolean, build: () => Model, optimizer: () => Optimizer | string, data: () => [Tensor, Tensor | number[][]], fit: { epochs: number; batchSize: number; schedule?: boolean }): Promise<Run> {
+function train(jit: boolean, build: () => Model, optimizer: () => Optimizer | string, data: () => [Tensor, Tensor | number[][]], fit: { epochs: number; batchSize: number; schedule?: boolean }): Promise<Run> {
+  return trainWith(jit, build, optimizer, data, fit, fit.schedule ? [LearningRateScheduler((epoch: number) => 0.01 / (1 + epoch))] : []);
+}
+
+async function trainWith(jit: boolean, build: () => Model, optimizer: () => Optimizer | string, data: () => [Tensor, Tensor | number[][]], fit: { epochs: number; batchSize: number }, extra: Callback[]): Promise<Run> {
   setSeed(21);
   const model = build();
   model.compile({ optimizer: optimizer(), loss: 'categorical_crossentropy', jit });
   const [x, y] = data();
   const batchLosses: number[] = [];
   const before = { ...trainStepCounters };
-  const callbacks: Callback[] = [LambdaCallback({ onBatchEnd: (_b: number, logs: Record<string, number>) => { batchLosses.push(logs.loss!); } })];
-  if (fit.schedule) callbacks.push(LearningRateScheduler((epoch: number) => 0.01 / (1 + epoch)));
+  const callbacks: Callback[] = [LambdaCallback({ onBatchEnd: (_b: number, logs: Record<string, number>) => { batchLosses.push(logs.loss!); } }), ...extra];
   const h = await model.fit(x, y, { epochs: fit.epochs, batchSize: fit.batchSize, verbose: 0, callbacks });
   const weights = await Promise.all(model.weights.map(async (w) => Array.from(await w.data())));
   x.dispose();
@@ -68,5 +71,82 @@ describe('compiled training steps on other models', () => {
     const data = (): [Tensor, number[][]] => [randomUniform([30, 5, 3], -1, 1, 4), oneHot(30, 2, 1)];
     const fit = { epochs: 4, batchSize: 8 };
     expectSame(await train(false, build, () => RMSprop({ lr: 0.01 }), data, fit), await train(true, build, () => RMSprop({ lr: 0.01 }), data, fit), 16);
+  });
+});
+
+describe('compiled training steps are traced again when what they baked in changes', () => {
+  const build = () => Sequential([Dense(12, { input_dim: 6, activation: 'tanh' }), Dropout(0.2), Dense(3, { activation: 'softmax' })]);
+  const data = (): [Tensor, number[][]] => [randomUniform([48, 6], -1, 1, 9), oneHot(48, 3, 4)];
+  const fit = { epochs: 4, batchSize: 8 };
+  /** A callback changing the model or the optimizer at the start of epoch 2. */
+  const changing = (change: (m: Model) => void): Callback[] => {
+    let model: Model | null = null;
+    const cb = LambdaCallback({ onEpochBegin: (epoch: number) => { if (epoch === 2) change(model!); } });
+    const setModel = cb.setModel.bind(cb);
+    cb.setModel = (m) => { model = m as Model; setModel(m); };
+    return [cb];
+  };
+
+  const cases: [string, (m: Model) => void, boolean][] = [
+    ['setWeights (the variables get new storages)', (m) => m.setWeights(m.getWeights().map((w) => mul(w, 0.5))), true],
+    ['a layer made non-trainable', (m) => { m.layers[0]!.trainable = false; }, false],
+    ['clipnorm set by a callback', (m) => { m.optimizer!.clipnorm = 0.01; }, false],
+    ['the learning rate set by a callback (a per-step value: no retrace)', (m) => { m.optimizer!.lr = 0.5; }, false],
+  ];
+  // (The trainable and clipnorm changes start over with a warm-up step rather than a retrace.)
+  for (const [what, change, retraces] of cases) {
+    it(what, async () => {
+      const runWith = (jit: boolean) => trainWith(jit, build, () => Adam({ lr: 0.02 }), data, fit, changing(change));
+      const [eager, compiled] = [await runWith(false), await runWith(true)];
+      expectSame(eager, compiled, 24);
+      if (getBackend() === 'webgpu') expect(compiled.counters.retraced).toBe(retraces ? 1 : 0);
+      // The change is in force after it: the loss curve moved (a no-op change would prove nothing).
+      const unchanged = await trainWith(true, build, () => Adam({ lr: 0.02 }), data, fit, []);
+      expect(compiled.weights).not.toEqual(unchanged.weights);
+    });
+  }
+
+  it('KERASGPU_JIT=0 runs every step eagerly', async () => {
+    process.env.KERASGPU_JIT = '0';
+    try {
+      const r = await train(true, build, () => Adam(), data, fit);
+      expect(r.counters).toMatchObject({ replayed: 0, traced: 0, eager: 24 });
+    } finally {
+      delete process.env.KERASGPU_JIT;
+    }
+  });
+});
+
+describe('replayed steps keep memory flat', () => {
+  const run = async (jit: boolean) => {
+    setSeed(2);
+    const model = Sequential([Dense(8, { input_dim: 4, activation: 'relu' }), Dropout(0.1), Dense(2, { activation: 'softmax' })]);
+    model.compile({ optimizer: Adam(), loss: 'categorical_crossentropy', metrics: ['accuracy'], jit });
+    const x = randomUniform([64, 4], -1, 1, 3);
+    const y = oneHot(64, 2, 1);
+    const seen: { tensors: number; buffers: number; bindGroups: number; pipelines: number }[] = [];
+    const callbacks = [LambdaCallback({ onBatchEnd: () => {
+      const s = deviceStats();
+      seen.push({ tensors: memory().numTensors, buffers: memory().numBuffers, bindGroups: s?.bindGroups ?? 0, pipelines: s?.pipelines ?? 0 });
+    } })];
+    await model.fit(x, y, { epochs: 25, batchSize: 4, verbose: 0, callbacks });
+    x.dispose();
+    return seen;
+  };
+  it('tensors, pooled buffers and device objects do not grow over many replayed steps', async () => {
+    const seen = await run(true);
+    expect(seen.length).toBe(400);
+    // From the first replayed step on, nothing accumulates.
+    const steady = seen.slice(3);
+    expect(new Set(steady.map((s) => s.tensors)).size).toBe(1);
+    expect(new Set(steady.map((s) => s.buffers)).size).toBe(1);
+    expect(new Set(steady.map((s) => s.pipelines)).size).toBe(1);
+    if (getBackend() === 'webgpu') {
+      // Per replayed step, only fit's own work around the step (the batch's gathers, the loss
+      // sums) makes bind groups: the step's own were made once, when it was traced.
+      const perStep = (s: typeof seen) => (s.at(-1)!.bindGroups - s[3]!.bindGroups) / (s.length - 4);
+      const eager = perStep(await run(false));
+      expect(perStep(seen)).toBeLessThan(eager / 3);
+    }
   });
 });

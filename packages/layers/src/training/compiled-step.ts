@@ -3,7 +3,10 @@ import type { Container } from '../engine/container.js';
 import type { Compiled } from './compile.js';
 import { trainStep } from './step.js';
 
-interface Entry { seen: boolean; step: CompiledStep | null; reason: string | null }
+interface Entry { step: CompiledStep | null; reason: string | null; traces: number }
+
+/** Traces of one signature that may fail (e.g. the first after setWeights, which shares storage) before it runs eagerly for good. */
+const MAX_TRACES = 3;
 
 /** How fit's training steps ran since the process started (diagnostics, tests, benchmarks). */
 export const trainStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0 };
@@ -33,20 +36,22 @@ export class TrainSteps {
     const key = [...xs, ...ys, ...ws].map((t) => (t ? `${t.dtype}[${t.shape.join(',')}]` : '-')).join(' ');
     const e = this.entries.get(key);
     if (!e) {
-      this.entries.set(key, { seen: true, step: null, reason: null });
+      this.entries.set(key, { step: null, reason: null, traces: 0 });
       return eager();
     }
     const inputs = [...xs, ...ys, ...ws.filter((w): w is Tensor => w !== null)];
     if (e.step && !e.step.matches()) {
       e.step.dispose();
       e.step = null;
+      e.traces = 0;
       trainStepCounters.retraced++;
     }
     if (e.step?.canReplay()) {
       trainStepCounters.replayed++;
       return e.step.replay(inputs, { update: () => this.c.optimizer.nextUpdate() });
     }
-    if (e.step || e.reason) return eager();
+    if (e.step || e.traces >= MAX_TRACES) return eager();
+    e.traces++;
     trainStepCounters.traced++;
     const traced = traceStep(() => trainStep(this.model, this.c, xs, ys, ws), inputs, [...this.model.weights, ...this.c.optimizer.weights]);
     e.step = traced.step;
