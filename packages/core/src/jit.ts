@@ -62,13 +62,18 @@ export class CompiledStep {
   }
 }
 
+/** Whether the active backend records steps for replay (webgpu; cpu runs every step eagerly). */
+export function canReplaySteps(): boolean {
+  return engine.backend.recorder !== undefined;
+}
+
 /** The outcome of tracing: the step's results (it ran eagerly), its program, and a replayable step or why there is none. */
 export interface Traced { outputs: Tensor[]; program: StepProgram; step: CompiledStep | null; reason: string | null }
 
 /**
  * Runs `fn` eagerly once while tracing it. `inputs` are the batch tensors a replay replaces;
  * `state` the variables whose storages a replay must find unchanged (a model's and its
- * optimizer's weights). The step is replayable when the backend records (webgpu) and the
+ * optimizer's weights); the step may read nothing else it did not make. The step is replayable when the backend records (webgpu) and the
  * trace shows nothing a replay could not repeat (see `whyNot`).
  */
 export function traceStep(fn: () => Tensor[], inputs: readonly Tensor[], state: readonly Variable[]): Traced {
@@ -76,6 +81,7 @@ export function traceStep(fn: () => Tensor[], inputs: readonly Tensor[], state: 
   const tracer = new Tracer();
   const recorder = engine.backend.recorder;
   for (const t of inputs) tracer.slot(t.storageFor('traceStep'), t.ref!.bytes);
+  const known = new Set<Storage>([...inputs, ...state].map((t) => t.storageFor('traceStep')));
   engine.tracer = tracer;
   recorder?.begin();
   let outputs: Tensor[];
@@ -88,7 +94,7 @@ export function traceStep(fn: () => Tensor[], inputs: readonly Tensor[], state: 
     engine.tracer = null;
   }
   const program = tracer.program();
-  const reason = recorder ? whyNot(tracer, inputs, outputs) : `the ${engine.backend.name} backend runs steps eagerly`;
+  const reason = recorder ? whyNot(tracer, inputs, outputs, known) : `the ${engine.backend.name} backend runs steps eagerly`;
   if (reason !== null) {
     recorder?.end(null);
     return { outputs, program, step: null, reason };
@@ -114,7 +120,7 @@ export function traceStep(fn: () => Tensor[], inputs: readonly Tensor[], state: 
 }
 
 /** Why a traced step cannot be replayed, or null. */
-function whyNot(t: Tracer, inputs: readonly Tensor[], outputs: readonly Tensor[]): string | null {
+function whyNot(t: Tracer, inputs: readonly Tensor[], outputs: readonly Tensor[], known: ReadonlySet<Storage>): string | null {
   if (t.hostReads.length > 0) return `the step reads values back to the host (${t.hostReads[0]})`;
   if (new Set(inputs.map((x) => x.ref!.storage)).size !== inputs.length) return 'two batch inputs share storage';
   const used = new Set(t.dynamic.flatMap((d) => (d.kind === 'random' ? [t.keys.findIndex((k) => k[0] === d.attrs.key[0] && k[1] === d.attrs.key[1])] : [])));
@@ -128,5 +134,7 @@ function whyNot(t: Tracer, inputs: readonly Tensor[], outputs: readonly Tensor[]
     olds.add(from.storage);
   }
   for (const s of t.freed) if (!t.created.has(s) && !olds.has(s)) return 'the step freed a tensor it did not make';
+  // A replay may run long after the trace: all it reads from outside must be the batch or the state it checks.
+  if (t.external().some((s) => !known.has(s))) return 'the step reads a tensor that is neither the batch nor a model or optimizer weight';
   return null;
 }

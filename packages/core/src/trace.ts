@@ -70,6 +70,11 @@ export class Tracer {
     return i;
   }
 
+  /** The storages the step used but did not make (weights, the batch, anything else it read). */
+  external(): Storage[] {
+    return [...this.slotOf].filter(([, i]) => this.slots[i]!.external).map(([s]) => s);
+  }
+
   made(s: Storage): void {
     this.created.add(s);
   }

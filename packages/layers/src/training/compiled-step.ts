@@ -1,4 +1,4 @@
-import { traceStep, type CompiledStep, type Tensor } from '@kerasgpu/core';
+import { canReplaySteps, traceStep, type CompiledStep, type Tensor } from '@kerasgpu/core';
 import type { Container } from '../engine/container.js';
 import type { Compiled } from './compile.js';
 import { trainStep } from './step.js';
@@ -7,12 +7,14 @@ interface Entry { step: CompiledStep | null; reason: string | null; traces: numb
 
 /** Traces of one signature that may fail (e.g. the first after setWeights, which shares storage) before it runs eagerly for good. */
 const MAX_TRACES = 3;
+/** Batch signatures whose programs are kept (a full and a partial batch, for training and validation sizes). */
+const MAX_SIGNATURES = 4;
 
 /** How fit's training steps ran since the process started (diagnostics, tests, benchmarks). */
 export const trainStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0 };
 
 /**
- * fit's training steps, compiled per input signature (the batch's shapes and dtypes): the first
+ * A compile's training steps (fit), compiled per input signature (the batch's shapes and dtypes): the first
  * step of a signature runs eagerly (it creates the optimizer's slots and compiles the kernels),
  * the second runs eagerly while it is traced, and later ones replay the recorded program with
  * the new batch, fresh random keys and the optimizer's per-step values. A step is traced again
@@ -31,14 +33,18 @@ export class TrainSteps {
       trainStepCounters.eager++;
       return trainStep(this.model, this.c, xs, ys, ws);
     };
-    if (!this.c.jit) return eager();
+    if (!this.c.jit || !canReplaySteps()) return eager();
     this.invalidateIfChanged();
     const key = [...xs, ...ys, ...ws].map((t) => (t ? `${t.dtype}[${t.shape.join(',')}]` : '-')).join(' ');
     const e = this.entries.get(key);
     if (!e) {
       this.entries.set(key, { step: null, reason: null, traces: 0 });
+      this.forgetOldest();
       return eager();
     }
+    // Most recently used last, so the oldest signature is forgotten first.
+    this.entries.delete(key);
+    this.entries.set(key, e);
     const inputs = [...xs, ...ys, ...ws.filter((w): w is Tensor => w !== null)];
     if (e.step && !e.step.matches()) {
       e.step.dispose();
@@ -64,6 +70,14 @@ export class TrainSteps {
     return this.entries;
   }
 
+  /** Keeps the programs of a few signatures (each holds one step's buffers). */
+  private forgetOldest(): void {
+    if (this.entries.size <= MAX_SIGNATURES) return;
+    const [key, e] = this.entries.entries().next().value!;
+    e.step?.dispose();
+    this.entries.delete(key);
+  }
+
   /** Forgets every compiled step when a baked-in setting changed. */
   private invalidateIfChanged(): void {
     const baked = `${this.model.trainableWeights.map((v) => v.name).join(',')}|${this.c.optimizer.bakedConfig}`;
@@ -77,4 +91,20 @@ export class TrainSteps {
     for (const e of this.entries.values()) e.step?.dispose();
     this.entries.clear();
   }
+}
+
+const byCompiled = new WeakMap<Compiled, TrainSteps>();
+
+/** The compiled training steps of a compile (they outlive one fit call: repeated fits replay at once). */
+export function trainStepsOf(model: Container, c: Compiled): TrainSteps {
+  let s = byCompiled.get(c);
+  if (!s) byCompiled.set(c, (s = new TrainSteps(model, c)));
+  return s;
+}
+
+/** Gives back the buffers of a compile's steps (compiling again, disposing the model). */
+export function releaseTrainSteps(c: Compiled | null): void {
+  if (!c) return;
+  byCompiled.get(c)?.dispose();
+  byCompiled.delete(c);
 }

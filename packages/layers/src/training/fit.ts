@@ -8,7 +8,7 @@ import { ValueError } from '../utils/errors.js';
 import { parseOptions } from '../utils/options.js';
 import { batches, checkLengths, standardize, takeRows, type DataInput, type Rows } from './data.js';
 import { evaluateArrays } from './evaluate.js';
-import { TrainSteps } from './compiled-step.js';
+import { trainStepsOf, type TrainSteps } from './compiled-step.js';
 import { runArgs } from './arguments.js';
 import type { Compiled } from './compile.js';
 import { checkSparseLabels, checkTargetShapes } from './targets.js';
@@ -124,12 +124,7 @@ async function trainEpochs(model: Model, c: Compiled, train: Prepared, val: Prep
   model.history = history;
   model.stopTraining = false;
   const wantBatchLogs = list.wantsBatchLogs;
-  const steps = new TrainSteps(model, c);
-  try {
-    await runEpochs(model, c, train, val, a, list, baseLogger, steps, wantBatchLogs);
-  } finally {
-    steps.dispose();
-  }
+  await runEpochs(model, c, train, val, a, list, baseLogger, trainStepsOf(model, c), wantBatchLogs);
   return history;
 }
 
