@@ -1,5 +1,6 @@
 import type { DType, OptimizerHyper, OptimizerRuleName } from '@kerasgpu/kernels';
 import type { DynamicArgs, RecordedStep, Storage } from './backend.js';
+import type { PrimitiveAttrs } from './primitives.js';
 import { engine } from './engine.js';
 import { nextKey, type RandomKey } from './random.js';
 import { Tracer, type StepProgram } from './trace.js';
@@ -20,7 +21,7 @@ export class CompiledStep {
     private readonly outputs: readonly { storage: Storage; shapes: number[][]; dtypes: DType[]; at: number[] }[],
     private readonly outputCount: number,
     private readonly keyCount: number,
-    private readonly dynamic: readonly ({ kind: 'random'; attrs: DynamicArgs & { kind: 'random' }; key: number } | { kind: 'update'; rule: string })[],
+    private readonly dynamic: readonly ({ kind: 'random'; attrs: PrimitiveAttrs['random']; key: number } | { kind: 'update'; rule: string })[],
   ) {}
 
   get counts(): RecordedStep['counts'] { return this.recorded.counts; }
@@ -43,7 +44,8 @@ export class CompiledStep {
     const keys: RandomKey[] = Array.from({ length: this.keyCount }, () => nextKey());
     const update = this.dynamic.some((d) => d.kind === 'update') ? values.update?.() : undefined;
     const args = this.dynamic.map((d): DynamicArgs => {
-      if (d.kind === 'random') return { kind: 'random', attrs: { ...d.attrs.attrs, key: d.key >= 0 ? keys[d.key]! : d.attrs.attrs.key } };
+      // A key the trace drew from the global stream is drawn anew; a fixed seed's key stays.
+      if (d.kind === 'random') return { kind: 'random', attrs: { ...d.attrs, key: d.key >= 0 ? keys[d.key]! : d.attrs.key } };
       if (!update || update.rule !== d.rule) throw new Error(`replay: the traced step updates with ${d.rule}, the optimizer gave ${update?.rule ?? 'nothing'}`);
       return { kind: 'update', ...update };
     });
@@ -113,7 +115,7 @@ export function traceStep(fn: () => Tensor[], inputs: readonly Tensor[], state: 
   if (typeof recorded === 'string') return { outputs, program, step: null, reason: recorded };
   for (const m of moves) engine.restoreStorage(m.v, m.from.storage, m.from.bytes);
   const keyIndex = (k: RandomKey) => tracer.keys.findIndex((d) => d[0] === k[0] && d[1] === k[1]);
-  const dynamic = tracer.dynamic.map((d) => (d.kind === 'random' ? { kind: 'random' as const, attrs: d, key: keyIndex(d.attrs.key) } : d));
+  const dynamic = tracer.dynamic.map((d) => (d.kind === 'random' ? { ...d, key: keyIndex(d.attrs.key) } : d));
   const vars = new Set([...state, ...tracer.assigned.keys()]);
   const step = new CompiledStep(recorded, program, [...vars].map((v) => [v, v.ref!.storage] as const), [...byStorage.values()], outputs.length, tracer.keys.length, dynamic);
   return { outputs, program, step, reason: null };

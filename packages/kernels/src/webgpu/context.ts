@@ -1,7 +1,9 @@
 /**
  * The GPU execution context shared by every WebGPU kernel family: the device, a pipeline cache
  * keyed by specialisation, uniform packing, and dispatch recording into one command encoder that
- * is submitted at readback or after a threshold of dispatches.
+ * is submitted at readback or after a threshold of dispatches. Kernels describe their work as
+ * steps (data); the eager path executes each at once, a recording keeps them for replay
+ * (program.ts), and `capture` plans a kernel's steps without running them.
  */
 export interface AdapterFacts {
   description: string;

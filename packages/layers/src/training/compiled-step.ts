@@ -10,8 +10,8 @@ const MAX_TRACES = 3;
 /** Batch signatures whose programs are kept (a full and a partial batch, for training and validation sizes). */
 const MAX_SIGNATURES = 4;
 
-/** How fit's training steps ran since the process started (diagnostics, tests, benchmarks). */
-export const trainStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0 };
+/** How fit's training steps ran since the process started, and the host milliseconds they took (diagnostics, tests, benchmarks). */
+export const trainStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0, hostMs: 0 };
 
 /**
  * A compile's training steps (fit), compiled per input signature (the batch's shapes and dtypes): the first
@@ -29,6 +29,15 @@ export class TrainSteps {
   constructor(private readonly model: Container, private readonly c: Compiled) {}
 
   run(xs: Tensor[], ys: Tensor[], ws: (Tensor | null)[]): Tensor[] {
+    const start = performance.now();
+    try {
+      return this.runStep(xs, ys, ws);
+    } finally {
+      trainStepCounters.hostMs += performance.now() - start;
+    }
+  }
+
+  private runStep(xs: Tensor[], ys: Tensor[], ws: (Tensor | null)[]): Tensor[] {
     const eager = () => {
       trainStepCounters.eager++;
       return trainStep(this.model, this.c, xs, ys, ws);
