@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Adam, BatchNormalization, type Callback, Conv2D, Dense, deviceStats, Dropout, Flatten, getBackend, LambdaCallback, LearningRateScheduler, LSTM, MaxPooling2D, memory,
-  mul, randomUniform, RMSprop, SGD, Sequential, setSeed, trainStepCounters, type Model, type Optimizer, type Tensor,
+  mul, randomUniform, RMSprop, SGD, Sequential, setSeed, testStepCounters, trainStepCounters, type Model, type Optimizer, type Tensor,
 } from '@kerasgpu/layers';
 import { useBackend } from './helpers.js';
 
@@ -148,5 +148,28 @@ describe('replayed steps keep memory flat', () => {
       const eager = perStep(await run(false));
       expect(perStep(seen)).toBeLessThan(eager / 3);
     }
+  });
+});
+
+describe('compiled test steps (evaluate, fit\'s validation)', () => {
+  it('evaluate replays its step and gives the eager numbers, partial batch included', async () => {
+    const run = async (jit: boolean) => {
+      setSeed(5);
+      const model = Sequential([Dense(10, { input_dim: 6, activation: 'relu' }), Dropout(0.5), Dense(3, { activation: 'softmax' })]);
+      model.compile({ optimizer: Adam(), loss: 'categorical_crossentropy', metrics: ['accuracy'], jit });
+      const x = randomUniform([50, 6], -1, 1, 7);
+      const y = oneHot(50, 3, 2);
+      const before = testStepCounters.replayed;
+      const h = await model.fit(x, y, { epochs: 3, batchSize: 8, verbose: 0, validationSplit: 0.3 });
+      const evals = [];
+      for (let i = 0; i < 4; i++) evals.push(await model.evaluate(x, y, { batchSize: 16 }));
+      x.dispose();
+      return { h: h.history, evals, replayed: testStepCounters.replayed - before };
+    };
+    const [eager, compiled] = [await run(false), await run(true)];
+    expect(compiled.h).toEqual(eager.h);
+    expect(compiled.evals).toEqual(eager.evals);
+    expect(eager.replayed).toBe(0);
+    if (getBackend() === 'webgpu') expect(compiled.replayed).toBeGreaterThan(6);
   });
 });

@@ -1,7 +1,7 @@
 import { canReplaySteps, traceStep, type CompiledStep, type Tensor } from '@kerasgpu/core';
 import type { Container } from '../engine/container.js';
 import type { Compiled } from './compile.js';
-import { trainStep } from './step.js';
+import { testStep, trainStep } from './step.js';
 
 interface Entry { step: CompiledStep | null; reason: string | null; traces: number }
 
@@ -10,37 +10,48 @@ const MAX_TRACES = 3;
 /** Batch signatures whose programs are kept (a full and a partial batch, for training and validation sizes). */
 const MAX_SIGNATURES = 4;
 
-/** How fit's training steps ran since the process started, and the host milliseconds they took (diagnostics, tests, benchmarks). */
+/**
+ * How fit's training steps (and, apart, evaluation's test steps) ran since the process started,
+ * and the host milliseconds they took (diagnostics, tests, benchmarks).
+ */
 export const trainStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0, hostMs: 0 };
+export const testStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0, hostMs: 0 };
+
+/** Which step: fit's training step, or the inference-mode loss and metrics of evaluate and fit's validation. */
+export type StepKind = 'train' | 'test';
 
 /**
- * A compile's training steps (fit), compiled per input signature (the batch's shapes and dtypes): the first
- * step of a signature runs eagerly (it creates the optimizer's slots and compiles the kernels),
+ * A compile's training (or test) steps, compiled per input signature (the batch's shapes and
+ * dtypes): the first step of a signature runs eagerly (it creates the optimizer's slots and compiles the kernels),
  * the second runs eagerly while it is traced, and later ones replay the recorded program with
  * the new batch, fresh random keys and the optimizer's per-step values. A step is traced again
  * when what it baked in changes: the trainable variables, the optimizer's clipping, or a
  * variable's storage (setWeights, loading weights). Steps that cannot be replayed (the cpu
  * backend, a step reading values back) keep running eagerly; `reason` says why.
  */
-export class TrainSteps {
+export class CompiledSteps {
   private readonly entries = new Map<string, Entry>();
   private baked = '';
+  private readonly counters: typeof trainStepCounters;
 
-  constructor(private readonly model: Container, private readonly c: Compiled) {}
+  constructor(private readonly model: Container, private readonly c: Compiled, private readonly kind: StepKind) {
+    this.counters = kind === 'train' ? trainStepCounters : testStepCounters;
+  }
 
   run(xs: Tensor[], ys: Tensor[], ws: (Tensor | null)[]): Tensor[] {
     const start = performance.now();
     try {
       return this.runStep(xs, ys, ws);
     } finally {
-      trainStepCounters.hostMs += performance.now() - start;
+      this.counters.hostMs += performance.now() - start;
     }
   }
 
   private runStep(xs: Tensor[], ys: Tensor[], ws: (Tensor | null)[]): Tensor[] {
+    const step = () => (this.kind === 'train' ? trainStep : testStep)(this.model, this.c, xs, ys, ws);
     const eager = () => {
-      trainStepCounters.eager++;
-      return trainStep(this.model, this.c, xs, ys, ws);
+      this.counters.eager++;
+      return step();
     };
     if (!this.c.jit || !canReplaySteps()) return eager();
     this.invalidateIfChanged();
@@ -59,16 +70,16 @@ export class TrainSteps {
       e.step.dispose();
       e.step = null;
       e.traces = 0;
-      trainStepCounters.retraced++;
+      this.counters.retraced++;
     }
     if (e.step?.canReplay()) {
-      trainStepCounters.replayed++;
-      return e.step.replay(inputs, { update: () => this.c.optimizer.nextUpdate() });
+      this.counters.replayed++;
+      return e.step.replay(inputs, this.kind === 'train' ? { update: () => this.c.optimizer.nextUpdate() } : {});
     }
     if (e.step || e.traces >= MAX_TRACES) return eager();
     e.traces++;
-    trainStepCounters.traced++;
-    const traced = traceStep(() => trainStep(this.model, this.c, xs, ys, ws), inputs, [...this.model.weights, ...this.c.optimizer.weights]);
+    this.counters.traced++;
+    const traced = traceStep(step, inputs, this.kind === 'train' ? [...this.model.weights, ...this.c.optimizer.weights] : this.model.weights);
     e.step = traced.step;
     e.reason = traced.reason;
     return traced.outputs;
@@ -102,18 +113,20 @@ export class TrainSteps {
   }
 }
 
-const byCompiled = new WeakMap<Compiled, TrainSteps>();
+const byCompiled = new WeakMap<Compiled, Record<StepKind, CompiledSteps>>();
 
-/** The compiled training steps of a compile (they outlive one fit call: repeated fits replay at once). */
-export function trainStepsOf(model: Container, c: Compiled): TrainSteps {
+/** The compiled steps of a compile (they outlive one fit or evaluate call: repeated calls replay at once). */
+export function stepsOf(model: Container, c: Compiled, kind: StepKind): CompiledSteps {
   let s = byCompiled.get(c);
-  if (!s) byCompiled.set(c, (s = new TrainSteps(model, c)));
-  return s;
+  if (!s) byCompiled.set(c, (s = { train: new CompiledSteps(model, c, 'train'), test: new CompiledSteps(model, c, 'test') }));
+  return s[kind];
 }
 
 /** Gives back the buffers of a compile's steps (compiling again, disposing the model). */
 export function releaseTrainSteps(c: Compiled | null): void {
   if (!c) return;
-  byCompiled.get(c)?.dispose();
+  const s = byCompiled.get(c);
+  s?.train.dispose();
+  s?.test.dispose();
   byCompiled.delete(c);
 }

@@ -8,7 +8,7 @@ import { ValueError } from '../utils/errors.js';
 import { parseOptions } from '../utils/options.js';
 import { batches, checkLengths, standardize, takeRows, type DataInput, type Rows } from './data.js';
 import { evaluateArrays } from './evaluate.js';
-import { trainStepsOf, type TrainSteps } from './compiled-step.js';
+import { stepsOf, type CompiledSteps } from './compiled-step.js';
 import { runArgs } from './arguments.js';
 import type { Compiled } from './compile.js';
 import { checkSparseLabels, checkTargetShapes } from './targets.js';
@@ -124,11 +124,11 @@ async function trainEpochs(model: Model, c: Compiled, train: Prepared, val: Prep
   model.history = history;
   model.stopTraining = false;
   const wantBatchLogs = list.wantsBatchLogs;
-  await runEpochs(model, c, train, val, a, list, baseLogger, trainStepsOf(model, c), wantBatchLogs);
+  await runEpochs(model, c, train, val, a, list, baseLogger, stepsOf(model, c, 'train'), wantBatchLogs);
   return history;
 }
 
-async function runEpochs(model: Model, c: Compiled, train: Prepared, val: Prepared | null, a: EpochArgs, list: CallbackList, baseLogger: BaseLogger, steps: TrainSteps, wantBatchLogs: boolean): Promise<void> {
+async function runEpochs(model: Model, c: Compiled, train: Prepared, val: Prepared | null, a: EpochArgs, list: CallbackList, baseLogger: BaseLogger, steps: CompiledSteps, wantBatchLogs: boolean): Promise<void> {
   const outNames = c.metricsNames;
   await list.call('onTrainBegin', {});
   for (let epoch = a.initialEpoch; epoch < a.epochs; epoch++) {
