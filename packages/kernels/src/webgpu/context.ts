@@ -209,20 +209,15 @@ export class GpuContext {
   }
 
   /**
-   * Submits work encoded apart from the open batch (a replayed program) after everything the
-   * batch holds: `encode` may also write the queue (its writes land before this submit).
+   * Encodes work of its own (a replayed program) after everything the open batch holds and
+   * submits them together (one submit per step); `encode` may also write the queue (its writes
+   * land before this submit). A GPU error names the batch's ops and `ops`.
    */
   submitEncoded(ops: string, encode: (encoder: GPUCommandEncoder) => void): void {
+    this.endPass();
+    encode(this.openEncoder());
+    this.batchOps.push(ops);
     this.flush();
-    const encoder = this.device.createCommandEncoder();
-    this.device.pushErrorScope('validation');
-    this.device.pushErrorScope('out-of-memory');
-    encode(encoder);
-    this.device.queue.submit([encoder.finish()]);
-    this.stats.submits++;
-    this.onSubmit?.();
-    this.trackErrors(this.device.popErrorScope(), `running ${ops}`);
-    this.trackErrors(this.device.popErrorScope(), `running ${ops}`);
   }
 
   private endPass(): void {
