@@ -89,3 +89,31 @@ describe('traceStep on webgpu: replay', () => {
     await K.setBackend('cpu');
   });
 });
+
+describe('traceStep on webgpu: steps a replay could not repeat run eagerly, with the reason', () => {
+  const cases: [string, (w: K.Variable, x: K.Tensor, other: K.Tensor) => K.Tensor[], RegExp][] = [
+    ['a read back to the host', (w, x) => K.tidy(() => { const y = K.matMul(x, w); void y.data(); return [K.sum(y)]; }), /reads values back to the host/],
+    ['a tensor that is neither the batch nor the state', (w, x, other) => K.tidy(() => [K.sum(K.add(K.matMul(x, w), other))]), /neither the batch nor a model or optimizer weight/],
+    ['a key drawn for the host', (w, x) => K.tidy(() => { new K.RandomStream().uniform(); return [K.sum(K.matMul(x, w))]; }), /random key that no random op uses/],
+    ['a result the step did not make', (w) => [w], /not made by it/],
+  ];
+  for (const [what, fn, reason] of cases) {
+    it(what, async () => {
+      await K.setBackend('webgpu');
+      const w = K.tidy(() => K.variable(K.randomUniform([4, 2], -1, 1, 1)));
+      const x = K.randomUniform([3, 4], 0, 1, 2);
+      const other = K.ones([3, 2]);
+      const buffers = K.memory().numPooledBytes;
+      const traced = K.traceStep(() => fn(w, x, other), [x], [w]);
+      expect(traced.step).toBeNull();
+      expect(traced.reason).toMatch(reason);
+      // It ran eagerly all the same, and nothing was withheld from the pool.
+      expect(traced.outputs.length).toBe(1);
+      if (traced.outputs[0] !== w) K.dispose(traced.outputs);
+      expect(K.memory().numPooledBytes).toBeGreaterThanOrEqual(buffers);
+      await K.sync();
+      K.dispose([w, x, other]);
+      await K.setBackend('cpu');
+    });
+  }
+});
