@@ -220,3 +220,24 @@ describe('compiled training equals eager training on random models (property)', 
     }), { numRuns: Number(process.env.KERASGPU_PROPERTY_RUNS ?? 6) });
   });
 });
+
+describe('compiled steps in fitGenerator', () => {
+  it('train and validation steps replay and give the eager numbers', async () => {
+    const run = async (jit: boolean) => {
+      setSeed(8);
+      const model = Sequential([Dense(6, { input_dim: 4, activation: 'tanh' }), Dropout(0.2), Dense(2, { activation: 'softmax' })]);
+      model.compile({ optimizer: RMSprop({ lr: 0.02 }), loss: 'categorical_crossentropy', metrics: ['accuracy'], jit });
+      function* batches(): Generator<[number[][], number[][]]> {
+        for (let i = 0; ; i++) yield [Array.from({ length: 4 }, (_, r) => Array.from({ length: 4 }, (_, c) => Math.sin(i * 7 + r * 3 + c))), oneHot(4, 2, i % 3)];
+      }
+      const before = trainStepCounters.replayed;
+      const h = await model.fitGenerator(batches(), { stepsPerEpoch: 5, epochs: 3, verbose: 0, validationData: batches(), validationSteps: 2 });
+      const weights = await Promise.all(model.weights.map(async (w) => Array.from(await w.data())));
+      return { h: h.history, weights, replayed: trainStepCounters.replayed - before };
+    };
+    const [eager, compiled] = [await run(false), await run(true)];
+    expect(compiled.h).toEqual(eager.h);
+    expect(compiled.weights).toEqual(eager.weights);
+    if (getBackend() === 'webgpu') expect(compiled.replayed).toBe(13);
+  });
+});
