@@ -58,8 +58,11 @@ export interface RecordedStepSpec {
 
 /** A step's device work recorded by a backend, replayable with fresh inputs and per-step values. */
 export interface RecordedStep {
-  /** False when a storage the replay would write is still held (a result kept from the last step): run eagerly. */
-  canReplay(): boolean;
+  /**
+   * False when a storage the replay would write is still held (a result kept from the last
+   * step): run eagerly. A batch storage passed again as the same input is fine.
+   */
+  canReplay(inputs: readonly Storage[]): boolean;
   /** Runs the step again: `inputs` are copied into the recorded batch storages; returns the output storages. */
   replay(inputs: readonly SizedStorage[], dynamic: readonly DynamicArgs[]): readonly Storage[];
   /** Gives the recorded storages back (the pool may reuse them). */

@@ -31,9 +31,9 @@ export class CompiledStep {
     return this.state.every(([v, s]) => v.ref?.storage === s);
   }
 
-  /** False when the step cannot run now (a result of the last replay is still held): run it eagerly. */
-  canReplay(): boolean {
-    return this.matches() && this.recorded.canReplay();
+  /** False when the step cannot run now on `inputs` (a result of the last replay is still held): run it eagerly. */
+  canReplay(inputs: readonly Tensor[]): boolean {
+    return this.matches() && this.recorded.canReplay(inputs.map((t) => t.storageFor('replay')));
   }
 
   /**

@@ -72,7 +72,7 @@ export class CompiledSteps {
       e.traces = 0;
       this.counters.retraced++;
     }
-    if (e.step?.canReplay()) {
+    if (e.step?.canReplay(inputs)) {
       this.counters.replayed++;
       return e.step.replay(inputs, this.kind === 'train' ? { update: () => this.c.optimizer.nextUpdate() } : {});
     }

@@ -95,7 +95,10 @@ export class GpuStepRecorder implements StepRecorder {
     const count = (k: GpuStep['kind']) => program.steps.filter((s) => s.kind === k).length;
     return {
       counts: { dispatches: count('dispatch'), copies: count('copy'), uploads: count('upload'), ownedBuffers: mine.length, ownedBytes: mine.reduce((n, b) => n + b.size, 0) },
-      canReplay: () => !released && written.every((b) => !this.owned.get(b)!.held),
+      canReplay: (batch: readonly Storage[]) => {
+        const same = new Set(batch.map(bufferOf).filter((b, i) => b === inputs[i]?.buffer));
+        return !released && written.every((b) => !this.owned.get(b)!.held || same.has(b));
+      },
       replay: (batch: readonly SizedStorage[], args: readonly DynamicArgs[]) => {
         if (args.length !== dynamic.length) throw new Error(`webgpu: the replayed step takes ${dynamic.length} per-step values, got ${args.length}`);
         dynamic.forEach((node, i) => {
@@ -107,7 +110,8 @@ export class GpuStepRecorder implements StepRecorder {
           if (s.bytes !== inputs[i]!.bytes) throw new Error(`webgpu: replay input ${i} has ${s.bytes} bytes, the trace had ${inputs[i]!.bytes}`);
           return { kind: 'copy', src: bufferOf(s.storage), srcOffset: 0, dst: inputs[i]!.buffer, dstOffset: 0, bytes: s.bytes };
         });
-        program.run(copies.filter((c) => c.bytes > 0));
+        // The traced batch passed again is in place already.
+        program.run(copies.filter((c) => c.bytes > 0 && c.src !== c.dst));
         for (const o of spec.outputs) this.owned.get(bufferOf(o))!.held = true;
         return spec.outputs;
       },
