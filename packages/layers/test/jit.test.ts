@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  Adadelta, Adagrad, Adam, Adamax, BatchNormalization, type Callback, GRU, type Layer, Nadam, Conv2D, Dense, deviceStats, Dropout, Flatten, getBackend, LambdaCallback, LearningRateScheduler, LSTM, MaxPooling2D, memory,
+  Adadelta, Adagrad, Adam, Adamax, BatchNormalization, type Callback, compiledSteps, GRU, type Layer, Nadam, Conv2D, Dense, deviceStats, Dropout, Flatten, getBackend, LambdaCallback, LearningRateScheduler, LSTM, MaxPooling2D, memory,
   mul, randomUniform, RMSprop, SGD, Sequential, setSeed, testStepCounters, trainStepCounters, type Model, type Optimizer, type Tensor,
 } from '@kerasgpu/layers';
 import { useBackend } from './helpers.js';
@@ -239,5 +239,30 @@ describe('compiled steps in fitGenerator', () => {
     expect(compiled.h).toEqual(eager.h);
     expect(compiled.weights).toEqual(eager.weights);
     if (getBackend() === 'webgpu') expect(compiled.replayed).toBe(13);
+  });
+});
+
+describe('compiledSteps (diagnostics)', () => {
+  it('lists each signature\'s program, its counts and why a step runs eagerly', async () => {
+    setSeed(4);
+    const model = Sequential([Dense(5, { input_dim: 3, activation: 'relu' }), Dense(2, { activation: 'softmax' })]);
+    model.compile({ optimizer: Adam(), loss: 'categorical_crossentropy' });
+    const x = randomUniform([10, 3], -1, 1, 2);
+    await model.fit(x, oneHot(10, 2, 0), { epochs: 3, batchSize: 4, verbose: 0 });
+    x.dispose();
+    const steps = compiledSteps(model);
+    if (getBackend() !== 'webgpu') {
+      expect(steps).toEqual([]); // the cpu backend runs steps eagerly: nothing is traced
+      return;
+    }
+    expect(steps.map((s) => [s.kind, s.signature, s.replayable])).toEqual([
+      ['train', 'float32[4,3] float32[4,2] -', true],
+      ['train', 'float32[2,3] float32[2,2] -', true],
+    ]);
+    const text = steps[0]!.program!.describe();
+    expect(text).toMatch(/= matMul\(/);
+    expect(text.match(/update\.adam\(/g)!.length).toBe(4);
+    expect(steps[0]!.counts!.dispatches).toBeGreaterThan(10);
+    expect(steps[0]!.counts!.ownedBuffers).toBeGreaterThan(4);
   });
 });

@@ -1,4 +1,4 @@
-import { canReplaySteps, traceStep, type CompiledStep, type Tensor } from '@kerasgpu/core';
+import { canReplaySteps, traceStep, type CompiledStep, type StepProgram, type Tensor } from '@kerasgpu/core';
 import type { Container } from '../engine/container.js';
 import type { Compiled } from './compile.js';
 import { testStep, trainStep } from './step.js';
@@ -85,9 +85,9 @@ export class CompiledSteps {
     return traced.outputs;
   }
 
-  /** The compiled steps by signature (tests and BENCHMARKS.md print their programs). */
-  get compiled(): ReadonlyMap<string, { step: CompiledStep | null; reason: string | null }> {
-    return this.entries;
+  /** Each signature's compiled step, or why it runs eagerly. */
+  describe(): CompiledStepInfo[] {
+    return [...this.entries].map(([signature, e]) => ({ kind: this.kind, signature, replayable: e.step !== null, reason: e.reason, counts: e.step?.counts ?? null, program: e.step?.program ?? null }));
   }
 
   /** Keeps the programs of a few signatures (each holds one step's buffers). */
@@ -111,6 +111,25 @@ export class CompiledSteps {
     for (const e of this.entries.values()) e.step?.dispose();
     this.entries.clear();
   }
+}
+
+/** What `compiledSteps(model)` reports of one batch signature. */
+export interface CompiledStepInfo {
+  kind: StepKind;
+  /** The batch's dtypes and shapes (x, y, sample weights; '-' for none). */
+  signature: string;
+  replayable: boolean;
+  /** Why the step runs eagerly (null: replayable, or not traced yet). */
+  reason: string | null;
+  counts: CompiledStep['counts'] | null;
+  /** The traced op list and slot liveness (`describe()` prints it). */
+  program: StepProgram | null;
+}
+
+/** The compiled steps of a model's current compile (diagnostics: what replays, what it holds, why not). */
+export function compiledSteps(model: Container & { compiled: Compiled | null }): CompiledStepInfo[] {
+  const s = model.compiled ? byCompiled.get(model.compiled) : undefined;
+  return s ? [...s.train.describe(), ...s.test.describe()] : [];
 }
 
 const byCompiled = new WeakMap<Compiled, Record<StepKind, CompiledSteps>>();
