@@ -1,4 +1,4 @@
-import { canReplaySteps, traceStep, type CompiledStep, type StepProgram, type Tensor } from '@kerasgpu/core';
+import { canReplaySteps, dispose, stack, tidy, traceStep, type CompiledStep, type StepProgram, type Tensor } from '@kerasgpu/core';
 import type { Container } from '../engine/container.js';
 import type { Compiled } from './compile.js';
 import { testStep, trainStep } from './step.js';
@@ -38,17 +38,25 @@ export class CompiledSteps {
     this.counters = kind === 'train' ? trainStepCounters : testStepCounters;
   }
 
-  run(xs: Tensor[], ys: Tensor[], ws: (Tensor | null)[]): Tensor[] {
+  /** One step on a batch: its loss and metric values as one vector (metricsNames order), not read back. */
+  run(xs: Tensor[], ys: Tensor[], ws: (Tensor | null)[]): Tensor {
     const start = performance.now();
     try {
-      return this.runStep(xs, ys, ws);
+      return this.runStep(xs, ys, ws)[0]!;
     } finally {
       this.counters.hostMs += performance.now() - start;
     }
   }
 
   private runStep(xs: Tensor[], ys: Tensor[], ws: (Tensor | null)[]): Tensor[] {
-    const step = () => (this.kind === 'train' ? trainStep : testStep)(this.model, this.c, xs, ys, ws);
+    // One vector of the step's values: one readback for batch logs, and the epoch sums add it whole.
+    // (The step's values may be kept tensors, which tidy leaves alone: they are disposed here.)
+    const step = () => {
+      const outs = (this.kind === 'train' ? trainStep : testStep)(this.model, this.c, xs, ys, ws);
+      const values = tidy(() => stack(outs));
+      dispose(outs);
+      return [values];
+    };
     const eager = () => {
       this.counters.eager++;
       return step();

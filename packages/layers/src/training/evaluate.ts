@@ -1,4 +1,4 @@
-import { add, concat, dispose, keep, mul, stack, Tensor, tidy } from '@kerasgpu/core';
+import { add, concat, dispose, keep, mul, Tensor, tidy } from '@kerasgpu/core';
 import type { Container } from '../engine/container.js';
 import { batches, takeRows, type Rows } from './data.js';
 import type { Compiled } from './compile.js';
@@ -14,7 +14,7 @@ export async function evaluateArrays(model: Container, c: Compiled, data: Prepar
     sums = keep(tidy(() => {
       const [xs, ys] = [takeRows(data.xs, idx), takeRows(data.ys, idx)];
       const ws = data.ws.map((w) => (w ? takeRows([w], idx)[0]! : null));
-      const v = mul(stack(steps.run(xs, ys, ws)), idx.length);
+      const v = mul(steps.run(xs, ys, ws), idx.length);
       return prev ? add(prev, v) : v;
     }));
     prev?.dispose();

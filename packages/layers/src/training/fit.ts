@@ -142,7 +142,7 @@ async function runEpochs(model: Model, c: Compiled, train: Prepared, val: Prepar
       // Timers, servers and progress UIs in this process run between steps; a save asked for meanwhile runs here too.
       await model.stepBoundary();
       const part = subset(train, idx);
-      let outs: Tensor[];
+      let outs: Tensor;
       try {
         outs = steps.run(part.xs, part.ys, part.ws);
       } finally {
@@ -151,11 +151,11 @@ async function runEpochs(model: Model, c: Compiled, train: Prepared, val: Prepar
       baseLogger.addBatch(outNames, outs, idx.length);
       try {
         if (wantBatchLogs) {
-          const values = await Promise.all(outs.map((t) => t.data()));
-          outNames.forEach((n, i) => { batchLogs[n] = values[i]![0]!; });
+          const values = await outs.data();
+          outNames.forEach((n, i) => { batchLogs[n] = values[i]!; });
         }
       } finally {
-        dispose(outs);
+        outs.dispose();
       }
       await list.call('onBatchEnd', b, batchLogs);
       if (model.stopTraining) break;
