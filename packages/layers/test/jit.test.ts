@@ -92,6 +92,10 @@ describe('compiled training steps are traced again when what they baked in chang
     ['setWeights (the variables get new storages)', (m) => m.setWeights(m.getWeights().map((w) => mul(w, 0.5))), true],
     ['a layer made non-trainable', (m) => { m.layers[0]!.trainable = false; }, false],
     ['clipnorm set by a callback', (m) => { m.optimizer!.clipnorm = 0.01; }, false],
+    ['optimizer state restored (new slot variables)', (m) => {
+      const o = m.optimizer!;
+      o.setState(o.iterations, m.trainableWeights, o.getSlots(m.trainableWeights).map((slots) => slots.map((s) => mul(s, 0.5))));
+    }, false],
     ['the learning rate set by a callback (a per-step value: no retrace)', (m) => { m.optimizer!.lr = 0.5; }, false],
   ];
   // (The trainable and clipnorm changes start over with a warm-up step rather than a retrace.)

@@ -1,4 +1,4 @@
-import { canReplaySteps, dispose, stack, tidy, traceStep, type CompiledStep, type StepProgram, type Tensor } from '@kerasgpu/core';
+import { canReplaySteps, dispose, stack, tidy, traceStep, type CompiledStep, type StepProgram, type Tensor, type Variable } from '@kerasgpu/core';
 import type { Container } from '../engine/container.js';
 import type { Compiled } from './compile.js';
 import { testStep, trainStep } from './step.js';
@@ -31,7 +31,8 @@ export type StepKind = 'train' | 'test';
  */
 export class CompiledSteps {
   private readonly entries = new Map<string, Entry>();
-  private baked = '';
+  /** What the steps baked in: the variables trained and the optimizer's slots (by identity), and its clipping. */
+  private baked: { vars: Variable[]; config: string } = { vars: [], config: '' };
   private readonly counters: typeof trainStepCounters;
 
   constructor(private readonly model: Container, private readonly c: Compiled, private readonly kind: StepKind) {
@@ -57,12 +58,16 @@ export class CompiledSteps {
       dispose(outs);
       return [values];
     };
-    const eager = () => {
+    if (!this.c.jit || !canReplaySteps()) {
       this.counters.eager++;
       return step();
+    }
+    if (this.changed()) this.dispose();
+    // An eager or traced step may create variables (the optimizer's slots, on its first step).
+    const eager = () => {
+      this.counters.eager++;
+      return this.noteBaked(step());
     };
-    if (!this.c.jit || !canReplaySteps()) return eager();
-    this.invalidateIfChanged();
     const key = [...xs, ...ys, ...ws].map((t) => (t ? `${t.dtype}[${t.shape.join(',')}]` : '-')).join(' ');
     const e = this.entries.get(key);
     if (!e) {
@@ -90,7 +95,7 @@ export class CompiledSteps {
     const traced = traceStep(step, inputs, this.kind === 'train' ? [...this.model.weights, ...this.c.optimizer.weights] : this.model.weights);
     e.step = traced.step;
     e.reason = traced.reason;
-    return traced.outputs;
+    return this.noteBaked(traced.outputs);
   }
 
   /** Each signature's compiled step, or why it runs eagerly. */
@@ -106,12 +111,22 @@ export class CompiledSteps {
     this.entries.delete(key);
   }
 
-  /** Forgets every compiled step when a baked-in setting changed. */
-  private invalidateIfChanged(): void {
-    const baked = `${this.model.trainableWeights.map((v) => v.name).join(',')}|${this.c.optimizer.bakedConfig}`;
-    if (baked === this.baked) return;
-    this.dispose();
-    this.baked = baked;
+  /**
+   * Whether a baked-in setting changed since the last eager or traced step: `trainable` flags,
+   * the optimizer's clipping, or its slot variables (restored optimizer state makes new ones).
+   */
+  private changed(): boolean {
+    const vars = this.bakedVars();
+    return this.c.optimizer.bakedConfig !== this.baked.config || vars.length !== this.baked.vars.length || vars.some((v, i) => v !== this.baked.vars[i]);
+  }
+
+  private bakedVars(): Variable[] {
+    return [...this.model.trainableWeights, ...this.c.optimizer.weights];
+  }
+
+  private noteBaked<T>(result: T): T {
+    this.baked = { vars: this.bakedVars(), config: this.c.optimizer.bakedConfig };
+    return result;
   }
 
   /** Gives every compiled step's buffers back. */
