@@ -91,7 +91,7 @@ class Engine {
     }
   }
 
-  /** @internal a tensor over storage a replayed step returns (`count` tensors share it). */
+  /** @internal tensors over storage a replayed step returns, one per shape (views of one storage share it). */
   adopt(storage: Storage, shapes: readonly (readonly number[])[], dtypes: readonly DType[]): Tensor[] {
     const bytes = Math.max(...shapes.map((s, i) => sizeOf(s) * bytesPerElement(dtypes[i]!)));
     const ref = new DataRef(this.backend, storage, bytes);
