@@ -29,4 +29,53 @@ export interface Backend {
   releaseCachedMemory(): Promise<void>;
   /** Resolves when all queued work is done. */
   sync(): Promise<void>;
+  /** Present on backends that can record and replay a training step. */
+  readonly recorder?: StepRecorder;
+}
+
+/**
+ * Per-step values a replayed step takes fresh, in the order the traced step met them: a random
+ * op's attributes (its key is drawn anew) or an optimizer update's rule and hyper-parameters.
+ */
+export type DynamicArgs =
+  | { kind: 'random'; attrs: PrimitiveAttrs['random'] }
+  | { kind: 'update'; rule: OptimizerRuleName; hyper: OptimizerHyper[OptimizerRuleName] };
+
+/** A storage and how many of its bytes hold the tensor. */
+export interface SizedStorage { readonly storage: Storage; readonly bytes: number }
+
+/** What the engine tells a recording backend when a traced step ends. */
+export interface RecordedStepSpec {
+  /** The batch's storages: a replay copies the new batch into them. */
+  inputs: readonly SizedStorage[];
+  /** The step's results: a replay returns these storages again. */
+  outputs: readonly Storage[];
+  /**
+   * Variables the step re-assigned: `from` (freed in the step) becomes the variable's storage
+   * again, and the program ends by copying `to` (its new value) into it, so a variable keeps one
+   * storage across replays.
+   */
+  moves: readonly { from: SizedStorage; to: Storage }[];
+}
+
+/** A step's device work recorded by a backend, replayable with fresh inputs and per-step values. */
+export interface RecordedStep {
+  /**
+   * False when a storage the replay would write is still held (a result kept from the last
+   * step): run eagerly. A batch storage passed again as the same input is fine.
+   */
+  canReplay(inputs: readonly Storage[]): boolean;
+  /** Runs the step again: `inputs` are copied into the recorded batch storages; returns the output storages. */
+  replay(inputs: readonly SizedStorage[], dynamic: readonly DynamicArgs[]): readonly Storage[];
+  /** Gives the recorded storages back (the pool may reuse them). */
+  release(): void;
+  /** Dispatches, copies and uploads in the program, and the buffers it owns. */
+  readonly counts: { dispatches: number; copies: number; uploads: number; ownedBuffers: number; ownedBytes: number };
+}
+
+/** A backend that can record a step's device work (webgpu); the cpu backend runs every step eagerly. */
+export interface StepRecorder {
+  begin(): void;
+  /** Ends the recording: the replayable step, or why it cannot be replayed. */
+  end(spec: RecordedStepSpec | null): RecordedStep | string;
 }

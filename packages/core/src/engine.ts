@@ -4,6 +4,9 @@ import { BackendError, DTypeError, ShapeError } from './errors.js';
 import { toNamed, type Primitive, type PrimitiveAttrs } from './primitives.js';
 import { fmt, sameShape } from './shape.js';
 import { DataRef, Tensor, type Variable } from './tensor.js';
+import type { Tracer } from './trace.js';
+import type { OptimizerHyper, OptimizerRuleName } from '@kerasgpu/kernels';
+import type { Storage, TensorInfo } from './backend.js';
 
 /** One recorded primitive application, for the backward pass (inputs and outputs in signature order). */
 export interface TapeNode<P extends Primitive = Primitive> {
@@ -33,6 +36,8 @@ class Engine {
   private scopes: Set<Tensor>[] = [];
   private tapes: Tape[] = [];
   private recordingPaused = 0;
+  /** @internal set while a step is traced (jit.ts) */
+  tracer: Tracer | null = null;
 
   /** Supplies a backend to the first op when none was chosen (set by `backends/select.ts`). */
   onFirstUse: (() => Backend) | null = null;
@@ -70,14 +75,56 @@ class Engine {
       });
     }
     this.record(prim, attrs, inputs, results);
+    const t = this.tracer;
+    if (t) {
+      if (prim === 'random') t.dynamic.push({ kind: 'random', attrs: attrs as PrimitiveAttrs['random'] });
+      const ins = inputs.map((x) => t.slot(x.ref!.storage, x.ref!.bytes));
+      if (prim !== 'reshape') for (const r of results) t.made(r.ref!.storage);
+      t.ops.push({ kind: 'run', op, prim, inputs: ins, outputs: results.map((r) => t.slot(r.ref!.storage, r.ref!.bytes)) });
+    }
     return results;
+  }
+
+  /** One in-place optimizer update (not a primitive: no tape); traced as a per-step kernel. */
+  updateInPlace<R extends OptimizerRuleName>(rule: R, hyper: OptimizerHyper[R], param: Tensor, grad: Tensor, slots: readonly Tensor[], op: string): void {
+    const info = (t: Tensor): TensorInfo => ({ storage: t.storageFor(op), shape: t.shape, dtype: t.dtype });
+    this.backend.updateInPlace(rule, hyper, info(param), info(grad), slots.map(info));
+    const t = this.tracer;
+    if (t) {
+      t.dynamic.push({ kind: 'update', rule });
+      const slot = (x: Tensor) => t.slot(x.ref!.storage, x.ref!.bytes);
+      t.ops.push({ kind: 'update', rule, param: slot(param), grad: slot(grad), slots: slots.map(slot) });
+    }
+  }
+
+  /** @internal tensors over storage a replayed step returns, one per shape (views of one storage share it). */
+  adopt(storage: Storage, shapes: readonly (readonly number[])[], dtypes: readonly DType[]): Tensor[] {
+    const bytes = Math.max(...shapes.map((s, i) => sizeOf(s) * bytesPerElement(dtypes[i]!)));
+    const ref = new DataRef(this.backend, storage, bytes);
+    ref.refCount = shapes.length;
+    this.numBytes += bytes;
+    return shapes.map((s, i) => this.make(ref, s, dtypes[i]!));
+  }
+
+  /** @internal gives `v` the storage `from` back (a traced step's re-assigned variable); its current storage is released. */
+  restoreStorage(v: Variable, from: Storage, bytes: number): void {
+    const old = v.ref!;
+    v.ref = new DataRef(this.backend, from, bytes);
+    this.numBytes += bytes;
+    this.release(old);
   }
 
   fromValues(values: DataArray, shape: readonly number[], dtype: DType): Tensor {
     this.checkDType('tensor', dtype);
     const bytes = sizeOf(shape) * bytesPerElement(dtype);
     this.numBytes += bytes;
-    return this.make(new DataRef(this.backend, this.backend.upload(values, dtype), bytes), shape, dtype);
+    const storage = this.backend.upload(values, dtype);
+    const t = this.tracer;
+    if (t) {
+      t.made(storage);
+      t.ops.push({ kind: 'upload', slot: t.slot(storage, bytes) });
+    }
+    return this.make(new DataRef(this.backend, storage, bytes), shape, dtype);
   }
 
   checkDType(op: string, dtype: DType): void {
@@ -100,6 +147,7 @@ class Engine {
 
   async read(t: Tensor): Promise<DataArray> {
     const storage = t.storageFor('data');
+    this.tracer?.hostReads.push(`read of a [${t.shape.join(', ')}] tensor`);
     return t.ref!.backend.read(storage, t.dtype, t.size);
   }
 
@@ -113,6 +161,11 @@ class Engine {
 
   private release(ref: DataRef): void {
     if (--ref.refCount > 0) return;
+    const t = this.tracer;
+    if (t) {
+      t.freed.add(ref.storage);
+      t.ops.push({ kind: 'free', slot: t.slot(ref.storage, ref.bytes) });
+    }
     this.numBytes -= ref.bytes;
     ref.backend.free(ref.storage);
   }
@@ -125,6 +178,11 @@ class Engine {
     if (ref === null) value.storageFor('assign');
     ref!.refCount++;
     const old = v.ref;
+    const t = this.tracer;
+    if (t && old !== null) {
+      if (!t.assigned.has(v)) t.assigned.set(v, old);
+      t.ops.push({ kind: 'assign', variable: v.name, from: t.slot(old.storage, old.bytes), to: t.slot(ref!.storage, ref!.bytes) });
+    }
     v.ref = ref;
     if (old !== null) this.release(old);
   }

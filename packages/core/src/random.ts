@@ -1,4 +1,5 @@
 import { philox4x32, standardDraw, type PhiloxKey } from '@kerasgpu/kernels';
+import { engine } from './engine.js';
 
 /**
  * The library's one random generator: Philox4x32-10 keys in the manner of JAX's PRNG keys. A key
@@ -51,6 +52,8 @@ export function setSeed(seed: number): void {
 export function nextKey(): RandomKey {
   const [next, sub] = splitKey(globalKey);
   globalKey = next!;
+  // A traced step notes its draws: a replay draws as many keys, in the same order.
+  engine.tracer?.keys.push(sub!);
   return sub!;
 }
 

@@ -3,28 +3,13 @@
  * the tfjs side): models identical to train-tfjs.ts, on our webgpu and cpu backends.
  */
 import { create } from 'webgpu';
-import {
-  Conv2D, Dense, dispose, Embedding, Flatten, LSTM, MaxPooling2D, RMSprop, Sequential, setBackend, tensor, type Layer,
-} from '@kerasgpu/layers';
-import { describeAdapter, runWorker, SEQ_LEN, syntheticData, VOCAB, type CaseName, type CaseSpec, type Trainer, type WorkerArgs } from './train-cases.js';
-
-function build(c: CaseSpec): Sequential {
-  const layers: Record<CaseName, () => Layer[]> = {
-    mlp: () => [Dense(512, { input_dim: 784, activation: 'relu' }), Dense(512, { activation: 'relu' }), Dense(10, { activation: 'softmax' })],
-    cnn: () => [
-      Conv2D(32, 3, { activation: 'relu', input_shape: [28, 28, 1] }), Conv2D(64, 3, { activation: 'relu' }),
-      MaxPooling2D({ pool_size: 2 }), Flatten(), Dense(128, { activation: 'relu' }), Dense(10, { activation: 'softmax' }),
-    ],
-    lstm: () => [Embedding(VOCAB, 128, { input_length: SEQ_LEN }), LSTM(128), Dense(1, { activation: 'sigmoid' })],
-  };
-  const model = Sequential(layers[c.name]());
-  model.compile({ optimizer: RMSprop({ lr: 0.001 }), loss: c.yWidth === 1 ? 'binary_crossentropy' : 'categorical_crossentropy', metrics: ['accuracy'] });
-  return model;
-}
+import { dispose, setBackend, tensor } from '@kerasgpu/layers';
+import { buildCase } from './models-ours.js';
+import { describeAdapter, runWorker, syntheticData, type CaseSpec, type Trainer, type WorkerArgs } from './train-cases.js';
 
 function trainer(c: CaseSpec): Trainer {
   const data = syntheticData(c, c.maxBatches);
-  const model = build(c);
+  const model = buildCase(c);
   return {
     async fit(batches) {
       const n = batches * c.batch;

@@ -18,6 +18,7 @@ export * from './random/philox.js';
 export * from './random/random.cpu.js';
 export * from './webgpu/context.js';
 export * from './webgpu/flags.js';
+export * from './webgpu/program.js';
 export * from './webgpu/wgsl.js';
 export * from './elementwise/elementwise.webgpu.js';
 export * from './pool/pool.webgpu.js';

@@ -47,6 +47,15 @@ export function getBackend(): BackendName {
   return engine.backend.name;
 }
 
+/**
+ * Counters of the device work done so far (webgpu: pipelines and bind groups created, dispatches,
+ * submits; null on cpu). Differences around a step show what it cost the host.
+ */
+export function deviceStats(): { pipelines: number; bindGroups: number; dispatches: number; submits: number } | null {
+  const b = engine.backend;
+  return b instanceof WebGpuBackend ? { ...b.ctx.stats } : null;
+}
+
 /** The active backend in words, e.g. `webgpu (llvmpipe: Mesa 25.0.7 ...)` or `cpu (JavaScript reference)`. */
 export function backendDescription(): string {
   return describe(engine.backend);

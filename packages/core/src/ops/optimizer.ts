@@ -1,5 +1,4 @@
 import { OPTIMIZER_SLOTS, type OptimizerHyper, type OptimizerRuleName } from '@kerasgpu/kernels';
-import type { TensorInfo } from '../backend.js';
 import { engine } from '../engine.js';
 import { KerasGpuError, ShapeError } from '../errors.js';
 import { fmt, sameShape } from '../shape.js';
@@ -10,7 +9,6 @@ import { run1 } from './run.js';
 export type { OptimizerHyper, OptimizerRuleName } from '@kerasgpu/kernels';
 export { OPTIMIZER_SLOTS, nadamMomentumCache } from '@kerasgpu/kernels';
 
-const info = (op: string, t: Tensor): TensorInfo => ({ storage: t.storageFor(op), shape: t.shape, dtype: t.dtype });
 
 /**
  * Gives `v` storage of its own before it is written in place: a Variable shares its DataRef with
@@ -45,5 +43,5 @@ export function applyOptimizerUpdate<R extends OptimizerRuleName>(rule: R, hyper
     if (!sameShape(t.shape, param.shape)) throw new ShapeError(`${op}: parameter ${param.name} is ${fmt(param.shape)} but a gradient or slot is ${fmt(t.shape)}`);
   }
   for (const v of written) unshare(op, v);
-  engine.backend.updateInPlace(rule, hyper, info(op, param), info(op, grad), slots.map((s) => info(op, s)));
+  engine.updateInPlace(rule, hyper, param, grad, slots, op);
 }

@@ -11,6 +11,7 @@ function hyperArb<R extends Rule>(rule: R): fc.Arbitrary<(t: number, mSchedule: 
   const lr = fc.constantFrom(0.001, 0.01, 0.1);
   const decayRate = fc.constantFrom(0.5, 0.9, 0.95);
   const arbs: { [Q in Rule]: fc.Arbitrary<(t: number, m: number) => K.OptimizerHyper[Q]> } = {
+    gd: fc.record({ lr }).map((h) => () => h),
     sgd: fc.record({ lr, momentum: fc.constantFrom(0, 0.5, 0.9), nesterov: fc.boolean() }).map((h) => () => h),
     rmsprop: fc.record({ lr, rho: decayRate, epsilon: fc.constant(1e-6) }).map((h) => () => h),
     adagrad: fc.record({ lr, epsilon: fc.constant(1e-6) }).map((h) => () => h),

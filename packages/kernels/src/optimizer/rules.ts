@@ -33,6 +33,12 @@ const adamScalars = (h: { lr: number; beta1: number; beta2: number; epsilon: num
  * it. Adding an optimizer is one entry here.
  */
 export const OPTIMIZER_RULES = {
+  /** Plain gradient descent (SGD without momentum: no slot, so nothing to save), p − g·lr as Keras. */
+  gd: {
+    slots: [],
+    scalars: (h: { lr: number }) => ({ lr: h.lr }),
+    update: ['p = p - g * lr'],
+  },
   /** Momentum SGD, Keras 1's Nesterov variant on `nesterov`. */
   sgd: {
     slots: ['v'],

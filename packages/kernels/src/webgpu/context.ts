@@ -3,7 +3,9 @@ import { BufferUsage } from './flags.js';
 /**
  * The GPU execution context shared by every WebGPU kernel family: the device, a pipeline cache
  * keyed by specialisation, uniform packing, and dispatch recording into one command encoder that
- * is submitted at readback or after a threshold of dispatches.
+ * is submitted at readback or after a threshold of dispatches. Kernels describe their work as
+ * steps (data); the eager path executes each at once, a recording keeps them for replay
+ * (program.ts), and `capture` plans a kernel's steps without running them.
  */
 export interface AdapterFacts {
   description: string;
@@ -23,7 +25,43 @@ export type Binding = GPUBuffer | GPUBufferBinding;
 /** One uniform field: WGSL type and value. Structs are laid out as 4-byte scalars. */
 export type Uniform = ['u32' | 'i32' | 'f32', number];
 
-const UNIFORM_SLOT = 256; // minUniformBufferOffsetAlignment on every adapter we meet
+/**
+ * What kernels ask the context to do, as data: a dispatch (pipeline, bindings, packed uniforms,
+ * grid), a buffer copy, or an upload of host bytes. The eager path executes each step as it is
+ * made; a recording keeps them, so a traced training step can be replayed (program.ts).
+ */
+export interface DispatchStep {
+  kind: 'dispatch';
+  /** The user-facing op, for error messages. */
+  op: string;
+  pipeline: GPUComputePipeline;
+  /** Storage bindings 1.. (or 0.. without uniforms). */
+  buffers: readonly Binding[];
+  /** The uniform struct's bytes (empty: no uniform binding). */
+  uniforms: Uint8Array;
+  grid: readonly [number, number, number];
+}
+export interface CopyStep { kind: 'copy'; src: GPUBuffer; srcOffset: number; dst: GPUBuffer; dstOffset: number; bytes: number }
+export interface UploadStep { kind: 'upload'; buffer: GPUBuffer; data: Uint8Array }
+export type GpuStep = DispatchStep | CopyStep | UploadStep;
+
+/** Counters of the host work the context does (tests assert that a replay creates nothing). */
+export interface GpuStats { pipelines: number; bindGroups: number; dispatches: number; submits: number }
+
+/** The bytes of a uniform struct: 4-byte scalars, padded to a multiple of 16 bytes. */
+export function packUniforms(uniforms: readonly Uniform[]): Uint8Array {
+  const bytes = new Uint8Array(uniforms.length === 0 ? 0 : Math.max(16, Math.ceil(uniforms.length / 4) * 16));
+  const view = new DataView(bytes.buffer);
+  uniforms.forEach(([type, v], i) => {
+    if (type === 'f32') view.setFloat32(i * 4, v, true);
+    else if (type === 'i32') view.setInt32(i * 4, v, true);
+    else view.setUint32(i * 4, v, true);
+  });
+  return bytes;
+}
+
+/** minUniformBufferOffsetAlignment on every adapter we meet. */
+export const UNIFORM_SLOT = 256;
 const BATCH_DISPATCHES = 512;
 
 export class GpuContext {
@@ -40,6 +78,11 @@ export class GpuContext {
   /** Called after each submit, or flush with nothing recorded (the buffer pool settles its recent releases). */
   onSubmit: (() => void) | null = null;
   private pendingErrors: Promise<void>[] = [];
+  /** Steps kept while a training step is traced (they also run). */
+  private recording: GpuStep[] | null = null;
+  /** Steps planned but not run (`capture`). */
+  private capturing: GpuStep[] | null = null;
+  readonly stats: GpuStats = { pipelines: 0, bindGroups: 0, dispatches: 0, submits: 0 };
 
   constructor(readonly device: GPUDevice, readonly facts: AdapterFacts) {
     this.uniformBuffer = device.createBuffer({ size: this.uniformData.byteLength, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST });
@@ -53,6 +96,7 @@ export class GpuContext {
       this.device.pushErrorScope('validation');
       const module = this.device.createShaderModule({ code, label: key });
       p = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: key });
+      this.stats.pipelines++;
       this.trackErrors(this.device.popErrorScope(), `compiling kernel '${key}'`, code);
       this.pipelines.set(key, p);
     }
@@ -64,48 +108,118 @@ export class GpuContext {
    * `op` names the user-facing op for error messages.
    */
   dispatch(op: string, pipeline: GPUComputePipeline, buffers: readonly Binding[], uniforms: readonly Uniform[], workgroups: readonly [number, number?, number?]): void {
-    if (this.uniformCount === BATCH_DISPATCHES) this.flush();
+    this.execute({ kind: 'dispatch', op, pipeline, buffers, uniforms: packUniforms(uniforms), grid: [workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1] });
+  }
+
+  /** Runs one step now (kept too while recording; only kept while capturing). */
+  execute(step: GpuStep): void {
+    if (this.capturing) {
+      this.capturing.push(step);
+      return;
+    }
+    this.recording?.push(step);
+    if (step.kind === 'copy') this.encodeCopy(step);
+    else if (step.kind === 'dispatch') this.encodeDispatch(step);
+    else throw new Error('GpuContext: an upload is written by the queue, not executed (recordUpload)');
+  }
+
+  /** Notes a `queue.writeBuffer` the caller made, so a recording replays it in order. */
+  recordUpload(buffer: GPUBuffer, data: ArrayBufferView, bytes: number): void {
+    if (!this.recording) return;
+    this.recording.push({ kind: 'upload', buffer, data: new Uint8Array(data.buffer, data.byteOffset, bytes).slice() });
+  }
+
+  /** Starts keeping every step run (a traced training step). */
+  startRecording(): void {
+    if (this.recording) throw new Error('GpuContext: a recording is already open');
+    this.recording = [];
+  }
+
+  /** How many steps the open recording holds (a kernel's steps are the ones it adds). */
+  get recordedSteps(): number {
+    return this.recording?.length ?? 0;
+  }
+
+  /** Ends the recording and returns its steps in order. */
+  stopRecording(): GpuStep[] {
+    const steps = this.recording ?? [];
+    this.recording = null;
+    return steps;
+  }
+
+  /** The steps `fn` would run, planned but not run (a replay re-plans a kernel with new per-step values). */
+  capture(fn: () => void): GpuStep[] {
+    const outer = this.capturing;
+    this.capturing = [];
+    try {
+      fn();
+      return this.capturing;
+    } finally {
+      this.capturing = outer;
+    }
+  }
+
+  /**
+   * The bind group of a dispatch: its uniforms at `uniformOffset` of `uniformBuffer`, then its
+   * storage buffers. A pooled buffer may be larger (its size class) than the binding limit while
+   * the tensor in it fits: bind only what the limit allows (larger tensors are split by callers).
+   */
+  bindGroup(step: DispatchStep, uniformBuffer: GPUBuffer, uniformOffset: number): GPUBindGroup {
     const entries: GPUBindGroupEntry[] = [];
     let binding = 0;
-    if (uniforms.length > 0) {
-      const offset = this.uniformCount++ * UNIFORM_SLOT;
-      const view = new DataView(this.uniformData, offset, UNIFORM_SLOT);
-      uniforms.forEach(([type, v], i) => {
-        if (type === 'f32') view.setFloat32(i * 4, v, true);
-        else if (type === 'i32') view.setInt32(i * 4, v, true);
-        else view.setUint32(i * 4, v, true);
-      });
-      entries.push({ binding: binding++, resource: { buffer: this.uniformBuffer, offset, size: Math.max(16, Math.ceil(uniforms.length / 4) * 16) } });
+    if (step.uniforms.length > 0) entries.push({ binding: binding++, resource: { buffer: uniformBuffer, offset: uniformOffset, size: step.uniforms.length } });
+    for (const b of step.buffers) entries.push({ binding: binding++, resource: 'buffer' in b ? b : { buffer: b, size: Math.min(b.size, this.facts.maxStorageBindingBytes) } });
+    this.stats.bindGroups++;
+    return this.device.createBindGroup({ layout: step.pipeline.getBindGroupLayout(0), entries });
+  }
+
+  private encodeDispatch(step: DispatchStep): void {
+    if (this.uniformCount === BATCH_DISPATCHES) this.flush();
+    let offset = 0;
+    if (step.uniforms.length > 0) {
+      offset = this.uniformCount++ * UNIFORM_SLOT;
+      new Uint8Array(this.uniformData, offset, step.uniforms.length).set(step.uniforms);
     }
-    // A pooled buffer may be larger (its size class) than the binding limit while the tensor in
-    // it fits: bind only what the limit allows. Tensors beyond it are split or refused by callers.
-    for (const b of buffers) entries.push({ binding: binding++, resource: 'buffer' in b ? b : { buffer: b, size: Math.min(b.size, this.facts.maxStorageBindingBytes) } });
-    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-    if (!this.pass) {
-      // A copy may have ended the last pass: keep its encoder (and what it recorded).
-      if (!this.encoder) {
-        this.encoder = this.device.createCommandEncoder();
-        this.device.pushErrorScope('validation');
-        this.device.pushErrorScope('out-of-memory');
-      }
-      this.pass = this.encoder.beginComputePass();
-    }
-    this.pass.setPipeline(pipeline);
+    const bindGroup = this.bindGroup(step, this.uniformBuffer, offset);
+    if (!this.pass) this.pass = this.openEncoder().beginComputePass();
+    this.pass.setPipeline(step.pipeline);
     this.pass.setBindGroup(0, bindGroup);
-    this.pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
-    this.batchOps.push(op);
+    this.pass.dispatchWorkgroups(...step.grid);
+    this.stats.dispatches++;
+    this.batchOps.push(step.op);
     if (this.debug) this.flush();
   }
 
-  /** Records a buffer-to-buffer copy (ends the open compute pass). */
-  copy(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {
-    this.endPass();
+  /** The open batch's encoder (a copy may have ended the last pass: its encoder is kept). */
+  private openEncoder(): GPUCommandEncoder {
     if (!this.encoder) {
       this.encoder = this.device.createCommandEncoder();
       this.device.pushErrorScope('validation');
       this.device.pushErrorScope('out-of-memory');
     }
-    this.encoder.copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+    return this.encoder;
+  }
+
+  /** Records a buffer-to-buffer copy (ends the open compute pass). */
+  copy(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {
+    this.execute({ kind: 'copy', src, srcOffset, dst, dstOffset, bytes });
+  }
+
+  private encodeCopy(step: CopyStep): void {
+    this.endPass();
+    this.openEncoder().copyBufferToBuffer(step.src, step.srcOffset, step.dst, step.dstOffset, step.bytes);
+  }
+
+  /**
+   * Encodes work of its own (a replayed program) after everything the open batch holds and
+   * submits them together (one submit per step); `encode` may also write the queue (its writes
+   * land before this submit). A GPU error names the batch's ops and `ops`.
+   */
+  submitEncoded(ops: string, encode: (encoder: GPUCommandEncoder) => void): void {
+    this.endPass();
+    encode(this.openEncoder());
+    this.batchOps.push(ops);
+    this.flush();
   }
 
   private endPass(): void {
@@ -122,6 +236,7 @@ export class GpuContext {
     this.endPass();
     if (this.uniformCount > 0) this.device.queue.writeBuffer(this.uniformBuffer, 0, this.uniformData, 0, this.uniformCount * UNIFORM_SLOT);
     this.device.queue.submit([this.encoder.finish()]);
+    this.stats.submits++;
     this.encoder = null;
     this.uniformCount = 0;
     this.onSubmit?.();

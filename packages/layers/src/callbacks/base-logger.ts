@@ -1,4 +1,4 @@
-import { add, keep, mul, stack, tidy, type Tensor } from '@kerasgpu/core';
+import { add, keep, mul, tidy, type Tensor } from '@kerasgpu/core';
 import { callable } from '../utils/callable.js';
 import { CallbackImpl, type Logs } from './callback.js';
 
@@ -22,12 +22,12 @@ class BaseLoggerImpl extends CallbackImpl {
     this.seen = 0;
   }
 
-  /** Called by the training loop with the step's scalar outputs, in `names` order. */
-  addBatch(names: string[], values: readonly Tensor[], size: number): void {
+  /** Called by the training loop with the step's values as one vector, in `names` order. */
+  addBatch(names: string[], values: Tensor, size: number): void {
     this.names = names;
     const prev = this.sums;
     this.sums = keep(tidy(() => {
-      const v = mul(stack(values), size);
+      const v = mul(values, size);
       return prev ? add(prev, v) : v;
     }));
     prev?.dispose();

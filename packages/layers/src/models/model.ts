@@ -9,6 +9,7 @@ import { ValueError } from '../utils/errors.js';
 import { installKerasNames, KERAS_METHOD_NAMES, type KerasSpelled } from '../utils/keras-names.js';
 import { parseOptions, type Options } from '../utils/options.js';
 import { compileModel, type CompileOptions, type Compiled } from '../training/compile.js';
+import { releaseTrainSteps } from '../training/compiled-step.js';
 import { loadAll, standardize, type DataInput } from '../training/data.js';
 import { evaluateArrays, predictArrays } from '../training/evaluate.js';
 import { fit, prepare, type FitOptions } from '../training/fit.js';
@@ -75,13 +76,16 @@ export class ModelImpl extends Container {
 
   /** Frees every weight, recurrent state and optimizer slot of the model. */
   override dispose(): void {
+    releaseTrainSteps(this.compiled);
     super.dispose();
     for (const v of this.optimizer?.weights ?? []) v.dispose();
   }
 
   compile(options: CompileOptions): void {
     if (this.outputs.length === 0) throw new ValueError(`${this.name}: the model has no layers to compile`);
-    this.compiled = compileModel(options, this.outputNames, this.outputs.map((t) => t.shape));
+    const compiled = compileModel(options, this.outputNames, this.outputs.map((t) => t.shape));
+    releaseTrainSteps(this.compiled);
+    this.compiled = compiled;
   }
 
   fit(x: DataInput, y: DataInput, options: FitOptions = {}): Promise<History> {

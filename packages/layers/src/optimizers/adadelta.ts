@@ -1,6 +1,5 @@
-import type { Tensor, Variable } from '@kerasgpu/core';
 import { callable } from '../utils/callable.js';
-import { Optimizer } from './optimizer.js';
+import { Optimizer, type OptimizerUpdate } from './optimizer.js';
 
 export interface AdadeltaOptions { lr?: number; rho?: number; epsilon?: number; decay?: number; clipnorm?: number; clipvalue?: number; [keras: string]: unknown }
 
@@ -14,8 +13,8 @@ class AdadeltaImpl extends Optimizer {
     this.rho = (o.rho as number | undefined) ?? 0.95;
     this.epsilon = (o.epsilon as number | undefined) ?? 1e-8;
   }
-  protected update(w: Variable, g: Tensor, lr: number): void {
-    this.fused('adadelta', { lr, rho: this.rho, epsilon: this.epsilon }, w, g);
+  protected rule(lr: number): OptimizerUpdate {
+    return { rule: 'adadelta', hyper: { lr, rho: this.rho, epsilon: this.epsilon } };
   }
   protected ownConfig() { return { rho: this.rho, epsilon: this.epsilon }; }
 }

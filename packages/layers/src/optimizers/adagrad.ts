@@ -1,6 +1,5 @@
-import type { Tensor, Variable } from '@kerasgpu/core';
 import { callable } from '../utils/callable.js';
-import { Optimizer } from './optimizer.js';
+import { Optimizer, type OptimizerUpdate } from './optimizer.js';
 
 export interface AdagradOptions { lr?: number; epsilon?: number; decay?: number; clipnorm?: number; clipvalue?: number; [keras: string]: unknown }
 
@@ -12,8 +11,8 @@ class AdagradImpl extends Optimizer {
     super(o, { lr: 0.01 });
     this.epsilon = (o.epsilon as number | undefined) ?? 1e-8;
   }
-  protected update(w: Variable, g: Tensor, lr: number): void {
-    this.fused('adagrad', { lr, epsilon: this.epsilon }, w, g);
+  protected rule(lr: number): OptimizerUpdate {
+    return { rule: 'adagrad', hyper: { lr, epsilon: this.epsilon } };
   }
   protected ownConfig() { return { epsilon: this.epsilon }; }
 }

@@ -1,7 +1,7 @@
-import { nadamMomentumCache, type Tensor, type Variable } from '@kerasgpu/core';
+import { nadamMomentumCache } from '@kerasgpu/core';
 import { callable } from '../utils/callable.js';
 import { ValueError } from '../utils/errors.js';
-import { Optimizer } from './optimizer.js';
+import { Optimizer, type OptimizerUpdate } from './optimizer.js';
 
 export interface AdamOptions { lr?: number; beta1?: number; beta2?: number; epsilon?: number; decay?: number; clipnorm?: number; clipvalue?: number; [keras: string]: unknown }
 
@@ -35,8 +35,8 @@ class AdamImpl extends AdamFamily {
     if (typeof a !== 'boolean') throw new ValueError(`Adam: amsgrad must be true or false, got ${JSON.stringify(a)}`);
     this.amsgrad = a;
   }
-  protected update(w: Variable, g: Tensor, lr: number): void {
-    this.fused(this.amsgrad ? 'amsgrad' : 'adam', { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, t: this.t }, w, g);
+  protected rule(lr: number): OptimizerUpdate {
+    return { rule: this.amsgrad ? 'amsgrad' : 'adam', hyper: { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, t: this.t } };
   }
   protected override ownConfig() { return { ...super.ownConfig(), amsgrad: this.amsgrad }; }
 }
@@ -44,8 +44,8 @@ class AdamImpl extends AdamFamily {
 /** Adam with the infinity norm: u = max(β₂u, |g|);  w −= lr/(1−β₁ᵗ) · m/(u + ε). */
 class AdamaxImpl extends AdamFamily {
   constructor(options: AdamOptions = {}) { super('Adamax', options, 0.002); }
-  protected update(w: Variable, g: Tensor, lr: number): void {
-    this.fused('adamax', { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, t: this.t }, w, g);
+  protected rule(lr: number): OptimizerUpdate {
+    return { rule: 'adamax', hyper: { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, t: this.t } };
   }
 }
 
@@ -69,9 +69,8 @@ class NadamImpl extends AdamFamily {
     this.mSchedulePrev = this.mSchedule;
     this.mSchedule *= nadamMomentumCache(this.t, this.beta1, this.scheduleDecay);
   }
-  protected update(w: Variable, g: Tensor, lr: number): void {
-    const hyper = { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, t: this.t, scheduleDecay: this.scheduleDecay, mSchedule: this.mSchedulePrev };
-    this.fused('nadam', hyper, w, g);
+  protected rule(lr: number): OptimizerUpdate {
+    return { rule: 'nadam', hyper: { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, t: this.t, scheduleDecay: this.scheduleDecay, mSchedule: this.mSchedulePrev } };
   }
   protected override ownConfig() { return { ...super.ownConfig(), schedule_decay: this.scheduleDecay }; }
 }

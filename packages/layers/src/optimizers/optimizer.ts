@@ -3,6 +3,9 @@ import { ValueError } from '../utils/errors.js';
 import { guardKerasNames, installKerasNames, KERAS_METHOD_NAMES, type KerasSpelled } from '../utils/keras-names.js';
 import { parseOptions, type Options } from '../utils/options.js';
 
+/** One step's fused update of every variable: a rule of the kernels' table and its hyper-parameters. */
+export type OptimizerUpdate = { [R in OptimizerRuleName]: { rule: R; hyper: OptimizerHyper[R] } }[OptimizerRuleName];
+
 /** Valid values of the numeric hyper-parameters: ≥ 0, or in [0, 1) for decay rates of moving averages. */
 const HYPER_RANGES: Readonly<Record<string, 'nonNegative' | 'unit'>> = {
   lr: 'nonNegative', decay: 'nonNegative', clipnorm: 'nonNegative', clipvalue: 'nonNegative', epsilon: 'nonNegative',
@@ -12,8 +15,8 @@ const HYPER_RANGES: Readonly<Record<string, 'nonNegative' | 'unit'>> = {
 /**
  * Keras optimizer base: learning rate with Keras 1 time decay (lr / (1 + decay · iterations)),
  * clipnorm (on the global norm of all gradients, as Keras 1) and clipvalue, and per-variable
- * slots. Subclasses implement `update` for one variable, normally as one fused in-place kernel
- * (`applyOptimizerUpdate`, one dispatch per variable); everything runs in the caller's tidy.
+ * slots. Subclasses name their fused in-place rule (`applyOptimizerUpdate`, one dispatch per
+ * variable) and its hyper-parameters for a step; everything runs in the caller's tidy.
  */
 export abstract class Optimizer {
   lr: number;
@@ -68,20 +71,31 @@ export abstract class Optimizer {
       gs = gs.map((g) => mul(g, scale));
     }
     if (this.clipvalue > 0) gs = gs.map((g) => clip(g, -this.clipvalue, this.clipvalue));
+    const u = this.nextUpdate();
+    vars.forEach((v, i) => applyOptimizerUpdate(u.rule, u.hyper, v, gs[i]!, this.slotsFor(v, OPTIMIZER_SLOTS[u.rule].length)));
+  }
+
+  /**
+   * This step's fused update (rule and hyper-parameters, the same for every variable); advances
+   * `iterations`. A replayed training step calls it alone: the values that change per step
+   * (decayed or scheduled learning rate, bias corrections) come from here every step.
+   */
+  nextUpdate(): OptimizerUpdate {
     this.prepare();
-    vars.forEach((v, i) => this.update(v, gs[i]!, this.currentLr));
+    const u = this.rule(this.currentLr);
     this.iterations++;
+    return u;
+  }
+
+  /** Hyper-parameters a compiled step bakes in (a change means tracing it again). */
+  get bakedConfig(): string {
+    return `${this.clipnorm}/${this.clipvalue}`;
   }
 
   /** Per-step host state (Nadam's momentum schedule), before the variables update. */
   protected prepare(): void {}
-  /** Updates `v` (and its slots) from its (clipped) gradient. */
-  protected abstract update(v: Variable, g: Tensor, lr: number): void;
-
-  /** The fused update `rule` of `v` in place, with its slots (created on first use). */
-  protected fused<R extends OptimizerRuleName>(rule: R, hyper: OptimizerHyper[R], v: Variable, g: Tensor): void {
-    applyOptimizerUpdate(rule, hyper, v, g, this.slotsFor(v, OPTIMIZER_SLOTS[rule].length));
-  }
+  /** The fused update rule of one step at learning rate `lr` (after `prepare`). */
+  protected abstract rule(lr: number): OptimizerUpdate;
 
   /** Keras 2 config: {class_name, config}. */
   getConfig(): { class_name: string; config: Record<string, unknown> } {

@@ -1,6 +1,5 @@
-import type { Tensor, Variable } from '@kerasgpu/core';
 import { callable } from '../utils/callable.js';
-import { Optimizer } from './optimizer.js';
+import { Optimizer, type OptimizerUpdate } from './optimizer.js';
 
 export interface RMSpropOptions { lr?: number; rho?: number; epsilon?: number; decay?: number; clipnorm?: number; clipvalue?: number; [keras: string]: unknown }
 
@@ -14,8 +13,8 @@ class RMSpropImpl extends Optimizer {
     this.rho = (o.rho as number | undefined) ?? 0.9;
     this.epsilon = (o.epsilon as number | undefined) ?? 1e-8;
   }
-  protected update(w: Variable, g: Tensor, lr: number): void {
-    this.fused('rmsprop', { lr, rho: this.rho, epsilon: this.epsilon }, w, g);
+  protected rule(lr: number): OptimizerUpdate {
+    return { rule: 'rmsprop', hyper: { lr, rho: this.rho, epsilon: this.epsilon } };
   }
   protected ownConfig() { return { rho: this.rho, epsilon: this.epsilon }; }
 }

@@ -1,6 +1,5 @@
-import { mul, sub, type Tensor, type Variable } from '@kerasgpu/core';
 import { callable } from '../utils/callable.js';
-import { Optimizer } from './optimizer.js';
+import { Optimizer, type OptimizerUpdate } from './optimizer.js';
 
 export interface SGDOptions { lr?: number; momentum?: number; decay?: number; nesterov?: boolean; clipnorm?: number; clipvalue?: number; [keras: string]: unknown }
 
@@ -14,10 +13,9 @@ class SGDImpl extends Optimizer {
     this.momentum = (o.momentum as number | undefined) ?? 0;
     this.nesterov = (o.nesterov as boolean | undefined) ?? false;
   }
-  protected update(w: Variable, g: Tensor, lr: number): void {
-    // Plain SGD keeps no velocity slot (nothing to save), so it is not the fused momentum rule.
-    if (this.momentum === 0 && !this.nesterov) w.assign(sub(w, mul(g, lr)));
-    else this.fused('sgd', { lr, momentum: this.momentum, nesterov: this.nesterov }, w, g);
+  protected rule(lr: number): OptimizerUpdate {
+    // Plain SGD keeps no velocity slot (nothing to save), so it is not the momentum rule.
+    return this.momentum === 0 && !this.nesterov ? { rule: 'gd', hyper: { lr } } : { rule: 'sgd', hyper: { lr, momentum: this.momentum, nesterov: this.nesterov } };
   }
   protected ownConfig() { return { momentum: this.momentum, nesterov: this.nesterov }; }
 }

@@ -14,6 +14,12 @@ export interface CompileOptions {
   metrics?: PerOutput<(string | MetricFn)[]> | (string | MetricFn)[];
   lossWeights?: number[] | Record<string, number>;
   sampleWeightMode?: PerOutput<'temporal' | null>;
+  /**
+   * Compile fit's training step (default true): trace it once per batch signature and replay the
+   * recorded device program (webgpu). false, or KERASGPU_JIT=0 in the environment, runs every
+   * step eagerly, op by op.
+   */
+  jit?: boolean;
   [keras: string]: unknown;
 }
 
@@ -26,6 +32,8 @@ export interface Compiled {
   sampleWeightModes: ('temporal' | null)[];
   /** 'loss', the per-output losses (several outputs), then every metric value, in log order. */
   metricsNames: string[];
+  /** Replay compiled training steps (CompileOptions.jit). */
+  jit: boolean;
   config: Record<string, unknown>;
 }
 
@@ -44,7 +52,8 @@ function perOutput<T>(what: string, v: PerOutput<T> | undefined, names: readonly
 }
 
 export function compileModel(options: CompileOptions, outputNames: readonly string[], outputShapes: readonly Shape[]): Compiled {
-  const o = parseOptions('compile', options, ['optimizer', 'loss', 'metrics', 'lossWeights', 'sampleWeightMode']);
+  const o = parseOptions('compile', options, ['optimizer', 'loss', 'metrics', 'lossWeights', 'sampleWeightMode', 'jit']);
+  if (o.jit !== undefined && typeof o.jit !== 'boolean') throw new ValueError(`compile: jit must be true or false, got ${String(o.jit)}`);
   if (o.optimizer === undefined) throw new ValueError('compile: `optimizer` is required');
   if (o.loss === undefined) throw new ValueError('compile: `loss` is required');
   const optimizer = getOptimizer(o.optimizer as string | Optimizer);
@@ -68,7 +77,8 @@ export function compileModel(options: CompileOptions, outputNames: readonly stri
     sample_weight_mode: outputNames.length === 1 ? sampleWeightModes[0] : sampleWeightModes,
     loss_weights: outputNames.length === 1 ? null : lossWeights,
   };
-  return { optimizer, losses, lossWeights, metrics, sampleWeightModes, metricsNames, config };
+  const jit = (o.jit as boolean | undefined) ?? true;
+  return { optimizer, losses, lossWeights, metrics, sampleWeightModes, metricsNames, jit: jit && process.env.KERASGPU_JIT !== '0', config };
 }
 
 /** Log keys of one metric: its name, or the keys of the dict it returns (probed on a zero batch). */

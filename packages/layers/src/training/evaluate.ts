@@ -1,9 +1,9 @@
-import { add, concat, dispose, keep, mul, stack, Tensor, tidy } from '@kerasgpu/core';
+import { add, concat, dispose, keep, mul, Tensor, tidy } from '@kerasgpu/core';
 import type { Container } from '../engine/container.js';
 import { batches, takeRows, type Rows } from './data.js';
 import type { Compiled } from './compile.js';
 import type { Prepared } from './fit.js';
-import { testStep } from './step.js';
+import { stepsOf } from './compiled-step.js';
 
 /**
  * Loss and metrics over all samples (batch means weighted by batch size), one readback at the end.
@@ -12,12 +12,13 @@ import { testStep } from './step.js';
 export async function evaluateArrays(model: Container, c: Compiled, data: Prepared, batchSize: number, progress?: (seen: number) => void): Promise<number[]> {
   let sums: Tensor | null = null;
   let seen = 0;
+  const steps = stepsOf(model, c, 'test');
   for (const idx of batches(Array.from({ length: data.n }, (_, i) => i), batchSize)) {
     const prev: Tensor | null = sums;
     sums = keep(tidy(() => {
       const [xs, ys] = [takeRows(data.xs, idx), takeRows(data.ys, idx)];
       const ws = data.ws.map((w) => (w ? takeRows([w], idx)[0]! : null));
-      const v = mul(stack(testStep(model, c, xs, ys, ws)), idx.length);
+      const v = mul(steps.run(xs, ys, ws), idx.length);
       return prev ? add(prev, v) : v;
     }));
     prev?.dispose();

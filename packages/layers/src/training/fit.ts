@@ -9,7 +9,7 @@ import { parseOptions } from '../utils/options.js';
 import { write } from '../utils/output.js';
 import { batches, checkLengths, sliceRows, standardize, takeRows, type DataInput, type Rows } from './data.js';
 import { evaluateArrays } from './evaluate.js';
-import { trainStep } from './step.js';
+import { stepsOf, type CompiledSteps } from './compiled-step.js';
 import { runArgs } from './arguments.js';
 import type { Compiled } from './compile.js';
 import { checkSparseLabels, checkTargetShapes } from './targets.js';
@@ -136,7 +136,7 @@ async function trainEpochs(model: Model, c: Compiled, train: Prepared, val: Prep
   model.stopTraining = false;
 
   try {
-    await runEpochs(model, c, train, val, a, list, baseLogger);
+    await runEpochs(model, c, train, val, a, list, baseLogger, stepsOf(model, c, 'train'));
   } finally {
     baseLogger.reset(); // an error mid-epoch (a throwing callback) must not strand the running sums
   }
@@ -144,7 +144,7 @@ async function trainEpochs(model: Model, c: Compiled, train: Prepared, val: Prep
 }
 
 /** The epoch and batch loop of one fit: callbacks around each step, validation after each epoch. */
-async function runEpochs(model: Model, c: Compiled, train: Prepared, val: Prepared | null, a: EpochArgs, list: CallbackList, baseLogger: BaseLogger): Promise<void> {
+async function runEpochs(model: Model, c: Compiled, train: Prepared, val: Prepared | null, a: EpochArgs, list: CallbackList, baseLogger: BaseLogger, steps: CompiledSteps): Promise<void> {
   const outNames = c.metricsNames;
   const wantBatchLogs = list.wantsBatchLogs;
   await list.call('onTrainBegin', {});
@@ -159,20 +159,20 @@ async function runEpochs(model: Model, c: Compiled, train: Prepared, val: Prepar
       // Timers, servers and progress UIs in this process run between steps; a save asked for meanwhile runs here too.
       await model.stepBoundary();
       const part = subset(train, idx);
-      let outs: Tensor[];
+      let outs: Tensor;
       try {
-        outs = trainStep(model, c, part.xs, part.ys, part.ws);
+        outs = steps.run(part.xs, part.ys, part.ws);
       } finally {
         dispose(part.owned);
       }
       baseLogger.addBatch(outNames, outs, idx.length);
       try {
         if (wantBatchLogs) {
-          const values = await Promise.all(outs.map((t) => t.data()));
-          outNames.forEach((n, i) => { batchLogs[n] = values[i]![0]!; });
+          const values = await outs.data();
+          outNames.forEach((n, i) => { batchLogs[n] = values[i]!; });
         }
       } finally {
-        dispose(outs);
+        outs.dispose();
       }
       await list.call('onBatchEnd', b, batchLogs);
       if (model.stopTraining) break;

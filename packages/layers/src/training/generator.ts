@@ -10,7 +10,7 @@ import { loadAll, type DataInput } from './data.js';
 import { runArgs } from './arguments.js';
 import type { Compiled } from './compile.js';
 import { prepare } from './fit.js';
-import { testStep, trainStep } from './step.js';
+import { stepsOf } from './compiled-step.js';
 
 /** One batch from a generator: [x, y] or [x, y, sampleWeight]. */
 export type Batch = [DataInput, DataInput] | [DataInput, DataInput, DataInput];
@@ -60,9 +60,8 @@ async function runGenerator(model: Model, it: AnyIterator, limit: { samples?: nu
     const p = prepare(what, model, x, y, w, undefined);
     const outs: Tensor[] = [];
     try {
-      outs.push(...testStep(model, c, loadAll(p.xs, p.owned), loadAll(p.ys, p.owned), p.ws));
-      const values = await Promise.all(outs.map((t) => t.data()));
-      values.forEach((v, i) => { sums[i]! += v[0]! * p.n; });
+      outs.push(stepsOf(model, c, 'test').run(loadAll(p.xs, p.owned), loadAll(p.ys, p.owned), p.ws));
+      (await outs[0]!.data()).forEach((v, i) => { sums[i]! += v * p.n; });
     } finally {
       dispose([...outs, ...p.owned]);
     }
@@ -120,9 +119,9 @@ async function trainGenerator(
       try {
         await list.call('onBatchBegin', step, logs);
         await model.stepBoundary();
-        outs.push(...trainStep(model, c, loadAll(p.xs, p.owned), loadAll(p.ys, p.owned), p.ws));
-        baseLogger.addBatch(names, outs, p.n);
-        if (list.wantsBatchLogs) (await Promise.all(outs.map((t) => t.data()))).forEach((v, i) => { logs[names[i]!] = v[0]!; });
+        outs.push(stepsOf(model, c, 'train').run(loadAll(p.xs, p.owned), loadAll(p.ys, p.owned), p.ws));
+        baseLogger.addBatch(names, outs[0]!, p.n);
+        if (list.wantsBatchLogs) (await outs[0]!.data()).forEach((v, i) => { logs[names[i]!] = v; });
       } finally {
         dispose([...outs, ...p.owned]);
       }

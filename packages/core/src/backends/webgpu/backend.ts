@@ -6,9 +6,7 @@ import { toNamed, type KernelPrimitive, type PrimitiveAttrs } from '../../primit
 import { acquireDevice } from './device.js';
 import { GPU_KERNELS, type GpuKernel } from './kernels.js';
 import { BufferPool } from './pool.js';
-
-/** GPU storage: a pooled buffer (its size is the size class, not the tensor's size). */
-interface GpuStorage { buffer: GPUBuffer }
+import { GpuStepRecorder, type GpuStorage } from './recorder.js';
 
 const NAN_BITS = 0x7fc00000;
 
@@ -32,11 +30,13 @@ export class WebGpuBackend implements Backend {
   readonly name = 'webgpu' as const;
   readonly ctx: GpuContext;
   private readonly pool: BufferPool;
+  readonly recorder: GpuStepRecorder;
   poisonOutputs: boolean;
 
   constructor(readonly device: GPUDevice, ctx: GpuContext, options: WebGpuOptions = {}) {
     this.ctx = ctx;
     this.pool = new BufferPool(device);
+    this.recorder = new GpuStepRecorder(ctx, this.pool);
     ctx.onSubmit = () => this.pool.settle();
     ctx.debug = options.debug ?? false;
     this.poisonOutputs = options.poisonOutputs ?? false;
@@ -58,8 +58,11 @@ export class WebGpuBackend implements Backend {
     wgslType(dtype);
     const words = dtype === 'bool' ? Uint32Array.from(values) : values;
     const bytes = Math.max(values.length * GPU_ELEMENT_BYTES, 4);
-    const buffer = this.pool.acquire(bytes, true);
-    if (values.length > 0) this.device.queue.writeBuffer(buffer, 0, words.buffer, words.byteOffset, values.length * GPU_ELEMENT_BYTES);
+    const buffer = this.acquire(bytes, true);
+    if (values.length > 0) {
+      this.device.queue.writeBuffer(buffer, 0, words.buffer, words.byteOffset, values.length * GPU_ELEMENT_BYTES);
+      this.ctx.recordUpload(buffer, words, values.length * GPU_ELEMENT_BYTES);
+    }
     return { buffer } satisfies GpuStorage;
   }
 
@@ -80,22 +83,36 @@ export class WebGpuBackend implements Backend {
   }
 
   free(storage: Storage): void {
-    this.pool.release((storage as GpuStorage).buffer);
+    const buffer = (storage as GpuStorage).buffer;
+    if (!this.recorder.released(buffer)) this.pool.release(buffer);
+  }
+
+  private acquire(bytes: number, forUpload: boolean): GPUBuffer {
+    const buffer = this.pool.acquire(bytes, forUpload);
+    this.recorder.acquired(buffer);
+    return buffer;
   }
 
   run<P extends KernelPrimitive>(prim: P, inputs: readonly TensorInfo[], attrs: PrimitiveAttrs[P], outputs: readonly OutputSpec[]): Storage[] {
     if (!SPLITS_LARGE_TENSORS.has(prim)) this.checkBindable(prim, [...inputs, ...outputs]);
     const outs = outputs.map((o) => {
       const n = sizeOf(o.shape);
-      const buffer = this.pool.acquire(Math.max(n, 1) * GPU_ELEMENT_BYTES, false);
+      const buffer = this.acquire(Math.max(n, 1) * GPU_ELEMENT_BYTES, false);
       if (this.poisonOutputs) fillGpu(this.ctx, buffer, n, NAN_BITS);
       return { buffer };
     });
     try {
       const ins = toNamed(prim, 'inputs', inputs.map((i) => asGpu(i.storage, i)));
-      (GPU_KERNELS[prim] as GpuKernel<P>)(this.ctx, ins, attrs, toNamed(prim, 'outputs', outs.map((s, i) => asGpu(s, outputs[i]!))));
+      const named = toNamed(prim, 'outputs', outs.map((s, i) => asGpu(s, outputs[i]!)));
+      const kernel = GPU_KERNELS[prim] as GpuKernel<P>;
+      // A random draw's key changes every step: a replay plans it again with the new key.
+      if (prim === 'random') this.recorder.dynamic(() => kernel(this.ctx, ins, attrs, named), (a) => {
+        if (a.kind !== 'random') throw new Error(`a replay gave ${a.kind} values to a random draw`);
+        kernel(this.ctx, ins, a.attrs as PrimitiveAttrs[P], named);
+      });
+      else kernel(this.ctx, ins, attrs, named);
     } catch (e) {
-      for (const s of outs) this.pool.release(s.buffer);
+      for (const s of outs) this.free(s);
       throw e instanceof BackendError ? e : new BackendError(`${prim}: ${(e as Error).message}`);
     }
     return outs;
@@ -112,7 +129,12 @@ export class WebGpuBackend implements Backend {
 
   updateInPlace<R extends OptimizerRuleName>(rule: R, hyper: OptimizerHyper[R], param: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): void {
     try {
-      optimizerUpdateGpu(this.ctx, rule, hyper, asGpu(param.storage, param), asGpu(grad.storage, grad), slots.map((s) => asGpu(s.storage, s)));
+      const [p, g, ss] = [asGpu(param.storage, param), asGpu(grad.storage, grad), slots.map((s) => asGpu(s.storage, s))];
+      // The learning rate and bias corrections change every step: a replay plans the update again.
+      this.recorder.dynamic(() => optimizerUpdateGpu(this.ctx, rule, hyper, p, g, ss), (a) => {
+        if (a.kind !== 'update' || a.rule !== rule) throw new Error(`a replay gave ${a.kind === 'update' ? a.rule : a.kind} values to the ${rule} update`);
+        optimizerUpdateGpu(this.ctx, rule, a.hyper as OptimizerHyper[R], p, g, ss);
+      });
     } catch (e) {
       throw new BackendError(`applyOptimizerUpdate(${rule}): ${(e as Error).message}`);
     }

@@ -50,6 +50,19 @@ export class BufferPool {
     this.pooledBytes += b.size;
   }
 
+  /** Takes `b` out of the free lists (a recorded step owns it now); false if it was not free. */
+  withdraw(b: GPUBuffer): boolean {
+    const take = <T>(list: T[] | undefined, i: number): boolean => {
+      if (i < 0) return false;
+      list!.splice(i, 1);
+      this.pooledBytes -= b.size;
+      return true;
+    };
+    const settled = this.settled.get(b.size);
+    const recent = this.recent.get(b.size);
+    return take(settled, settled?.findIndex((e) => e.buffer === b) ?? -1) || take(recent, recent?.indexOf(b) ?? -1);
+  }
+
   /** The open batch was submitted: recently released buffers are safe for uploads too. */
   settle(): void {
     this.submits++;

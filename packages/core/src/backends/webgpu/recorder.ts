@@ -1,0 +1,137 @@
+import { GpuProgram, type CopyStep, type GpuContext, type GpuStep } from '@kerasgpu/kernels';
+import type { DynamicArgs, RecordedStep, RecordedStepSpec, SizedStorage, Storage, StepRecorder } from '../../backend.js';
+import type { BufferPool } from './pool.js';
+
+/** GPU storage: a pooled buffer (its size is the size class, not the tensor's size). */
+export interface GpuStorage { buffer: GPUBuffer }
+const bufferOf = (s: Storage): GPUBuffer => (s as GpuStorage).buffer;
+
+/** A kernel whose uniforms change every step (random keys, optimizer hyper-parameters): its recorded steps and how to plan them again. */
+interface DynamicNode { first: number; count: number; replan: (args: DynamicArgs) => GpuStep[] }
+
+/** What one open trace has seen of the pool. */
+interface Trace {
+  acquired: Set<GPUBuffer>;
+  released: Set<GPUBuffer>;
+  /** Acquired in the trace and not released since. */
+  live: Set<GPUBuffer>;
+  dynamic: DynamicNode[];
+}
+
+/**
+ * Records a training step's device work (GpuContext's steps) and turns it into a replayable
+ * program with an arena: every buffer the step allocated or freed is withheld from the pool for
+ * as long as the program lives, so each replay finds its temporaries, results and batch inputs
+ * where the trace put them. `held` says whether a tensor holds an owned buffer now (a result
+ * not yet disposed, a variable's storage): a replay must not overwrite one that is.
+ */
+export class GpuStepRecorder implements StepRecorder {
+  private trace: Trace | null = null;
+  private readonly owned = new Map<GPUBuffer, { owners: number; held: boolean }>();
+
+  constructor(private readonly ctx: GpuContext, private readonly pool: BufferPool) {}
+
+  // --- hooks the backend calls ---
+  acquired(b: GPUBuffer): void {
+    this.trace?.acquired.add(b);
+    this.trace?.live.add(b);
+  }
+
+  /** A tensor let `b` go: true if a recorded step owns it (it must not go back to the pool). */
+  released(b: GPUBuffer): boolean {
+    this.trace?.released.add(b);
+    this.trace?.live.delete(b);
+    const own = this.owned.get(b);
+    if (!own) return false;
+    own.held = false;
+    return true;
+  }
+
+  /** Runs a kernel whose uniforms are per-step values, noting its steps while a trace is open. */
+  dynamic(run: () => void, replan: (args: DynamicArgs) => void): void {
+    const first = this.ctx.recordedSteps;
+    run();
+    this.trace?.dynamic.push({ first, count: this.ctx.recordedSteps - first, replan: (args) => this.ctx.capture(() => replan(args)) });
+  }
+
+  // --- StepRecorder ---
+  begin(): void {
+    if (this.trace) throw new Error('webgpu: a step is already being traced');
+    this.ctx.startRecording();
+    this.trace = { acquired: new Set(), released: new Set(), live: new Set(), dynamic: [] };
+  }
+
+  end(spec: RecordedStepSpec | null): RecordedStep | string {
+    const steps = this.ctx.stopRecording();
+    const trace = this.trace!;
+    this.trace = null;
+    if (!spec) return 'the trace was abandoned';
+    const moveFrom = spec.moves.map((m) => bufferOf(m.from.storage));
+    if (moveFrom.some((b) => trace.live.has(b))) return 'a re-assigned variable\'s old storage was reused inside the step';
+    // Each variable gets its old storage back, holding the new value: the program ends with the copies.
+    spec.moves.forEach((m, i) => {
+      const copy: CopyStep = { kind: 'copy', src: bufferOf(m.to), srcOffset: 0, dst: moveFrom[i]!, dstOffset: 0, bytes: m.from.bytes };
+      this.ctx.execute(copy);
+      steps.push(copy);
+    });
+    const inputs = spec.inputs.map((s) => bufferOf(s.storage));
+    const referenced = new Set<GPUBuffer>([...inputs, ...spec.outputs.map(bufferOf)]);
+    for (const s of steps) for (const b of stepBuffers(s)) referenced.add(b);
+    const mine = [...referenced].filter((b) => trace.acquired.has(b) || trace.released.has(b) || inputs.includes(b));
+    for (const b of mine) {
+      const own = this.owned.get(b);
+      if (own) own.owners++;
+      else this.owned.set(b, { owners: 1, held: !this.pool.withdraw(b) });
+    }
+    for (const b of moveFrom) this.owned.get(b)!.held = true;
+    return this.recorded(new GpuProgram(this.ctx, steps), trace.dynamic, spec, mine, new Set(moveFrom));
+  }
+
+  private recorded(program: GpuProgram, dynamic: DynamicNode[], spec: RecordedStepSpec, mine: GPUBuffer[], variables: Set<GPUBuffer>): RecordedStep {
+    const inputs = spec.inputs.map((s) => ({ buffer: bufferOf(s.storage), bytes: s.bytes }));
+    /** Everything a replay overwrites (all it owns but the variables' storages). */
+    const written = mine.filter((b) => !variables.has(b));
+    let released = false;
+    const count = (k: GpuStep['kind']) => program.steps.filter((s) => s.kind === k).length;
+    return {
+      counts: { dispatches: count('dispatch'), copies: count('copy'), uploads: count('upload'), ownedBuffers: mine.length, ownedBytes: mine.reduce((n, b) => n + b.size, 0) },
+      canReplay: (batch: readonly Storage[]) => {
+        const same = new Set(batch.map(bufferOf).filter((b, i) => b === inputs[i]?.buffer));
+        return !released && written.every((b) => !this.owned.get(b)!.held || same.has(b));
+      },
+      replay: (batch: readonly SizedStorage[], args: readonly DynamicArgs[]) => {
+        if (args.length !== dynamic.length) throw new Error(`webgpu: the replayed step takes ${dynamic.length} per-step values, got ${args.length}`);
+        dynamic.forEach((node, i) => {
+          const planned = node.replan(args[i]!);
+          if (planned.length !== node.count) throw new Error(`webgpu: a per-step kernel planned ${planned.length} dispatches on replay, ${node.count} when traced`);
+          planned.forEach((s, k) => program.patch(node.first + k, s));
+        });
+        const copies = batch.map((s, i): CopyStep => {
+          if (s.bytes !== inputs[i]!.bytes) throw new Error(`webgpu: replay input ${i} has ${s.bytes} bytes, the trace had ${inputs[i]!.bytes}`);
+          return { kind: 'copy', src: bufferOf(s.storage), srcOffset: 0, dst: inputs[i]!.buffer, dstOffset: 0, bytes: s.bytes };
+        });
+        // The traced batch passed again is in place already.
+        program.run(copies.filter((c) => c.bytes > 0 && c.src !== c.dst));
+        for (const o of spec.outputs) this.owned.get(bufferOf(o))!.held = true;
+        return spec.outputs;
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        program.dispose();
+        for (const b of mine) {
+          const own = this.owned.get(b)!;
+          if (--own.owners > 0) continue;
+          this.owned.delete(b);
+          if (!own.held) this.pool.release(b);
+        }
+      },
+    };
+  }
+}
+
+function stepBuffers(s: GpuStep): GPUBuffer[] {
+  if (s.kind === 'copy') return [s.src, s.dst];
+  if (s.kind === 'upload') return [s.buffer];
+  return s.buffers.map((b) => ('buffer' in b ? b.buffer : b));
+}

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import * as K from '@kerasgpu/core';
+
+/**
+ * A step of a tiny model built from core ops: dropout, a dense layer, a squared loss, Adam. The
+ * `t` counter stands for the optimizer's iteration count a replay asks for.
+ */
+function makeStep(w: K.Variable, m: K.Variable, v: K.Variable, x: K.Tensor, counter: { t: number }) {
+  return (): K.Tensor[] => K.tidy(() => {
+    const { value, grads } = K.variableGrads(() => K.mean(K.square(K.matMul(K.dropout(x, 0.25), w))), [w]);
+    counter.t++;
+    K.applyOptimizerUpdate('adam', { lr: 0.01 / counter.t, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, t: counter.t }, w, grads[w.name]!, [m, v]);
+    return [value];
+  });
+}
+
+const adamValues = (counter: { t: number }) => ({ update: () => { counter.t++; return { rule: 'adam' as const, hyper: { lr: 0.01 / counter.t, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, t: counter.t } }; } });
+
+describe('traceStep (the backend-independent trace)', () => {
+  it('lists the ops, the optimizer update and each slot\'s liveness; the cpu backend runs steps eagerly', async () => {
+    await K.setBackend('cpu');
+    // Made in tidy: each variable owns its storage, so the update runs in place (no unsharing copy).
+    const w = K.tidy(() => K.variable(K.randomUniform([4, 2], -1, 1, 1)));
+    const [m, v] = K.tidy(() => [K.variable(K.zerosLike(w)), K.variable(K.zerosLike(w))]);
+    const x = K.randomUniform([3, 4], 0, 1, 2);
+    const traced = K.traceStep(makeStep(w, m, v, x, { t: 0 }), [x], [w, m, v]);
+    expect(traced.step).toBeNull();
+    expect(traced.reason).toMatch(/cpu backend runs steps eagerly/);
+    const text = traced.program.describe();
+    expect(text).toMatch(/= random\(\)/);
+    expect(text).toMatch(/= matMul\(/);
+    expect(text).toMatch(/update\.adam\(/);
+    const ops = traced.program.ops;
+    // The batch is slot 0 and external; every slot the step made is freed or returned.
+    expect(traced.program.slots[0]).toMatchObject({ external: true });
+    const made = traced.program.slots.map((s, i) => (s.external ? -1 : i)).filter((i) => i >= 0);
+    const freed = new Set(ops.flatMap((o) => (o.kind === 'free' ? [o.slot] : [])));
+    expect(made.filter((i) => !freed.has(i)).length).toBe(1); // the loss
+    expect(ops.some((o) => o.kind === 'assign')).toBe(false);
+    for (const s of traced.program.slots) expect(s.first).toBeLessThanOrEqual(s.last);
+    K.dispose([...traced.outputs, w, m, v, x]);
+  });
+});
+
+describe('traceStep on webgpu: replay', () => {
+  it('replays with fresh keys and per-step values, equal to eager steps, creating no pipeline, bind group or buffer', async () => {
+    await K.setBackend('webgpu');
+    const run = async (compiled: boolean) => {
+      K.setSeed(3);
+      const w = K.variable(K.randomUniform([64, 8], -1, 1, 1));
+      const [m, v] = [K.variable(K.zerosLike(w)), K.variable(K.zerosLike(w))];
+      const counter = { t: 0 };
+      const losses: number[] = [];
+      let outs: K.Tensor[] = [];
+      const batch = (i: number) => K.randomUniform([16, 64], 0, 1, 100 + i);
+      let step: K.CompiledStep | null = null;
+      let around = { created: 0, buffers: 0 };
+      for (let i = 0; i < 12; i++) {
+        const x = batch(i);
+        if (!compiled || i < 2) {
+          const out = i === 1 && compiled ? K.traceStep(makeStep(w, m, v, x, counter), [x], [w, m, v]) : { outputs: makeStep(w, m, v, x, counter)(), step: null, reason: null };
+          if (out.step) step = out.step;
+          else if (compiled && i === 1) throw new Error(`not replayable: ${out.reason}`);
+          outs = out.outputs;
+        } else {
+          expect(step!.canReplay([x])).toBe(true);
+          const before = K.deviceStats()!, buffers = K.memory().numBuffers;
+          outs = step!.replay([x], adamValues(counter));
+          const after = K.deviceStats()!;
+          around = { created: around.created + after.pipelines - before.pipelines + after.bindGroups - before.bindGroups, buffers: around.buffers + K.memory().numBuffers - buffers };
+        }
+        if (i === 5 && step) expect(step.canReplay([x])).toBe(false); // the loss is still held: a replay would overwrite it
+        x.dispose();
+        losses.push((await outs[0]!.data())[0]!);
+        K.dispose(outs);
+      }
+      return { losses, weights: [w, m, v], step, around };
+    };
+    const eager = await run(false);
+    const compiled = await run(true);
+    expect(compiled.around).toEqual({ created: 0, buffers: 0 });
+    const values = async (ts: K.Tensor[]) => Promise.all(ts.map(async (t) => Array.from(await t.data())));
+    expect(compiled.losses).toEqual(eager.losses);
+    expect(await values(compiled.weights)).toEqual(await values(eager.weights));
+    // Dropout drew a new mask each step: the losses differ from step to step.
+    expect(new Set(compiled.losses).size).toBe(compiled.losses.length);
+    K.dispose([...eager.weights, ...compiled.weights]);
+    compiled.step!.dispose();
+    await K.setBackend('cpu');
+  });
+});
+
+describe('traceStep on webgpu: steps a replay could not repeat run eagerly, with the reason', () => {
+  const cases: [string, (w: K.Variable, x: K.Tensor, other: K.Tensor) => K.Tensor[], RegExp][] = [
+    ['a read back to the host', (w, x) => K.tidy(() => { const y = K.matMul(x, w); void y.data(); return [K.sum(y)]; }), /reads values back to the host/],
+    ['a tensor that is neither the batch nor the state', (w, x, other) => K.tidy(() => [K.sum(K.add(K.matMul(x, w), other))]), /neither the batch nor a model or optimizer weight/],
+    ['a key drawn for the host', (w, x) => K.tidy(() => { new K.RandomStream().uniform(); return [K.sum(K.matMul(x, w))]; }), /random key that no random op uses/],
+    ['a result the step did not make', (w) => [w], /not made by it/],
+  ];
+  for (const [what, fn, reason] of cases) {
+    it(what, async () => {
+      await K.setBackend('webgpu');
+      const w = K.tidy(() => K.variable(K.randomUniform([4, 2], -1, 1, 1)));
+      const x = K.randomUniform([3, 4], 0, 1, 2);
+      const other = K.ones([3, 2]);
+      const buffers = K.memory().numPooledBytes;
+      const traced = K.traceStep(() => fn(w, x, other), [x], [w]);
+      expect(traced.step).toBeNull();
+      expect(traced.reason).toMatch(reason);
+      // It ran eagerly all the same, and nothing was withheld from the pool.
+      expect(traced.outputs.length).toBe(1);
+      if (traced.outputs[0] !== w) K.dispose(traced.outputs);
+      expect(K.memory().numPooledBytes).toBeGreaterThanOrEqual(buffers);
+      await K.sync();
+      K.dispose([w, x, other]);
+      await K.setBackend('cpu');
+    });
+  }
+});
+
+describe('traceStep on webgpu: memory', () => {
+  it('stays flat over 10,000 replayed steps (tensors, bytes, buffers, pipelines, bind groups)', async () => {
+    await K.setBackend('webgpu');
+    const w = K.tidy(() => K.variable(K.randomUniform([32, 4], -1, 1, 1)));
+    const [m, v] = K.tidy(() => [K.variable(K.zerosLike(w)), K.variable(K.zerosLike(w))]);
+    const counter = { t: 0 };
+    const x = K.randomUniform([8, 32], 0, 1, 2);
+    K.dispose(makeStep(w, m, v, x, counter)());
+    const traced = K.traceStep(makeStep(w, m, v, x, counter), [x], [w, m, v]);
+    K.dispose(traced.outputs);
+    const step = traced.step!;
+    const snapshot = () => ({ ...K.memory(), ...K.deviceStats()!, dispatches: 0, submits: 0 });
+    const before = snapshot();
+    // The traced batch itself, passed again, is in place: no copy.
+    expect(step.canReplay([x])).toBe(true);
+    for (let i = 0; i < 10_000; i++) {
+      K.dispose(step.replay([x], adamValues(counter)));
+      if (i % 1000 === 999) await K.sync();
+    }
+    expect(snapshot()).toEqual(before);
+    expect(Number.isFinite((await w.data())[0])).toBe(true);
+    step.dispose();
+    K.dispose([w, m, v, x]);
+    await K.setBackend('cpu');
+  });
+});

@@ -1,0 +1,93 @@
+import { UNIFORM_SLOT, type CopyStep, type DispatchStep, type GpuContext, type GpuStep } from './context.js';
+
+/**
+ * A recorded list of steps made replayable: its uniforms live in a buffer of its own (one slot
+ * per dispatch), its uploads in a constants buffer copied in order, and every bind group is
+ * created once here. A replay encodes the steps into one command buffer and submits it: no
+ * pipeline, bind group or buffer is created, and only the uniforms patched since the last run
+ * (per-step values: learning rate, bias corrections, random keys) are written.
+ */
+export class GpuProgram {
+  private readonly uniformBuffer: GPUBuffer;
+  private readonly constants: GPUBuffer | null;
+  /** Per step: its bind group (dispatch), or its source offset in `constants` (upload). */
+  private readonly bound: (GPUBindGroup | number | null)[];
+  /** Per step: its uniform slot's byte offset (dispatches with uniforms). */
+  private readonly slots: number[];
+  private readonly patches = new Map<number, Uint8Array>();
+  private readonly ops: string;
+
+  constructor(private readonly ctx: GpuContext, readonly steps: readonly GpuStep[]) {
+    const dispatches = steps.filter((s): s is DispatchStep => s.kind === 'dispatch' && s.uniforms.length > 0);
+    const uniformData = new Uint8Array(Math.max(dispatches.length, 1) * UNIFORM_SLOT);
+    const uploads = steps.filter((s) => s.kind === 'upload');
+    const constantData = new Uint8Array(uploads.reduce((n, s) => n + align(s.data.length), 0));
+    this.uniformBuffer = ctx.device.createBuffer({ size: uniformData.length, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: 'program uniforms' });
+    this.constants = constantData.length > 0 ? ctx.device.createBuffer({ size: constantData.length, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label: 'program constants' }) : null;
+    let slot = 0, constant = 0;
+    this.slots = steps.map(() => -1);
+    this.bound = steps.map((s, i) => {
+      if (s.kind === 'upload') {
+        constantData.set(s.data, constant);
+        constant += align(s.data.length);
+        return constant - align(s.data.length);
+      }
+      if (s.kind !== 'dispatch') return null;
+      if (s.uniforms.length > 0) {
+        this.slots[i] = slot * UNIFORM_SLOT;
+        uniformData.set(s.uniforms, this.slots[i]);
+        slot++;
+      }
+      return ctx.bindGroup(s, this.uniformBuffer, Math.max(this.slots[i]!, 0));
+    });
+    ctx.device.queue.writeBuffer(this.uniformBuffer, 0, uniformData);
+    if (this.constants) ctx.device.queue.writeBuffer(this.constants, 0, constantData);
+    this.ops = [...new Set(steps.flatMap((s) => (s.kind === 'dispatch' ? [s.op] : [])))].join(', ') || 'copy';
+  }
+
+  /**
+   * New uniforms for dispatch `index`, written before the next run. The step must be re-planned
+   * from the same kernel (same pipeline and uniform layout): only values change.
+   */
+  patch(index: number, step: GpuStep): void {
+    const old = this.steps[index];
+    if (old?.kind !== 'dispatch' || step.kind !== 'dispatch' || old.pipeline !== step.pipeline || old.uniforms.length !== step.uniforms.length) {
+      throw new Error(`program: step ${index} (${old?.kind === 'dispatch' ? old.op : old?.kind}) was re-planned as a different dispatch`);
+    }
+    this.patches.set(index, step.uniforms);
+  }
+
+  /** Submits the program after what the context has batched, `before` copies first (the batch's inputs). */
+  run(before: readonly CopyStep[]): void {
+    this.ctx.submitEncoded(`${this.ops} (replayed step)`, (encoder) => {
+      for (const [i, bytes] of this.patches) this.ctx.device.queue.writeBuffer(this.uniformBuffer, this.slots[i]!, bytes);
+      this.patches.clear();
+      for (const c of before) encoder.copyBufferToBuffer(c.src, c.srcOffset, c.dst, c.dstOffset, c.bytes);
+      let pass: GPUComputePassEncoder | null = null;
+      this.steps.forEach((s, i) => {
+        if (s.kind === 'dispatch') {
+          pass ??= encoder.beginComputePass();
+          pass.setPipeline(s.pipeline);
+          pass.setBindGroup(0, this.bound[i] as GPUBindGroup);
+          pass.dispatchWorkgroups(...s.grid);
+          return;
+        }
+        pass?.end();
+        pass = null;
+        if (s.kind === 'copy') encoder.copyBufferToBuffer(s.src, s.srcOffset, s.dst, s.dstOffset, s.bytes);
+        else encoder.copyBufferToBuffer(this.constants!, this.bound[i] as number, s.buffer, 0, s.data.length);
+      });
+      (pass as GPUComputePassEncoder | null)?.end();
+    });
+    this.ctx.stats.dispatches += this.steps.filter((s) => s.kind === 'dispatch').length;
+  }
+
+  /** Frees the program's own buffers (its uniforms and constants); the recorded buffers are the caller's. */
+  dispose(): void {
+    this.uniformBuffer.destroy();
+    this.constants?.destroy();
+  }
+}
+
+/** Copy offsets must be multiples of 4 bytes; 256 keeps every upload on its own cache lines. */
+const align = (bytes: number): number => Math.ceil(bytes / 256) * 256;
