@@ -137,7 +137,10 @@ describe('traceStep on webgpu: memory', () => {
       K.dispose(step.replay([x], adamValues(counter)));
       if (i % 1000 === 999) await K.sync();
     }
-    expect(snapshot()).toEqual(before);
+    // The pool may give idle buffers back (IDLE_SUBMITS) but creates nothing on the replay path.
+    const after = snapshot();
+    expect(after.numBuffers).toBeLessThanOrEqual(before.numBuffers);
+    expect({ ...after, numBuffers: 0, numPooledBytes: 0 }).toEqual({ ...before, numBuffers: 0, numPooledBytes: 0 });
     expect(Number.isFinite((await w.data())[0])).toBe(true);
     step.dispose();
     K.dispose([w, m, v, x]);

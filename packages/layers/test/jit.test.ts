@@ -144,7 +144,8 @@ describe('replayed steps keep memory flat', () => {
     // From the first replayed step on, nothing accumulates.
     const steady = seen.slice(3);
     expect(new Set(steady.map((s) => s.tensors)).size).toBe(1);
-    expect(new Set(steady.map((s) => s.buffers)).size).toBe(1);
+    // Pooled buffers may only shrink (the pool destroys buffers idle for IDLE_SUBMITS submits), never grow back.
+    steady.forEach((s, i) => { if (i > 0) expect(s.buffers).toBeLessThanOrEqual(steady[i - 1]!.buffers); });
     expect(new Set(steady.map((s) => s.pipelines)).size).toBe(1);
     if (getBackend() === 'webgpu') {
       // Per replayed step, only fit's own work around the step (the batch's gathers, the loss
