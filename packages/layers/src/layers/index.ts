@@ -22,6 +22,7 @@ export {
 } from './pooling/pooling.js';
 export { Embedding, type EmbeddingOptions } from './embeddings/embedding.js';
 export { SimpleRNN, GRU, LSTM, type GRUOptions } from './recurrent/cells.js';
+export { ConvLSTM2D, type ConvLSTM2DOptions } from './recurrent/conv-lstm.js';
 export { RNNBase, type RecurrentOptions } from './recurrent/rnn-base.js';
 export { BatchNormalization, type BatchNormalizationOptions } from './normalization/batch-normalization.js';
 export { GaussianNoise, GaussianDropout } from './noise/noise.js';
