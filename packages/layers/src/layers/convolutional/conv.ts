@@ -189,9 +189,9 @@ class AtrousConvolution1DImpl extends ConvBase {
 }
 
 export { ConvBase };
-export const AtrousConvolution2D = registerLayer(AtrousConvolution2DImpl, 'AtrousConvolution2D');
+export const AtrousConvolution2D = registerLayer(AtrousConvolution2DImpl, 'AtrousConvolution2D', 'AtrousConv2D');
 export type AtrousConvolution2D = AtrousConvolution2DImpl;
-export const AtrousConvolution1D = registerLayer(AtrousConvolution1DImpl, 'AtrousConvolution1D');
+export const AtrousConvolution1D = registerLayer(AtrousConvolution1DImpl, 'AtrousConvolution1D', 'AtrousConv1D');
 export type AtrousConvolution1D = AtrousConvolution1DImpl;
 export const Convolution2D = registerLayer(Convolution2DImpl, 'Convolution2D');
 export type Convolution2D = Convolution2DImpl;
