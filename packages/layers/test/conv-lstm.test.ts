@@ -14,11 +14,11 @@ const ACTS: Record<string, Act> = {
 };
 
 interface Case {
-  b: number; T: number; R: number; C: number; ch: number; F: number; k: [number, number]; stride: number; padding: 'valid' | 'same';
+  b: number; T: number; R: number; C: number; ch: number; F: number; k: [number, number]; stride: number; dilation: number; padding: 'valid' | 'same';
   x: number[]; W: number[]; U: number[]; bias: number[];
 }
 
-/** TensorFlow's window geometry: output size and padding before, per axis. */
+/** TensorFlow's window geometry: output size and padding before, per axis (k: the dilated kernel's extent). */
 function axis(size: number, k: number, stride: number, padding: 'valid' | 'same'): { out: number; before: number } {
   if (padding === 'valid') return { out: Math.ceil((size - k + 1) / stride), before: 0 };
   const out = Math.ceil(size / stride);
@@ -26,14 +26,14 @@ function axis(size: number, k: number, stride: number, padding: 'valid' | 'same'
 }
 
 /** Cross-correlation of one channels-last image [R, C, cin] with a kernel [kr, kc, cin, cout], in float64. */
-function conv(img: (r: number, c: number, ci: number) => number, R: number, C: number, cin: number, w: number[], k: [number, number], cout: number, stride: number, padding: 'valid' | 'same'): { out: number[]; R: number; C: number } {
-  const ar = axis(R, k[0], stride, padding);
-  const ac = axis(C, k[1], stride, padding);
+function conv(img: (r: number, c: number, ci: number) => number, R: number, C: number, cin: number, w: number[], k: [number, number], cout: number, stride: number, padding: 'valid' | 'same', d = 1): { out: number[]; R: number; C: number } {
+  const ar = axis(R, (k[0] - 1) * d + 1, stride, padding);
+  const ac = axis(C, (k[1] - 1) * d + 1, stride, padding);
   const out: number[] = [];
   for (let oy = 0; oy < ar.out; oy++) for (let ox = 0; ox < ac.out; ox++) for (let f = 0; f < cout; f++) {
     let s = 0;
     for (let ky = 0; ky < k[0]; ky++) for (let kx = 0; kx < k[1]; kx++) {
-      const [y, xx] = [oy * stride - ar.before + ky, ox * stride - ac.before + kx];
+      const [y, xx] = [oy * stride - ar.before + ky * d, ox * stride - ac.before + kx * d];
       if (y < 0 || y >= R || xx < 0 || xx >= C) continue;
       for (let ci = 0; ci < cin; ci++) s += img(y, xx, ci) * w[((ky * k[1] + kx) * cin + ci) * cout + f]!;
     }
@@ -43,22 +43,23 @@ function conv(img: (r: number, c: number, ci: number) => number, R: number, C: n
 }
 
 /**
- * Keras's ConvLSTM2D in float64 from its equations (channels last): z = W * x_t + b + U * h (U with
- * stride 1 and 'same' padding), gates i, f, c, o on the last axis; c' = σ(f)c + σ(i)act(z_c);
+ * Keras's ConvLSTM2D in float64 from its equations (channels last): z = W * x_t + b + U * h (W with
+ * the strides, padding and dilation; U with stride 1, 'same' padding, no dilation), gates i, f, c, o on the last axis; c' = σ(f)c + σ(i)act(z_c);
  * h' = σ(o)act(c'). Returns every step's h, [b, T, R', C', F].
  */
 function reference(c: Case, act: Act, inner: Act): number[] {
-  const { b, T, R, C, ch, F, k, stride, padding, x, W, U, bias } = c;
+  const { b, T, R, C, ch, F, k, stride, dilation, padding, x, W, U, bias } = c;
   const G = 4 * F;
   const seq: number[][] = Array.from({ length: b }, () => []);
   for (let n = 0; n < b; n++) {
-    const geo = { R: axis(R, k[0], stride, padding).out, C: axis(C, k[1], stride, padding).out };
+    const [gr, gc] = outImage(c);
+    const geo = { R: gr, C: gc };
     const cells = geo.R * geo.C;
     let h = new Array<number>(cells * F).fill(0);
     let cs = new Array<number>(cells * F).fill(0);
     for (let t = 0; t < T; t++) {
       const base = (n * T + t) * R * C * ch;
-      const zx = conv((r, cc, ci) => x[base + (r * C + cc) * ch + ci]!, R, C, ch, W, k, G, stride, padding).out;
+      const zx = conv((r, cc, ci) => x[base + (r * C + cc) * ch + ci]!, R, C, ch, W, k, G, stride, padding, dilation).out;
       const hPrev = h;
       const zh = conv((r, cc, ci) => hPrev[(r * geo.C + cc) * F + ci]!, geo.R, geo.C, F, U, k, G, 1, 'same').out;
       const hNext: number[] = [];
@@ -80,26 +81,26 @@ function reference(c: Case, act: Act, inner: Act): number[] {
 const caseArb = fc.record({
   b: fc.integer({ min: 1, max: 2 }), T: fc.integer({ min: 1, max: 3 }), R: fc.integer({ min: 2, max: 4 }), C: fc.integer({ min: 2, max: 4 }),
   ch: fc.integer({ min: 1, max: 2 }), F: fc.integer({ min: 1, max: 2 }), kr: fc.integer({ min: 1, max: 2 }), kc: fc.integer({ min: 1, max: 3 }),
-  stride: fc.integer({ min: 1, max: 2 }), padding: fc.constantFrom('valid' as const, 'same' as const),
-}).filter((s) => s.kc <= s.C).chain(({ kr, kc, ...s }) => {
+  stride: fc.integer({ min: 1, max: 2 }), dilation: fc.integer({ min: 1, max: 2 }), padding: fc.constantFrom('valid' as const, 'same' as const),
+}).filter((s) => (s.stride === 1 || s.dilation === 1) && (s.padding === 'same' || ((s.kr - 1) * s.dilation < s.R && (s.kc - 1) * s.dilation < s.C))).chain(({ kr, kc, ...s }) => {
   const vals = (n: number) => fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: n, maxLength: n });
   const G = 4 * s.F;
   return fc.record({ x: vals(s.b * s.T * s.R * s.C * s.ch), W: vals(kr * kc * s.ch * G), U: vals(kr * kc * s.F * G), bias: vals(G) })
     .map((v): Case => ({ ...s, k: [kr, kc], ...v }));
 });
 
-const outImage = (c: Case) => [axis(c.R, c.k[0], c.stride, c.padding).out, axis(c.C, c.k[1], c.stride, c.padding).out] as const;
+const outImage = (c: Case) => [0, 1].map((i) => axis([c.R, c.C][i]!, (c.k[i]! - 1) * c.dilation + 1, c.stride, c.padding).out) as [number, number];
 
 function layerFor(c: Case, options: Record<string, unknown>) {
   const th = options.data_format === 'channels_first';
-  const layer = ConvLSTM2D(c.F, c.k, { return_sequences: true, padding: c.padding, strides: c.stride, ...options });
+  const layer = ConvLSTM2D(c.F, c.k, { return_sequences: true, padding: c.padding, strides: c.stride, dilation_rate: c.dilation, ...options });
   layer.ensureBuilt(th ? [null, c.T, c.ch, c.R, c.C] : [null, c.T, c.R, c.C, c.ch]);
   layer.setWeights([tensor(c.W, [...c.k, c.ch, 4 * c.F]), tensor(c.U, [...c.k, c.F, 4 * c.F]), tensor(c.bias, [4 * c.F])]);
   return layer;
 }
 
 describe('ConvLSTM2D', () => {
-  it('matches the float64 reference for random shapes, strides, paddings and activation pairs, channels last and first', async () => {
+  it('matches the float64 reference for random shapes, strides, dilations, paddings and activation pairs, channels last and first', async () => {
     await fc.assert(fc.asyncProperty(caseArb, fc.constantFrom(['tanh', 'hard_sigmoid'], ['tanh', 'sigmoid']), fc.boolean(), async (c, [a, i], th) => {
       const layer = layerFor(c, { activation: a, recurrent_activation: i, ...(th ? { data_format: 'channels_first' } : {}) });
       const x = tensor(c.x, [c.b, c.T, c.R, c.C, c.ch]);
