@@ -23,7 +23,7 @@ export { modelFromJSON, modelFromJSON as model_from_json, toYAML, modelFromYAML,
 export { modelFromConfig, modelFromConfig as model_from_config, type CustomObjects, type KerasSpec } from './keras/model-config.js';
 export { readKerasH5, type KerasH5, type StoredLayer } from './keras/h5-file.js';
 export { preprocessWeights, type LayerDesc, type WeightsSource } from './keras/preprocess.js';
-export { thKernelToTf, tfKernelToTh, flipKernel, lstmKeras1ToKeras2, lstmKeras2ToKeras1, gruKeras1ToKeras2, permuteDenseRowsForFlatten } from './keras/kernels.js';
+export { thKernelToTf, tfKernelToTh, flipKernel, lstmKeras1ToKeras2, lstmKeras2ToKeras1, convLstmKeras1ToKeras2, gruKeras1ToKeras2, permuteDenseRowsForFlatten } from './keras/kernels.js';
 export type { NdArray } from './hdf5/arrays.js';
 export { H5FileError, KerasFileError } from './hdf5/errors.js';
 export { HDF5Matrix } from './hdf5/matrix.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import {
-  ActivityRegularization, Highway, LocallyConnected1D, LocallyConnected2D, SeparableConv2D, SeparableConvolution2D, AtrousConvolution1D, AtrousConvolution2D, Conv2DTranspose, Deconvolution2D, AveragePooling3D, Conv1D, Conv2D, GlobalAveragePooling3D, GlobalMaxPooling3D, MaxPooling3D,
+  ActivityRegularization, BatchNormalization, ConvLSTM2D, Highway, LocallyConnected1D, LocallyConnected2D, SeparableConv2D, SeparableConvolution2D, AtrousConvolution1D, AtrousConvolution2D, Conv2DTranspose, Deconvolution2D, AveragePooling3D, Conv1D, Conv2D, GlobalAveragePooling3D, GlobalMaxPooling3D, MaxPooling3D,
   SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, Cropping1D, Cropping2D, Cropping3D, Dense, ELU, Flatten, UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D, LeakyReLU, PReLU, ParametricSoftplus, SReLU, Sequential, ThresholdedReLU,
   randomUniform, setBackend, setSeed, type Layer, type Model, type Tensor,
 } from '@kerasgpu/layers';
@@ -49,6 +49,9 @@ const CASES: Case[] = [
   ['LocallyConnected2D (th)', () => [LocallyConnected2D(2, 2, 2, { input_shape: [2, 4, 3], dim_ordering: 'th' }), Flatten(), Dense(2)], [2, 4, 3]],
   ['SeparableConvolution2D', () => [SeparableConvolution2D(3, 2, 2, { input_shape: [5, 5, 2], depth_multiplier: 2, border_mode: 'same' }), Flatten(), Dense(2)], [5, 5, 2]],
   ['SeparableConv2D (channels_first)', () => [SeparableConv2D(2, [3, 2], { input_shape: [2, 5, 4], data_format: 'channels_first', strides: 2 }), Flatten(), Dense(2)], [2, 5, 4]],
+  ['BatchNormalization modes 1 and 2', () => [Dense(4, { input_dim: 3 }), BatchNormalization({ mode: 1, gamma_init: 'uniform' }), Dense(3), BatchNormalization({ mode: 2 }), Dense(2)], [3]],
+  ['ConvLSTM2D', () => [ConvLSTM2D(2, 2, 2, { input_shape: [3, 4, 4, 1], border_mode: 'same', return_sequences: true }), ConvLSTM2D(1, [2, 2]), Flatten(), Dense(2)], [3, 4, 4, 1]],
+  ['ConvLSTM2D (th, strides)', () => [ConvLSTM2D(2, 3, 2, { input_shape: [2, 1, 5, 4], dim_ordering: 'th', subsample: [2, 1], go_backwards: true }), Flatten(), Dense(2)], [2, 1, 5, 4]],
   ['ZeroPadding3D, Cropping3D, UpSampling3D', () => [ZeroPadding3D({ padding: 1, input_shape: [2, 2, 2, 1] }), Cropping3D([[1, 0], [0, 1], [1, 1]]), UpSampling3D(), Flatten(), Dense(2)], [2, 2, 2, 1]],
 ];
 
@@ -138,5 +141,29 @@ describe('Keras 1 weight layouts of the catalogue layers', () => {
     // Keras 2 files already hold the layout.
     const [same] = preprocessWeights({ className: 'Conv2DTranspose', config: { data_format: 'channels_first' } }, [ours, bias], { kerasVersion: '2.1.6', backend: 'tensorflow' });
     expect(same).toBe(ours);
+  });
+
+  it("ConvLSTM2D's twelve Keras 1 arrays (W, U, b per gate i, c, f, o; 'th' kernels (filters, stack, rows, cols)) become kernel, recurrent_kernel, bias", () => {
+    const [kr, kc, ch, F] = [2, 3, 2, 3];
+    const ramp = (shape: number[], from: number) => ({ shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => from + i) });
+    const ours = [ramp([kr, kc, ch, 4 * F], 0), ramp([kr, kc, F, 4 * F], 1000), ramp([4 * F], 2000)];
+    const source = { kerasVersion: '1.2.2', backend: null };
+    for (const ordering of ['tf', 'th'] as const) {
+      // Keras 1 per gate: block g of each fused array, gates stored i, c, f, o (fused blocks 0, 2, 1, 3).
+      const stored = [0, 2, 1, 3].flatMap((g) => ours.map((w) => {
+        const rows = w.data.length / (4 * F);
+        const block = { shape: [...w.shape.slice(0, -1), F], data: Float32Array.from({ length: rows * F }, (_, i) => w.data[Math.floor(i / F) * 4 * F + g * F + (i % F)]!) };
+        return ordering === 'th' && block.shape.length === 4 ? transposeNd(block, [3, 2, 0, 1]) : block;
+      }));
+      const desc = { className: 'ConvLSTM2D', config: { nb_filter: F, nb_row: kr, nb_col: kc, dim_ordering: ordering } };
+      const got = preprocessWeights(desc, stored, source);
+      expect(got.map((w) => w.shape)).toEqual(ours.map((w) => w.shape));
+      expect(got.map((w) => Array.from(w.data))).toEqual(ours.map((w) => Array.from(w.data)));
+    }
+    // Theano files: both kernels flipped (true convolution), as Keras 2 does.
+    const flipped = preprocessWeights({ className: 'ConvLSTM2D', config: { data_format: 'channels_last' } }, ours, { kerasVersion: '2.0.8', backend: 'theano' });
+    expect(flipped[0]!.data[0]).toBe(ours[0]!.data[((kr - 1) * kc + kc - 1) * ch * 4 * F]);
+    expect(flipped[1]!.data[0]).toBe(ours[1]!.data[((kr - 1) * kc + kc - 1) * F * 4 * F]);
+    expect(flipped[2]).toBe(ours[2]);
   });
 });

@@ -79,8 +79,11 @@ describe('tf.keras 2.x configs: options Keras 1 lacked', () => {
     }
   });
 
+  it('return_state=true loads (the model outputs the LSTM node output 0, its h)', () => {
+    expect(modelFromJSON(functional({ return_state: true })).outputs[0]!.shape).toEqual([null, 4]);
+  });
+
   it('refuses any other value, naming the layer and the option', () => {
-    expect(() => modelFromJSON(functional({ return_state: true }))).toThrow(/LSTM 'lstm': return_state=true is not supported/);
     expect(() => modelFromJSON(functional({ time_major: true }))).toThrow(/LSTM 'lstm': time_major=true/);
     expect(() => modelFromJSON(functional({}, { ragged: true }))).toThrow(/InputLayer 'x': ragged=true/);
   });

@@ -48,5 +48,5 @@ export { canonicalKey, parseOptions } from './utils/options.js';
 export { KERAS_METHOD_NAMES, KERAS_OVERRIDES, KERAS_FUNCTION_NAMES, kerasNamesMarkdown, type KerasSpelled } from './utils/keras-names.js';
 export { callable, type Callable } from './utils/callable.js';
 export { setOutput } from './utils/output.js';
-export { thToTfKernelPerm, tfToThKernelPerm } from './utils/kernel-layout.js';
+export { thToTfKernelPerm, tfToThKernelPerm, KERAS1_LSTM_GATES } from './utils/kernel-layout.js';
 export { layerClasses, deserializeLayer } from './layers/registry.js';

@@ -1,4 +1,4 @@
-import { tfToThKernelPerm, thToTfKernelPerm } from '@kerasgpu/layers';
+import { KERAS1_LSTM_GATES, tfToThKernelPerm, thToTfKernelPerm } from '@kerasgpu/layers';
 import type { NdArray } from '../hdf5/arrays.js';
 import type { DimOrdering } from './version.js';
 import { concatLastNd, reshapeNd, reverseAxesNd, splitLastNd, transposeNd } from './ndarray.js';
@@ -31,15 +31,25 @@ export function flipKernel(k: NdArray): NdArray {
  */
 export function lstmKeras1ToKeras2(ws: readonly NdArray[]): NdArray[] {
   if (ws.length !== 12) throw new RangeError(`Keras 1 LSTM weights: expected 12 arrays, got ${ws.length}`);
-  const gate = (g: number) => ws.slice(3 * g, 3 * g + 3); // stored gates: 0=i, 1=c, 2=f, 3=o
-  const order = [gate(0), gate(2), gate(1), gate(3)];
-  return [0, 1, 2].map((j) => concatLastNd(order.map((g) => g[j]!)));
+  return [0, 1, 2].map((j) => concatLastNd(KERAS1_LSTM_GATES.map((g) => ws[3 * g + j]!)));
 }
 
 /** Inverse of lstmKeras1ToKeras2. */
 export function lstmKeras2ToKeras1(ws: readonly NdArray[]): NdArray[] {
   const [k, r, b] = ws.map((w) => splitLastNd(w, 4)); // blocks i, f, c, o
-  return [0, 2, 1, 3].flatMap((g) => [k![g]!, r![g]!, b![g]!]);
+  // Stored gate s is fused block j where KERAS1_LSTM_GATES[j] = s.
+  return [0, 1, 2, 3].map((stored) => KERAS1_LSTM_GATES.indexOf(stored)).flatMap((j) => [k![j]!, r![j]!, b![j]!]);
+}
+
+/**
+ * Keras 1 ConvLSTM2D's 12 arrays (W, U, b per gate, stored i, c, f, o; 'th' kernels (filters,
+ * stack, rows, cols)) fused as Keras 2's kernel / recurrent_kernel / bias. Keras 2's own loader
+ * concatenates 'th' kernels before transposing them, which joins the gates along the kernel's
+ * columns; transposing each gate's kernel first is what Keras 1 computed.
+ */
+export function convLstmKeras1ToKeras2(ws: readonly NdArray[], ordering: DimOrdering): NdArray[] {
+  if (ws.length !== 12) throw new RangeError(`Keras 1 ConvLSTM2D weights: expected 12 arrays, got ${ws.length}`);
+  return lstmKeras1ToKeras2(ws.map((w, i) => (ordering === 'th' && i % 3 !== 2 ? thKernelToTf(w) : w)));
 }
 
 /** Keras 1 GRU's 9 arrays (W, U, b for z, r, h) fused into Keras 2's three, blocks z, r, h. */

@@ -1,6 +1,6 @@
 import type { NdArray } from '../hdf5/arrays.js';
 import { KerasFileError } from '../hdf5/errors.js';
-import { flipKernel, gruKeras1ToKeras2, lstmKeras1ToKeras2, thKernelToTf } from './kernels.js';
+import { convLstmKeras1ToKeras2, flipKernel, gruKeras1ToKeras2, lstmKeras1ToKeras2, thKernelToTf } from './kernels.js';
 import { reshapeNd, transposeNd } from './ndarray.js';
 import { dimOrderingOf, isKeras1, versionLess } from './version.js';
 
@@ -40,6 +40,8 @@ export function preprocessWeights(layer: LayerDesc, ws: NdArray[], source: Weigh
   let out = ws;
   if (isKeras1(source.kerasVersion)) out = keras1ToKeras2(layer, out, source.kerasVersion);
   if (isConv(className) && source.backend === 'theano' && out.length > 0) out = [flipKernel(out[0]!), ...out.slice(1)];
+  // ConvLSTM2D convolves with both kernels (Keras 2 flips both).
+  if (className === 'ConvLSTM2D' && source.backend === 'theano' && out.length >= 2) out = [flipKernel(out[0]!), flipKernel(out[1]!), ...out.slice(2)];
   if (className === 'BatchNormalization' && source.kerasVersion !== null && versionLess(source.kerasVersion, '1.0.6') && out.length === 4) {
     // Before 1.0.6 `running_std` held a standard deviation; from then on (and in Keras 2) a variance.
     const s = out[3]!;
@@ -77,6 +79,7 @@ function keras1ToKeras2(layer: LayerDesc, ws: NdArray[], kerasVersion: string | 
     return [transposeNd(k, dimOrderingOf(config, kerasVersion) === 'th' ? [2, 3, 0, 1] : [0, 1, 3, 2]), ...rest];
   }
   if (className === 'LSTM' && ws.length === 12) return lstmKeras1ToKeras2(ws);
+  if (className === 'ConvLSTM2D' && ws.length === 12) return convLstmKeras1ToKeras2(ws, dimOrderingOf(config, kerasVersion));
   if (className === 'GRU' && ws.length === 9) return gruKeras1ToKeras2(ws);
   return ws;
 }

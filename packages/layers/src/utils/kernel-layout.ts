@@ -10,3 +10,9 @@ export const thToTfKernelPerm = (rank: number): number[] => [...range(2, rank), 
 
 /** Its inverse: tf → th. */
 export const tfToThKernelPerm = (rank: number): number[] => [rank - 1, rank - 2, ...range(0, rank - 2)];
+
+/**
+ * Keras 1 stores an LSTM's (and ConvLSTM2D's) per-gate arrays in the gate order i, c, f, o; Keras 2
+ * fuses them in the order i, f, c, o. Block j of the fused arrays is stored gate KERAS1_LSTM_GATES[j].
+ */
+export const KERAS1_LSTM_GATES: readonly number[] = [0, 2, 1, 3];

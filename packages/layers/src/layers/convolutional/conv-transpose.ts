@@ -106,5 +106,6 @@ class Conv2DTransposeImpl extends ConvTranspose2DBase {
 
 export const Deconvolution2D = registerLayer(Deconvolution2DImpl, 'Deconvolution2D');
 export type Deconvolution2D = Deconvolution2DImpl;
-export const Conv2DTranspose = registerLayer(Conv2DTransposeImpl);
+// Keras 2 also spells it Deconv2D and Convolution2DTranspose (its Deconvolution2D is Keras 1's class here, with output_shape).
+export const Conv2DTranspose = registerLayer(Conv2DTransposeImpl, 'Conv2DTranspose', 'Deconv2D', 'Convolution2DTranspose');
 export type Conv2DTranspose = Conv2DTransposeImpl;

@@ -29,6 +29,14 @@ export type ConvRank = 1 | 2 | 3;
 /** Keras 1 names the kernel size one option per axis (`nb_row`, `nb_col`; `kernel_dim1`, ...). */
 const KERAS1_KERNEL_DIMS: Record<ConvRank, string[]> = { 1: [], 2: ['nbRow', 'nbCol'], 3: ['kernelDim1', 'kernelDim2', 'kernelDim3'] };
 
+/** The kernel size from Keras 2's `kernel_size` or Keras 1's per-axis options (`nb_row`, `nb_col`, ...). */
+export function kernelSizeOf(owner: string, o: Options, rank: ConvRank): number[] {
+  const dims = KERAS1_KERNEL_DIMS[rank];
+  const ks = o.kernelSize ?? (dims.length > 0 && o[dims[0]!] !== undefined ? dims.map((k) => o[k]) : undefined);
+  if (ks === undefined) throw new ValueError(`${owner}: the kernel size is required`);
+  return tupleOf(owner, 'kernel size', ks, rank, []);
+}
+
 /**
  * Convolution over 1, 2 or 3 spatial axes (cross-correlation, as TensorFlow). Kernels are stored in
  * Keras 2 layout [...kernel, inChannels, filters] whatever the ordering; 'th' inputs are transposed
@@ -50,10 +58,7 @@ abstract class ConvBase extends Layer {
     super(o);
     if (!(Number.isInteger(o.filters) && (o.filters as number) > 0)) throw new ValueError(`${owner}: filters (nb_filter) must be a positive integer, got ${String(o.filters)}`);
     this.filters = o.filters as number;
-    const dims = KERAS1_KERNEL_DIMS[rank];
-    const ks = o.kernelSize ?? (dims.length > 0 && o[dims[0]!] !== undefined ? dims.map((k) => o[k]) : undefined);
-    if (ks === undefined) throw new ValueError(`${owner}: the kernel size is required`);
-    this.kernelSize = tupleOf(owner, 'kernel size', ks, rank, []);
+    this.kernelSize = kernelSizeOf(owner, o, rank);
     this.strides = tupleOf(owner, 'strides (subsample)', o.strides, rank, new Array<number>(rank).fill(1));
     this.dilationRate = tupleOf(owner, 'dilation rate', o.dilationRate, rank, new Array<number>(rank).fill(1));
     if (o.padding === 'causal' && rank !== 1) throw new ValueError(`${owner}: padding 'causal' is for 1-D convolutions only`);
@@ -184,9 +189,9 @@ class AtrousConvolution1DImpl extends ConvBase {
 }
 
 export { ConvBase };
-export const AtrousConvolution2D = registerLayer(AtrousConvolution2DImpl, 'AtrousConvolution2D');
+export const AtrousConvolution2D = registerLayer(AtrousConvolution2DImpl, 'AtrousConvolution2D', 'AtrousConv2D');
 export type AtrousConvolution2D = AtrousConvolution2DImpl;
-export const AtrousConvolution1D = registerLayer(AtrousConvolution1DImpl, 'AtrousConvolution1D');
+export const AtrousConvolution1D = registerLayer(AtrousConvolution1DImpl, 'AtrousConvolution1D', 'AtrousConv1D');
 export type AtrousConvolution1D = AtrousConvolution1DImpl;
 export const Convolution2D = registerLayer(Convolution2DImpl, 'Convolution2D');
 export type Convolution2D = Convolution2DImpl;

@@ -16,10 +16,17 @@ export interface BatchNormalizationOptions extends LayerOptions {
 }
 
 /**
- * Keras 1.2 / Keras 2 batch normalisation (mode 0): in training, normalise with the batch's mean
- * and (biased) variance over every axis but `axis` and move the running statistics
- * (m ← momentum·m + (1 − momentum)·batch); at inference use (x − mean)/√(var + ε). Weights in
- * Keras order: gamma, beta, moving_mean, moving_variance. Defaults ε = 1e-3, momentum 0.99.
+ * Keras 1.2 / Keras 2 batch normalisation. Weights in Keras order: gamma, beta, moving_mean,
+ * moving_variance (Keras 1: running_mean, running_std, which holds a variance). Defaults ε = 1e-3,
+ * momentum 0.99. Keras 1's `mode` (Keras 1.2.2 `normalization.py`, TensorFlow backend):
+ * - 0 (Keras 2's only form), feature-wise: in training, normalise with the batch's mean and
+ *   (biased) variance over every axis but `axis` and move the running statistics
+ *   (m ← momentum·m + (1 − momentum)·batch); at inference use (x − mean)/√(var + ε).
+ * - 1, sample-wise: each sample over its last axis, in training and at inference alike,
+ *   (x − m)/(√(var + ε) + ε) — ε twice, as Keras 1 — then gamma·x + beta. The moving
+ *   statistics exist (the weights are the same four) but are never used.
+ * - 2, feature-wise as mode 0 but with the batch's statistics at inference too; the moving
+ *   statistics are never moved.
  */
 class BatchNormalizationImpl extends Layer {
   static override readonly OPTIONS = ['axis', 'momentum', 'epsilon', 'center', 'scale', 'mode', 'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer', 'betaRegularizer', 'gammaRegularizer', 'betaConstraint', 'gammaConstraint', 'betaInit', 'gammaInit'];
@@ -29,6 +36,7 @@ class BatchNormalizationImpl extends Layer {
   readonly epsilon: number;
   readonly center: boolean;
   readonly scale: boolean;
+  readonly mode: 0 | 1 | 2;
   private readonly o: Record<string, unknown>;
   gamma: Variable | null = null;
   beta: Variable | null = null;
@@ -40,7 +48,9 @@ class BatchNormalizationImpl extends Layer {
   constructor(options: BatchNormalizationOptions = {}) {
     const o = Layer.parse('BatchNormalization', options, BatchNormalizationImpl.OPTIONS);
     super(o);
-    if ((o.mode as number | undefined ?? 0) !== 0) throw new ValueError(`BatchNormalization: only mode 0 (feature-wise, Keras 2 semantics) is supported, got mode ${String(o.mode)}`);
+    const mode = o.mode ?? 0;
+    if (mode !== 0 && mode !== 1 && mode !== 2) throw new ValueError(`BatchNormalization: mode must be 0 (feature-wise), 1 (sample-wise) or 2 (feature-wise, batch statistics at test time too), got ${JSON.stringify(o.mode)}`);
+    this.mode = mode;
     // tf.keras writes the axis as a list ([2]); one axis is all this layer normalises over.
     const axis = Array.isArray(o.axis) && o.axis.length === 1 ? (o.axis[0] as unknown) : (o.axis ?? -1);
     if (!Number.isInteger(axis)) throw new ValueError(`BatchNormalization: axis must be one integer (or a list of one), got ${JSON.stringify(o.axis)}`);
@@ -59,6 +69,9 @@ class BatchNormalizationImpl extends Layer {
     if (ax <= 0 || ax >= inputShape.length || dim === null || dim === undefined) {
       throw new ShapeError(`BatchNormalization: axis ${this.axis} must be a non-batch axis of known size, input ${fmtShape(inputShape)}`);
     }
+    if (this.mode === 1 && ax !== inputShape.length - 1) {
+      throw new ShapeError(`BatchNormalization: mode 1 normalises each sample over its last axis, so axis must be the last one (-1), got axis ${this.axis} for input ${fmtShape(inputShape)}`);
+    }
     this.reduceAxes = inputShape.map((_, i) => i).filter((i) => i !== ax);
     this.paramShape = inputShape.map((d, i) => (i === ax ? d! : 1));
     const o = this.o;
@@ -73,9 +86,18 @@ class BatchNormalizationImpl extends Layer {
   override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
     const x = inputs as Tensor;
     const shaped = (t: Tensor) => reshape(t, this.paramShape);
+    if (this.mode === 1) {
+      const last = x.shape.length - 1;
+      const m = mean(x, [last], true);
+      const std = sqrt(add(mean(square(sub(x, m)), [last], true), this.epsilon));
+      return this.affine(div(sub(x, m), add(std, this.epsilon)));
+    }
     let m: Tensor;
     let v: Tensor;
-    if (args.training) {
+    if (this.mode === 2) {
+      m = mean(x, this.reduceAxes, true);
+      v = mean(square(sub(x, m)), this.reduceAxes, true);
+    } else if (args.training) {
       m = mean(x, this.reduceAxes, true);
       v = mean(square(sub(x, m)), this.reduceAxes, true);
       // Moving statistics change in place during the training forward pass (not differentiated).
@@ -86,10 +108,16 @@ class BatchNormalizationImpl extends Layer {
       m = shaped(this.movingMean!);
       v = shaped(this.movingVariance!);
     }
-    let y = div(sub(x, m), sqrt(add(v, this.epsilon)));
-    if (this.gamma) y = mul(y, shaped(this.gamma));
-    if (this.beta) y = add(y, shaped(this.beta));
-    return y;
+    return this.affine(div(sub(x, m), sqrt(add(v, this.epsilon))));
+  }
+
+  /** gamma·y + beta, each where the layer has it (Keras 2's scale / center). */
+  private affine(y: Tensor): Tensor {
+    const shaped = (t: Tensor) => reshape(t, this.paramShape);
+    let out = y;
+    if (this.gamma) out = mul(out, shaped(this.gamma));
+    if (this.beta) out = add(out, shaped(this.beta));
+    return out;
   }
 
   override getConfig(): Record<string, unknown> {
@@ -98,6 +126,8 @@ class BatchNormalizationImpl extends Layer {
       beta_initializer: initializerConfig('zeros'), gamma_initializer: initializerConfig('ones'),
       moving_mean_initializer: initializerConfig('zeros'), moving_variance_initializer: initializerConfig('ones'),
       beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null,
+      // Keras 2 dropped `mode`: written (Keras 1 form) only where it is not Keras 2's one behaviour.
+      ...(this.mode !== 0 ? { mode: this.mode } : {}),
     };
   }
 }

@@ -61,6 +61,9 @@ abstract class PoolBase extends Layer {
   }
 }
 
+/** Keras 2's short spelling of a pooling class (keras/layers/pooling.py: `MaxPool2D = MaxPooling2D`, `GlobalAvgPool1D`). */
+export const shortPoolingName = (name: string): string => name.replace('Average', 'Avg').replace('Pooling', 'Pool');
+
 type PoolArgs = [poolSize?: number | number[], options?: PoolingOptions] | [options: PoolingOptions];
 const pooling = (rank: 1 | 2, kind: 'max' | 'avg', name: string): Callable<new (...args: PoolArgs) => PoolBase> => {
   const cls = class extends PoolBase {
@@ -68,7 +71,7 @@ const pooling = (rank: 1 | 2, kind: 'max' | 'avg', name: string): Callable<new (
     constructor(...args: PoolArgs) { super(rank, kind, name, args); }
   };
   Object.defineProperty(cls, 'name', { value: name });
-  return registerLayer(cls);
+  return registerLayer(cls, name, shortPoolingName(name));
 };
 export const MaxPooling1D = pooling(1, 'max', 'MaxPooling1D');
 export const MaxPooling2D = pooling(2, 'max', 'MaxPooling2D');
@@ -107,7 +110,7 @@ const globalPooling = (rank: 1 | 2 | 3, kind: 'max' | 'avg', name: string): Call
     constructor(options: GlobalPoolingOptions = {}) { super(rank, kind, name, options); }
   };
   Object.defineProperty(cls, 'name', { value: name });
-  return registerLayer(cls);
+  return registerLayer(cls, name, shortPoolingName(name));
 };
 export const GlobalMaxPooling1D = globalPooling(1, 'max', 'GlobalMaxPooling1D');
 export const GlobalMaxPooling2D = globalPooling(2, 'max', 'GlobalMaxPooling2D');

@@ -7,6 +7,7 @@ import { type Shape } from '../../utils/shape.js';
 import { resolvePadding, toChannelsFirst, toChannelsLast, tupleOf, windowOutputShape, type Padding } from '../convolutional/geometry.js';
 import type { LayerOptions } from '../core/kernel-options.js';
 import { registerLayer } from '../registry.js';
+import { shortPoolingName } from './pooling.js';
 
 export interface Pooling3DOptions extends LayerOptions { poolSize?: number | number[]; strides?: number | number[] | null; padding?: Padding; dimOrdering?: DimOrdering }
 const KEYS = ['poolSize', 'strides', 'padding', 'dimOrdering'];
@@ -64,7 +65,7 @@ function pooling3d(kind: 'max' | 'avg', name: string): Callable<new (...args: Po
     constructor(...args: Pool3DArgs) { super(kind, name, args); }
   };
   Object.defineProperty(cls, 'name', { value: name });
-  return registerLayer(cls);
+  return registerLayer(cls, name, shortPoolingName(name));
 }
 export const MaxPooling3D = pooling3d('max', 'MaxPooling3D');
 export const AveragePooling3D = pooling3d('avg', 'AveragePooling3D');

@@ -3,6 +3,7 @@ import {
 } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import { positional } from '../../utils/args.js';
+import type { Options } from '../../utils/options.js';
 import { registerLayer } from '../registry.js';
 import { RNN_KEYS, RNNBase, type RecurrentOptions, type StepResult } from './rnn-base.js';
 
@@ -80,30 +81,49 @@ class GRUImpl extends RNNBase {
 }
 
 /**
- * LSTM with Keras's gate order i, f, c, o and hard_sigmoid as the default inner activation. Uses
- * core's fused `lstmCell` when both activations are ones the cell knows, else the same math in ops.
- * The forget-gate bias starts at one (Keras 1 forget_bias_init='one', Keras 2 unit_forget_bias).
+ * Keras's LSTM with gate order i, f, c, o and hard_sigmoid as the default inner activation, over
+ * any recurrent product (`recurrentProduct`: h·U here, a convolution in ConvLSTM2D). The
+ * forget-gate bias starts at one (Keras 1 forget_bias_init='one', Keras 2 unit_forget_bias).
  */
-class LSTMImpl extends RNNBase {
-  static kerasName = 'LSTM';
+export abstract class LSTMBase extends RNNBase {
   protected readonly gates = 4;
   protected readonly stateCount = 2;
   private readonly unitForgetBias: boolean;
-  constructor(...args: RnnArgs) {
-    const o = parse('LSTM', args);
-    super('LSTM', o, { recurrentActivation: 'hard_sigmoid' });
+  constructor(owner: string, o: Options) {
+    super(owner, o, { recurrentActivation: 'hard_sigmoid' });
     this.unitForgetBias = (o.unitForgetBias as boolean | undefined) ?? (o.forgetBiasInit === undefined || o.forgetBiasInit === 'one');
   }
+  protected override initialBias(): Tensor {
+    const u = this.units;
+    return this.unitForgetBias ? concat([fill([u], 0), ones([u]), fill([2 * u], 0)], 0) : fill([4 * u], 0);
+  }
+  /** h's contribution to the four gates' pre-activations (blocks on the last axis). */
+  protected abstract recurrentProduct(h: Tensor): Tensor;
+  protected step(xw: Tensor, [h, c]: Tensor[], m: Tensor | null): StepResult {
+    return this.cell(xw, this.recurrentProduct(withMask(h!, m)), c!);
+  }
+  /** c' = σ(f)∘c + σ(i)∘act(c̃), h' = σ(o)∘act(c'), from the pre-activations xw + hu (bias already in xw). */
+  protected cell(xw: Tensor, hu: Tensor, c: Tensor): StepResult {
+    const [zi, zf, zc, zo] = split(add(xw, hu), 4, xw.shape.length - 1) as [Tensor, Tensor, Tensor, Tensor];
+    const inner = this.recurrentActivation.fn;
+    const act = this.settings.activation.fn;
+    const cNew = add(mul(inner(zf), c), mul(inner(zi), act(zc)));
+    const hNew = mul(inner(zo), act(cNew));
+    return { h: hNew, states: [hNew, cNew] };
+  }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), unit_forget_bias: this.unitForgetBias }; }
+}
+
+/** LSTM. Uses core's fused `lstmCell` / `lstmSequence` when both activations are ones the cell knows. */
+class LSTMImpl extends LSTMBase {
+  static kerasName = 'LSTM';
+  constructor(...args: RnnArgs) { super('LSTM', parse('LSTM', args)); }
   private get fused(): Required<LstmCellOptions> | null {
     const a = fusedCellActivation(this.settings.activation.name);
     const i = fusedCellActivation(this.recurrentActivation.name);
     return a && i ? { activation: a, innerActivation: i } : null;
   }
   protected override projectionBias(): Tensor | null { return this.fused === null ? this.bias : null; }
-  protected override initialBias(): Tensor {
-    const u = this.units;
-    return this.unitForgetBias ? concat([fill([u], 0), ones([u]), fill([2 * u], 0)], 0) : fill([4 * u], 0);
-  }
   protected override sequence(xw: Tensor, [h0, c0]: Tensor[]): { hs: Tensor; states: Tensor[] } | null {
     const f = this.fused;
     if (!f) return null;
@@ -112,21 +132,14 @@ class LSTMImpl extends RNNBase {
     const last = (s: Tensor) => reshape(slice(s, [0, T - 1, 0], [b, 1, this.units]), [b, this.units]);
     return { hs, states: [last(hs), last(cs)] };
   }
-  protected step(xw: Tensor, [h, c]: Tensor[], m: Tensor | null): StepResult {
-    const hu = matMul(withMask(h!, m), this.recurrentKernel!);
+  protected recurrentProduct(h: Tensor): Tensor { return matMul(h, this.recurrentKernel!); }
+  protected override cell(xw: Tensor, hu: Tensor, c: Tensor): StepResult {
     const f = this.fused;
-    if (f) {
-      const [hNew, cNew] = lstmCell(xw, hu, this.bias ?? fill([4 * this.units], 0), c!, f);
-      return { h: hNew, states: [hNew, cNew] };
-    }
-    const [zi, zf, zc, zo] = split(add(xw, hu), 4, 1) as [Tensor, Tensor, Tensor, Tensor];
-    const inner = this.recurrentActivation.fn;
-    const act = this.settings.activation.fn;
-    const cNew = add(mul(inner(zf), c!), mul(inner(zi), act(zc)));
-    const hNew = mul(inner(zo), act(cNew));
+    if (!f) return super.cell(xw, hu, c);
+    const [hNew, cNew] = lstmCell(xw, hu, this.bias ?? fill([4 * this.units], 0), c, f);
     return { h: hNew, states: [hNew, cNew] };
   }
-  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), unit_forget_bias: this.unitForgetBias, implementation: 1 }; }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), implementation: 1 }; }
 }
 
 export const SimpleRNN = registerLayer(SimpleRNNImpl);

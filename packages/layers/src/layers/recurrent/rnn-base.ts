@@ -39,9 +39,11 @@ export interface StepResult { h: Tensor; states: Tensor[] }
 const first = (s: Shape | Shape[]): Shape => (Array.isArray(s[0]) ? (s as Shape[])[0]! : (s as Shape));
 
 /**
- * The recurrent loop shared by SimpleRNN, GRU and LSTM (Keras 2 weights: kernel [inputDim, G·units],
- * recurrent_kernel [units, G·units], bias [G·units]). The input projection x·kernel is done for all
- * timesteps in one matmul; each step adds h·recurrent_kernel. Dropout masks (dropout_W / dropout_U)
+ * The recurrent loop shared by SimpleRNN, GRU, LSTM and ConvLSTM2D (Keras 2 weights: kernel
+ * [inputDim, G·units], recurrent_kernel [units, G·units], bias [G·units]; ConvLSTM2D's kernels have
+ * the kernel window in front). The input projection x·kernel is done for all timesteps in one op
+ * (`projectInput`: a matmul, or one conv2d); each step adds h·recurrent_kernel. States are
+ * [batch, ...stateDims] ([batch, units] for the dense layers). Dropout masks (dropout_W / dropout_U)
  * are drawn once per sequence, as Keras. A mask [batch, T] keeps the previous state at masked steps.
  * Keras 2's `initial_state` (a call option) arrives as extra inputs [x, ...states]; `returnState`
  * appends the final states to the output. The loop is always unrolled (each step is recorded), so
@@ -73,11 +75,14 @@ export abstract class RNNBase extends Layer {
 
   protected abstract readonly gates: number;
   protected abstract readonly stateCount: number;
+  /** A state's shape without the batch, known once built: [units], or ConvLSTM2D's [rows, cols, filters]. */
+  protected stateDims: number[];
 
   constructor(owner: string, o: Options, defaults: { recurrentActivation: string }) {
     super(o);
     if (!(Number.isInteger(o.units) && (o.units as number) > 0)) throw new ValueError(`${owner}: units (output_dim) must be a positive integer, got ${String(o.units)}`);
     this.units = o.units as number;
+    this.stateDims = [this.units];
     this.settings = kernelSettings(o, { activation: 'tanh' });
     this.activityRegularizer = this.settings.activityRegularizer;
     this.recurrentActivation = getActivation((o.recurrentActivation as ActivationId | undefined) ?? defaults.recurrentActivation);
@@ -110,24 +115,44 @@ export abstract class RNNBase extends Layer {
     return [inputs, ...states];
   }
 
-  /** The shapes of [x, ...initial states]: the states must be `stateCount` arrays (batch, units). */
+  /** The shapes of [x, ...initial states]: the states must be `stateCount` arrays shaped as a step's output. */
   private checkStateShapes(s: Shape | Shape[]): void {
     if (!Array.isArray(s[0])) return;
     const states = (s as Shape[]).slice(1);
     const want = `${this.stateCount} (${this.stateCount === 2 ? '[h, c]' : '[h]'})`;
     if (states.length !== this.stateCount) throw new ValueError(`${this.name}: initial_state must be ${want} tensors, got ${states.length}`);
+    const dims = this.stepOutputShape(first(s));
     for (const st of states) {
-      if (st.length !== 2 || (st[1] !== null && st[1] !== this.units)) throw new ShapeError(`${this.name}: each initial state must have shape (batch, ${this.units}), got ${fmtShape(st)}`);
+      if (st.length !== dims.length + 1 || dims.some((d, i) => st[i + 1] !== null && st[i + 1] !== d)) {
+        throw new ShapeError(`${this.name}: each initial state must have shape (batch, ${dims.join(', ')}), got ${fmtShape(st)}`);
+      }
     }
   }
 
-  override build(shapes: Shape | Shape[]): void {
-    this.checkStateShapes(shapes);
-    const inputShape = first(shapes);
-    const inputDim = inputShape[2];
-    if (inputShape.length !== 3 || inputDim === null || inputDim === undefined) {
-      throw new ShapeError(`${this.className} expects inputs of shape (batch, timesteps, features) with known features, got ${fmtShape(inputShape)}`);
+  /** Refuses an input the layer cannot take (dense layers: (batch, timesteps, features), features as built). */
+  protected checkInput(s: Shape): void {
+    if (s.length !== 3 || s[2] === null || s[2] === undefined) {
+      throw new ShapeError(`${this.className} expects inputs of shape (batch, timesteps, features) with known features, got ${fmtShape(s)}`);
     }
+    if (this.kernel && s[2] !== this.kernel.shape[0]) throw new ShapeError(`${this.className} was built for ${this.kernel.shape[0]} features, got ${fmtShape(s)}`);
+  }
+  /** One step's output shape without the batch, in the layer's data layout. */
+  protected stepOutputShape(_inputShape: Shape): number[] { return [this.units]; }
+  /** The kernel's shape for an input (checked by `checkInput`); the recurrent kernel's; the state's without the batch. */
+  protected weightShapes(inputShape: Shape): { kernel: number[]; recurrent: number[]; state: number[] } {
+    const g = this.gates * this.units;
+    return { kernel: [inputShape[2]!, g], recurrent: [this.units, g], state: [this.units] };
+  }
+  /** x [batch, T, ...features] → every step's input projection [batch, T, ...stateDims without units, G·units]. */
+  protected projectInput(x: Tensor): Tensor {
+    const [b, T, d] = x.shape as [number, number, number];
+    return reshape(matMul(reshape(x, [b * T, d]), this.kernel!), [b, T, this.gates * this.units]);
+  }
+
+  override build(shapes: Shape | Shape[]): void {
+    const inputShape = first(shapes);
+    this.checkInput(inputShape);
+    this.checkStateShapes(shapes);
     if (this.unroll && (inputShape[1] === null || inputShape[1] === undefined)) {
       throw new ValueError(`${this.name}: cannot unroll a RNN if the time dimension is undefined: give input_shape with the number of timesteps, or unroll: false`);
     }
@@ -140,9 +165,10 @@ export abstract class RNNBase extends Layer {
       this.statefulBatch = batch;
     }
     const s = this.settings;
-    const g = this.gates * this.units;
-    this.kernel = this.addWeight('kernel', [inputDim, g], s.kernelInitializer, 'glorot_uniform', { regularizer: s.kernelRegularizer, constraint: s.kernelConstraint });
-    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, g], this.recurrentInit, 'orthogonal', {
+    const ws = this.weightShapes(inputShape);
+    this.stateDims = ws.state;
+    this.kernel = this.addWeight('kernel', ws.kernel, s.kernelInitializer, 'glorot_uniform', { regularizer: s.kernelRegularizer, constraint: s.kernelConstraint });
+    this.recurrentKernel = this.addWeight('recurrent_kernel', ws.recurrent, this.recurrentInit, 'orthogonal', {
       regularizer: getRegularizer(this.recurrentRegularizer), constraint: getConstraint(this.recurrentConstraint),
     });
     if (s.useBias) {
@@ -167,16 +193,16 @@ export abstract class RNNBase extends Layer {
     const b = this.statefulBatch;
     if (b === null) throw new ValueError(`${this.name}: resetStates before the layer is built (it takes its batch size from its input)`);
     if (this.states) for (const s of this.states) s.dispose();
-    this.states = Array.from({ length: this.stateCount }, () => tidy(() => variable(zeros([b, this.units]), false)));
+    this.states = Array.from({ length: this.stateCount }, () => tidy(() => variable(zeros([b, ...this.stateDims]), false)));
   }
 
   override computeOutputShape(shapes: Shape | Shape[]): Shape | Shape[] {
-    this.checkStateShapes(shapes);
     const s = first(shapes);
-    if (s.length !== 3) throw new ShapeError(`${this.className} expects inputs of rank 3 (batch, timesteps, features), got ${fmtShape(s)}`);
-    if (this.kernel && s[2] !== this.kernel.shape[0]) throw new ShapeError(`${this.className} was built for ${this.kernel.shape[0]} features, got ${fmtShape(s)}`);
-    const out: Shape = this.returnSequences ? [s[0]!, s[1]!, this.units] : [s[0]!, this.units];
-    return this.returnState ? [out, ...Array.from({ length: this.stateCount }, (): Shape => [s[0]!, this.units])] : out;
+    this.checkInput(s);
+    this.checkStateShapes(shapes);
+    const step = this.stepOutputShape(s);
+    const out: Shape = this.returnSequences ? [s[0]!, s[1]!, ...step] : [s[0]!, ...step];
+    return this.returnState ? [out, ...Array.from({ length: this.stateCount }, (): Shape => [s[0]!, ...step])] : out;
   }
 
   override computeMask(_inputs: Tensor | Tensor[], mask: Tensor | null | (Tensor | null)[] | undefined): Tensor | null | (Tensor | null)[] {
@@ -203,14 +229,16 @@ export abstract class RNNBase extends Layer {
     }
     let x = x0!;
     const inputMask = Array.isArray(args.mask) ? (args.mask[0] ?? null) : (args.mask ?? null);
-    const [b, T, d] = x.shape as [number, number, number];
-    if (args.training && this.dropout > 0) x = mul(x, reshape(dropout(ones([b, d]), this.dropout, nextKey()), [b, 1, d]));
-    const recurrentMask = args.training && this.recurrentDropout > 0 ? dropout(ones([b, this.units]), this.recurrentDropout, nextKey()) : null;
-    let xw = reshape(matMul(reshape(x, [b * T, d]), this.kernel!), [b, T, this.gates * this.units]);
+    const [b, T] = x.shape as [number, number];
+    const stateShape = [b, ...this.stateDims];
+    // One input mask per sample for the whole sequence (Keras draws it once, outside the loop).
+    if (args.training && this.dropout > 0) x = mul(x, dropout(ones([b, 1, ...x.shape.slice(2)]), this.dropout, nextKey()));
+    const recurrentMask = args.training && this.recurrentDropout > 0 ? dropout(ones(stateShape), this.recurrentDropout, nextKey()) : null;
+    let xw = this.projectInput(x);
     const projectionBias = this.projectionBias();
     if (projectionBias) xw = add(xw, projectionBias);
     // Keras 2: an initial_state given in the call wins over a stateful layer's kept states.
-    let states: Tensor[] = initial.length > 0 ? initial : this.stateful ? [...this.states!] : Array.from({ length: this.stateCount }, () => fill([b, this.units], 0));
+    let states: Tensor[] = initial.length > 0 ? initial : this.stateful ? [...this.states!] : Array.from({ length: this.stateCount }, () => fill(stateShape, 0, x.dtype));
     if (this.stateful && this.states![0]!.shape[0] !== b) {
       throw new ShapeError(`${this.name}: stateful layer built for batch size ${this.states![0]!.shape[0]}, got ${b}`);
     }
@@ -229,10 +257,10 @@ export abstract class RNNBase extends Layer {
       let next = r.states;
       let h = r.h;
       if (mask) {
-        const m = reshape(mask[t]!, [b, 1]);
+        const m = reshape(mask[t]!, [b, ...this.stateDims.map(() => 1)]);
         const keep = (newV: Tensor, old: Tensor) => add(mul(newV, m), mul(old, sub(1, m)));
         next = next.map((s, i) => keep(s, states[i]!));
-        h = keep(h, outputs[outputs.length - 1] ?? fill([b, this.units], 0));
+        h = keep(h, outputs[outputs.length - 1] ?? fill(stateShape, 0, x.dtype));
       }
       states = next;
       outputs.push(h);
