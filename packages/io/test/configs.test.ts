@@ -80,9 +80,24 @@ describe('tf.keras 2.x configs: options Keras 1 lacked', () => {
   });
 
   it('refuses any other value, naming the layer and the option', () => {
-    expect(() => modelFromJSON(functional({ return_state: true }))).toThrow(/LSTM 'lstm': return_state=true is not supported/);
     expect(() => modelFromJSON(functional({ time_major: true }))).toThrow(/LSTM 'lstm': time_major=true/);
     expect(() => modelFromJSON(functional({}, { ragged: true }))).toThrow(/InputLayer 'x': ragged=true/);
+  });
+
+  it('refuses tf.keras 2.11 call options that change a node (use_causal_mask, return_attention_scores) rather than drop them', () => {
+    const spec = (kwargs: Record<string, unknown>) => ({
+      class_name: 'Functional',
+      config: {
+        name: 'm', input_layers: [['x', 0, 0]], output_layers: [['att', 0, 0]],
+        layers: [
+          { class_name: 'InputLayer', name: 'x', inbound_nodes: [], config: { batch_input_shape: [null, 3, 4], name: 'x' } },
+          { class_name: 'Attention', name: 'att', inbound_nodes: [[['x', 0, 0, kwargs], ['x', 0, 0, {}]]], config: { name: 'att', dropout: 0, use_scale: false, score_mode: 'dot' } },
+        ],
+      },
+    });
+    expect(modelFromJSON(spec({ use_causal_mask: false })).outputs[0]!.shape).toEqual([null, 3, 4]);
+    expect(() => modelFromJSON(spec({ use_causal_mask: true }))).toThrow(/layer 'att' \(Attention\) is called with use_causal_mask/);
+    expect(() => modelFromJSON(spec({ return_attention_scores: true }))).toThrow(/return_attention_scores/);
   });
 
   it("reads Keras 3's batch_shape and dtype-policy objects on inputs", () => {

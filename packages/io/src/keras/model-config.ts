@@ -131,6 +131,9 @@ function modelFrom(spec: KerasSpec, build: Build, entryName?: string): Model {
 
 const isNodeRef = (r: unknown): r is NodeRef => Array.isArray(r) && typeof r[0] === 'string' && Number.isInteger(r[1]) && Number.isInteger(r[2]);
 
+/** tf.keras ≥ 2.11 call options that change what a node computes: refused, never dropped. */
+const UNREAD_CALL_ARGS = ['use_causal_mask', 'return_attention_scores'];
+
 /** Checks the shape of a functional config before anything is built from it. */
 function checkGraph(config: GraphConfig): void {
   if (!Array.isArray(config.layers)) throw fail('Model config needs a list of layers', config.layers);
@@ -141,6 +144,12 @@ function checkGraph(config: GraphConfig): void {
     // Spread, so that holes in an array passed as an object are checked too (every() skips them).
     if (!Array.isArray(e.inbound_nodes) || ![...e.inbound_nodes].every((n) => Array.isArray(n) && [...n].every(isNodeRef))) {
       throw fail(`layer '${e.name}': inbound_nodes are lists of [layer, node, tensor]`, e.inbound_nodes);
+    }
+  }
+  for (const e of config.layers) {
+    for (const ref of e.inbound_nodes.flat()) {
+      const unread = Object.entries(ref[3] ?? {}).filter(([k, v]) => UNREAD_CALL_ARGS.includes(k) && v === true).map(([k]) => k);
+      if (unread.length > 0) throw new KerasFileError(`model config: layer '${e.name}' (${e.class_name}) is called with ${unread.join(', ')}, a call option kerasgpu does not read (give Attention causal: true in its config instead)`);
     }
   }
   for (const key of ['input_layers', 'output_layers'] as const) {
