@@ -3,24 +3,27 @@ import { Container, Layer, type LayerWeight } from '@kerasgpu/layers';
 /** One weight of a model as the tfjs format names it, with the layer that holds it. */
 export interface NamedWeight { name: string; layer: Layer; weight: LayerWeight }
 
-/** A wrapper's inner layers (TimeDistributed's layer; Bidirectional's forward and backward). */
-function innerLayers(layer: Layer): Layer[] {
+/**
+ * The layers whose weights `layer` holds, each with the scope tfjs names them under: a
+ * Bidirectional's `forward_<inner>` and `backward_<inner>` (its build's name scopes); a
+ * TimeDistributed's inner layer builds in the wrapper's own scope.
+ */
+function scopes(layer: Layer): (readonly [Layer, string])[] {
   const l = layer as unknown as { layer?: unknown; backward?: unknown };
-  return [l.layer, l.backward].filter((x): x is Layer => x instanceof Layer);
+  if (l.layer instanceof Layer && l.backward instanceof Layer) return [[l.layer, `${layer.name}/forward_${l.layer.name}`], [l.backward, `${layer.name}/${l.backward.name}`]];
+  return [[l.layer instanceof Layer ? l.layer : layer, layer.name]];
 }
 
 /**
  * tfjs-layers names a variable by the name scopes it was built in (`LayerVariable.originalName`):
- * `<layer>/<weight>`, and under a wrapper `<wrapper>/<inner layer>/<weight>`; nested models add
+ * `<layer>/<weight>` (wrappers: `scopes`); nested models add
  * no scope (their layers are built on their own). Every weight once, in the model's order.
  */
 export function tfjsWeights(layers: readonly Layer[]): NamedWeight[] {
   const seen = new Set<LayerWeight['variable']>();
   const named = (layer: Layer): NamedWeight[] => {
     if (layer instanceof Container) return layer.layers.flatMap(named);
-    const inner = innerLayers(layer);
-    const parts = inner.length > 0 ? inner.map((l) => [l, `${layer.name}/${l.name}`] as const) : [[layer, layer.name] as const];
-    return parts.flatMap(([owner, prefix]) => owner.layerWeights.map((weight) => ({ name: `${prefix}/${weight.name}`, layer, weight })));
+    return scopes(layer).flatMap(([owner, prefix]) => owner.layerWeights.map((weight) => ({ name: `${prefix}/${weight.name}`, layer, weight })));
   };
   return layers.flatMap(named).filter((w) => !seen.has(w.weight.variable) && seen.add(w.weight.variable));
 }
