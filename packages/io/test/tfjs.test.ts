@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -130,6 +130,11 @@ describe('tfjs layers-model format: our writer and reader', () => {
     expect(n).toBe(Math.ceil(model.countParams() * 4 / 64));
     expect(json.weightsManifest[0]!.paths).toEqual(Array.from({ length: n }, (_, i) => `group1-shard${i + 1}of${n}.bin`));
     const back = await loadTfjs(join(path, 'model.json'));
+    await expect(loadTfjs(join(dir, 'nowhere'))).rejects.toThrow(/nowhere: no such file/);
+    const copy = join(dir, 'sharded-missing');
+    await saveTfjs(model, copy, { shardBytes: 64 });
+    rmSync(join(copy, 'group1-shard2of' + n + '.bin'));
+    await expect(loadTfjs(copy)).rejects.toThrow(new RegExp(`group1-shard2of${n}.bin: its shard group1-shard2of${n}.bin is missing`));
     expect(await ours(back, c)).toEqual(await ours(model, c));
     back.dispose();
     model.dispose();
@@ -176,7 +181,6 @@ describe('tfjs itself reads what we write, and we read what tfjs writes', () => 
       for (const l of model.layers) if (l.getClassName() === 'BatchNormalization') l.setWeights(l.getWeights().map((w, i) => tf.add(w, tf.scalar(0.3 * (i + 1)))));
       const path = join(dir, `tfjs_${name.replace(/\W+/g, '_')}`);
       await model.save(tf.io.withSaveHandler(async (a) => {
-        const { mkdirSync } = await import('node:fs');
         mkdirSync(path, { recursive: true });
         writeFileSync(join(path, 'weights.bin'), new Uint8Array(a.weightData as ArrayBuffer));
         writeFileSync(join(path, 'model.json'), JSON.stringify({ modelTopology: a.modelTopology, format: a.format, generatedBy: a.generatedBy, convertedBy: null, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] }));
@@ -222,6 +226,7 @@ describe('tfjs files: what is read and what is refused', () => {
     await expect(loadTfjs({ modelJSON: json([k, b, { ...b, name: 'e/bias' }]), weightData: data(6) })).rejects.toThrow(/'e\/bias' belongs to no weight of the model/);
     await expect(loadTfjs({ modelJSON: json([{ ...k, shape: [2, 1] }, b]), weightData: data(4) })).rejects.toThrow(/weight kernel has shape \[1, 2\], the file's 'd\/kernel' has shape \[2, 1\]/);
     await expect(loadTfjs({ modelJSON: json([k, b]), weightData: data(3) })).rejects.toThrow(/holds 12 bytes, its 2 weights need 16/);
+    await expect(loadTfjs({ modelJSON: json([k, b]), weightData: new Uint8Array(20) })).rejects.toThrow(/the weight data holds 20 bytes, the manifest's weights need 16/);
     await expect(loadTfjs({ modelJSON: json([{ ...k, dtype: 'string' }, b]), weightData: data(4) })).rejects.toThrow(/'d\/kernel' is stored as string/);
     await expect(loadTfjs({ modelJSON: json([k, b, { name: 'iter', shape: [], dtype: 'float32', group: 'optimizer' }]), weightData: data(5) })).rejects.toThrow(/saved with its optimizer/);
     await expect(loadTfjs({ modelJSON: { format: 'graph-model', weightsManifest: [] } as unknown as TfjsModelJSON, weightData: [] })).rejects.toThrow(/needs a modelTopology object \(a graph-model/);

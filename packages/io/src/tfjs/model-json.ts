@@ -33,7 +33,7 @@ const u8 = (b: Bytes) => (b instanceof Uint8Array ? b : new Uint8Array(b));
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The model.json and shards of `model` (float32 weights, one group). */
-export async function tfjsArtifacts(model: Model, options: SaveTfjsOptions = {}): Promise<{ modelJSON: TfjsModelJSON; weightData: Uint8Array[] }> {
+async function tfjsArtifacts(model: Model, options: SaveTfjsOptions = {}): Promise<{ modelJSON: TfjsModelJSON; weightData: Uint8Array[] }> {
   const named = tfjsWeights(model.layers);
   const clash = named.find((w, i) => named.findIndex((o) => o.name === w.name) !== i);
   if (clash) throw new ValueError(`tfjs save: two weights would both be named '${clash.name}' (layer ${clash.layer.name}); rename a layer`);
@@ -89,9 +89,11 @@ function parseModelJSON(given: unknown, label: string): TfjsModelJSON {
 function shardsByGroup(groups: readonly TfjsManifestGroup[], data: Bytes | Bytes[], label: string): Uint8Array[][] {
   if (!Array.isArray(data)) {
     const all = u8(data);
+    const sizes = groups.map((g) => g.weights.reduce((a, s) => a + (isRecord(s) && Array.isArray(s.shape) ? specBytes(s) : 0), 0));
+    const want = sizes.reduce((a, b) => a + b, 0);
+    if (all.byteLength !== want) throw new KerasFileError(`${label}: the weight data holds ${all.byteLength} bytes, the manifest's weights need ${want}`);
     let at = 0;
-    return groups.map((g) => {
-      const n = g.weights.reduce((a, s) => a + (isRecord(s) && Array.isArray(s.shape) ? specBytes(s) : 0), 0);
+    return sizes.map((n) => {
       const part = all.subarray(at, at + n);
       at += n;
       return [part];
@@ -144,6 +146,12 @@ function assignByName(model: Model, arrays: Map<string, { shape: number[]; data:
   }
 }
 
+/** Reads a file of a saved model; a missing one is one line naming it. */
+function read<T>(path: string, missing: string, fn: (path: string) => T): T {
+  if (!existsSync(path)) throw new KerasFileError(`${path}: ${missing}`);
+  return fn(path);
+}
+
 /**
  * Loads a TensorFlow.js layers model: a path to `model.json` (or to its folder; the shards are
  * read beside it), or the model.json and the shards' bytes from memory. A training config or
@@ -156,8 +164,8 @@ export async function loadTfjs(source: string | TfjsArtifacts, options: LoadTfjs
   if (typeof source === 'string') {
     const file = existsSync(source) && statSync(source).isDirectory() ? join(source, 'model.json') : source;
     label = file;
-    json = parseModelJSON(readFileSync(file, 'utf8'), label);
-    shards = json.weightsManifest.map((g) => g.paths.map((p) => new Uint8Array(readFileSync(join(dirname(file), p)))));
+    json = parseModelJSON(read(file, 'no such file', (f) => readFileSync(f, 'utf8')), label);
+    shards = json.weightsManifest.map((g) => g.paths.map((p) => read(join(dirname(file), p), `its shard ${p} is missing`, (f) => new Uint8Array(readFileSync(f)))));
   } else {
     label = '<tfjs model in memory>';
     json = parseModelJSON(source.modelJSON, label);
