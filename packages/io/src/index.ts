@@ -35,3 +35,5 @@ export type { FillMode } from '@kerasgpu/core';
 export type { HostArray } from './preprocessing/host.js';
 export { padSequences, padSequences as pad_sequences, type PadSequencesOptions } from './preprocessing/pad-sequences.js';
 export { modelToDot, modelToDot as model_to_dot, plotModel, plotModel as plot_model, plotModel as plot, ModelDot, type ModelToDotOptions, type PlotModelOptions, type CreateOptions, type Rankdir, type ImageFormat } from './diagrams/index.js';
+export { saveTfjs, loadTfjs, type TfjsModelJSON, type TfjsArtifacts, type SaveTfjsOptions, type LoadTfjsOptions } from './tfjs/model-json.js';
+export type { TfjsWeightSpec, TfjsManifestGroup, TfjsQuantization } from './tfjs/weights.js';

@@ -5,7 +5,7 @@ import {
   randomUniform, setBackend, setSeed, type Layer, type Model, type Tensor,
 } from '@kerasgpu/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadModel, modelFromJSON, preprocessWeights } from '../src/index.js';
+import { loadModel, loadTfjs, modelFromJSON, preprocessWeights, saveTfjs } from '../src/index.js';
 import { transposeNd } from '../src/keras/ndarray.js';
 import { tempDir } from './helpers.js';
 
@@ -59,7 +59,7 @@ async function predictions(model: Model, x: Tensor): Promise<number[]> {
   return Array.from(await (model.predict(x) as Tensor).data());
 }
 
-describe('each catalogue layer: a Sequential model trains a step, saves to HDF5 and reloads identically', () => {
+describe('each catalogue layer: a Sequential model trains a step, saves to HDF5 (and the tfjs format) and reloads identically', () => {
   for (const [name, layers, inputShape] of CASES) {
     it(name, async () => {
       setSeed(5);
@@ -79,6 +79,10 @@ describe('each catalogue layer: a Sequential model trains a step, saves to HDF5 
       expect(loaded.layers.map((l) => l.getConfig())).toEqual(model.layers.map((l) => l.getConfig()));
       expect(await predictions(loaded, x)).toEqual(want);
       expect(await Promise.all(loaded.weights.map((w) => w.data()))).toEqual(after);
+      // The TensorFlow.js layers format carries the same config and weights (test/tfjs.test.ts checks it against tfjs).
+      const fromTfjs = await loadTfjs(await saveTfjs(model));
+      expect(fromTfjs.layers.map((l) => l.getConfig())).toEqual(model.layers.map((l) => l.getConfig()));
+      expect(await predictions(fromTfjs, x)).toEqual(want);
     });
   }
 });

@@ -88,6 +88,24 @@ describe('tf.keras 2.x configs: options Keras 1 lacked', () => {
     expect(() => modelFromJSON(functional({}, { ragged: true }))).toThrow(/InputLayer 'x': ragged=true/);
   });
 
+  it("reads Attention's use_causal_mask call option (tf.keras 2.11 node kwargs, Keras 3 {args, kwargs}) as causal; refuses return_attention_scores", () => {
+    const att = { class_name: 'Attention', name: 'att', config: { name: 'att', dropout: 0, use_scale: false, score_mode: 'dot' } };
+    const input = { class_name: 'InputLayer', name: 'x', inbound_nodes: [], config: { batch_input_shape: [null, 3, 4], name: 'x' } };
+    const spec = (kwargs: Record<string, unknown>, layer: Record<string, unknown> = att) => ({
+      class_name: 'Functional',
+      config: { name: 'm', input_layers: [['x', 0, 0]], output_layers: [[layer.name, 0, 0]], layers: [input, { ...layer, inbound_nodes: [[['x', 0, 0, kwargs], ['x', 0, 0, {}]]] }] },
+    });
+    const causal = (m: ReturnType<typeof modelFromJSON>) => m.getLayer('att').getConfig().causal ?? false;
+    expect(causal(modelFromJSON(spec({ use_causal_mask: false })))).toBe(false);
+    expect(causal(modelFromJSON(spec({ use_causal_mask: true })))).toBe(true);
+    const tensorOf = { class_name: '__keras_tensor__', config: { shape: [null, 3, 4], dtype: 'float32', keras_history: ['x', 0, 0] } };
+    const keras3 = { class_name: 'Functional', config: { name: 'm', input_layers: ['x', 0, 0], output_layers: ['att', 0, 0], layers: [input, { ...att, inbound_nodes: [{ args: [[tensorOf, tensorOf]], kwargs: { use_causal_mask: true } }] }] } };
+    expect(causal(modelFromJSON(keras3))).toBe(true);
+    expect(() => modelFromJSON(spec({ return_attention_scores: true }))).toThrow(/layer 'att' \(Attention\) is called with return_attention_scores/);
+    const add = { class_name: 'Add', name: 'att', config: { name: 'att' } };
+    expect(() => modelFromJSON(spec({ use_causal_mask: true }, add))).toThrow(/'att' \(Add\) is called with use_causal_mask=true, which only Attention takes/);
+  });
+
   it("reads Keras 3's batch_shape and dtype-policy objects on inputs", () => {
     const model = modelFromJSON(functional({}, { batch_input_shape: undefined, batch_shape: [null, 2, 6], dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' } } }));
     expect(model.inputs.map((t) => [t.shape, t.dtype])).toEqual([[[null, 2, 6], 'float32']]);

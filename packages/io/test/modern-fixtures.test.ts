@@ -16,20 +16,16 @@ const LOADS = [
   'tfk224_embedding_dense_misc0.h5.ref.json',
   'tfk240_flatten3d_functional.hdf5.ref.json',
   'k311_dense_mlp_diabetes.keras.ref.json',
+  'k231_dense_elu_model.h5.expected.json',
+  'tfk224_prelu.h5.ref.json',
+  'tfk2110_dense_attention_functional.h5.ref.json',
 ];
-/** Fixtures whose layers or format are not built yet, with what each waits for (not run). */
-const PENDING: Record<string, string> = {
-  'k231_dense_elu_model.h5.expected.json': 'the ELU layer (advanced activations, built on another branch)',
-  'tfk224_prelu.h5.ref.json': 'the PReLU layer (advanced activations, built on another branch)',
-  'tfk2110_dense_attention_functional.h5.ref.json': 'the Attention layer',
-};
-
-it('every modern fixture is either checked here or listed as pending', () => {
+it('every modern fixture is checked here', () => {
   const refs = readdirSync(fixture('.', 'keras-modern')).filter((n) => n.endsWith('.expected.json') || n.endsWith('.ref.json'));
-  expect(refs.sort()).toEqual([...LOADS, ...Object.keys(PENDING)].sort());
+  expect(refs.sort()).toEqual([...LOADS].sort());
 });
 
-it("tf.keras 2.11's file parses though its Attention layer is pending: layer groups by layer_names (top_level_model_weights is none of them), an int64 'iteration:0'", async () => {
+it("tf.keras 2.11's file: layer groups by layer_names (top_level_model_weights is none of them), an int64 'iteration:0'", async () => {
   const file = await readKerasH5(fixture('tfk2110_dense_attention_functional.h5', 'keras-modern'));
   expect(file.layers.map((l) => [l.name, l.weights.map((w) => w.shape.join('x')).join(' ')])).toEqual([
     ['inputs', ''], ['dense', '22x32 32'], ['attention', ''], ['concatenate', ''], ['dense_1', '64x32 32'], ['outputs', '32x1 1'],
@@ -49,7 +45,7 @@ for (const backend of ['cpu', 'webgpu'] as const) {
         const ref = readJson<Ref>(name, 'keras-modern');
         const warn = vi.spyOn(console, 'warn');
         const model = await loadModel(fixture(ref.model!, 'keras-modern'));
-        // Every option these files use is read (ELU / PReLU / Attention files are pending, above).
+        // Every option these files use is read.
         const warned = warn.mock.calls.map((c) => String(c[0]));
         warn.mockRestore();
         expect(warned).toEqual([]);

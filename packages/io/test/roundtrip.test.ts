@@ -4,7 +4,7 @@ import {
   MaxPooling2D, Merge, Model, randomUniform, randint, Sequential, setBackend, setSeed, TimeDistributed, toCategorical, type MergeMode, type Optimizer, type SymbolicTensor, type Tensor,
 } from '@kerasgpu/layers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadModel, modelFromJSON, modelFromYAML, readKerasH5 } from '../src/index.js';
+import { loadModel, loadTfjs, modelFromJSON, modelFromYAML, readKerasH5, saveTfjs } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
 const dir = tempDir();
@@ -76,7 +76,7 @@ async function outputs(model: Model, xs: Tensor[]): Promise<number[][]> {
   return Promise.all((Array.isArray(ys) ? ys : [ys]).map(async (y) => Array.from(await y.data())));
 }
 
-describe('save -> load gives identical predictions', () => {
+describe('save -> load (HDF5, JSON, YAML, tfjs) gives identical predictions', () => {
   for (const [name, make, inputs] of MODELS) {
     it(name, async () => {
       setSeed(7);
@@ -105,6 +105,10 @@ describe('save -> load gives identical predictions', () => {
       expect(fromYaml.serialize()).toEqual(model.serialize());
       await fromYaml.loadWeights(full);
       expect(await outputs(fromYaml, xs)).toEqual(want);
+
+      const fromTfjs = await loadTfjs(await saveTfjs(model));
+      expect(fromTfjs.serialize()).toEqual(model.serialize());
+      expect(await outputs(fromTfjs, xs)).toEqual(want);
     });
   }
 });

@@ -29,13 +29,24 @@ function keras3Config(config: Spec): Spec {
   return { ...Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, object(k, v)])), dtype: 'float32' };
 }
 
+/**
+ * Keras 3 takes Attention's causal mask as a call argument (`use_causal_mask`), not a config key:
+ * moved from our config to each call's kwargs.
+ */
+const isAttention = (layer: Layer) => layer.className === 'Attention';
+function withoutCallOptions(layer: Layer): Spec {
+  const { causal: _causal, ...config } = layer.getConfig();
+  return isAttention(layer) ? config : layer.getConfig();
+}
+const callKwargs = (layer: Layer): Spec => (isAttention(layer) && layer.getConfig().causal === true ? { use_causal_mask: true } : {});
+
 /** A layer as Keras 3 serializes it: module, class, config, and the input shape it was built for. */
 function layerSpec(layer: Layer): Spec {
   if (layer instanceof Container) return modelSpec(layer);
   const node = layer.inboundNodes.find((n) => n.inputs.length > 0);
   const config = layer instanceof InputLayer
     ? { batch_shape: layer.batchInputShape, dtype: layer.dtype, sparse: false, name: layer.name }
-    : keras3Config(layer.getConfig());
+    : keras3Config(withoutCallOptions(layer));
   return { module: 'keras.layers', class_name: layer.className, config, registered_name: null, ...(node ? { build_config: { input_shape: shapeOf(node.inputs) } } : {}) };
 }
 
@@ -57,7 +68,7 @@ function modelSpec(model: Container): Spec {
   const layers = model.layers.map((l) => ({
     ...layerSpec(l),
     name: l.name,
-    inbound_nodes: l.inboundNodes.filter(inModel).map((n) => ({ args: [n.inputs.length === 1 ? kerasTensor(n.inputs[0]!) : n.inputs.map(kerasTensor)], kwargs: {} })),
+    inbound_nodes: l.inboundNodes.filter(inModel).map((n) => ({ args: [n.inputs.length === 1 ? kerasTensor(n.inputs[0]!) : n.inputs.map(kerasTensor)], kwargs: callKwargs(l) })),
   }));
   const ref = (t: SymbolicTensor) => [t.layer.name, t.layer.inboundNodes.indexOf(t.node), t.index];
   return {

@@ -131,6 +131,23 @@ function modelFrom(spec: KerasSpec, build: Build, entryName?: string): Model {
 
 const isNodeRef = (r: unknown): r is NodeRef => Array.isArray(r) && typeof r[0] === 'string' && Number.isInteger(r[1]) && Number.isInteger(r[2]);
 
+/** Call options that change what a node computes and that no layer config can hold: refused, never dropped. */
+const UNREAD_CALL_ARGS = ['return_attention_scores'];
+
+/**
+ * tf.keras ≥ 2.11 and Keras 3 give Attention's causal mask as a call option (`use_causal_mask`);
+ * our layer holds it in its config (`causal`, tf.keras < 2.11's place). Every call of the layer
+ * must agree, since one layer object has one setting.
+ */
+function causalOf(e: LayerEntry): boolean | undefined {
+  const calls = e.inbound_nodes.map((n) => n.some((r) => r[3]?.use_causal_mask === true));
+  if (!calls.includes(true)) return undefined;
+  if (e.class_name !== 'Attention' || calls.includes(false)) {
+    throw new KerasFileError(`model config: layer '${e.name}' (${e.class_name}) is called with use_causal_mask=true${e.class_name === 'Attention' ? ' in some calls only; kerasgpu holds it per layer' : ', which only Attention takes'}`);
+  }
+  return true;
+}
+
 /** Checks the shape of a functional config before anything is built from it. */
 function checkGraph(config: GraphConfig): void {
   if (!Array.isArray(config.layers)) throw fail('Model config needs a list of layers', config.layers);
@@ -141,6 +158,12 @@ function checkGraph(config: GraphConfig): void {
     // Spread, so that holes in an array passed as an object are checked too (every() skips them).
     if (!Array.isArray(e.inbound_nodes) || ![...e.inbound_nodes].every((n) => Array.isArray(n) && [...n].every(isNodeRef))) {
       throw fail(`layer '${e.name}': inbound_nodes are lists of [layer, node, tensor]`, e.inbound_nodes);
+    }
+  }
+  for (const e of config.layers) {
+    for (const ref of e.inbound_nodes.flat()) {
+      const unread = Object.entries(ref[3] ?? {}).filter(([k, v]) => UNREAD_CALL_ARGS.includes(k) && v === true).map(([k]) => k);
+      if (unread.length > 0) throw new KerasFileError(`model config: layer '${e.name}' (${e.class_name}) is called with ${unread.join(', ')}, a call option kerasgpu does not read`);
     }
   }
   for (const key of ['input_layers', 'output_layers'] as const) {
@@ -157,6 +180,10 @@ function kerasHistories(v: unknown): NodeRef[] {
   return v.class_name === '__keras_tensor__' && isNodeRef(history) ? [history] : Object.values(v).flatMap(kerasHistories);
 }
 
+/** Keras 3's call kwargs go where Keras 2 puts them: on the node's first input ref. */
+const withKwargs = (refs: NodeRef[], kwargs: unknown): NodeRef[] =>
+  (isRecord(kwargs) && Object.keys(kwargs).length > 0 && refs.length > 0 ? [[refs[0]![0], refs[0]![1], refs[0]![2], kwargs] as NodeRef, ...refs.slice(1)] : refs);
+
 /**
  * Keras 3 records a call as `{args, kwargs}` whose tensors carry their `keras_history`, and a
  * model's single input or output as a bare ref: turned into Keras 2's lists of refs.
@@ -164,7 +191,7 @@ function kerasHistories(v: unknown): NodeRef[] {
 function keras2Graph(config: GraphConfig): GraphConfig {
   const refs = (r: unknown) => (isNodeRef(r) ? [r] : r) as NodeRef[];
   const layers = Array.isArray(config.layers)
-    ? config.layers.map((e) => (isRecord(e) && Array.isArray(e.inbound_nodes) ? { ...e, inbound_nodes: e.inbound_nodes.map((n) => (isRecord(n) && 'args' in n ? kerasHistories(n.args) : n)) } : e))
+    ? config.layers.map((e) => (isRecord(e) && Array.isArray(e.inbound_nodes) ? { ...e, inbound_nodes: e.inbound_nodes.map((n) => (isRecord(n) && 'args' in n ? withKwargs(kerasHistories(n.args), n.kwargs) : n)) } : e))
     : config.layers;
   return { ...config, layers, input_layers: refs(config.input_layers), output_layers: refs(config.output_layers) };
 }
@@ -184,7 +211,8 @@ function graphFromConfig(given: GraphConfig, build: Build): Model {
     return layer.inboundNodes[node]?.outputs[index] ?? null;
   };
   for (const entry of config.layers) {
-    const config = Array.isArray(entry.config) ? entry.config : { ...entry.config, name: entry.config.name ?? entry.name };
+    const causal = causalOf(entry);
+    const config = Array.isArray(entry.config) ? entry.config : { ...entry.config, name: entry.config.name ?? entry.name, ...(causal ? { causal } : {}) };
     const layer = layerFromSpec({ class_name: entry.class_name, config }, build, entry.name);
     if (created.has(entry.name)) throw new KerasFileError(`model config: two layers are named '${entry.name}'`);
     created.set(entry.name, layer);

@@ -1,8 +1,10 @@
-import { tensor, type Tensor } from '@kerasgpu/core';
+import { tensor, type Tensor, type Variable } from '@kerasgpu/core';
+import type { NdArray } from '../hdf5/arrays.js';
 import { Adam, getOptimizer, UnknownOptionError, ValueError, type Model, type Optimizer } from '@kerasgpu/layers';
 import type { StoredLayer } from './h5-file.js';
 import type { SlotLayout } from './model-weights.js';
 import type { CustomObjects } from './model-config.js';
+import { PER_VARIABLE_ITERATION, perVariableState } from './per-variable-slots.js';
 
 /** Keras's `training_config`: what compile was given. */
 export interface TrainingConfig {
@@ -100,6 +102,15 @@ export async function optimizerState(model: Model): Promise<StoredLayer | null> 
 export function restoreOptimizerState(model: Model, stored: StoredLayer, path: string, layout: SlotLayout): void {
   const opt = model.optimizer!;
   const vars = model.trainableWeights;
+  if (stored.weightNames.some((n) => PER_VARIABLE_ITERATION.test(n))) {
+    const state = perVariableState(model, stored);
+    if ('refused' in state) {
+      console.warn(`${path}: the tf.keras 2.11+ optimizer state is not restored (${state.refused}); the optimizer starts fresh`);
+      return;
+    }
+    setSlots(opt, path, state.iterations, vars, state.slots);
+    return;
+  }
   // Keras 1 names its arrays param_<i>: its iteration counter is the one scalar, first.
   const named = stored.weightNames.findIndex((n) => ITERATIONS.test(n));
   const at = named >= 0 ? named : stored.weights[0]?.shape.length === 0 ? 0 : -1;
@@ -116,10 +127,12 @@ export function restoreOptimizerState(model: Model, stored: StoredLayer, path: s
     console.warn(`${path}: the saved optimizer state (${stored.weights.length} arrays) does not fit ${opt.className} on this model's ${vars.length} weights; the optimizer starts fresh`);
     return;
   }
-  const slots: Tensor[][] = vars.map((_, i) => Array.from({ length: k }, (_, j) => {
-    const a = rest[j * vars.length + i]!;
-    return tensor(a.data, a.shape);
-  }));
+  setSlots(opt, path, iterations, vars, vars.map((_, i) => Array.from({ length: k }, (_, j) => rest[j * vars.length + i]!)));
+}
+
+/** Hands the optimizer its state (host arrays per weight, in its slot order); one it refuses only warns. */
+function setSlots(opt: Optimizer, path: string, iterations: number, vars: readonly Variable[], arrays: readonly (readonly NdArray[])[]): void {
+  const slots: Tensor[][] = arrays.map((s) => s.map((a) => tensor(a.data, a.shape)));
   try {
     opt.setState(iterations, vars, slots);
   } catch (e) {

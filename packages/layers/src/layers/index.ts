@@ -34,3 +34,4 @@ export { Merge, Concatenate, Add, Multiply, Average, Maximum, Dot, merge, concat
 export { TimeDistributed, TimeDistributedDense, Bidirectional } from './wrappers/wrappers.js';
 export { LeakyReLU, ELU, ThresholdedReLU } from './advanced-activations/scalar.js';
 export { PReLU, ParametricSoftplus, SReLU, ParametricActivation } from './advanced-activations/parametric.js';
+export { Attention, type AttentionOptions, type ScoreMode } from './attention/attention.js';

@@ -107,6 +107,9 @@ export abstract class Optimizer {
   /** The optimizer's slot variables, in variable order (for saving optimizer state). */
   get weights(): Variable[] { return [...this.slots.values()].flat(); }
 
+  /** What each variable's slots hold (OPTIMIZER_SLOTS of this optimizer's update rule, in order). */
+  get slotNames(): readonly string[] { return OPTIMIZER_SLOTS[this.rule(this.currentLr).rule]; }
+
   /** Each of `vars`' slot variables (none for a variable not updated yet), for saving. */
   getSlots(vars: readonly Variable[]): Variable[][] {
     return vars.map((v) => this.slots.get(v) ?? []);
