@@ -1,4 +1,5 @@
 import { UNIFORM_SLOT, type CopyStep, type DispatchStep, type GpuContext, type GpuStep } from './context.js';
+import { BufferUsage } from './flags.js';
 
 /**
  * A recorded list of steps made replayable: its uniforms live in a buffer of its own (one slot
@@ -22,8 +23,8 @@ export class GpuProgram {
     const uniformData = new Uint8Array(Math.max(dispatches.length, 1) * UNIFORM_SLOT);
     const uploads = steps.filter((s) => s.kind === 'upload');
     const constantData = new Uint8Array(uploads.reduce((n, s) => n + align(s.data.length), 0));
-    this.uniformBuffer = ctx.device.createBuffer({ size: uniformData.length, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: 'program uniforms' });
-    this.constants = constantData.length > 0 ? ctx.device.createBuffer({ size: constantData.length, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label: 'program constants' }) : null;
+    this.uniformBuffer = ctx.device.createBuffer({ size: uniformData.length, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST, label: 'program uniforms' });
+    this.constants = constantData.length > 0 ? ctx.device.createBuffer({ size: constantData.length, usage: BufferUsage.COPY_SRC | BufferUsage.COPY_DST, label: 'program constants' }) : null;
     let slot = 0, constant = 0;
     this.slots = steps.map(() => -1);
     this.bound = steps.map((s, i) => {
