@@ -3,6 +3,7 @@ import type { DynamicArgs, RecordedStep, Storage } from './backend.js';
 import type { PrimitiveAttrs } from './primitives.js';
 import { engine } from './engine.js';
 import { nextKey, type RandomKey } from './random.js';
+import { run1 } from './ops/run.js';
 import { Tracer, type StepProgram } from './trace.js';
 import type { Tensor, Variable } from './tensor.js';
 
@@ -62,6 +63,15 @@ export class CompiledStep {
   dispose(): void {
     this.recorded.release();
   }
+}
+
+/**
+ * Copies of tensors in storage of their own. A traced or replayed step's results live in its
+ * program's arena, which the next replay overwrites (and a held result makes the next step run
+ * eagerly): a caller that keeps them, as predict keeps every batch's outputs, copies them out.
+ */
+export function ownCopies(ts: readonly Tensor[]): Tensor[] {
+  return engine.withoutRecording(() => ts.map((t) => run1('ownCopies', 'cast', { x: t }, { dtype: t.dtype }, t.shape, t.dtype)));
 }
 
 /** Whether the active backend records steps for replay (webgpu; cpu runs every step eagerly). */

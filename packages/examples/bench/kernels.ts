@@ -4,11 +4,12 @@
  * of the two alternately (medians; the ratio is the median of per-round ratios), each synchronised
  * by reading back a one-element slice of the result.
  * A kernel that is missing or fails prints "n/a" instead of stopping the run.
- *   npm run bench:kernels            (KERASGPU_BENCH_QUICK=1: fewer repeats;
+ *   npm run bench:kernels [-- --json FILE]   (KERASGPU_BENCH_QUICK=1: fewer repeats;
  *                                     KERASGPU_BENCH_ONLY=add,sum: only the cases whose op is listed)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { create, globals } from 'webgpu';
 import * as K from '@kerasgpu/core';
 import type * as TF from '@tensorflow/tfjs';
@@ -23,6 +24,7 @@ interface Case {
 }
 interface Row { op: string; shapes: string; oursMs: number | null; tfjsMs: number | null; unit: string; ours: number | null; tfjs: number | null; ratio: number | null; error?: string }
 
+const JSON_FILE = parseArgs({ options: { json: { type: 'string' } } }).values.json;
 const QUICK = process.env.KERASGPU_BENCH_QUICK === '1';
 const ONLY = process.env.KERASGPU_BENCH_ONLY?.split(',').map((s) => s.trim()).filter((s) => s);
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
@@ -175,9 +177,8 @@ async function main(): Promise<void> {
     line([c.op, c.shapes, fmt(oursMs, 3), fmt(tfjsMs, 3), `${fmt(row.ours)} ${unit}`, `${fmt(row.tfjs)} ${unit}`, row.ratio === null ? 'n/a' : `${row.ratio.toFixed(2)}x`]);
     if (row.error) console.log(`    (${row.error})`);
   }
-  const dir = join(process.env.INIT_CWD ?? process.cwd(), 'bench-results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `kernels-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const file = JSON_FILE ?? join(process.env.INIT_CWD ?? process.cwd(), 'bench-results', `kernels-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({ adapter: description, isCpu, tfjs: tf.version.tfjs, node: process.version, date: new Date().toISOString(), rows }, null, 2));
   console.log(`\nwrote ${file}`);
   process.exit(0); // Dawn keeps the event loop alive

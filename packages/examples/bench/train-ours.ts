@@ -1,11 +1,13 @@
 /**
  * The kerasgpu worker of the end-to-end benchmark (train.ts runs it in a process of its own, as
- * the tfjs side): models identical to train-tfjs.ts, on our webgpu and cpu backends.
+ * the tfjs side, and drives it through worker-ipc.ts): models identical to train-tfjs.ts, on our
+ * webgpu and cpu backends.
  */
 import { create } from 'webgpu';
 import { dispose, setBackend, tensor } from '@kerasgpu/layers';
 import { buildCase } from './models-ours.js';
-import { describeAdapter, runWorker, syntheticData, type CaseSpec, type Trainer, type WorkerArgs } from './train-cases.js';
+import { describeAdapter, syntheticData, type CaseSpec, type Trainer } from './train-cases.js';
+import { serve } from './worker-ipc.js';
 
 function trainer(c: CaseSpec): Trainer {
   const data = syntheticData(c, c.maxBatches);
@@ -25,8 +27,6 @@ function trainer(c: CaseSpec): Trainer {
   };
 }
 
-const args = JSON.parse(process.argv[2]!) as WorkerArgs;
-const gpu = args.backends.includes('webgpu') ? create([]) : null;
-const adapter = describeAdapter((await gpu?.requestAdapter())?.info);
-await runWorker('kerasgpu', '0.1.0', adapter, args, setBackend, trainer);
-process.exit(0);
+const gpu = create([]); // kept referenced while its adapter is in use
+const adapter = describeAdapter((await gpu.requestAdapter())?.info);
+serve({ library: 'kerasgpu', version: '0.1.0', adapter }, setBackend, trainer);

@@ -1,11 +1,13 @@
 /**
- * The TensorFlow.js worker of the end-to-end benchmark (train.ts runs it in a process of its own:
- * tfjs-backend-webgpu wants a global `navigator`, which confuses other packages). tfjs-layers
- * models identical to train-ours.ts, on tfjs-backend-webgpu (same Dawn adapter) and tfjs's cpu backend.
+ * The TensorFlow.js worker of the end-to-end benchmark (train.ts runs it in a process of its own,
+ * driven through worker-ipc.ts: tfjs-backend-webgpu wants a global `navigator`, which confuses
+ * other packages). tfjs-layers models identical to train-ours.ts, on tfjs-backend-webgpu (same
+ * Dawn adapter) and tfjs's cpu backend.
  */
 import { create, globals } from 'webgpu';
 import type * as TF from '@tensorflow/tfjs';
-import { describeAdapter, runWorker, SEQ_LEN, syntheticData, VOCAB, type CaseName, type CaseSpec, type Trainer, type WorkerArgs } from './train-cases.js';
+import { describeAdapter, SEQ_LEN, syntheticData, VOCAB, type CaseName, type CaseSpec, type Trainer } from './train-cases.js';
+import { serve } from './worker-ipc.js';
 
 // tfjs-backend-webgpu registers itself at import only if navigator.gpu exists; keep `gpu` referenced.
 Object.assign(globalThis, globals);
@@ -48,8 +50,7 @@ function trainer(c: CaseSpec): Trainer {
   };
 }
 
-await runWorker('tfjs', tf.version.tfjs, adapter, JSON.parse(process.argv[2]!) as WorkerArgs, async (backend) => {
+serve({ library: 'tfjs', version: tf.version.tfjs, adapter }, async (backend) => {
   if (!(await tf.setBackend(backend))) throw new Error(`tfjs: the ${backend} backend did not initialise`);
   await tf.ready();
 }, trainer);
-process.exit(0);

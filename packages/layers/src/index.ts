@@ -15,7 +15,7 @@ export type { SummaryOptions } from './models/summary.js';
 export { registerSaveHandler, getSaveHandler, type SaveHandler } from './models/save-handler.js';
 export type { CompileOptions } from './training/compile.js';
 export type { FitOptions } from './training/fit.js';
-export { trainStepCounters, testStepCounters, compiledSteps, type CompiledStepInfo } from './training/compiled-step.js';
+export { trainStepCounters, testStepCounters, predictStepCounters, compiledSteps, type CompiledStepInfo } from './training/compiled-step.js';
 export type { DataInput, ArrayLike, LazyArray } from './training/data.js';
 export type { Batch, FitGeneratorOptions, EvaluateGeneratorOptions, PredictGeneratorOptions } from './training/generator.js';
 

@@ -9,7 +9,7 @@ import { ValueError } from '../utils/errors.js';
 import { installKerasNames, KERAS_METHOD_NAMES, type KerasSpelled } from '../utils/keras-names.js';
 import { parseOptions, type Options } from '../utils/options.js';
 import { compileModel, type CompileOptions, type Compiled } from '../training/compile.js';
-import { releaseTrainSteps } from '../training/compiled-step.js';
+import { releasePredictSteps, releaseTrainSteps } from '../training/compiled-step.js';
 import { loadAll, standardize, type DataInput } from '../training/data.js';
 import { evaluateArrays, predictArrays } from '../training/evaluate.js';
 import { fit, prepare, type FitOptions } from '../training/fit.js';
@@ -77,6 +77,7 @@ export class ModelImpl extends Container {
   /** Frees every weight, recurrent state and optimizer slot of the model. */
   override dispose(): void {
     releaseTrainSteps(this.compiled);
+    releasePredictSteps(this);
     super.dispose();
     for (const v of this.optimizer?.weights ?? []) v.dispose();
   }

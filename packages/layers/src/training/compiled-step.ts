@@ -1,4 +1,4 @@
-import { canReplaySteps, dispose, stack, tidy, traceStep, type CompiledStep, type StepProgram, type Tensor, type Variable } from '@kerasgpu/core';
+import { canReplaySteps, dispose, ownCopies, stack, tidy, traceStep, type CompiledStep, type StepProgram, type StepValues, type Tensor, type Variable } from '@kerasgpu/core';
 import type { Container } from '../engine/container.js';
 import type { Compiled } from './compile.js';
 import { testStep, trainStep } from './step.js';
@@ -11,18 +11,25 @@ const MAX_TRACES = 3;
 const MAX_SIGNATURES = 4;
 
 /**
- * How fit's training steps (and, apart, evaluation's test steps) ran since the process started,
- * and the host milliseconds they took (diagnostics, tests, benchmarks).
+ * How fit's training steps (and, apart, evaluation's test steps and predict's steps) ran since the
+ * process started, and the host milliseconds they took (diagnostics, tests, benchmarks).
  */
 export const trainStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0, hostMs: 0 };
 export const testStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0, hostMs: 0 };
-
-/** Which step: fit's training step, or the inference-mode loss and metrics of evaluate and fit's validation. */
-export type StepKind = 'train' | 'test';
+export const predictStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0, hostMs: 0 };
 
 /**
- * A compile's training (or test) steps, compiled per input signature (the batch's shapes and
- * dtypes): the first step of a signature runs eagerly (it creates the optimizer's slots and compiles the kernels),
+ * Which step: fit's training step, the inference-mode loss and metrics of evaluate and fit's
+ * validation, or predict's inference-mode outputs.
+ */
+export type StepKind = 'train' | 'test' | 'predict';
+
+/** Whether steps replay: the compile's jit (KERASGPU_JIT=0 included), or for an uncompiled model's predict the switch alone. */
+const jitOn = (c: Compiled | null) => c?.jit ?? process.env.KERASGPU_JIT !== '0';
+
+/**
+ * A compile's training (or test) steps, or a model's predict steps, compiled per input signature
+ * (the batch's shapes and dtypes): the first step of a signature runs eagerly (it creates the optimizer's slots and compiles the kernels),
  * the second runs eagerly while it is traced, and later ones replay the recorded program with
  * the new batch, fresh random keys and the optimizer's per-step values. A step is traced again
  * when what it baked in changes: the trainable variables, the optimizer's clipping, or a
@@ -35,40 +42,62 @@ export class CompiledSteps {
   private baked: { vars: Variable[]; config: string } = { vars: [], config: '' };
   private readonly counters: typeof trainStepCounters;
 
-  constructor(private readonly model: Container, private readonly c: Compiled, private readonly kind: StepKind) {
-    this.counters = kind === 'train' ? trainStepCounters : testStepCounters;
+  /** `c`: the compile whose loss, metrics and optimizer the steps use (none for predict's). */
+  constructor(private readonly model: Container, private readonly c: Compiled | null, private readonly kind: StepKind) {
+    this.counters = { train: trainStepCounters, test: testStepCounters, predict: predictStepCounters }[kind];
   }
 
-  /** One step on a batch: its loss and metric values as one vector (metricsNames order), not read back. */
+  /** One training or test step on a batch: its loss and metric values as one vector (metricsNames order), not read back. */
   run(xs: Tensor[], ys: Tensor[], ws: (Tensor | null)[]): Tensor {
+    const c = this.c!;
+    // One vector of the step's values: one readback for batch logs, and the epoch sums add it whole.
+    // (The step's values may be kept tensors, which tidy leaves alone: they are disposed here.)
+    const step = () => {
+      const outs = (this.kind === 'train' ? trainStep : testStep)(this.model, c, xs, ys, ws);
+      const values = tidy(() => stack(outs));
+      dispose(outs);
+      return [values];
+    };
+    return this.timed(() => this.runStep([...xs, ...ys, ...ws], step)).outs[0]!;
+  }
+
+  /**
+   * One predict step: the model's outputs for a batch in inference mode. A traced or replayed
+   * step's outputs live in its program's arena, which the next replay overwrites: they are copied
+   * out, so every batch's outputs can be kept (and the next batch can replay).
+   */
+  predict(xs: Tensor[]): Tensor[] {
+    return this.timed(() => {
+      const { outs, arena } = this.runStep(xs, () => this.model.execute(xs, { training: false }));
+      if (!arena) return outs;
+      const copies = ownCopies(outs);
+      dispose(outs);
+      return copies;
+    });
+  }
+
+  private timed<T>(fn: () => T): T {
     const start = performance.now();
     try {
-      return this.runStep(xs, ys, ws)[0]!;
+      return fn();
     } finally {
       this.counters.hostMs += performance.now() - start;
     }
   }
 
-  private runStep(xs: Tensor[], ys: Tensor[], ws: (Tensor | null)[]): Tensor[] {
-    // One vector of the step's values: one readback for batch logs, and the epoch sums add it whole.
-    // (The step's values may be kept tensors, which tidy leaves alone: they are disposed here.)
-    const step = () => {
-      const outs = (this.kind === 'train' ? trainStep : testStep)(this.model, this.c, xs, ys, ws);
-      const values = tidy(() => stack(outs));
-      dispose(outs);
-      return [values];
-    };
-    if (!this.c.jit || !canReplaySteps()) {
+  /** A step's results, and whether they live in a compiled program's arena (traced or replayed). */
+  private runStep(batch: (Tensor | null)[], step: () => Tensor[]): { outs: Tensor[]; arena: boolean } {
+    if (!jitOn(this.c) || !canReplaySteps()) {
       this.counters.eager++;
-      return step();
+      return { outs: step(), arena: false };
     }
     if (this.changed()) this.dispose();
     // An eager or traced step may create variables (the optimizer's slots, on its first step).
     const eager = () => {
       this.counters.eager++;
-      return this.noteBaked(step());
+      return { outs: this.noteBaked(step()), arena: false };
     };
-    const key = [...xs, ...ys, ...ws].map((t) => (t ? `${t.dtype}[${t.shape.join(',')}]` : '-')).join(' ');
+    const key = batch.map((t) => (t ? `${t.dtype}[${t.shape.join(',')}]` : '-')).join(' ');
     const e = this.entries.get(key);
     if (!e) {
       this.entries.set(key, { step: null, reason: null, traces: 0 });
@@ -78,7 +107,7 @@ export class CompiledSteps {
     // Most recently used last, so the oldest signature is forgotten first.
     this.entries.delete(key);
     this.entries.set(key, e);
-    const inputs = [...xs, ...ys, ...ws.filter((w): w is Tensor => w !== null)];
+    const inputs = batch.filter((t): t is Tensor => t !== null);
     if (e.step && !e.step.matches()) {
       e.step.dispose();
       e.step = null;
@@ -87,15 +116,15 @@ export class CompiledSteps {
     }
     if (e.step?.canReplay(inputs)) {
       this.counters.replayed++;
-      return e.step.replay(inputs, this.kind === 'train' ? { update: () => this.c.optimizer.nextUpdate() } : {});
+      return { outs: e.step.replay(inputs, this.values()), arena: true };
     }
     if (e.step || e.traces >= MAX_TRACES) return eager();
     e.traces++;
     this.counters.traced++;
-    const traced = traceStep(step, inputs, this.kind === 'train' ? [...this.model.weights, ...this.c.optimizer.weights] : this.model.weights);
+    const traced = traceStep(step, inputs, this.kind === 'train' ? [...this.model.weights, ...this.c!.optimizer.weights] : this.model.weights);
     e.step = traced.step;
     e.reason = traced.reason;
-    return this.noteBaked(traced.outputs);
+    return { outs: this.noteBaked(traced.outputs), arena: traced.step !== null };
   }
 
   /** Each signature's compiled step, or why it runs eagerly. */
@@ -111,21 +140,29 @@ export class CompiledSteps {
     this.entries.delete(key);
   }
 
+  /** What a replay asks for each step: a training step's optimizer update (advancing its iteration count). */
+  private values(): StepValues {
+    const c = this.c;
+    return this.kind === 'train' && c ? { update: () => c.optimizer.nextUpdate() } : {};
+  }
+
   /**
    * Whether a baked-in setting changed since the last eager or traced step: `trainable` flags,
    * the optimizer's clipping, or its slot variables (restored optimizer state makes new ones).
+   * (A predict step bakes in none of these; the weights' storages are checked per replay.)
    */
   private changed(): boolean {
-    const vars = this.bakedVars();
-    return this.c.optimizer.bakedConfig !== this.baked.config || vars.length !== this.baked.vars.length || vars.some((v, i) => v !== this.baked.vars[i]);
+    const { vars, config } = this.bakedNow();
+    return config !== this.baked.config || vars.length !== this.baked.vars.length || vars.some((v, i) => v !== this.baked.vars[i]);
   }
 
-  private bakedVars(): Variable[] {
-    return [...this.model.trainableWeights, ...this.c.optimizer.weights];
+  private bakedNow(): { vars: Variable[]; config: string } {
+    const c = this.c;
+    return c ? { vars: [...this.model.trainableWeights, ...c.optimizer.weights], config: c.optimizer.bakedConfig } : { vars: [], config: '' };
   }
 
   private noteBaked<T>(result: T): T {
-    this.baked = { vars: this.bakedVars(), config: this.c.optimizer.bakedConfig };
+    this.baked = this.bakedNow();
     return result;
   }
 
@@ -149,19 +186,33 @@ export interface CompiledStepInfo {
   program: StepProgram | null;
 }
 
-/** The compiled steps of a model's current compile (diagnostics: what replays, what it holds, why not). */
+/** The compiled steps of a model's current compile and its predict steps (diagnostics: what replays, what it holds, why not). */
 export function compiledSteps(model: Container & { compiled: Compiled | null }): CompiledStepInfo[] {
   const s = model.compiled ? byCompiled.get(model.compiled) : undefined;
-  return s ? [...s.train.describe(), ...s.test.describe()] : [];
+  return [...(s ? [...s.train.describe(), ...s.test.describe()] : []), ...(byModel.get(model)?.describe() ?? [])];
 }
 
-const byCompiled = new WeakMap<Compiled, Record<StepKind, CompiledSteps>>();
+const byCompiled = new WeakMap<Compiled, Record<'train' | 'test', CompiledSteps>>();
+const byModel = new WeakMap<Container, CompiledSteps>();
 
 /** The compiled steps of a compile (they outlive one fit or evaluate call: repeated calls replay at once). */
-export function stepsOf(model: Container, c: Compiled, kind: StepKind): CompiledSteps {
+export function stepsOf(model: Container, c: Compiled, kind: 'train' | 'test'): CompiledSteps {
   let s = byCompiled.get(c);
   if (!s) byCompiled.set(c, (s = { train: new CompiledSteps(model, c, 'train'), test: new CompiledSteps(model, c, 'test') }));
   return s[kind];
+}
+
+/** A model's predict steps (they need no compile; they outlive one predict call, and a compile: they bake in no loss or optimizer). */
+export function predictStepsOf(model: Container): CompiledSteps {
+  let s = byModel.get(model);
+  if (!s) byModel.set(model, (s = new CompiledSteps(model, null, 'predict')));
+  return s;
+}
+
+/** Gives back the buffers of a model's predict steps (disposing the model). */
+export function releasePredictSteps(model: Container): void {
+  byModel.get(model)?.dispose();
+  byModel.delete(model);
 }
 
 /** Gives back the buffers of a compile's steps (compiling again, disposing the model). */

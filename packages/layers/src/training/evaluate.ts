@@ -3,7 +3,7 @@ import type { Container } from '../engine/container.js';
 import { batches, takeRows, type Rows } from './data.js';
 import type { Compiled } from './compile.js';
 import type { Prepared } from './fit.js';
-import { stepsOf } from './compiled-step.js';
+import { predictStepsOf, stepsOf } from './compiled-step.js';
 
 /**
  * Loss and metrics over all samples (batch means weighted by batch size), one readback at the end.
@@ -31,12 +31,16 @@ export async function evaluateArrays(model: Container, c: Compiled, data: Prepar
   return values;
 }
 
-/** Outputs for every sample, computed batch by batch in inference mode and concatenated. */
+/**
+ * Outputs for every sample, computed batch by batch in inference mode (compiled predict steps:
+ * replayed per batch signature on webgpu) and concatenated.
+ */
 export function predictArrays(model: Container, xs: readonly Rows[], n: number, batchSize: number): Tensor[] {
   const parts: Tensor[][] = [];
   const inMemory = xs.every((x): x is Tensor => x instanceof Tensor);
+  const steps = predictStepsOf(model);
   for (const idx of batches(Array.from({ length: n }, (_, i) => i), batchSize)) {
-    parts.push(tidy(() => model.execute(idx.length === n && inMemory ? (xs as Tensor[]) : takeRows(xs, idx), { training: false })));
+    parts.push(tidy(() => steps.predict(idx.length === n && inMemory ? (xs as Tensor[]) : takeRows(xs, idx))));
   }
   const outs = model.outputs.map((_, k) => (parts.length === 1 ? parts[0]![k]! : concat(parts.map((p) => p[k]!), 0)));
   if (parts.length > 1) dispose(parts.flat());
