@@ -3,20 +3,19 @@
 // prints the checks and exits 1 on any failure: node scripts/browser/test/run.mjs [--runs N]
 import { fileURLToPath } from 'node:url';
 import { bundle } from '../build.mjs';
-import { launch } from '../chromium.mjs';
+import { launch, WEBGPU_FLAGS } from '../chromium.mjs';
 import { serve } from '../serve.mjs';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
 
-/** Node-only modules that must never reach the browser bundle. */
-const NODE_ONLY = /^node:|h5wasm\/dist\/node|node_modules\/webgpu\/|platform\/node\.ts$|host\/node\.ts$/;
-
-export async function runBrowserTest({ runs = 6, timeoutMs = 600_000, log = () => {} } = {}) {
-  const meta = await bundle('scripts/browser/test/checks.ts', 'dist/browser-test/checks.js');
-  const nodeOnly = Object.keys(meta.inputs).filter((i) => NODE_ONLY.test(i));
-  if (nodeOnly.length > 0) throw new Error(`the browser bundle pulled in Node-only modules: ${nodeOnly.join(', ')}`);
+/**
+ * @param {{ runs?: number, timeoutMs?: number, log?: (line: string) => void, flags?: string[] }} [options]
+ * @returns {Promise<import('./checks.js').PageResult>}
+ */
+export async function runBrowserTest({ runs = 6, timeoutMs = 600_000, log = () => {}, flags = WEBGPU_FLAGS } = {}) {
+  await bundle('scripts/browser/test/checks.ts', 'dist/browser-test/checks.js');
   const server = await serve(root);
-  const browser = await launch();
+  const browser = await launch({ flags });
   try {
     const page = await browser.open(`${server.url}/scripts/browser/test/index.html?runs=${runs}`, { onConsole: log });
     return await page.waitFor('window.__kerasgpuResult', timeoutMs);
