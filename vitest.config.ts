@@ -2,9 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 const packages = ['kernels', 'core', 'layers', 'io', 'examples'];
 
-const project = (name: string, dir: string, env: Record<string, string> = {}) => ({
+const project = (name: string, root: string, env: Record<string, string> = {}) => ({
   extends: true as const,
-  test: { name, root: `${import.meta.dirname}/packages/${dir}`, include: ['test/**/*.test.ts'], env },
+  test: { name, root: `${import.meta.dirname}/${root}`, include: ['test/**/*.test.ts'], env },
 });
 
 export default defineConfig({
@@ -16,9 +16,11 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 120_000,
     projects: [
-      ...packages.map((name) => project(name, name)),
+      ...packages.map((name) => project(name, `packages/${name}`)),
       // The Keras API tests run once per backend (they read KERASGPU_BACKEND; default cpu).
-      project('layers-webgpu', 'layers', { KERASGPU_BACKEND: 'webgpu' }),
+      project('layers-webgpu', 'packages/layers', { KERASGPU_BACKEND: 'webgpu' }),
+      // The library bundled for the browser, run in headless Chromium (scripts/browser/test).
+      project('browser', 'scripts/browser'),
     ],
   },
 });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Dense, Sequential, setBackend, setSeed, type Model, type Tensor } from '@kerasgpu/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeH5Atomic } from '../src/hdf5/atomic.js';
+import { writeH5Atomic } from '../src/hdf5/h5.js';
 import { HDF5Matrix } from '../src/index.js';
 import { tempDir } from './helpers.js';
 

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readArray, writeArray } from '../src/hdf5/arrays.js';
 import { HDF5_OBJECT_HEADER_LIMIT, readStringAttr, readStringList, writeStringAttr, writeStringList } from '../src/hdf5/attrs.js';
-import { writeH5Atomic } from '../src/hdf5/atomic.js';
 import { H5FileError } from '../src/hdf5/errors.js';
-import { h5wasm, openH5, withH5 } from '../src/hdf5/h5.js';
+import { h5wasm, openH5, withH5, writeH5Atomic } from '../src/hdf5/h5.js';
 import { readKerasH5 } from '../src/keras/h5-file.js';
 import { fixture, tempDir } from './helpers.js';
 

@@ -7,8 +7,8 @@ import { Dense, Lambda, Sequential, setBackend, type Model } from '@kerasgpu/lay
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeStringAttr, writeStringList } from '../src/hdf5/attrs.js';
-import { tempPathFor, writeH5Atomic } from '../src/hdf5/atomic.js';
-import { h5ready, h5wasm } from '../src/hdf5/h5.js';
+import { tempPathFor } from '../src/hdf5/atomic.js';
+import { h5ready, h5wasm, writeH5Atomic } from '../src/hdf5/h5.js';
 import { KerasFileError, loadModel, loadWeights, modelFromJSON, modelFromYAML, readKerasH5 } from '../src/index.js';
 import { fixture, readJson, tempDir } from './helpers.js';
 

@@ -5,7 +5,8 @@ import { strToU8, unzipSync, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { h5wasm, withH5, type H5Group } from '../src/hdf5/h5.js';
 import { KerasFileError, loadModel } from '../src/index.js';
-import { readKerasArchive, withTempFile } from '../src/keras/keras3.js';
+import { readKerasArchive } from '../src/keras/keras3.js';
+import { readBytesAsFile } from '../src/hdf5/scratch.js';
 import { fixture, tempDir } from './helpers.js';
 
 const dir = tempDir();
@@ -32,7 +33,7 @@ async function optimizerState(m: Model): Promise<[number, number[][][]]> {
 
 /** Every dataset of an HDF5 file as "path shape dtype", and every group, sorted. */
 async function h5Listing(bytes: Uint8Array): Promise<string[]> {
-  return withTempFile(bytes, 'w.h5', (file) => withH5(file, (f) => {
+  return readBytesAsFile(bytes, (file) => withH5(file, (f) => {
     const out: string[] = [];
     const walk = (g: H5Group, at: string) => {
       for (const k of g.keys()) {

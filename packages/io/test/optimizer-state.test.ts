@@ -3,10 +3,11 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { readArray } from '../src/hdf5/arrays.js';
 import { withH5 } from '../src/hdf5/h5.js';
 import { loadModel, readKerasH5 } from '../src/index.js';
-import { readKerasArchive, withTempFile } from '../src/keras/keras3.js';
+import { readKerasArchive } from '../src/keras/keras3.js';
+import { readBytesAsFile } from '../src/hdf5/scratch.js';
+import { compileFromConfig, restoreOptimizerState, type TrainingConfig } from '../src/keras/training-config.js';
 import type { StoredLayer } from '../src/keras/h5-file.js';
 import type { SlotLayout } from '../src/keras/model-weights.js';
-import { compileFromConfig, restoreOptimizerState, type TrainingConfig } from '../src/keras/training-config.js';
 import { fixture } from './helpers.js';
 
 beforeAll(async () => {
@@ -44,7 +45,7 @@ describe("a Keras 3 .keras archive's Adam state (optimizer/vars: iterations, lea
   it('k311_dense_mlp_diabetes: restored slot for slot', async () => {
     const path = fixture('k311_dense_mlp_diabetes.keras', 'keras-modern');
     const model = await loadModel(path);
-    const stored = await withTempFile(readKerasArchive(path).weights, 'w.h5', (file) => withH5(file, (f) =>
+    const stored = await readBytesAsFile(readKerasArchive(path).weights, (file) => withH5(file, (f) =>
       Array.from({ length: 14 }, (_, i) => readArray(f, `optimizer/vars/${i}`))));
     const opt = model.optimizer!;
     expect(opt.className).toBe('Adam');

@@ -1,13 +1,14 @@
 import fc from 'fast-check';
-import { expect } from 'vitest';
 import * as K from '@kerasgpu/core';
+import { platform } from '@kerasgpu/core/platform';
 import { WebGpuBackend } from '../../src/backends/webgpu/backend.js';
 import { engine } from '../../src/engine.js';
 
 /**
  * WebGPU-vs-CPU comparison harness. One WebGPU device per test process (shaders compile once);
  * outputs are poisoned with NaN before each kernel so an unwritten element fails. With CI=true a
- * missing adapter is a failure, never a skip.
+ * missing adapter is a failure, never a skip. Free of vitest and of Node, so that the browser
+ * test (scripts/browser/test) runs the same comparisons in a page.
  */
 let gpu: WebGpuBackend | null = null;
 
@@ -20,7 +21,7 @@ export async function gpuBackend(): Promise<WebGpuBackend> {
   try {
     await K.setBackend('webgpu');
   } catch (e) {
-    throw new Error(`No WebGPU adapter: ${(e as Error).message}. CI=${process.env.CI ?? ''}: WebGPU tests must run (install scripts/install-vulkan-cpu.sh)`);
+    throw new Error(`No WebGPU adapter: ${(e as Error).message}. CI=${platform.env('CI') ?? ''}: WebGPU tests must run (install scripts/install-vulkan-cpu.sh)`);
   }
   gpu = engine.backend as WebGpuBackend;
   gpu.poisonOutputs = true;
@@ -30,7 +31,7 @@ export async function gpuBackend(): Promise<WebGpuBackend> {
 /** Inputs as plain data so each backend builds its own tensors. */
 export interface HostTensor { data: number[]; shape: number[]; dtype?: K.DType }
 
-export const PROPERTY_RUNS = Number(process.env.KERASGPU_PROPERTY_RUNS ?? 15);
+export const PROPERTY_RUNS = Number(platform.env('KERASGPU_PROPERTY_RUNS') ?? 15);
 
 /** Values in [-range, range] for a shape. */
 export function hostTensor(shape: number[], range = 2, dtype: K.DType = 'float32'): fc.Arbitrary<HostTensor> {
@@ -63,10 +64,10 @@ export async function expectSameOnBackends(inputs: HostTensor[], fn: (...xs: K.T
   const rtol = tol.rtol ?? 1e-5;
   const cpu = await runOn('cpu', inputs, fn);
   const gpuOut = await runOn('webgpu', inputs, fn);
-  expect(gpuOut.length).toBe(cpu.length);
+  if (gpuOut.length !== cpu.length) throw new Error(`webgpu gave ${gpuOut.length} outputs, cpu ${cpu.length}`);
   cpu.forEach((c, k) => {
     const g = gpuOut[k]!;
-    expect(g.shape).toEqual(c.shape);
+    if (g.shape.join() !== c.shape.join()) throw new Error(`output ${k}: webgpu shape [${g.shape.join(', ')}] vs cpu [${c.shape.join(', ')}]`);
     for (let i = 0; i < c.data.length; i++) {
       const want = c.data[i]!, got = g.data[i]!;
       if (got === want || (Number.isNaN(want) && Number.isNaN(got))) continue;
@@ -78,10 +79,10 @@ export async function expectSameOnBackends(inputs: HostTensor[], fn: (...xs: K.T
 }
 
 /** fast-check property over generated inputs, comparing backends (prints the seed on failure). */
-export async function checkKernel<T>(arb: fc.Arbitrary<T>, toInputs: (t: T) => HostTensor[], fn: (t: T) => (...xs: K.Tensor[]) => K.Tensor | K.Tensor[], tol?: (t: T) => { atol?: number; rtol?: number }): Promise<void> {
+export async function checkKernel<T>(arb: fc.Arbitrary<T>, toInputs: (t: T) => HostTensor[], fn: (t: T) => (...xs: K.Tensor[]) => K.Tensor | K.Tensor[], tol?: (t: T) => { atol?: number; rtol?: number }, runs = PROPERTY_RUNS): Promise<void> {
   await fc.assert(fc.asyncProperty(arb, async (t) => {
     await expectSameOnBackends(toInputs(t), fn(t), tol?.(t));
-  }), { numRuns: PROPERTY_RUNS });
+  }), { numRuns: runs });
 }
 
 /** Sizes that stress edges: 1, odd, prime and just past tile sizes. */

@@ -1,7 +1,6 @@
 import { accessSync, closeSync, constants, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { KerasFileError } from './errors.js';
-import { h5ready, h5wasm, hdf5Reason, isHdf5Diagnostic, type H5File } from './h5.js';
+import { hdf5Reason, isHdf5Diagnostic, KerasFileError } from './errors.js';
 
 /**
  * The one temporary name a target is written under. A save killed where no handler runs (SIGKILL,
@@ -119,17 +118,4 @@ async function writeNow(path: string, write: (tmpPath: string) => void | Promise
     inProgress.delete(tmp);
     if (inProgress.size === 0) uninstall();
   }
-}
-
-/** Creates a new HDF5 file at `path` atomically; `fill` writes its contents. */
-export async function writeH5Atomic(path: string, fill: (f: H5File) => void | Promise<void>): Promise<void> {
-  await h5ready();
-  await writeFileAtomic(path, async (tmp) => {
-    const f = new h5wasm.File(tmp, 'w');
-    try {
-      await fill(f);
-    } finally {
-      f.close();
-    }
-  });
 }

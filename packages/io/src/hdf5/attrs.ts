@@ -8,7 +8,8 @@ export const HDF5_OBJECT_HEADER_LIMIT = 64512;
 
 const where = (obj: H5Object, name: string) => `${obj.path === '/' ? '' : obj.path}/@${name}`;
 
-const decode = (v: unknown): unknown => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : v);
+const utf8 = new TextDecoder();
+const decode = (v: unknown): unknown => (v instanceof Uint8Array ? utf8.decode(v) : v);
 
 /** A scalar string attribute (Keras writes them as variable-length ASCII), or null when absent. */
 export function readStringAttr(obj: H5Object, name: string): string | null {

@@ -1,6 +1,6 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import * as h5wasm from 'h5wasm/node';
-import { H5FileError } from './errors.js';
+import { files, h5wasm } from '#host';
+import { H5FileError, hdf5Reason, isHdf5Diagnostic } from './errors.js';
+import { writeFileAsBytes } from './scratch.js';
 
 export type H5File = h5wasm.File;
 export type H5Group = h5wasm.Group;
@@ -26,25 +26,10 @@ export function h5ready(): Promise<void> {
 /** Whether the wasm module is loaded, for the synchronous HDF5Matrix constructor. */
 export const h5loaded = (): boolean => loaded;
 
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-export const isHdf5Diagnostic = (e: unknown): boolean => errorText(e).includes('HDF5-DIAG');
+const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+const isSignature = (b: Uint8Array): boolean => SIGNATURE.every((v, i) => b[i] === v);
 
-/** The last "#NNN: … in FUNC(): reason" line of an HDF5 diagnostic stack: the innermost cause. */
-export function hdf5Reason(e: unknown): string {
-  const text = errorText(e);
-  const reasons = [...text.matchAll(/#\d+:.* in \w+\(\): (.*)$/gm)].map((m) => m[1]!.trim());
-  return reasons.at(-1) ?? text.split('\n')[0]!.trim();
-}
-
-const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-function readAt(fd: number, offset: number, length: number): Buffer {
-  const buf = Buffer.alloc(length);
-  const n = readSync(fd, buf, 0, length, offset);
-  return buf.subarray(0, n);
-}
-
-function readAddress(b: Buffer, at: number, size: number): number | null {
+function readAddress(b: Uint8Array, at: number, size: number): number | null {
   if (at + size > b.length) return null;
   let v = 0n;
   for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[at + i]!);
@@ -57,33 +42,23 @@ function readAddress(b: Buffer, at: number, size: number): number | null {
  * which a truncated copy no longer reaches.
  */
 export function checkHdf5Header(path: string, label = path): void {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new H5FileError(`${label}: no such file`);
-    throw e;
+  const size = files.size(path);
+  if (size === undefined) throw new H5FileError(`${label}: no such file`);
+  let at = 0;
+  while (at + SIGNATURE.length <= size && !isSignature(files.readAt(path, at, SIGNATURE.length))) at = at === 0 ? 512 : at * 2;
+  if (at + SIGNATURE.length > size) {
+    throw new H5FileError(`${label}: not an HDF5 file (no signature \\x89HDF\\r\\n\\x1a\\n; ${size} bytes)`);
   }
-  const fd = openSync(path, 'r');
-  try {
-    let at = 0;
-    while (at + SIGNATURE.length <= size && !readAt(fd, at, SIGNATURE.length).equals(SIGNATURE)) at = at === 0 ? 512 : at * 2;
-    if (at + SIGNATURE.length > size) {
-      throw new H5FileError(`${label}: not an HDF5 file (no signature \\x89HDF\\r\\n\\x1a\\n; ${size} bytes)`);
-    }
-    const sb = readAt(fd, at, 96);
-    const version = sb[8] ?? 0;
-    const offsetSize = (version <= 1 ? sb[13] : sb[9]) ?? 8;
-    // Versions 0/1: 24 (28) fixed bytes, then base, free-space and EOF addresses. 2/3: 12, base, extension, EOF.
-    const fixed = version === 0 ? 24 : version === 1 ? 28 : 12;
-    if (sb.length < fixed + 3 * offsetSize) throw new H5FileError(`${label}: truncated HDF5 file (superblock cut off at ${size} bytes)`);
-    const base = readAddress(sb, fixed, offsetSize);
-    const eof = readAddress(sb, fixed + 2 * offsetSize, offsetSize);
-    if (base === null || eof === null) return;
-    if (size < base + eof) throw new H5FileError(`${label}: truncated HDF5 file (${size} bytes, the superblock says ${base + eof})`);
-  } finally {
-    closeSync(fd);
-  }
+  const sb = files.readAt(path, at, 96);
+  const version = sb[8] ?? 0;
+  const offsetSize = (version <= 1 ? sb[13] : sb[9]) ?? 8;
+  // Versions 0/1: 24 (28) fixed bytes, then base, free-space and EOF addresses. 2/3: 12, base, extension, EOF.
+  const fixed = version === 0 ? 24 : version === 1 ? 28 : 12;
+  if (sb.length < fixed + 3 * offsetSize) throw new H5FileError(`${label}: truncated HDF5 file (superblock cut off at ${size} bytes)`);
+  const base = readAddress(sb, fixed, offsetSize);
+  const eof = readAddress(sb, fixed + 2 * offsetSize, offsetSize);
+  if (base === null || eof === null) return;
+  if (size < base + eof) throw new H5FileError(`${label}: truncated HDF5 file (${size} bytes, the superblock says ${base + eof})`);
 }
 
 /** Opens an existing HDF5 file; every failure is an H5FileError that says what is wrong. */
@@ -112,3 +87,22 @@ export async function withH5<T>(path: string, fn: (f: H5File) => T | Promise<T>,
     f.close();
   }
 }
+
+/** Creates a new HDF5 file at `path`; `fill` writes its contents. */
+async function createH5(path: string, fill: (f: H5File) => void | Promise<void>): Promise<void> {
+  await h5ready();
+  const f = new h5wasm.File(path, 'w');
+  try {
+    await fill(f);
+  } finally {
+    f.close();
+  }
+}
+
+/** Creates a new HDF5 file at `path` atomically (Node: through a temporary file beside it). */
+export const writeH5Atomic = (path: string, fill: (f: H5File) => void | Promise<void>): Promise<void> =>
+  files.writeAtomic(path, (tmp) => createH5(tmp, fill));
+
+/** Makes an HDF5 file in a scratch folder and returns its bytes. */
+export const h5Bytes = (fill: (f: H5File) => void | Promise<void>): Promise<Uint8Array> =>
+  writeFileAsBytes((path) => createH5(path, fill));

@@ -1,6 +1,6 @@
 import { callable, ValueError, type LazyArray } from '@kerasgpu/layers';
-import { H5FileError } from './errors.js';
-import { checkHdf5Header, h5loaded, h5wasm, hdf5Reason, type H5Dataset, type H5File } from './h5.js';
+import { H5FileError, hdf5Reason } from './errors.js';
+import { checkHdf5Header, h5loaded, h5wasm, type H5Dataset, type H5File } from './h5.js';
 
 /**
  * Keras 1's HDF5Matrix: rows [start, end) of an HDF5 dataset, read from the file only when a

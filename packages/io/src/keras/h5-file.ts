@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { files } from '#host';
 import { datasetAt, readDataset, size, type NdArray } from '../hdf5/arrays.js';
 import { getPath, readStringAttr, readStringList } from '../hdf5/attrs.js';
 import { KerasFileError } from '../hdf5/errors.js';
@@ -109,7 +109,7 @@ export function readKerasH5(path: string, check?: (file: DeclaredKerasH5) => voi
     const layers = layerNames.map((n) => openLayer(weightsGroup, n, label));
     const optimizer = ow instanceof h5wasm.Group ? openLayer(f, 'optimizer_weights', label) : null;
     check?.({ ...header, layers: layers.map(declared), optimizerWeights: optimizer && declared(optimizer) });
-    const fileBytes = statSync(path).size;
+    const fileBytes = files.size(path)!; // withH5 checked that it exists
     const read = (l: OpenLayer): StoredLayer => ({ name: l.name, weightNames: l.weightNames, weights: l.datasets.map((ds) => readBounded(ds, fileBytes, label)) });
     return { ...header, layers: layers.map(read), optimizerWeights: optimizer && read(optimizer) };
   }, label);

@@ -1,12 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { files } from '#host';
 import { Container, InputLayer, Sequential, ValueError, type Layer, type Model, type SymbolicTensor } from '@kerasgpu/layers';
 import { strToU8, zipSync } from 'fflate';
 import { writeArray } from '../hdf5/arrays.js';
-import { writeFileAtomic, writeH5Atomic } from '../hdf5/atomic.js';
-import type { H5Group } from '../hdf5/h5.js';
+import { h5Bytes, type H5Group } from '../hdf5/h5.js';
 import { ensureGroups } from '../hdf5/attrs.js';
 import { childPaths, weightPaths } from './keras3-paths.js';
-import { withTempFile } from './keras3.js';
 
 /** The Keras that our `.keras` archives claim, whose layout (checked against its files) they follow. */
 export const KERAS3_VERSION = '3.1.1';
@@ -129,10 +127,7 @@ async function writeWeights(f: H5Group, model: Model): Promise<void> {
 export async function saveKerasArchive(model: Model, path: string): Promise<void> {
   const config = { ...modelSpec(model), compile_config: compileSpec(model) };
   const metadata = { keras_version: KERAS3_VERSION, date_saved: new Date().toISOString().replace(/T(\d+):(\d+):(\d+).*/, '@$1:$2:$3') };
-  const weights = await withTempFile(new Uint8Array(0), 'model.weights.h5', async (file) => {
-    await writeH5Atomic(file, (f) => writeWeights(f, model));
-    return readFileSync(file);
-  });
+  const weights = await h5Bytes((f) => writeWeights(f, model));
   const zip = zipSync({ 'metadata.json': strToU8(JSON.stringify(metadata)), 'config.json': strToU8(JSON.stringify(config)), 'model.weights.h5': weights }, { level: 0 });
-  await writeFileAtomic(path, (tmp) => writeFileSync(tmp, zip));
+  await files.writeAtomic(path, (tmp) => files.writeFile(tmp, zip));
 }

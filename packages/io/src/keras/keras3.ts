@@ -1,6 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { files } from '#host';
 import { tensor, type Tensor } from '@kerasgpu/core';
 import { ShapeError, type Container, type Model } from '@kerasgpu/layers';
 import { strFromU8, unzipSync } from 'fflate';
@@ -8,6 +6,7 @@ import { datasetAt, readDataset, type NdArray } from '../hdf5/arrays.js';
 import { getPath } from '../hdf5/attrs.js';
 import { KerasFileError } from '../hdf5/errors.js';
 import { h5wasm, withH5, type H5Group } from '../hdf5/h5.js';
+import { readBytesAsFile } from '../hdf5/scratch.js';
 import { modelWeightPaths } from './keras3-paths.js';
 import { modelFromConfig, type CustomObjects, type KerasSpec } from './model-config.js';
 import { compileFromConfig, type TrainingConfig } from './training-config.js';
@@ -28,7 +27,7 @@ export const isZip = (bytes: Uint8Array) => bytes[0] === 0x50 && bytes[1] === 0x
 /** Whether `path` is a zip archive (a `.keras` file), by its first bytes. */
 export function isKerasArchive(path: string): boolean {
   try {
-    return isZip(readFileSync(path).subarray(0, 4));
+    return isZip(files.readAt(path, 0, 4));
   } catch {
     return false;
   }
@@ -48,7 +47,7 @@ function parseEntry<T>(path: string, entries: Record<string, Uint8Array>, name: 
 export function readKerasArchive(path: string): KerasArchive {
   let entries: Record<string, Uint8Array>;
   try {
-    entries = unzipSync(readFileSync(path));
+    entries = unzipSync(files.readFile(path));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new KerasFileError(`${path}: no such file`);
     throw new KerasFileError(`${path}: not a .keras (zip) archive (${(e as Error).message})`);
@@ -56,18 +55,6 @@ export function readKerasArchive(path: string): KerasArchive {
   const weights = entries['model.weights.h5'];
   if (weights === undefined) throw new KerasFileError(`${path}: the .keras archive has no model.weights.h5`);
   return { config: parseEntry(path, entries, 'config.json'), metadata: parseEntry(path, entries, 'metadata.json'), weights };
-}
-
-/** Runs `fn` on `bytes` written to a temporary file (HDF5 reads files), removed afterwards. */
-export async function withTempFile<T>(bytes: Uint8Array, name: string, fn: (path: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'kerasgpu-'));
-  try {
-    const file = join(dir, name);
-    writeFileSync(file, bytes);
-    return await fn(file);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 const fmt = (s: readonly (number | null)[]) => `[${s.join(', ')}]`;
@@ -168,7 +155,7 @@ export async function loadKerasArchive(path: string, customObjects: CustomObject
     if (compileConfig && typeof compileConfig === 'object' && compileConfig.optimizer) {
       compileFromConfig(model, trainingConfigOf(compileConfig, path), customObjects);
     }
-    await withTempFile(archive.weights, 'model.weights.h5', (file) => withH5(file, (f) => {
+    await readBytesAsFile(archive.weights, (file) => withH5(file, (f) => {
       assignKeras3Weights(model, f, `${path}/model.weights.h5`);
       if (model.compiled) restoreKeras3Optimizer(model, f, `${path}/model.weights.h5`);
     }));

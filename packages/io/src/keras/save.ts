@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
+import { files } from '#host';
 import { ValueError, type Model } from '@kerasgpu/layers';
 import { writeArray } from '../hdf5/arrays.js';
 import { asciiJson, writeStringAttr, writeStringList } from '../hdf5/attrs.js';
-import { writeH5Atomic, yieldToSignals } from '../hdf5/atomic.js';
-import { h5ready, h5wasm, type H5File, type H5Group } from '../hdf5/h5.js';
-import { writeFileAsBytes } from '../hdf5/scratch.js';
+import { h5Bytes, writeH5Atomic, type H5File, type H5Group } from '../hdf5/h5.js';
 import type { StoredLayer } from './h5-file.js';
 import { saveKerasArchive } from './keras3-save.js';
 import { collectWeights } from './model-weights.js';
@@ -15,19 +13,9 @@ export type SaveTarget = string | null;
 
 /** Writes an HDF5 file to `target` (checked with checkOverwrite first); its bytes when the target is null. */
 async function writeH5(target: SaveTarget, fill: (f: H5File) => Promise<void>): Promise<Uint8Array | null> {
-  if (target !== null) {
-    await writeH5Atomic(target, fill);
-    return null;
-  }
-  await h5ready();
-  return writeFileAsBytes(async (path) => {
-    const f = new h5wasm.File(path, 'w');
-    try {
-      await fill(f);
-    } finally {
-      f.close();
-    }
-  });
+  if (target === null) return h5Bytes(fill);
+  await writeH5Atomic(target, fill);
+  return null;
 }
 
 /** What our files claim (API.md): the Keras 2 layout, readable by Keras 2 and tf.keras. */
@@ -51,12 +39,12 @@ async function writeLayers(g: H5Group, layers: readonly StoredLayer[]): Promise<
   writeVersion(g);
   for (const l of layers) {
     writeGroup(g.create_group(l.name), l);
-    await yieldToSignals();
+    await files.yieldToSignals();
   }
 }
 
 function checkOverwrite(path: string, overwrite: boolean): void {
-  if (!overwrite && existsSync(path)) throw new ValueError(`${path} exists; pass {overwrite: true} to replace it`);
+  if (!overwrite && files.exists(path)) throw new ValueError(`${path} exists; pass {overwrite: true} to replace it`);
 }
 
 /**

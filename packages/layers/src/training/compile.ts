@@ -1,4 +1,5 @@
 import { add, cast, div, mean, mul, notEqual, tidy, zeros, type Tensor } from '@kerasgpu/core';
+import { platform } from '@kerasgpu/core/platform';
 import { getLoss, lossName, type LossFn, type LossId } from '../losses.js';
 import { resolveMetric, type MetricFn, type ResolvedMetric } from '../metrics.js';
 import { getOptimizer, type Optimizer } from '../optimizers/index.js';
@@ -78,7 +79,7 @@ export function compileModel(options: CompileOptions, outputNames: readonly stri
     loss_weights: outputNames.length === 1 ? null : lossWeights,
   };
   const jit = (o.jit as boolean | undefined) ?? true;
-  return { optimizer, losses, lossWeights, metrics, sampleWeightModes, metricsNames, jit: jit && process.env.KERASGPU_JIT !== '0', config };
+  return { optimizer, losses, lossWeights, metrics, sampleWeightModes, metricsNames, jit: jit && platform.env('KERASGPU_JIT') !== '0', config };
 }
 
 /** Log keys of one metric: its name, or the keys of the dict it returns (probed on a zero batch). */
