@@ -17,7 +17,8 @@ export async function launch({ flags = WEBGPU_FLAGS, width = 1200, height = 900 
   const profile = mkdtempSync(join(tmpdir(), 'kerasgpu-chromium-'));
   const args = ['--headless=new', '--no-sandbox', '--remote-debugging-pipe', `--user-data-dir=${profile}`, '--no-first-run',
     '--no-default-browser-check', `--window-size=${width},${height}`, ...flags, 'about:blank'];
-  const proc = spawn(chromiumPath(), args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+  // Its own process group, so closing ends the zygote and GPU helpers too (they write to the profile).
+  const proc = spawn(chromiumPath(), args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], detached: true });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   const exited = new Promise((resolve) => proc.once('exit', resolve));
@@ -81,9 +82,10 @@ export async function launch({ flags = WEBGPU_FLAGS, width = 1200, height = 900 
   }
 
   async function close() {
-    proc.kill('SIGTERM');
+    try { process.kill(-proc.pid, 'SIGTERM'); } catch { proc.kill('SIGTERM'); }
     await exited;
-    rmSync(profile, { recursive: true, force: true });
+    await new Promise((r) => setTimeout(r, 200));
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }); // chromium's helpers may still be writing it
   }
   return { open, close, stderr: () => stderr };
 }

@@ -1,4 +1,5 @@
 import { canReplaySteps, dispose, ownCopies, stack, tidy, traceStep, type CompiledStep, type StepProgram, type StepValues, type Tensor, type Variable } from '@kerasgpu/core';
+import { platform } from '@kerasgpu/core/platform';
 import type { Container } from '../engine/container.js';
 import type { Compiled } from './compile.js';
 import { testStep, trainStep } from './step.js';
@@ -25,7 +26,7 @@ export const predictStepCounters = { eager: 0, traced: 0, replayed: 0, retraced:
 export type StepKind = 'train' | 'test' | 'predict';
 
 /** Whether steps replay: the compile's jit (KERASGPU_JIT=0 included), or for an uncompiled model's predict the switch alone. */
-const jitOn = (c: Compiled | null) => c?.jit ?? process.env.KERASGPU_JIT !== '0';
+const jitOn = (c: Compiled | null) => c?.jit ?? platform.env('KERASGPU_JIT') !== '0';
 
 /**
  * A compile's training (or test) steps, or a model's predict steps, compiled per input signature
