@@ -1,4 +1,5 @@
 import { lossName } from '../losses.js';
+import { firstBadLabel } from '../utils/class-labels.js';
 import { ShapeError, ValueError } from '../utils/errors.js';
 import { fmtShape, type Shape } from '../utils/shape.js';
 import type { Compiled } from './compile.js';
@@ -40,11 +41,9 @@ export function checkSparseLabels(owner: string, c: Compiled, names: readonly st
     if (lossName(c.losses[i]!) !== SPARSE) return;
     const out = outputs[i]!;
     const classes = out[out.length - 1] ?? Infinity;
-    for (let k = 0; k < values.length; k++) {
-      const v = values[k]!;
-      if (!(Number.isInteger(v) && v >= 0 && v < classes)) {
-        throw new ValueError(`${owner}: target ${names[i]} holds the label ${v} at flat index ${k}; \`${SPARSE}\` needs integer class labels in [0, ${classes})`);
-      }
+    const k = firstBadLabel(values, classes);
+    if (k >= 0) {
+      throw new ValueError(`${owner}: target ${names[i]} holds the label ${values[k]} at flat index ${k}; \`${SPARSE}\` needs integer class labels in [0, ${classes})`);
     }
   };
 }

@@ -1,4 +1,5 @@
 import { cast, oneHot, reshape, Tensor, tensor, tidy, type TensorLike } from '@kerasgpu/core';
+import { firstBadLabel } from './class-labels.js';
 import { ValueError } from './errors.js';
 
 /** Host labels flattened, for checking before they are uploaded. */
@@ -8,23 +9,17 @@ function hostLabels(labels: Exclude<TensorLike, Tensor>): number[] {
   return (labels as unknown[]).flat(Infinity).map((v) => (typeof v === 'boolean' ? Number(v) : (v as number)));
 }
 
-/**
- * Host labels must be class indices: an out-of-range or fractional label would otherwise become
- * a silent all-zero row. Returns the class count Keras infers when none is given (max + 1).
- */
+/** Host labels must be class indices (see firstBadLabel); without nbClasses, Keras's max + 1. */
 function checkHostLabels(values: readonly number[], nbClasses: number | undefined): number {
-  let max = -1;
-  values.forEach((v, i) => {
-    if (!(typeof v === 'number' && Number.isInteger(v) && v >= 0)) {
-      throw new ValueError(`toCategorical: labels must be non-negative integer class indices, got ${String(v)} at flat index ${i}`);
-    }
-    if (nbClasses !== undefined && v >= nbClasses) {
-      throw new ValueError(`toCategorical: label ${v} at flat index ${i} is out of range for nbClasses ${nbClasses} (classes are 0..${nbClasses - 1})`);
-    }
-    max = Math.max(max, v);
-  });
-  if (max < 0) throw new ValueError('toCategorical: no labels given');
-  return nbClasses ?? max + 1;
+  if (values.length === 0) throw new ValueError('toCategorical: no labels given');
+  const k = firstBadLabel(values, nbClasses);
+  if (k >= 0) {
+    const v = values[k]!;
+    throw new ValueError(nbClasses !== undefined && Number.isInteger(v) && v >= nbClasses
+      ? `toCategorical: label ${v} at flat index ${k} is out of range for nbClasses ${nbClasses} (classes are 0..${nbClasses - 1})`
+      : `toCategorical: labels must be non-negative integer class indices, got ${String(v)} at flat index ${k}`);
+  }
+  return nbClasses ?? values.reduce((m, v) => Math.max(m, v), 0) + 1; // no spread: label arrays can be long
 }
 
 /**

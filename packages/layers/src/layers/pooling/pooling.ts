@@ -12,7 +12,7 @@ import type { LayerOptions } from '../core/kernel-options.js';
 import { registerLayer } from '../registry.js';
 
 export interface PoolingOptions extends LayerOptions { poolSize?: number | number[]; strides?: number | number[] | null; padding?: Padding; dimOrdering?: DimOrdering }
-const POOL_KEYS = ['poolSize', 'strides', 'padding', 'dimOrdering'];
+export const POOL_KEYS = ['poolSize', 'strides', 'padding', 'dimOrdering'];
 
 /**
  * Max / average pooling over 1 or 2 spatial axes (1-D runs as 2-D over a height of one; 'th'

@@ -5,12 +5,11 @@ import type { Callable } from '../../utils/callable.js';
 import { resolveOrdering, type DimOrdering } from '../../utils/image-ordering.js';
 import { type Shape } from '../../utils/shape.js';
 import { resolvePadding, toChannelsFirst, toChannelsLast, tupleOf, windowOutputShape, type Padding } from '../convolutional/geometry.js';
-import type { LayerOptions } from '../core/kernel-options.js';
 import { registerLayer } from '../registry.js';
-import { shortPoolingName } from './pooling.js';
+import { POOL_KEYS, shortPoolingName, type PoolingOptions } from './pooling.js';
 
-export interface Pooling3DOptions extends LayerOptions { poolSize?: number | number[]; strides?: number | number[] | null; padding?: Padding; dimOrdering?: DimOrdering }
-const KEYS = ['poolSize', 'strides', 'padding', 'dimOrdering'];
+export type Pooling3DOptions = PoolingOptions;
+const KEYS = POOL_KEYS;
 
 /**
  * 3-D max / average pooling as 2-D pooling of each depth slice, then the max / mean over each
