@@ -1,16 +1,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GRU, mul, Sequential, randomUniform, sum, tensor, tidy, valueAndGrads, type Tensor } from '@kerasgpu/layers';
-import { expectClose, useBackend, values } from './helpers.js';
+import { ACTS, expectClose, useBackend, values, type Act } from './helpers.js';
 
 beforeAll(useBackend);
-
-type Act = (v: number) => number;
-const ACTS: Record<string, Act> = {
-  tanh: Math.tanh,
-  sigmoid: (v) => 1 / (1 + Math.exp(-v)),
-  hard_sigmoid: (v) => Math.min(1, Math.max(0, 0.2 * v + 0.5)),
-};
 
 interface Case { b: number; T: number; d: number; u: number; x: number[]; W: number[]; U: number[]; bias: number[] }
 

@@ -30,3 +30,11 @@ export async function captureOutput<T>(fn: () => Promise<T> | T): Promise<{ resu
     setOutput((s) => { process.stdout.write(s); });
   }
 }
+
+export type Act = (v: number) => number;
+/** Float64 reference recurrent activations, written from their definitions (Keras's hard_sigmoid: 0.2x + 0.5, clipped). */
+export const ACTS: Record<string, Act> = {
+  tanh: Math.tanh,
+  sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+  hard_sigmoid: (v) => Math.min(1, Math.max(0, 0.2 * v + 0.5)),
+};
