@@ -23,14 +23,20 @@ function checkWindow(op: string, x: Tensor, g: Conv2DGeometry): void {
   }
 }
 
+/** The NHWC input and rank-4 filter of a convolution op, both float and of one dtype; `layout` names the filter's axes. */
+function convOperands(op: string, x: TensorLike, filter: TensorLike, layout: string): [Tensor, Tensor] {
+  const tx = toTensor(op, x);
+  const tw = toTensor(op, filter);
+  assertFloat(op, tx);
+  assertSameDType(op, tx, tw);
+  if (tx.rank !== 4) throw new ShapeError(`${op}: input must be rank 4 [batch, height, width, channels], got ${fmt(tx.shape)}`);
+  if (tw.rank !== 4) throw new ShapeError(`${op}: filter must be rank 4 ${layout}, got ${fmt(tw.shape)}`);
+  return [tx, tw];
+}
+
 /** 2-D convolution (cross-correlation, as TensorFlow), NHWC input, [kH, kW, inC, outC] filter. */
 export function conv2d(x: TensorLike, filter: TensorLike, options: Conv2DOptions = {}): Tensor {
-  const tx = toTensor('conv2d', x);
-  const tw = toTensor('conv2d', filter);
-  assertFloat('conv2d', tx);
-  assertSameDType('conv2d', tx, tw);
-  if (tx.rank !== 4) throw new ShapeError(`conv2d: input must be rank 4 [batch, height, width, channels], got ${fmt(tx.shape)}`);
-  if (tw.rank !== 4) throw new ShapeError(`conv2d: filter must be rank 4 [kH, kW, inChannels, outChannels], got ${fmt(tw.shape)}`);
+  const [tx, tw] = convOperands('conv2d', x, filter, '[kH, kW, inChannels, outChannels]');
   if (tx.shape[3] !== tw.shape[2]) {
     throw new ShapeError(`conv2d: input has ${tx.shape[3]} channels but the filter expects ${tw.shape[2]} (input ${fmt(tx.shape)}, filter ${fmt(tw.shape)})`);
   }
@@ -46,12 +52,7 @@ export function conv2d(x: TensorLike, filter: TensorLike, options: Conv2DOptions
  * input that would have produced `x` (several sizes can, so it is given, as in TensorFlow).
  */
 export function conv2dTranspose(x: TensorLike, filter: TensorLike, outputShape: readonly number[], options: Conv2DOptions = {}): Tensor {
-  const tx = toTensor('conv2dTranspose', x);
-  const tw = toTensor('conv2dTranspose', filter);
-  assertFloat('conv2dTranspose', tx);
-  assertSameDType('conv2dTranspose', tx, tw);
-  if (tx.rank !== 4) throw new ShapeError(`conv2dTranspose: input must be rank 4 [batch, height, width, channels], got ${fmt(tx.shape)}`);
-  if (tw.rank !== 4) throw new ShapeError(`conv2dTranspose: filter must be rank 4 [kH, kW, outChannels, inChannels], got ${fmt(tw.shape)}`);
+  const [tx, tw] = convOperands('conv2dTranspose', x, filter, '[kH, kW, outChannels, inChannels]');
   if (outputShape.length !== 4 || outputShape[0] !== tx.shape[0] || outputShape[3] !== tw.shape[2]) {
     throw new ShapeError(`conv2dTranspose: output shape ${fmt(outputShape)} must be [batch ${tx.shape[0]}, height, width, ${tw.shape[2]} channels of filter ${fmt(tw.shape)}]`);
   }
