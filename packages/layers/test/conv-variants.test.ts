@@ -65,6 +65,7 @@ describe('AtrousConvolution1D / AtrousConvolution2D: Keras 1 names for dilated C
   });
 
   checkLayerGrad('AtrousConvolution1D', () => AtrousConvolution1D(2, 2, { atrous_rate: 2, input_shape: [5, 2] }), [2, 5, 2]);
+  checkLayerGrad('AtrousConvolution2D th', () => AtrousConvolution2D(2, 2, 2, { atrous_rate: [2, 1], dim_ordering: 'th', border_mode: 'same' }), [1, 2, 4, 3]);
 });
 
 describe('Deconvolution2D (Keras 1, output_shape) / Conv2DTranspose (Keras 2)', () => {

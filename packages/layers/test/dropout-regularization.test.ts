@@ -65,6 +65,8 @@ describe('SpatialDropout1D/2D/3D drop whole feature maps in training', () => {
   });
 
   checkLayerGrad('SpatialDropout2D in training (fixed seed)', () => SpatialDropout2D({ rate: 0.5, seed: 7 }), [2, 2, 3, 4], undefined, { training: true });
+  checkLayerGrad('SpatialDropout1D in training (fixed seed)', () => SpatialDropout1D({ rate: 0.5, seed: 3 }), [2, 4, 3], undefined, { training: true });
+  checkLayerGrad('SpatialDropout3D th in training (fixed seed)', () => SpatialDropout3D({ rate: 0.5, seed: 5, data_format: 'channels_first' }), [2, 3, 2, 2, 2], undefined, { training: true });
 });
 
 describe('ActivityRegularization', () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  AveragePooling3D, GlobalAveragePooling3D, GlobalMaxPooling3D, MaxPooling3D, deserializeLayer, randomUniform, transpose, type Tensor,
+  AveragePooling3D, GlobalAveragePooling3D, GlobalMaxPooling3D, MaxPooling3D, deserializeLayer, mul, randomUniform, sum, transpose, valueAndGrads, type Tensor,
 } from '@kerasgpu/layers';
 import { checkLayerGrad } from './grad-check.js';
 import { expectClose, useBackend, values } from './helpers.js';
@@ -88,4 +88,26 @@ describe('GlobalMaxPooling3D and GlobalAveragePooling3D', () => {
   });
 
   checkLayerGrad('GlobalAveragePooling3D', () => GlobalAveragePooling3D(), [2, 2, 3, 2, 3]);
+
+  // Finite differences are unreliable across a max's near-ties, so the max gradient is checked exactly:
+  // each output's weight lands on its window's arg-max and nowhere else.
+  it('GlobalMaxPooling3D and MaxPooling3D route the gradient to each window\'s arg-max', async () => {
+    const x = randomUniform([2, 2, 3, 2, 3]);
+    const xs = await values(x);
+    for (const [layer, windowOf] of [
+      [GlobalMaxPooling3D(), (i: number) => `${Math.floor(i / 36)},${i % 3}`],
+      [MaxPooling3D([2, 1, 2]), (i: number) => `${Math.floor(i / 36)},${Math.floor(i / 6) % 3},${i % 3}`], // windows 2×1×2 over (2, 3, 2): one per (batch, row, channel)
+    ] as const) {
+      const y = layer.apply(x) as Tensor;
+      const w = randomUniform(y.shape as number[], 1, 2);
+      const { grads } = valueAndGrads((xx) => sum(mul(layer.call(xx!) as Tensor, w)))([x]);
+      const g = await values(grads[0]!);
+      const ws = await values(w);
+      const groups = new Map<string, number[]>();
+      xs.forEach((_, i) => groups.set(windowOf(i), [...(groups.get(windowOf(i)) ?? []), i]));
+      const want = new Array<number>(xs.length).fill(0);
+      [...groups.values()].forEach((idx, o) => { want[idx.reduce((a, b) => (xs[b]! > xs[a]! ? b : a))] = ws[o]!; });
+      expectClose(g, want);
+    }
+  });
 });

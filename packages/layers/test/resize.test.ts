@@ -113,5 +113,9 @@ describe('gradients', () => {
   checkLayerGrad('ZeroPadding2D th', () => ZeroPadding2D({ padding: [[1, 0], [0, 2]], dim_ordering: 'th' }), [1, 2, 2, 3]);
   checkLayerGrad('Cropping3D', () => Cropping3D({ cropping: [[1, 0], [0, 1], [1, 1]] }), [1, 3, 3, 3, 2]);
   checkLayerGrad('UpSampling1D', () => UpSampling1D(3), [2, 3, 2]);
+  checkLayerGrad('ZeroPadding1D', () => ZeroPadding1D([2, 1]), [2, 3, 2]);
+  checkLayerGrad('ZeroPadding3D', () => ZeroPadding3D({ padding: [1, 0, 1] }), [1, 2, 2, 2, 2]);
+  checkLayerGrad('Cropping1D', () => Cropping1D([1, 2]), [2, 5, 2]);
+  checkLayerGrad('Cropping2D', () => Cropping2D({ cropping: [[1, 0], [1, 1]] }), [1, 3, 4, 2]);
   checkLayerGrad('UpSampling3D th', () => UpSampling3D({ size: [2, 1, 2], dim_ordering: 'th' }), [1, 2, 2, 2, 2]);
 });
