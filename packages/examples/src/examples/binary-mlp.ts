@@ -7,8 +7,7 @@ import { Dense, dispose, Dropout, randint, randomUniform, Sequential, setSeed } 
 import { epochsFor } from '../cli.js';
 import type { ExampleContext, ExampleResult } from './context.js';
 
-export async function binaryMlp({ opts, log }: ExampleContext): Promise<ExampleResult> {
-  setSeed(2);
+export function buildBinaryMlp(): Sequential {
   const model = Sequential();
   model.add(Dense(64, { input_dim: 20, init: 'uniform', activation: 'relu' }));
   model.add(Dropout(0.5));
@@ -16,6 +15,12 @@ export async function binaryMlp({ opts, log }: ExampleContext): Promise<ExampleR
   model.add(Dropout(0.5));
   model.add(Dense(1, { activation: 'sigmoid' }));
   model.compile({ loss: 'binary_crossentropy', optimizer: 'rmsprop', metrics: ['accuracy'] });
+  return model;
+}
+
+export async function binaryMlp({ opts, log }: ExampleContext): Promise<ExampleResult> {
+  setSeed(2);
+  const model = buildBinaryMlp();
 
   // dummy data: 1000 training and 100 test samples
   const [n, nTest] = opts.quick ? [200, 50] : [1000, 100];

@@ -8,11 +8,16 @@ import { epochsFor } from '../cli.js';
 import type { ExampleContext, ExampleResult } from './context.js';
 import { lastOf } from './history.js';
 
-export async function dummyBinary({ opts }: ExampleContext): Promise<ExampleResult> {
-  setSeed(1);
+export function buildDummyBinary(): Sequential {
   const model = Sequential();
   model.add(Dense(1, { input_dim: 784, activation: 'sigmoid' }));
   model.compile({ optimizer: 'rmsprop', loss: 'binary_crossentropy', metrics: ['accuracy'] });
+  return model;
+}
+
+export async function dummyBinary({ opts }: ExampleContext): Promise<ExampleResult> {
+  setSeed(1);
+  const model = buildDummyBinary();
 
   // generate dummy data
   const n = opts.quick ? 200 : 1000;

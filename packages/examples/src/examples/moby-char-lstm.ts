@@ -10,7 +10,7 @@ import { secondsSince, type ExampleContext, type ExampleResult } from './context
 import { lastOf } from './history.js';
 import { sampleIndex } from './sampling.js';
 
-const SIZES = {
+export const SIZES = {
   full: { chars: 20000, maxlen: 40, step: 3, units: 128, generate: 120, epochs: 3 },
   quick: { chars: 600, maxlen: 10, step: 3, units: 16, generate: 10, epochs: 1 },
 };
@@ -30,6 +30,15 @@ function windows(text: string, alphabet: Map<string, number>, maxlen: number, st
   return { x: tensor(x, [starts.length, maxlen, a]), y: tensor(y, [starts.length, a]), n: starts.length };
 }
 
+/** One LSTM over one-hot characters, then a softmax over the next character. */
+export function buildCharLstm(s: { maxlen: number; units: number }, alphabetSize: number): Sequential {
+  const model = Sequential();
+  model.add(LSTM(s.units, { input_shape: [s.maxlen, alphabetSize] }));
+  model.add(Dense(alphabetSize, { activation: 'softmax' }));
+  model.compile({ loss: 'categorical_crossentropy', optimizer: RMSprop({ lr: 0.01 }) });
+  return model;
+}
+
 export async function mobyCharLstm({ opts, log }: ExampleContext): Promise<ExampleResult> {
   const started = performance.now();
   const s = opts.quick ? SIZES.quick : SIZES.full;
@@ -40,10 +49,7 @@ export async function mobyCharLstm({ opts, log }: ExampleContext): Promise<Examp
   const data = windows(text, alphabet, s.maxlen, s.step);
   log(`Moby Dick: ${text.length} characters, ${chars.length} distinct, ${data.n} windows of ${s.maxlen}`);
 
-  const model = Sequential();
-  model.add(LSTM(s.units, { input_shape: [s.maxlen, chars.length] }));
-  model.add(Dense(chars.length, { activation: 'softmax' }));
-  model.compile({ loss: 'categorical_crossentropy', optimizer: RMSprop({ lr: 0.01 }) });
+  const model = buildCharLstm(s, chars.length);
 
   const draws = new RandomStream(); // a key from the global stream setSeed(5) started
   const rand = () => draws.uniform();

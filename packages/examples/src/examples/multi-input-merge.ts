@@ -8,8 +8,7 @@ import { epochsFor } from '../cli.js';
 import type { ExampleContext, ExampleResult } from './context.js';
 import { formatHistory, lastOf } from './history.js';
 
-export async function multiInputMerge({ opts, log }: ExampleContext): Promise<ExampleResult> {
-  setSeed(3);
+export function buildMultiInputMerge(): Sequential {
   const leftBranch = Sequential();
   leftBranch.add(Dense(32, { input_dim: 784 }));
   const rightBranch = Sequential();
@@ -20,6 +19,12 @@ export async function multiInputMerge({ opts, log }: ExampleContext): Promise<Ex
   model.add(merged);
   model.add(Dense(10, { activation: 'softmax' }));
   model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+  return model;
+}
+
+export async function multiInputMerge({ opts, log }: ExampleContext): Promise<ExampleResult> {
+  setSeed(3);
+  const model = buildMultiInputMerge();
 
   // generate dummy data
   const n = opts.quick ? 200 : 1000;

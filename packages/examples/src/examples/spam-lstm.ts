@@ -10,10 +10,22 @@ import { loadSpam, type Email } from '../data/spam.js';
 import { Tokenizer } from '../data/tokenizer.js';
 import { secondsSince, type ExampleContext, type ExampleResult } from './context.js';
 
-const SIZES = {
+export const SIZES = {
   full: { maxFeatures: 10000, maxlen: 64, embedding: 128, units: 128, train: Infinity, test: Infinity, epochs: 2, batch: 64 },
   quick: { maxFeatures: 500, maxlen: 16, embedding: 16, units: 16, train: 128, test: 64, epochs: 1, batch: 32 },
 };
+
+/** The quick-start's sequence classifier: Embedding, LSTM, Dropout, Dense, sigmoid. */
+export function buildSpamLstm(s: { maxFeatures: number; embedding: number; maxlen: number; units: number }): Sequential {
+  const model = Sequential();
+  model.add(Embedding(s.maxFeatures, s.embedding, { input_length: s.maxlen }));
+  model.add(LSTM({ output_dim: s.units, activation: 'sigmoid', inner_activation: 'hard_sigmoid' }));
+  model.add(Dropout(0.5));
+  model.add(Dense(1));
+  model.add(Activation('sigmoid'));
+  model.compile({ loss: 'binary_crossentropy', optimizer: 'rmsprop', metrics: ['accuracy'] });
+  return model;
+}
 
 export async function spamLstm({ opts, log }: ExampleContext): Promise<ExampleResult> {
   const started = performance.now();
@@ -32,13 +44,7 @@ export async function spamLstm({ opts, log }: ExampleContext): Promise<ExampleRe
   log(`SpamAssassin: ${train.length} training emails (${spamShare(train)}% spam), ${test.length} test (${spamShare(test)}% spam); ` +
     `vocabulary ${tokenizer.vocabularySize} words, sequences of ${s.maxlen}`);
 
-  const model = Sequential();
-  model.add(Embedding(s.maxFeatures, s.embedding, { input_length: s.maxlen }));
-  model.add(LSTM({ output_dim: s.units, activation: 'sigmoid', inner_activation: 'hard_sigmoid' }));
-  model.add(Dropout(0.5));
-  model.add(Dense(1));
-  model.add(Activation('sigmoid'));
-  model.compile({ loss: 'binary_crossentropy', optimizer: 'rmsprop', metrics: ['accuracy'] });
+  const model = buildSpamLstm(s);
 
   await model.fit(tr.x, tr.y, { batch_size: s.batch, nb_epoch: epochsFor(opts, s.epochs), verbose: 1 });
   const [loss, acc] = (await model.evaluate(te.x, te.y, { batch_size: s.batch })) as number[];
