@@ -45,6 +45,13 @@ const CASES: [string, Call, typeof ValueError | typeof ShapeError, RegExp][] = [
   ['fit null in x', (m) => m.fit([[0, null, 0], ...X.slice(1)] as never, Y, { verbose: 0 }), ValueError, /non-numeric value null at \[0, 1\]/],
   ['fit ragged rows', (m) => m.fit([[0, 1, 2], [0, 1], ...X.slice(2)], Y, { verbose: 0 }), ValueError, /ragged rows/],
   ['fit NaN in a typed array', (m) => m.fit({ data: new Float32Array([NaN, ...new Array(11).fill(0)]), shape: [4, 3] }, Y, { verbose: 0 }), ValueError, /the value NaN at flat index 0/],
+  // Found by hostile-fuzz.test.ts: {data, shape} reached tensor() unchecked (or, host-batched, read past its data), plain-array data went unchecked, and doubles beyond float32 became Infinity.
+  ['fit {data, shape} whose data does not fill the shape', (m) => m.fit({ data: new Float32Array(11), shape: [4, 3] }, Y, { verbose: 0 }), ShapeError, /fit: input .* has shape \[4, 3\] \(12 values\) but its data holds 11 values/],
+  ['predict {data, shape} with a negative dim', (m) => m.predict({ data: new Float32Array(12), shape: [-4, 3] }), ShapeError, /predict: input .* shape \[-4,3\]; the shape must be an array of non-negative integers/],
+  ['fit {data: plain array} with NaN', (m) => m.fit({ data: [NaN, ...new Array(11).fill(0)] as never, shape: [4, 3] }, Y, { verbose: 0 }), ValueError, /the value NaN at flat index 0/],
+  ["evaluate {data: plain array} with 'abc'", (m) => m.evaluate(X, { data: [1, 0, 'abc', 1, 1, 0, 0, 1] as never, shape: [4, 2] }), ValueError, /evaluate: target .* non-numeric value 'abc' at flat index 2/],
+  ['fit 1e39 in x (Infinity as float32)', (m) => m.fit([[1e39, 0, 0], ...X.slice(1)], Y, { verbose: 0 }), ValueError, /the value 1e\+39, beyond float32's range at \[0, 0\]/],
+  ['trainOnBatch a Float64Array beyond float32', (m) => m.trainOnBatch({ data: Float64Array.from([...new Array(11).fill(0), -1e300]), shape: [4, 3] }, Y), ValueError, /trainOnBatch: input .* -1e\+300, beyond float32's range at flat index 11/],
   ['fit empty dataset', (m) => m.fit({ data: new Float32Array(0), shape: [0, 3] }, { data: new Float32Array(0), shape: [0, 2] }, { verbose: 0 }), ValueError, /is empty \(0 samples\)/],
   ['evaluate empty dataset', (m) => m.evaluate({ data: new Float32Array(0), shape: [0, 3] }, { data: new Float32Array(0), shape: [0, 2] }), ValueError, /is empty/],
   ['predict empty dataset', (m) => m.predict({ data: new Float32Array(0), shape: [0, 3] }), ValueError, /predict: input .* is empty/],
