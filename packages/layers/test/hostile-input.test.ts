@@ -59,6 +59,14 @@ const CASES: [string, Call, typeof ValueError | typeof ShapeError, RegExp][] = [
   ['wrong number of classes', (m) => m.fit(X, [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]], { verbose: 0 }), ShapeError, /target array of shape \(4, 3\) was passed for output dense_\d+ of shape \(None, 2\)/],
   ["class_weight key 'x'", (m) => m.fit(X, Y, { class_weight: { x: 1 }, verbose: 0 }), ValueError, /classWeight keys must be class indices/],
   ['trainOnBatch unknown option', (m) => m.trainOnBatch(X, Y, { sample_weights: [1, 1, 1, 1] }), ValueError, /trainOnBatch: unknown option 'sample_weights'; did you mean 'sample_weight'/],
+  ['testOnBatch unknown option', (m) => m.testOnBatch(X, Y, { class_weights: {} }), ValueError, /testOnBatch: unknown option 'class_weights'; did you mean 'class_weight'/],
+  ['fitGenerator steps_per_epoch 0', (m) => m.fitGenerator([[X, Y]], { steps_per_epoch: 0, epochs: 1, verbose: 0 }), ValueError, /fitGenerator: stepsPerEpoch must be a positive integer, got 0/],
+  ['fitGenerator nb_epoch 1.5', (m) => m.fitGenerator([[X, Y]], { steps_per_epoch: 1, nb_epoch: 1.5, verbose: 0 }), ValueError, /fitGenerator: epochs \(nb_epoch\) must be a non-negative integer, got 1.5/],
+  ['evaluateGenerator steps -1', (m) => m.evaluateGenerator([[X, Y]], { steps: -1 }), ValueError, /evaluateGenerator: steps must be a positive integer, got -1/],
+  ["predictGenerator steps '2'", (m) => m.predictGenerator([X], { steps: '2' as never }), ValueError, /predictGenerator: steps must be a positive integer, got '2'/],
+  ["compile loss 'constructor'", (m) => m.compile({ optimizer: 'sgd', loss: 'constructor' }), ValueError, /unknown loss 'constructor'/],
+  ["compile metric 'toString'", (m) => m.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['toString'] }), ValueError, /unknown metric 'toString'/],
+  ["compile optimizer '__proto__'", (m) => m.compile({ optimizer: '__proto__', loss: 'mse' }), ValueError, /unknown optimizer '__proto__'/],
   ['trainOnBatch NaN', (m) => m.trainOnBatch([[NaN, 0, 0], ...X.slice(1)], Y), ValueError, /trainOnBatch: input .* NaN/],
 ];
 
@@ -88,6 +96,7 @@ describe('hostile input: failures leak nothing', () => {
       (mm) => mm.fit([[0, 1], [0, 1], [0, 1], [0, 1]], Y, { verbose: 0 }),
       (mm) => mm.evaluate(X, [[0, 1, 2], [0, 1, 2], [0, 1, 2], [0, 1, 2]]),
       (mm) => mm.predict([[0, 1]]),
+      (mm) => mm.trainOnBatch(X, [[0, 1, 2], [0, 1, 2], [0, 1, 2], [0, 1, 2]]),
       (mm) => mm.fit(X, Y, { batch_size: 1, epochs: 1, verbose: 0, callbacks: [boom] }),
     ];
     // One of each first, so lazily built state (optimizer slots, kernels) is in place.
