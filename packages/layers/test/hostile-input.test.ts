@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Adam, Dense, LambdaCallback, memory, registerSaveHandler, RMSprop, Sequential, setSeed, SGD, ShapeError, tensor, toCategorical, ValueError, type Model } from '@kerasgpu/layers';
-import { useBackend, values } from './helpers.js';
+import { Adam, Dense, LambdaCallback, memory, registerSaveHandler, RMSprop, Sequential, setSeed, SGD, ShapeError, TerminateOnNaN, tensor, toCategorical, ValueError, type Model } from '@kerasgpu/layers';
+import { captureOutput, useBackend, values } from './helpers.js';
 
 beforeAll(useBackend);
 
@@ -174,6 +174,19 @@ describe('hostile input: accepted where Keras accepts', () => {
     await m.fit(Array.from({ length: 64 }, () => X[0]!), Array.from({ length: 64 }, () => Y[0]!), { epochs: 2, batch_size: 1, verbose: 0 });
     clearInterval(timer);
     expect(ticks).toBeGreaterThan(0);
+  });
+});
+
+describe('hostile input: NaN reaches the loss on both backends', () => {
+  it('crossentropy of a NaN output is NaN and TerminateOnNaN stops training (webgpu once clipped NaN to a loss of 16.1181)', async () => {
+    const m = classifier();
+    const losses: number[] = [];
+    const { text } = await captureOutput(() => m.fit([[NaN, 0, 0], ...X.slice(1)], Y, {
+      epochs: 4, batch_size: 1, verbose: 0, shuffle: false, check_finite: false,
+      callbacks: [TerminateOnNaN(), LambdaCallback({ onBatchEnd: (_b, logs) => { losses.push(logs?.loss as number); } })],
+    }));
+    expect(losses, String(losses)).toEqual([NaN]);
+    expect(text).toMatch(/Batch 0: Invalid loss, terminating training/);
   });
 });
 
