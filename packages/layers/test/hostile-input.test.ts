@@ -199,6 +199,7 @@ describe('hostile input: models and optimizers refused at construction', () => {
     ['RMSprop rho 2', () => RMSprop({ rho: 2 }), /RMSprop: rho must be a finite number in \[0, 1\)/],
     ['duplicate layer names', () => Sequential([Dense(2, { input_dim: 3, name: 'd' }), Dense(2, { name: 'd' })]), /all layer names should be unique; 'd' is used by more than one layer/],
     ['misspelt initializer', () => Dense(2, { input_dim: 3, init: 'glorot_unifrom' }), /Dense: unknown initializer 'glorot_unifrom' for kernelInitializer; did you mean 'glorot_uniform'\?/],
+    ['shortened initializer', () => Dense(2, { input_dim: 3, init: 'glorot' }), /Dense: unknown initializer 'glorot' for kernelInitializer; did you mean 'glorot_uniform'\?/],
     ['misspelt metric', () => Sequential([Dense(2, { input_dim: 3 })]).compile({ optimizer: 'sgd', loss: 'mse', metrics: ['acuracy'] }), /unknown metric 'acuracy'; did you mean 'accuracy'\?/],
     ['a huge batchInputShape is not printed whole', () => Dense(2, { batch_input_shape: Array.from({ length: 1e6 }, () => 'x') as never }), /batchInputShape must be an array of positive integers or null, got an array too large to show/],
   ])('%s', (_name, make, message) => {
