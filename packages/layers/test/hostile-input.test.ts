@@ -135,6 +135,20 @@ describe('hostile input: accepted where Keras accepts', () => {
     expect(await weightsOf(m1)).toEqual(await weightsOf(m2));
   });
 
+  it('trainOnBatch and testOnBatch apply sample_weight and class_weight (they once ignored both)', async () => {
+    const m = classifier();
+    const kept = [0, 1]; // sample_weight [1, 1, 0, 0] keeps rows 0 and 1; class_weight {1: 0} keeps the class-0 rows, 0 and 2
+    const rows = <T>(a: T[], idx: number[]) => idx.map((i) => a[i]!);
+    expect(await m.testOnBatch(X, Y, { sample_weight: [1, 1, 0, 0] })).toBeCloseTo(await m.testOnBatch(rows(X, kept), rows(Y, kept)) as number, 5);
+    expect(await m.testOnBatch(X, Y, { class_weight: { 1: 0 } })).toBeCloseTo(await m.testOnBatch(rows(X, [0, 2]), rows(Y, [0, 2])) as number, 5);
+    const [a, b] = [classifier(), classifier()];
+    await a.trainOnBatch(X, Y, { sample_weight: [1, 1, 0, 0] });
+    await b.trainOnBatch(rows(X, kept), rows(Y, kept));
+    const [wa, wb] = [(await weightsOf(a)).flat(), (await weightsOf(b)).flat()];
+    wa.forEach((v, i) => expect(v).toBeCloseTo(wb[i]!, 5));
+    expect(wa).not.toEqual((await weightsOf(m)).flat());
+  });
+
   it('sparse labels out of range or fractional are refused', async () => {
     const m = classifier();
     m.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy' });
