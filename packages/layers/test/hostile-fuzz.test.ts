@@ -68,7 +68,7 @@ const form = fc.constantFrom<Form>('nested', 'nested', 'float32', 'float64', 'in
 const skewArb = fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, fc.constantFrom(-1, 1));
 
 /** One array of `rows` × `cols` (good values), mutated, in one of the forms fit accepts (or nearly). */
-function arrayArb(rows: number, cols: number): fc.Arbitrary<unknown> {
+function matrixArb(rows: number, cols: number): fc.Arbitrary<unknown> {
   return fc.tuple(
     fc.array(fc.array(goodLeaf, { minLength: cols, maxLength: cols }), { minLength: rows, maxLength: rows }),
     fc.oneof({ weight: 3, arbitrary: fc.constant([] as Mutation[]) }, fc.array(mutation, { minLength: 1, maxLength: 2 })),
@@ -94,6 +94,13 @@ function arrayArb(rows: number, cols: number): fc.Arbitrary<unknown> {
     return f === 'bareTyped' ? typed : { data: typed, shape: [rows + skew, cols] };
   });
 }
+
+/** Free-form nested arrays of random depth (up to 4) and length, any leaves: almost always refused. */
+const nestedArb: fc.Arbitrary<unknown> = fc.letrec<{ node: unknown }>((tie) => ({
+  node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, fc.oneof(goodLeaf, hostileLeaf), fc.array(tie('node'), { maxLength: 4 })),
+})).node;
+
+const arrayArb = (rows: number, cols: number) => fc.oneof({ weight: 5, arbitrary: matrixArb(rows, cols) }, nestedArb);
 
 const caseArb = fc.record({
   rows: fc.integer({ min: 1, max: 6 }),

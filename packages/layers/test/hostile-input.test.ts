@@ -67,6 +67,7 @@ const CASES: [string, Call, typeof ValueError | typeof ShapeError, RegExp][] = [
   ["compile loss 'constructor'", (m) => m.compile({ optimizer: 'sgd', loss: 'constructor' }), ValueError, /unknown loss 'constructor'/],
   ["compile metric 'toString'", (m) => m.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['toString'] }), ValueError, /unknown metric 'toString'/],
   ["compile optimizer '__proto__'", (m) => m.compile({ optimizer: '__proto__', loss: 'mse' }), ValueError, /unknown optimizer '__proto__'/],
+  ['trainOnBatch NaN in sample_weight (named as trainOnBatch, not fit)', (m) => m.trainOnBatch(X, Y, { sample_weight: [1, NaN, 1, 1] }), ValueError, /^trainOnBatch: sample_weight .* has the value NaN at \[1\]/],
   ['trainOnBatch NaN', (m) => m.trainOnBatch([[NaN, 0, 0], ...X.slice(1)], Y), ValueError, /trainOnBatch: input .* NaN/],
 ];
 
