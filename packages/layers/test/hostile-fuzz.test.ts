@@ -6,7 +6,7 @@ import { useBackend, values } from './helpers.js';
 beforeAll(useBackend);
 
 /**
- * Fuzz of the host-data converters behind fit / evaluate / predict / trainOnBatch: random x and y
+ * Fuzz of the host-data converters behind fit / evaluate / predict / trainOnBatch / testOnBatch: random x and y
  * (nested arrays with NaN, ±Infinity, values beyond float32, strings, null, undefined, booleans,
  * ragged rows, wrong depths; typed arrays and {data, shape} with wrong shapes). Each call either
  * succeeds, only when the data was entirely valid, leaving finite weights, or throws one of the
@@ -102,10 +102,11 @@ const nestedArb: fc.Arbitrary<unknown> = fc.letrec<{ node: unknown }>((tie) => (
 
 const arrayArb = (rows: number, cols: number) => fc.oneof({ weight: 5, arbitrary: matrixArb(rows, cols) }, nestedArb);
 
+const CALLS = ['fit', 'evaluate', 'predict', 'trainOnBatch', 'testOnBatch'] as const;
 const caseArb = fc.record({
   rows: fc.integer({ min: 1, max: 6 }),
   yRowsSkew: skewArb, // target rows - input rows
-  call: fc.constantFrom('fit', 'evaluate', 'predict', 'trainOnBatch'),
+  call: fc.constantFrom(...CALLS),
   batchSize: fc.integer({ min: 1, max: 4 }),
 }).chain((c) =>
   fc.record({ c: fc.constant(c), x: arrayArb(c.rows, COLS.x), y: arrayArb(Math.max(1, c.rows + c.yRowsSkew), COLS.y) }));
@@ -143,6 +144,7 @@ describe('hostile input fuzz: the host-data converters', () => {
         if (c.call === 'fit') await m.fit(x as never, y as never, { ...o, epochs: 1 });
         else if (c.call === 'evaluate') await m.evaluate(x as never, y as never, o);
         else if (c.call === 'trainOnBatch') await m.trainOnBatch(x as never, y as never);
+        else if (c.call === 'testOnBatch') await m.testOnBatch(x as never, y as never);
         else (m.predict(x as never, o) as Tensor).dispose();
       };
       seen.add(`${c.call} ${valid ? 'accepted' : 'refused'}`);
@@ -161,6 +163,6 @@ describe('hostile input fuzz: the host-data converters', () => {
       m.dispose();
     }), { numRuns: 150 });
     // The generators reach both sides for every call (else the property says little).
-    expect([...seen].sort()).toEqual(['fit', 'evaluate', 'predict', 'trainOnBatch'].flatMap((k) => [`${k} accepted`, `${k} refused`]).sort());
+    expect([...seen].sort()).toEqual(CALLS.flatMap((k) => [`${k} accepted`, `${k} refused`]).sort());
   });
 });
