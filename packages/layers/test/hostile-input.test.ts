@@ -44,6 +44,7 @@ const CASES: [string, Call, typeof ValueError | typeof ShapeError, RegExp][] = [
   ['fit a string in x', (m) => m.fit([[0, 'abc', 0], ...X.slice(1)] as never, Y, { verbose: 0 }), ValueError, /non-numeric value 'abc' at \[0, 1\]/],
   ['fit null in x', (m) => m.fit([[0, null, 0], ...X.slice(1)] as never, Y, { verbose: 0 }), ValueError, /non-numeric value null at \[0, 1\]/],
   ['fit ragged rows', (m) => m.fit([[0, 1, 2], [0, 1], ...X.slice(2)], Y, { verbose: 0 }), ValueError, /ragged rows/],
+  ['fit an empty row beside numbers (found by the fuzz)', (m) => m.fit([[], 1, 2, 3] as never, Y, { verbose: 0 }), ValueError, /input .* has rows of different lengths \(ragged rows\) at \[1\]/],
   ['fit NaN in a typed array', (m) => m.fit({ data: new Float32Array([NaN, ...new Array(11).fill(0)]), shape: [4, 3] }, Y, { verbose: 0 }), ValueError, /the value NaN at flat index 0/],
   // Found by hostile-fuzz.test.ts: {data, shape} reached tensor() unchecked (or, host-batched, read past its data), plain-array data went unchecked, and doubles beyond float32 became Infinity.
   ['fit {data, shape} whose data does not fill the shape', (m) => m.fit({ data: new Float32Array(11), shape: [4, 3] }, Y, { verbose: 0 }), ShapeError, /fit: input .* has shape \[4, 3\] \(12 values\) but its data holds 11 values/],

@@ -60,6 +60,8 @@ export function checkHostArray(owner: string, label: string, a: unknown, checkFi
       for (let i = 0; i < v.length; i++) walk(v[i], depth + 1, [...path, i]);
       return;
     }
+    // A number where another row had an array (even an empty one, which sets no leafDepth).
+    if (shape.length > depth) ragged(path);
     if (leafDepth === -1) leafDepth = depth;
     else if (depth !== leafDepth) ragged(path);
     flat.push(entry(v, () => `[${path.join(', ')}]`));
