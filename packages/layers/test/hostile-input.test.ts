@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Adam, Dense, LambdaCallback, memory, registerSaveHandler, RMSprop, Sequential, setSeed, SGD, ShapeError, tensor, toCategorical, ValueError, type Model } from '@kerasgpu/layers';
-import { useBackend, values } from './helpers.js';
+import { Adam, Dense, LambdaCallback, memory, registerSaveHandler, RMSprop, Sequential, setSeed, SGD, ShapeError, TerminateOnNaN, tensor, toCategorical, ValueError, type Model } from '@kerasgpu/layers';
+import { captureOutput, useBackend, values } from './helpers.js';
 
 beforeAll(useBackend);
 
@@ -44,7 +44,15 @@ const CASES: [string, Call, typeof ValueError | typeof ShapeError, RegExp][] = [
   ['fit a string in x', (m) => m.fit([[0, 'abc', 0], ...X.slice(1)] as never, Y, { verbose: 0 }), ValueError, /non-numeric value 'abc' at \[0, 1\]/],
   ['fit null in x', (m) => m.fit([[0, null, 0], ...X.slice(1)] as never, Y, { verbose: 0 }), ValueError, /non-numeric value null at \[0, 1\]/],
   ['fit ragged rows', (m) => m.fit([[0, 1, 2], [0, 1], ...X.slice(2)], Y, { verbose: 0 }), ValueError, /ragged rows/],
+  ['fit an empty row beside numbers (found by the fuzz)', (m) => m.fit([[], 1, 2, 3] as never, Y, { verbose: 0 }), ValueError, /input .* has rows of different lengths \(ragged rows\) at \[1\]/],
   ['fit NaN in a typed array', (m) => m.fit({ data: new Float32Array([NaN, ...new Array(11).fill(0)]), shape: [4, 3] }, Y, { verbose: 0 }), ValueError, /the value NaN at flat index 0/],
+  // Found by hostile-fuzz.test.ts: {data, shape} reached tensor() unchecked (or, host-batched, read past its data), plain-array data went unchecked, and doubles beyond float32 became Infinity.
+  ['fit {data, shape} whose data does not fill the shape', (m) => m.fit({ data: new Float32Array(11), shape: [4, 3] }, Y, { verbose: 0 }), ShapeError, /fit: input .* has shape \[4, 3\] \(12 values\) but its data holds 11 values/],
+  ['predict {data, shape} with a negative dim', (m) => m.predict({ data: new Float32Array(12), shape: [-4, 3] }), ShapeError, /predict: input .* shape \[-4,3\]; the shape must be an array of non-negative integers/],
+  ['fit {data: plain array} with NaN', (m) => m.fit({ data: [NaN, ...new Array(11).fill(0)] as never, shape: [4, 3] }, Y, { verbose: 0 }), ValueError, /the value NaN at flat index 0/],
+  ["evaluate {data: plain array} with 'abc'", (m) => m.evaluate(X, { data: [1, 0, 'abc', 1, 1, 0, 0, 1] as never, shape: [4, 2] }), ValueError, /evaluate: target .* non-numeric value 'abc' at flat index 2/],
+  ['fit 1e39 in x (Infinity as float32)', (m) => m.fit([[1e39, 0, 0], ...X.slice(1)], Y, { verbose: 0 }), ValueError, /the value 1e\+39, beyond float32's range at \[0, 0\]/],
+  ['trainOnBatch a Float64Array beyond float32', (m) => m.trainOnBatch({ data: Float64Array.from([...new Array(11).fill(0), -1e300]), shape: [4, 3] }, Y), ValueError, /trainOnBatch: input .* -1e\+300, beyond float32's range at flat index 11/],
   ['fit empty dataset', (m) => m.fit({ data: new Float32Array(0), shape: [0, 3] }, { data: new Float32Array(0), shape: [0, 2] }, { verbose: 0 }), ValueError, /is empty \(0 samples\)/],
   ['evaluate empty dataset', (m) => m.evaluate({ data: new Float32Array(0), shape: [0, 3] }, { data: new Float32Array(0), shape: [0, 2] }), ValueError, /is empty/],
   ['predict empty dataset', (m) => m.predict({ data: new Float32Array(0), shape: [0, 3] }), ValueError, /predict: input .* is empty/],
@@ -52,6 +60,15 @@ const CASES: [string, Call, typeof ValueError | typeof ShapeError, RegExp][] = [
   ['wrong number of classes', (m) => m.fit(X, [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]], { verbose: 0 }), ShapeError, /target array of shape \(4, 3\) was passed for output dense_\d+ of shape \(None, 2\)/],
   ["class_weight key 'x'", (m) => m.fit(X, Y, { class_weight: { x: 1 }, verbose: 0 }), ValueError, /classWeight keys must be class indices/],
   ['trainOnBatch unknown option', (m) => m.trainOnBatch(X, Y, { sample_weights: [1, 1, 1, 1] }), ValueError, /trainOnBatch: unknown option 'sample_weights'; did you mean 'sample_weight'/],
+  ['testOnBatch unknown option', (m) => m.testOnBatch(X, Y, { class_weights: {} }), ValueError, /testOnBatch: unknown option 'class_weights'; did you mean 'class_weight'/],
+  ['fitGenerator steps_per_epoch 0', (m) => m.fitGenerator([[X, Y]], { steps_per_epoch: 0, epochs: 1, verbose: 0 }), ValueError, /fitGenerator: stepsPerEpoch must be a positive integer, got 0/],
+  ['fitGenerator nb_epoch 1.5', (m) => m.fitGenerator([[X, Y]], { steps_per_epoch: 1, nb_epoch: 1.5, verbose: 0 }), ValueError, /fitGenerator: epochs \(nb_epoch\) must be a non-negative integer, got 1.5/],
+  ['evaluateGenerator steps -1', (m) => m.evaluateGenerator([[X, Y]], { steps: -1 }), ValueError, /evaluateGenerator: steps must be a positive integer, got -1/],
+  ["predictGenerator steps '2'", (m) => m.predictGenerator([X], { steps: '2' as never }), ValueError, /predictGenerator: steps must be a positive integer, got '2'/],
+  ["compile loss 'constructor'", (m) => m.compile({ optimizer: 'sgd', loss: 'constructor' }), ValueError, /unknown loss 'constructor'/],
+  ["compile metric 'toString'", (m) => m.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['toString'] }), ValueError, /unknown metric 'toString'/],
+  ["compile optimizer '__proto__'", (m) => m.compile({ optimizer: '__proto__', loss: 'mse' }), ValueError, /unknown optimizer '__proto__'/],
+  ['trainOnBatch NaN in sample_weight (named as trainOnBatch, not fit)', (m) => m.trainOnBatch(X, Y, { sample_weight: [1, NaN, 1, 1] }), ValueError, /^trainOnBatch: sample_weight .* has the value NaN at \[1\]/],
   ['trainOnBatch NaN', (m) => m.trainOnBatch([[NaN, 0, 0], ...X.slice(1)], Y), ValueError, /trainOnBatch: input .* NaN/],
 ];
 
@@ -81,6 +98,7 @@ describe('hostile input: failures leak nothing', () => {
       (mm) => mm.fit([[0, 1], [0, 1], [0, 1], [0, 1]], Y, { verbose: 0 }),
       (mm) => mm.evaluate(X, [[0, 1, 2], [0, 1, 2], [0, 1, 2], [0, 1, 2]]),
       (mm) => mm.predict([[0, 1]]),
+      (mm) => mm.trainOnBatch(X, [[0, 1, 2], [0, 1, 2], [0, 1, 2], [0, 1, 2]]),
       (mm) => mm.fit(X, Y, { batch_size: 1, epochs: 1, verbose: 0, callbacks: [boom] }),
     ];
     // One of each first, so lazily built state (optimizer slots, kernels) is in place.
@@ -117,6 +135,20 @@ describe('hostile input: accepted where Keras accepts', () => {
     const m2 = classifier();
     await m2.fit(X, Y, { epochs: 1, verbose: 0, shuffle: false });
     expect(await weightsOf(m1)).toEqual(await weightsOf(m2));
+  });
+
+  it('trainOnBatch and testOnBatch apply sample_weight and class_weight (they once ignored both)', async () => {
+    const m = classifier();
+    const kept = [0, 1]; // sample_weight [1, 1, 0, 0] keeps rows 0 and 1; class_weight {1: 0} keeps the class-0 rows, 0 and 2
+    const rows = <T>(a: T[], idx: number[]) => idx.map((i) => a[i]!);
+    expect(await m.testOnBatch(X, Y, { sample_weight: [1, 1, 0, 0] })).toBeCloseTo(await m.testOnBatch(rows(X, kept), rows(Y, kept)) as number, 5);
+    expect(await m.testOnBatch(X, Y, { class_weight: { 1: 0 } })).toBeCloseTo(await m.testOnBatch(rows(X, [0, 2]), rows(Y, [0, 2])) as number, 5);
+    const [a, b] = [classifier(), classifier()];
+    await a.trainOnBatch(X, Y, { sample_weight: [1, 1, 0, 0] });
+    await b.trainOnBatch(rows(X, kept), rows(Y, kept));
+    const [wa, wb] = [(await weightsOf(a)).flat(), (await weightsOf(b)).flat()];
+    wa.forEach((v, i) => expect(v).toBeCloseTo(wb[i]!, 5));
+    expect(wa).not.toEqual((await weightsOf(m)).flat());
   });
 
   it('sparse labels out of range or fractional are refused', async () => {
@@ -161,6 +193,19 @@ describe('hostile input: accepted where Keras accepts', () => {
   });
 });
 
+describe('hostile input: NaN reaches the loss on both backends', () => {
+  it('crossentropy of a NaN output is NaN and TerminateOnNaN stops training (webgpu once clipped NaN to a loss of 16.1181)', async () => {
+    const m = classifier();
+    const losses: number[] = [];
+    const { text } = await captureOutput(() => m.fit([[NaN, 0, 0], ...X.slice(1)], Y, {
+      epochs: 4, batch_size: 1, verbose: 0, shuffle: false, check_finite: false,
+      callbacks: [TerminateOnNaN(), LambdaCallback({ onBatchEnd: (_b, logs) => { losses.push(logs?.loss as number); } })],
+    }));
+    expect(losses, String(losses)).toEqual([NaN]);
+    expect(text).toMatch(/Batch 0: Invalid loss, terminating training/);
+  });
+});
+
 describe('hostile input: models and optimizers refused at construction', () => {
   it.each([
     ["SGD lr 'fast'", () => SGD({ lr: 'fast' as never }), /SGD: lr must be a finite number ≥ 0, got 'fast'/],
@@ -170,6 +215,7 @@ describe('hostile input: models and optimizers refused at construction', () => {
     ['RMSprop rho 2', () => RMSprop({ rho: 2 }), /RMSprop: rho must be a finite number in \[0, 1\)/],
     ['duplicate layer names', () => Sequential([Dense(2, { input_dim: 3, name: 'd' }), Dense(2, { name: 'd' })]), /all layer names should be unique; 'd' is used by more than one layer/],
     ['misspelt initializer', () => Dense(2, { input_dim: 3, init: 'glorot_unifrom' }), /Dense: unknown initializer 'glorot_unifrom' for kernelInitializer; did you mean 'glorot_uniform'\?/],
+    ['shortened initializer', () => Dense(2, { input_dim: 3, init: 'glorot' }), /Dense: unknown initializer 'glorot' for kernelInitializer; did you mean 'glorot_uniform'\?/],
     ['misspelt metric', () => Sequential([Dense(2, { input_dim: 3 })]).compile({ optimizer: 'sgd', loss: 'mse', metrics: ['acuracy'] }), /unknown metric 'acuracy'; did you mean 'accuracy'\?/],
     ['a huge batchInputShape is not printed whole', () => Dense(2, { batch_input_shape: Array.from({ length: 1e6 }, () => 'x') as never }), /batchInputShape must be an array of positive integers or null, got an array too large to show/],
   ])('%s', (_name, make, message) => {

@@ -47,7 +47,7 @@ export function prepare(
     const checkValues = checkSparseLabels(owner, c, model.outputNames, outShapes);
     const ys = standardize('target', y, model.outputNames, outShapes, owned, { owner, checkShapes: false, checkFinite, checkValues });
     checkTargetShapes(owner, c, model.outputNames, outShapes, ys);
-    const ws = sampleWeights(ys, model.outputNames, c.sampleWeightModes, sampleWeight, classWeight, owned);
+    const ws = sampleWeights(owner, ys, model.outputNames, c.sampleWeightModes, sampleWeight, classWeight, owned);
     const n = checkLengths({ x: xs, y: ys, ...(ws.some((w) => w) ? { sample_weight: ws.filter((w): w is Tensor => w !== null) } : {}) });
     return { xs, ys, ws, n, owned };
   } catch (e) {

@@ -8,11 +8,11 @@ import { loadAll, standardize, type DataInput, type Rows } from './data.js';
  * and `classWeight` (class = argmax of a one-hot target, else the target value), on the device.
  */
 export function sampleWeights(
-  ys: readonly Rows[], names: readonly string[], modes: readonly ('temporal' | null)[],
+  owner: string, ys: readonly Rows[], names: readonly string[], modes: readonly ('temporal' | null)[],
   sampleWeight: DataInput | undefined, classWeight: Record<number, number> | undefined, owned: Tensor[],
 ): (Tensor | null)[] {
   const sws = sampleWeight === undefined ? names.map(() => null)
-    : loadAll(standardize('sample_weight', sampleWeight, names, names.map(() => []), owned, { checkShapes: false }), owned);
+    : loadAll(standardize('sample_weight', sampleWeight, names, names.map(() => []), owned, { owner, checkShapes: false }), owned);
   return ys.map((y, i) => {
     const sw = sws[i] ?? null;
     if (sw) {

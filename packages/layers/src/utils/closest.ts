@@ -13,12 +13,18 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** The candidate nearest to `name` (case-insensitive), or undefined when there is none. */
+/**
+ * The candidate nearest to `name` (case-insensitive), or undefined when there is none. A name of 3
+ * or more letters that begins a candidate ('glorot' of 'glorot_uniform') is taken as shortened:
+ * that candidate beats any edit (else the short 'zero' is nearer), the first listed among several.
+ */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  const n = name.toLowerCase();
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
-    const d = editDistance(name.toLowerCase(), c.toLowerCase());
+    const lc = c.toLowerCase();
+    const d = lc === n ? 0 : n.length >= 3 && lc.startsWith(n) ? 0.5 : editDistance(n, lc);
     if (d < bestD) [best, bestD] = [c, d];
   }
   return best;
