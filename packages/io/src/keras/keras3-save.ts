@@ -4,6 +4,7 @@ import { strToU8, zipSync } from 'fflate';
 import { writeArray } from '../hdf5/arrays.js';
 import { h5Bytes, type H5Group } from '../hdf5/h5.js';
 import { ensureGroups } from '../hdf5/attrs.js';
+import { toKeras3Layer } from './keras3-layers.js';
 import { childPaths, weightPaths } from './keras3-paths.js';
 
 /** The Keras that our `.keras` archives claim, whose layout (checked against its files) they follow. */
@@ -42,10 +43,11 @@ const callKwargs = (layer: Layer): Spec => (isAttention(layer) && layer.getConfi
 function layerSpec(layer: Layer): Spec {
   if (layer instanceof Container) return modelSpec(layer);
   const node = layer.inboundNodes.find((n) => n.inputs.length > 0);
-  const config = layer instanceof InputLayer
-    ? { batch_shape: layer.batchInputShape, dtype: layer.dtype, sparse: false, name: layer.name }
-    : keras3Config(withoutCallOptions(layer));
-  return { module: 'keras.layers', class_name: layer.className, config, registered_name: null, ...(node ? { build_config: { input_shape: shapeOf(node.inputs) } } : {}) };
+  const build = node ? { build_config: { input_shape: shapeOf(node.inputs) } } : {};
+  if (layer instanceof InputLayer) {
+    return { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: layer.batchInputShape, dtype: layer.dtype, sparse: false, name: layer.name }, registered_name: null, ...build };
+  }
+  return { ...toKeras3Layer(layer.className, withoutCallOptions(layer), keras3Config), ...build };
 }
 
 const kerasTensor = (t: SymbolicTensor) => ({

@@ -7,6 +7,7 @@ import { getPath } from '../hdf5/attrs.js';
 import { KerasFileError } from '../hdf5/errors.js';
 import { h5wasm, withH5, type H5Group } from '../hdf5/h5.js';
 import { readBytesAsFile } from '../hdf5/scratch.js';
+import { fromKeras3Model } from './keras3-layers.js';
 import { modelWeightPaths } from './keras3-paths.js';
 import { modelFromConfig, type CustomObjects, type KerasSpec } from './model-config.js';
 import { compileFromConfig, type TrainingConfig } from './training-config.js';
@@ -149,7 +150,8 @@ function trainingConfigOf(c: Record<string, unknown>, path: string): TrainingCon
  */
 export async function loadKerasArchive(path: string, customObjects: CustomObjects, compile: boolean): Promise<Model> {
   const archive = readKerasArchive(path);
-  const model = modelFromConfig(archive.config, customObjects);
+  const where = `${path} (Keras ${archive.metadata.keras_version ?? 'of unknown version'})`;
+  const model = modelFromConfig(fromKeras3Model(archive.config as unknown as Record<string, unknown>, where) as unknown as KerasSpec, customObjects);
   try {
     const compileConfig = compile ? archive.config.compile_config : null;
     if (compileConfig && typeof compileConfig === 'object' && compileConfig.optimizer) {
