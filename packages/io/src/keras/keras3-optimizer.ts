@@ -1,6 +1,6 @@
 import { nadamMomentumCache, tensor, type Tensor } from '@kerasgpu/core';
 import type { Model, Optimizer } from '@kerasgpu/layers';
-import { datasetAt, readDataset, writeArray, type NdArray } from '../hdf5/arrays.js';
+import { datasetAt, hostArray, readDataset, writeArray, type NdArray } from '../hdf5/arrays.js';
 import { getPath } from '../hdf5/attrs.js';
 import { h5wasm, type H5Group } from '../hdf5/h5.js';
 
@@ -60,8 +60,6 @@ function uProduct(o: Optimizer, iterations: number): number {
   return p;
 }
 
-const host = async (v: { shape: readonly number[]; data(): Promise<ArrayLike<number>> }): Promise<NdArray> => ({ shape: [...v.shape], data: Float32Array.from(await v.data()) });
-
 /**
  * Writes the optimizer's state under `g` (`optimizer/vars`) as Keras 3.1.1 does. Never stepped, it
  * is Keras 3's unbuilt optimizer; a weight without slots yet has zeros, which our lazily made
@@ -80,7 +78,7 @@ export async function writeKeras3Optimizer(g: H5Group, model: Model, version: st
     else if (e.kind === 'u_product') writeArray(g, name, { shape: [], data: Float32Array.of(uProduct(o, o.iterations)) });
     else {
       const slot = slots[e.weight]![e.slot];
-      writeArray(g, name, slot ? await host(slot) : { shape: [...vars[e.weight]!.shape], data: new Float32Array(vars[e.weight]!.size) });
+      writeArray(g, name, slot ? await hostArray(slot) : { shape: [...vars[e.weight]!.shape], data: new Float32Array(vars[e.weight]!.size) });
     }
   }
 }

@@ -1,7 +1,7 @@
 import { files } from '#host';
 import { Container, InputLayer, Sequential, ValueError, type Layer, type Model, type SymbolicTensor } from '@kerasgpu/layers';
 import { strToU8, zipSync } from 'fflate';
-import { writeArray } from '../hdf5/arrays.js';
+import { hostArray, writeArray } from '../hdf5/arrays.js';
 import { h5Bytes, type H5Group } from '../hdf5/h5.js';
 import { ensureGroups } from '../hdf5/attrs.js';
 import { toKeras3Layer } from './keras3-layers.js';
@@ -98,8 +98,6 @@ function compileSpec(model: Model): Spec | null {
   return { optimizer: optimizerSpec(model), loss: c.loss, loss_weights: c.loss_weights, metrics: c.metrics.length > 0 ? c.metrics : null, weighted_metrics: null, run_eagerly: false, steps_per_execution: 1, jit_compile: false };
 }
 
-const host = async (v: { shape: readonly number[]; data(): Promise<ArrayLike<number>> }) => ({ shape: [...v.shape], data: Float32Array.from(await v.data()) });
-
 /**
  * Keras 3's weights file (model.weights.h5 in a `.keras` archive, or `save_weights('x.weights.h5')`):
  * each layer's variables at `layers/<snake_case class>[_n]/vars/<i>` (groups of weightless layers
@@ -111,7 +109,7 @@ export async function writeKeras3Weights(f: H5Group, model: Model): Promise<void
   for (const [layer, at] of childPaths(model.layers, 'layers')) {
     const paths = weightPaths(layer, at);
     if (paths.length === 0) ensureGroups(f, [...at.split('/'), 'vars']);
-    for (const [i, p] of paths.entries()) writeArray(f, p, await host(layer.weights[i]!));
+    for (const [i, p] of paths.entries()) writeArray(f, p, await hostArray(layer.weights[i]!));
   }
   if (model.optimizer) await writeKeras3Optimizer(f.create_group('optimizer').create_group('vars'), model, KERAS3_VERSION);
 }
