@@ -19,7 +19,7 @@ registerSaveHandler({
 registerInitStep(h5ready);
 
 export { loadModel, loadModel as load_model, loadWeights, type LoadOptions, type H5Source } from './keras/load.js';
-export { saveModel, saveModel as save_model, saveWeights, KERAS_VERSION, BACKEND, type SaveTarget } from './keras/save.js';
+export { saveModel, saveModel as save_model, saveWeights, KERAS_VERSION, BACKEND, type SaveTarget, type SaveWeightsOptions } from './keras/save.js';
 export { modelFromJSON, modelFromJSON as model_from_json, toYAML, modelFromYAML, modelFromYAML as model_from_yaml } from './keras/text.js';
 export { modelFromConfig, modelFromConfig as model_from_config, type CustomObjects, type KerasSpec } from './keras/model-config.js';
 export { readKerasH5, type KerasH5, type StoredLayer } from './keras/h5-file.js';

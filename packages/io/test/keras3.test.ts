@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import { Adam, Concatenate, Dense, Input, Model, randomUniform, Sequential, setBackend, setSeed, type Optimizer, type Tensor } from '@kerasgpu/layers';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { h5wasm, withH5, type H5Group } from '../src/hdf5/h5.js';
 import { KerasFileError, loadModel } from '../src/index.js';
 import { readKerasArchive } from '../src/keras/keras3.js';
-import { readBytesAsFile } from '../src/hdf5/scratch.js';
+import { h5Listing } from './h5-listing.js';
 import { fixture, tempDir } from './helpers.js';
 
 const dir = tempDir();
@@ -29,24 +28,6 @@ async function values(ys: Tensor | Tensor[]): Promise<number[][]> {
 async function optimizerState(m: Model): Promise<[number, number[][][]]> {
   const slots = m.optimizer!.getSlots(m.trainableWeights);
   return [m.optimizer!.iterations, await Promise.all(slots.map((s) => Promise.all(s.map(async (t) => Array.from(await t.data())))))];
-}
-
-/** Every dataset of an HDF5 file as "path shape dtype", and every group, sorted. */
-async function h5Listing(bytes: Uint8Array): Promise<string[]> {
-  return readBytesAsFile(bytes, (file) => withH5(file, (f) => {
-    const out: string[] = [];
-    const walk = (g: H5Group, at: string) => {
-      for (const k of g.keys()) {
-        const c = g.get(k);
-        if (c instanceof h5wasm.Group) {
-          out.push(`${at}${k}/`);
-          walk(c, `${at}${k}/`);
-        } else if (c instanceof h5wasm.Dataset) out.push(`${at}${k} [${(c.shape ?? []).join(',')}] ${String(c.dtype)}`);
-      }
-    };
-    walk(f, '');
-    return out.sort();
-  }));
 }
 
 const CASES: [string, () => Model, () => string | Optimizer, () => Tensor[]][] = [

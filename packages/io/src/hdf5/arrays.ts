@@ -42,3 +42,6 @@ export function writeArray(group: H5Group, path: string, arr: NdArray): void {
   const parent = ensureGroups(group, parts.slice(0, -1));
   parent.create_dataset({ name: parts.at(-1)!, data: arr.data, shape: arr.shape, dtype: '<f' });
 }
+
+/** A tensor or variable read back from its device as float32, to be written. */
+export const hostArray = async (v: { shape: readonly number[]; data(): Promise<ArrayLike<number>> }): Promise<NdArray> => ({ shape: [...v.shape], data: Float32Array.from(await v.data()) });

@@ -1,9 +1,11 @@
 import { files } from '#host';
 import { Container, InputLayer, Sequential, ValueError, type Layer, type Model, type SymbolicTensor } from '@kerasgpu/layers';
 import { strToU8, zipSync } from 'fflate';
-import { writeArray } from '../hdf5/arrays.js';
+import { hostArray, writeArray } from '../hdf5/arrays.js';
 import { h5Bytes, type H5Group } from '../hdf5/h5.js';
 import { ensureGroups } from '../hdf5/attrs.js';
+import { toKeras3Layer } from './keras3-layers.js';
+import { writeKeras3Optimizer } from './keras3-optimizer.js';
 import { childPaths, weightPaths } from './keras3-paths.js';
 
 /** The Keras that our `.keras` archives claim, whose layout (checked against its files) they follow. */
@@ -42,10 +44,11 @@ const callKwargs = (layer: Layer): Spec => (isAttention(layer) && layer.getConfi
 function layerSpec(layer: Layer): Spec {
   if (layer instanceof Container) return modelSpec(layer);
   const node = layer.inboundNodes.find((n) => n.inputs.length > 0);
-  const config = layer instanceof InputLayer
-    ? { batch_shape: layer.batchInputShape, dtype: layer.dtype, sparse: false, name: layer.name }
-    : keras3Config(withoutCallOptions(layer));
-  return { module: 'keras.layers', class_name: layer.className, config, registered_name: null, ...(node ? { build_config: { input_shape: shapeOf(node.inputs) } } : {}) };
+  const build = node ? { build_config: { input_shape: shapeOf(node.inputs) } } : {};
+  if (layer instanceof InputLayer) {
+    return { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: layer.batchInputShape, dtype: layer.dtype, sparse: false, name: layer.name }, registered_name: null, ...build };
+  }
+  return { ...toKeras3Layer(layer.className, withoutCallOptions(layer), keras3Config), ...build };
 }
 
 const kerasTensor = (t: SymbolicTensor) => ({
@@ -95,29 +98,20 @@ function compileSpec(model: Model): Spec | null {
   return { optimizer: optimizerSpec(model), loss: c.loss, loss_weights: c.loss_weights, metrics: c.metrics.length > 0 ? c.metrics : null, weighted_metrics: null, run_eagerly: false, steps_per_execution: 1, jit_compile: false };
 }
 
-const host = async (v: { shape: readonly number[]; data(): Promise<ArrayLike<number>> }) => ({ shape: [...v.shape], data: Float32Array.from(await v.data()) });
-
 /**
- * model.weights.h5: each layer's variables at `layers/<snake_case class>[_n]/vars/<i>` (groups of
- * weightless layers too, as Keras), the model's own (none) at `vars`, and Adam's state at
- * `optimizer/vars`: iterations, learning rate, then each weight's m and v side by side, then v̂.
+ * Keras 3's weights file (model.weights.h5 in a `.keras` archive, or `save_weights('x.weights.h5')`):
+ * each layer's variables at `layers/<snake_case class>[_n]/vars/<i>` (groups of weightless layers
+ * too, as Keras), the model's own (none) at `vars`, and a compiled model's optimizer state at
+ * `optimizer/vars` (keras3-optimizer.ts).
  */
-async function writeWeights(f: H5Group, model: Model): Promise<void> {
+export async function writeKeras3Weights(f: H5Group, model: Model): Promise<void> {
   f.create_group('vars');
   for (const [layer, at] of childPaths(model.layers, 'layers')) {
     const paths = weightPaths(layer, at);
     if (paths.length === 0) ensureGroups(f, [...at.split('/'), 'vars']);
-    for (const [i, p] of paths.entries()) writeArray(f, p, await host(layer.weights[i]!));
+    for (const [i, p] of paths.entries()) writeArray(f, p, await hostArray(layer.weights[i]!));
   }
-  const opt = model.optimizer;
-  if (!opt) return;
-  const g = f.create_group('optimizer').create_group('vars');
-  const slots = opt.getSlots(model.trainableWeights);
-  if (opt.className !== 'Adam' || opt.iterations === 0 || slots.some((s) => s.length === 0)) return;
-  g.create_dataset({ name: '0', data: BigInt64Array.of(BigInt(opt.iterations)), shape: [], dtype: '<q' });
-  writeArray(g, '1', { shape: [], data: Float32Array.of(opt.currentLr) });
-  const ordered = [...slots.flatMap((s) => s.slice(0, 2)), ...slots.flatMap((s) => s.slice(2))];
-  for (const [i, v] of ordered.entries()) writeArray(g, String(2 + i), await host(v));
+  if (model.optimizer) await writeKeras3Optimizer(f.create_group('optimizer').create_group('vars'), model, KERAS3_VERSION);
 }
 
 /**
@@ -127,7 +121,7 @@ async function writeWeights(f: H5Group, model: Model): Promise<void> {
 export async function saveKerasArchive(model: Model, path: string): Promise<void> {
   const config = { ...modelSpec(model), compile_config: compileSpec(model) };
   const metadata = { keras_version: KERAS3_VERSION, date_saved: new Date().toISOString().replace(/T(\d+):(\d+):(\d+).*/, '@$1:$2:$3') };
-  const weights = await h5Bytes((f) => writeWeights(f, model));
+  const weights = await h5Bytes((f) => writeKeras3Weights(f, model));
   const zip = zipSync({ 'metadata.json': strToU8(JSON.stringify(metadata)), 'config.json': strToU8(JSON.stringify(config)), 'model.weights.h5': weights }, { level: 0 });
   await files.writeAtomic(path, (tmp) => files.writeFile(tmp, zip));
 }

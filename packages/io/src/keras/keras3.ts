@@ -7,6 +7,8 @@ import { getPath } from '../hdf5/attrs.js';
 import { KerasFileError } from '../hdf5/errors.js';
 import { h5wasm, withH5, type H5Group } from '../hdf5/h5.js';
 import { readBytesAsFile } from '../hdf5/scratch.js';
+import { fromKeras3Model } from './keras3-layers.js';
+import { restoreKeras3Optimizer } from './keras3-optimizer.js';
 import { modelWeightPaths } from './keras3-paths.js';
 import { modelFromConfig, type CustomObjects, type KerasSpec } from './model-config.js';
 import { compileFromConfig, type TrainingConfig } from './training-config.js';
@@ -84,44 +86,24 @@ function assignKeras3Weights(model: Container, f: H5Group, path: string): void {
   }
 }
 
+/**
+ * Keras 3's weights and, into a compiled model, its optimizer state (as Keras 3's load_weights and
+ * load_model); `version` is the Keras that wrote it when known (a `.keras` archive's metadata).
+ */
+function readKeras3Weights(model: Container, f: H5Group, path: string, version: string | null): void {
+  assignKeras3Weights(model, f, path);
+  const optimizer = getPath(f, 'optimizer/vars');
+  if ((model as Model).compiled && optimizer instanceof h5wasm.Group) restoreKeras3Optimizer(model as Model, optimizer, path, version);
+}
+
 /** Keras 3's `model.load_weights('x.weights.h5')`. */
-export function loadKeras3Weights(model: Container, path: string): Promise<void> {
-  return withH5(path, (f) => assignKeras3Weights(model, f, path));
+export function loadKeras3Weights(model: Container, path: string, label = path): Promise<void> {
+  return withH5(path, (f) => readKeras3Weights(model, f, label, null));
 }
 
 /** Whether an HDF5 file is Keras 3's (a `layers` group, no Keras 2 `layer_names`). */
 export function isKeras3WeightsFile(f: H5Group): boolean {
   return f.attrs.layer_names === undefined && getPath(f, 'layers') instanceof h5wasm.Group && getPath(f, 'model_weights') === null;
-}
-
-/**
- * Keras 3's Adam keeps, after its iteration count and learning rate, each variable's momentum and
- * velocity side by side (m₀ v₀ m₁ v₁ …), then with amsgrad every v̂: our per-variable slots.
- */
-function restoreKeras3Optimizer(model: Model, f: H5Group, path: string): void {
-  const opt = model.optimizer!;
-  const vars = model.trainableWeights;
-  const g = getPath(f, 'optimizer/vars');
-  if (!(g instanceof h5wasm.Group)) return;
-  const count = g.keys().length;
-  const amsgrad = (opt as { amsgrad?: boolean }).amsgrad === true;
-  const perVar = amsgrad ? 3 : 2;
-  if (opt.className !== 'Adam' || count !== 2 + perVar * vars.length) {
-    console.warn(`${path}: the saved optimizer state (${count} variables) does not fit ${opt.className} on this model's ${vars.length} weights; the optimizer starts fresh`);
-    return;
-  }
-  const iterations = readDataset(datasetAt(g, '0')).data[0]!;
-  const n = vars.length;
-  const at = (v: number, slot: number) => (slot < 2 ? 2 + 2 * v + slot : 2 + 2 * n + v);
-  const slots = vars.map((w, v) => Array.from({ length: perVar }, (_, s) => {
-    const a = readChecked(g, String(at(v, s)), w.shape, path, `optimizer slot ${s} of weight ${v}`);
-    return tensor(a.data, a.shape);
-  }));
-  try {
-    opt.setState(iterations, vars, slots);
-  } finally {
-    for (const t of slots.flat()) t.dispose();
-  }
 }
 
 /**
@@ -149,15 +131,15 @@ function trainingConfigOf(c: Record<string, unknown>, path: string): TrainingCon
  */
 export async function loadKerasArchive(path: string, customObjects: CustomObjects, compile: boolean): Promise<Model> {
   const archive = readKerasArchive(path);
-  const model = modelFromConfig(archive.config, customObjects);
+  const where = `${path} (Keras ${archive.metadata.keras_version ?? 'of unknown version'})`;
+  const model = modelFromConfig(fromKeras3Model(archive.config as unknown as Record<string, unknown>, where) as unknown as KerasSpec, customObjects);
   try {
     const compileConfig = compile ? archive.config.compile_config : null;
     if (compileConfig && typeof compileConfig === 'object' && compileConfig.optimizer) {
       compileFromConfig(model, trainingConfigOf(compileConfig, path), customObjects);
     }
     await readBytesAsFile(archive.weights, (file) => withH5(file, (f) => {
-      assignKeras3Weights(model, f, `${path}/model.weights.h5`);
-      if (model.compiled) restoreKeras3Optimizer(model, f, `${path}/model.weights.h5`);
+      readKeras3Weights(model, f, `${path}/model.weights.h5`, archive.metadata.keras_version ?? null);
     }));
     return model;
   } catch (e) {

@@ -83,7 +83,7 @@ export async function loadWeights(model: Model, source: H5Source, options: { byN
   const keras3 = await onFile(source, async (p) => {
     if (!(await withH5(p, isKeras3WeightsFile))) return false;
     if (byName) throw new KerasFileError(`${path}: a Keras 3 weights file names its groups by layer class and position, not by layer name: load it without byName`);
-    await loadKeras3Weights(model, p);
+    await loadKeras3Weights(model, p, path);
     return true;
   });
   if (keras3) return;

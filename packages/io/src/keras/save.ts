@@ -4,7 +4,7 @@ import { writeArray } from '../hdf5/arrays.js';
 import { asciiJson, writeStringAttr, writeStringList } from '../hdf5/attrs.js';
 import { h5Bytes, writeH5Atomic, type H5File, type H5Group } from '../hdf5/h5.js';
 import type { StoredLayer } from './h5-file.js';
-import { saveKerasArchive } from './keras3-save.js';
+import { saveKerasArchive, writeKeras3Weights } from './keras3-save.js';
 import { collectWeights } from './model-weights.js';
 import { optimizerState } from './training-config.js';
 
@@ -74,12 +74,20 @@ export async function saveModel(model: Model, target: SaveTarget = null, options
   });
 }
 
-/** Keras's model.save_weights: the layer groups at the root (bytes with a null target, as saveModel). */
+/** saveWeights' options: `format` 'keras3' (the default for a `.weights.h5` path) writes Keras 3's layout. */
+export interface SaveWeightsOptions { overwrite?: boolean; format?: 'keras2' | 'keras3' }
+
+/**
+ * Keras's model.save_weights (bytes with a null target, as saveModel): Keras 2's layer groups at
+ * the root, or, for a `.weights.h5` path (Keras 3 requires that suffix) or `format: 'keras3'`,
+ * Keras 3's layout with the optimizer state (Keras 3's `save_weights`).
+ */
 export function saveWeights(model: Model): Promise<Uint8Array>;
-export function saveWeights(model: Model, target: string, options?: { overwrite?: boolean }): Promise<void>;
-export function saveWeights(model: Model, target: SaveTarget, options?: { overwrite?: boolean }): Promise<Uint8Array | null>;
-export async function saveWeights(model: Model, target: SaveTarget = null, options: { overwrite?: boolean } = {}): Promise<Uint8Array | null | void> {
+export function saveWeights(model: Model, target: string, options?: SaveWeightsOptions): Promise<void>;
+export function saveWeights(model: Model, target: SaveTarget, options?: SaveWeightsOptions): Promise<Uint8Array | null>;
+export async function saveWeights(model: Model, target: SaveTarget = null, options: SaveWeightsOptions = {}): Promise<Uint8Array | null | void> {
   if (target !== null) checkOverwrite(target, options.overwrite ?? true);
+  if ((options.format ?? (target?.endsWith('.weights.h5') ? 'keras3' : 'keras2')) === 'keras3') return writeH5(target, (f) => writeKeras3Weights(f, model));
   const layers = await collectWeights(model.layers);
   return writeH5(target, (f) => writeLayers(f, layers));
 }
