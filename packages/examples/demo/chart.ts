@@ -52,11 +52,19 @@ export class LiveChart {
     ctx.fillStyle = COLORS.text;
     ctx.font = '12px sans-serif';
     ctx.textAlign = 'right';
-    for (const v of [0, top / 2, top]) ctx.fillText(v.toFixed(top < 2 ? 1 : 0), x0 - 4, Y(v) + 4);
+    for (const v of [0, top / 2, top]) ctx.fillText(v.toFixed(1), x0 - 4, Y(v) + 4);
     ctx.textAlign = 'left';
+    // The title doubles as the legend: each series' latest value in its colour.
     const last = (s: Point[]) => (s.length ? s.at(-1)!.value.toFixed(3) : '–');
-    ctx.fillText(`${p.title}  batch ${last(p.batch)}  held-out ${last(p.val)}`, x0, 14);
-    ctx.fillText(`${this.steps} batches`, x1 - 70, height - 6);
+    let x = x0;
+    for (const [text, color] of [[p.title, COLORS.text], [`batch ${last(p.batch)}`, COLORS.batch], [`held-out ${last(p.val)}`, COLORS.val]] as const) {
+      ctx.fillStyle = color;
+      ctx.fillText(text, x, 14);
+      x += ctx.measureText(text).width + 14;
+    }
+    ctx.fillStyle = COLORS.text;
+    ctx.textAlign = 'right';
+    ctx.fillText(`${this.steps} batches`, x1, height - 6);
     ctx.strokeStyle = COLORS.batch;
     ctx.beginPath();
     p.batch.forEach((pt, i) => (i ? ctx.lineTo(X(pt.step), Y(pt.value)) : ctx.moveTo(X(pt.step), Y(pt.value))));
