@@ -6,8 +6,6 @@
  */
 export const SIDE = 28;
 const BOX = 20;
-/** Sub-samples per target pixel along each axis: averages when shrinking, repeats when growing. */
-const SAMPLES = 4;
 const INK = 0.05;
 
 /** `image`: width × height ink values in [0, 1], row-major. Null when nothing is drawn. */
@@ -22,19 +20,24 @@ export function toMnist(image: ArrayLike<number>, width: number, height: number)
   const [bw, bh] = [x1 - x0 + 1, y1 - y0 + 1];
   const scale = BOX / Math.max(bw, bh);
   const [tw, th] = [Math.max(1, Math.round(bw * scale)), Math.max(1, Math.round(bh * scale))];
+  // Each axis maps the whole box onto its rounded size. Sub-samples per target pixel are at most
+  // one source pixel apart: a box average that counts every source row and column when shrinking
+  // (no thin stroke falls between samples).
+  const [kx, ky] = [tw / bw, th / bh];
+  const [nx, ny] = [Math.max(2, Math.ceil(1 / kx)), Math.max(2, Math.ceil(1 / ky))];
   const box = new Float32Array(tw * th);
   let [mass, mx, my] = [0, 0, 0];
   for (let ty = 0; ty < th; ty++) {
     for (let tx = 0; tx < tw; tx++) {
       let sum = 0;
-      for (let sy = 0; sy < SAMPLES; sy++) {
-        for (let sx = 0; sx < SAMPLES; sx++) {
-          const x = Math.min(x1, x0 + Math.floor((tx + (sx + 0.5) / SAMPLES) / scale));
-          const y = Math.min(y1, y0 + Math.floor((ty + (sy + 0.5) / SAMPLES) / scale));
+      for (let sy = 0; sy < ny; sy++) {
+        for (let sx = 0; sx < nx; sx++) {
+          const x = x0 + Math.floor((tx + (sx + 0.5) / nx) / kx);
+          const y = y0 + Math.floor((ty + (sy + 0.5) / ny) / ky);
           sum += image[y * width + x]!;
         }
       }
-      const v = Math.min(1, sum / (SAMPLES * SAMPLES));
+      const v = sum / (nx * ny);
       box[ty * tw + tx] = v;
       [mass, mx, my] = [mass + v, mx + v * tx, my + v * ty];
     }

@@ -40,6 +40,21 @@ describe("the demo's MNIST-style preprocessing", () => {
     }), { numRuns: 40 });
   });
 
+  it('keeps the ink of thin strokes when shrinking (a box average, no stroke between samples)', () => {
+    // One-pixel lines mirrored about the middle: the centre of mass is the box's, so nothing is cut off.
+    const drawing = fc.record({ h: fc.integer({ min: 40, max: 280 }), w: fc.integer({ min: 40, max: 280 }) })
+      .chain(({ h, w }) => fc.tuple(fc.constant(h), fc.constant(w), fc.uniqueArray(fc.integer({ min: 1, max: Math.floor(h / 2) - 1 }), { maxLength: 6 })));
+    fc.assert(fc.property(drawing, ([h, w, rows]) => {
+      const lines = new Set([0, ...rows, ...rows.map((r) => h - 1 - r), h - 1]);
+      const image = canvas(w, h, (_, y) => (lines.has(y) ? 1 : 0));
+      const scale = 20 / Math.max(w, h);
+      const ink = toMnist(image, w, h)!.reduce((a, b) => a + b, 0);
+      const expected = lines.size * w * scale * scale;
+      expect(ink / expected).toBeGreaterThan(0.6);
+      expect(ink / expected).toBeLessThan(2);
+    }), { numRuns: 40 });
+  });
+
   it('reads the same digit wherever it is drawn', () => {
     const drawing = fc.integer({ min: 2, max: 60 }).chain((n) => fc.tuple(fc.constant(n), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: n * n, maxLength: n * n })));
     fc.assert(fc.property(drawing, fc.nat(100), fc.nat(100), ([n, ink], dx, dy) => {
