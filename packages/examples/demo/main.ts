@@ -5,9 +5,10 @@
  * train, val (rows), epochs, batch. `window.__demo` reports progress to headless drivers.
  */
 import {
-  backendDescription, Dense, Dropout, init, LambdaCallback, permutation, Sequential, setSeed, tensor, tidy, toCategorical,
-  type Logs, type Tensor,
+  backendDescription, init, LambdaCallback, permutation, setSeed, tensor, tidy, toCategorical,
+  type Logs, type Sequential, type Tensor,
 } from '@kerasgpu/layers';
+import { buildMlp } from '../src/examples/mlp-model.js';
 import { LiveChart } from './chart.js';
 import { SIDE, toMnist } from './mnist-style.js';
 import { DrawingPad } from './pad.js';
@@ -53,18 +54,6 @@ function tensors(d: { labels: Uint8Array; pixels: Uint8Array }, rows: number[]):
   const x = new Float32Array(rows.length * PIXELS);
   rows.forEach((row, i) => { for (let p = 0; p < PIXELS; p++) x[i * PIXELS + p] = d.pixels[row * PIXELS + p]! / 255; });
   return tidy(() => [tensor(x, [rows.length, PIXELS]), toCategorical(tensor(rows.map((row) => d.labels[row]!), [rows.length]), 10)]);
-}
-
-/** The mnist-mlp example's model (packages/examples/src/examples/mnist-mlp.ts). */
-function buildMlp(): Sequential {
-  const model = Sequential();
-  model.add(Dense(512, { input_dim: PIXELS, activation: 'relu' }));
-  model.add(Dropout(0.2));
-  model.add(Dense(512, { activation: 'relu' }));
-  model.add(Dropout(0.2));
-  model.add(Dense(10, { activation: 'softmax' }));
-  model.compile({ loss: 'categorical_crossentropy', optimizer: 'rmsprop', metrics: ['accuracy'] });
-  return model;
 }
 
 const accuracy = (logs: Logs, prefix = '') => logs[`${prefix}acc`] ?? logs[`${prefix}accuracy`]!;
