@@ -49,6 +49,12 @@ export async function serveDemo(port = 0) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const server = await serveDemo(Number(process.env.PORT ?? 8080));
-  console.log(`kerasgpu demo: open ${server.url} (Ctrl-C stops it)`);
+  const port = Number(process.env.PORT ?? 8080);
+  try {
+    const server = await serveDemo(port);
+    console.log(`kerasgpu demo: open ${server.url} (Ctrl-C stops it)`);
+  } catch (e) {
+    console.error(e.code === 'EADDRINUSE' ? `kerasgpu demo: port ${port} is in use; pick another with PORT=8081 npm run demo` : e);
+    process.exit(1);
+  }
 }
