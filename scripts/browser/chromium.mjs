@@ -12,7 +12,7 @@ export const hasChromium = () => existsSync(chromiumPath());
 
 export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu'];
 
-/** Starts Chromium; `open(url)` gives a page with `evaluate` and `screenshot`; `close()` ends it. */
+/** Starts Chromium; `open(url)` gives a page with `evaluate`, `drag` and `screenshot`; `close()` ends it. */
 export async function launch({ flags = WEBGPU_FLAGS, width = 1200, height = 900 } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'kerasgpu-chromium-'));
   const args = ['--headless=new', '--no-sandbox', '--remote-debugging-pipe', `--user-data-dir=${profile}`, '--no-first-run',
@@ -76,6 +76,13 @@ export async function launch({ flags = WEBGPU_FLAGS, width = 1200, height = 900 
         }
       },
       evaluate: (expression) => call('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }).then((r) => r.result.value),
+      /** Presses the left mouse button at the first point, moves through the rest, releases at the last. */
+      async drag(points) {
+        const mouse = (type, [x, y]) => call('Input.dispatchMouseEvent', { type, x, y, button: 'left', buttons: type === 'mouseReleased' ? 0 : 1, clickCount: 1 });
+        await mouse('mousePressed', points[0]);
+        for (const p of points.slice(1)) await mouse('mouseMoved', p);
+        await mouse('mouseReleased', points.at(-1));
+      },
       /** A PNG of the page as Base64-decoded bytes. */
       screenshot: async () => Buffer.from((await call('Page.captureScreenshot', { format: 'png' })).data, 'base64'),
     };

@@ -19,7 +19,7 @@ export function serve(root, port = 0) {
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': stat.size, 'cache-control': 'no-store' });
     createReadStream(file).pipe(res);
   });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve({
+  return new Promise((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve({
     url: `http://127.0.0.1:${server.address().port}`,
     close: () => new Promise((done) => { server.closeAllConnections(); server.close(done); }),
   })));

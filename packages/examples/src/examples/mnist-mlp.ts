@@ -7,25 +7,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel } from '@kerasgpu/io';
-import { abs, argMax, Dense, dispose, Dropout, max, Sequential, setSeed, sub, type Tensor } from '@kerasgpu/layers';
+import { abs, argMax, dispose, max, setSeed, sub, type Tensor } from '@kerasgpu/layers';
 import { epochsFor } from '../cli.js';
 import { digitsX, digitsY } from '../data/mnist-tensors.js';
 import { loadMnist } from '../data/mnist.js';
 import { secondsSince, type ExampleContext, type ExampleResult } from './context.js';
+import { buildMlp } from './mlp-model.js';
 
 export const EPOCHS = 10;
 const BATCH = 128;
-
-export function buildMlp(): Sequential {
-  const model = Sequential();
-  model.add(Dense(512, { input_dim: 784, activation: 'relu' }));
-  model.add(Dropout(0.2));
-  model.add(Dense(512, { activation: 'relu' }));
-  model.add(Dropout(0.2));
-  model.add(Dense(10, { activation: 'softmax' }));
-  model.compile({ loss: 'categorical_crossentropy', optimizer: 'rmsprop', metrics: ['accuracy'] });
-  return model;
-}
 
 export async function mnistMlp({ opts, log }: ExampleContext): Promise<ExampleResult> {
   const started = performance.now();
