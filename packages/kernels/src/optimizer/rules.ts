@@ -31,7 +31,8 @@ const adamScalars = (h: { lr: number; beta1: number; beta2: number; epsilon: num
 
 /**
  * The rules. `lr` is already decayed by the caller; `t` = iterations + 1 where the rule needs
- * it. Adding an optimizer is one entry here.
+ * it. Adding an optimizer is one entry here (and regenerating cpu-steps.generated.ts, which
+ * optimizer-cpu-steps.test.ts asks for).
  */
 export const OPTIMIZER_RULES = {
   /** Plain gradient descent (SGD without momentum: no slot, so nothing to save), p − g·lr as Keras. */
