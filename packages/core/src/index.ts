@@ -1,5 +1,4 @@
 import { engine } from './engine.js';
-import { ready } from './backends/select.js';
 import type { Tensor } from './tensor.js';
 
 export type { DType, DataArray } from '@kerasgpu/kernels';

@@ -24,7 +24,7 @@ type Loop = (o: Vec, oo: number, n: number, a: Vec, ao: number, b: Vec, bo: numb
 const CHUNK = 1024;
 
 /** The loop of each binary operator, by its symbol in the statement language. */
-export const OPERATOR_LOOPS: Record<string, Loop> = {
+const OPERATOR_LOOPS: Record<string, Loop> = {
   '+': (o, oo, n, a, ao, b, bo) => { for (let j = 0; j < n; j++) o[oo + j] = a[ao + j]! + b[bo + j]!; },
   '-': (o, oo, n, a, ao, b, bo) => { for (let j = 0; j < n; j++) o[oo + j] = a[ao + j]! - b[bo + j]!; },
   '*': (o, oo, n, a, ao, b, bo) => { for (let j = 0; j < n; j++) o[oo + j] = a[ao + j]! * b[bo + j]!; },

@@ -1,5 +1,5 @@
 import type { DataArray } from '../types.js';
-import { CALL_LOOPS, compileCpuStep, OPERATOR_LOOPS } from './cpu-step.js';
+import { CALL_LOOPS, compileCpuStep } from './cpu-step.js';
 
 /**
  * The small statement language the optimizer rules (rules.ts) are written in, so that each rule's
