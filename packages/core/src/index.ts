@@ -1,5 +1,4 @@
 import { engine } from './engine.js';
-import { ready } from './backends/select.js';
 import type { Tensor } from './tensor.js';
 
 export type { DType, DataArray } from '@kerasgpu/kernels';
@@ -10,20 +9,39 @@ export { windowAxis, concatCpu, transposeCpu, AFFINE_ROW_VALUES, FILL_MODES, typ
 export { Tensor, Variable, type NestedArray } from './tensor.js';
 export type { Backend, Storage, TensorInfo, OutputSpec, DynamicArgs, RecordedStep, StepRecorder } from './backend.js';
 export type { Primitive, PrimitiveAttrs } from './primitives.js';
-export * from './errors.js';
+export {
+  BackendError, DTypeError, DisposedTensorError, GradientError, KerasGpuError, ShapeError,
+} from './errors.js';
 export { broadcastShapes, type Shape } from './shape.js';
 export { init, ready, setBackend, getBackend, deviceStats, backendDescription, registerBackend, registerInitStep, type BackendName, type InitOptions } from './backends/select.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, variable } from './autograd.js';
 export { tensor, type TensorLike } from './ops/convert.js';
-export * from './ops/creation.js';
-export * from './random.js';
-export * from './ops/elementwise.js';
+export {
+  eye, fill, ones, onesLike, randint, randomNormal, randomUniform, range,
+  truncatedNormal, zeros, zerosLike,
+} from './ops/creation.js';
+export {
+  RandomStream, foldIn, nextKey, normalAt, permutation, randomKey, setSeed, splitKey, uniformAt,
+  type RandomKey, type Seed,
+} from './random.js';
+export {
+  abs, add, binary, cast, clip, div, elu, equal, exp, floor, greater,
+  greaterEqual, hardSigmoid, less, lessEqual, linear, log, log1p, logicalAnd, logicalOr, maximum,
+  minimum, mul, neg, notEqual, pow, reciprocal, relu, round, selu, sigmoid, sign, softplus,
+  softsign, sqrt, square, step, sub, tanh, unary, where,
+} from './ops/elementwise.js';
 export { KERAS_ACTIVATIONS, fusedCellActivation } from './ops/activations.js';
-export * from './ops/reduce.js';
-export * from './ops/layout.js';
+export {
+  argMax, argMin, argReduce, logSumExp, max, mean, min, prod, reduce, sum,
+} from './ops/reduce.js';
+export {
+  concat, expandDims, gather, oneHot, pad, reshape,
+  scatterAdd, slice, split, squeeze, stack, tile, transpose,
+  unstack,
+} from './ops/layout.js';
 export { broadcastTo } from './ops/broadcast.js';
-export * from './ops/matmul.js';
-export * from './ops/softmax.js';
+export { matMul } from './ops/matmul.js';
+export { logSoftmax, softmax } from './ops/softmax.js';
 export { conv2d, conv2dTranspose, maxPool2d, avgPool2d, type Conv2DOptions, type Pool2DOptions } from './ops/conv.js';
 export { lstmCell, lstmSequence, type LstmCellOptions } from './ops/lstm.js';
 export { dropout } from './ops/dropout.js';

@@ -58,6 +58,7 @@ describe('lstmCell', () => {
   const ACT: Record<CellActivationName, (x: Tensor) => Tensor> = {
     tanh: K.tanh, sigmoid: K.sigmoid, relu: K.relu, linear: K.linear,
     hardSigmoid: (x) => K.clip(K.add(K.mul(x, 0.2), 0.5), 0, 1),
+    swish: (x) => K.mul(x, K.sigmoid(x)),
   };
   /** Keras's step with gate order i, f, c, o; returns [h', c'] concatenated for comparison. */
   const formula = (xw: Tensor, hu: Tensor, b: Tensor, c: Tensor, act: CellActivationName, inner: CellActivationName) => {

@@ -10,7 +10,7 @@ import { writeStringAttr, writeStringList } from '../src/hdf5/attrs.js';
 import { tempPathFor } from '../src/hdf5/atomic.js';
 import { h5ready, h5wasm, writeH5Atomic } from '../src/hdf5/h5.js';
 import { KerasFileError, loadModel, loadWeights, modelFromJSON, modelFromYAML, readKerasH5 } from '../src/index.js';
-import { fixture, readJson, tempDir } from './helpers.js';
+import { readJson, tempDir } from './helpers.js';
 
 /**
  * Hostile input at the file boundary, one table per kind: the input, the error it must give
@@ -339,8 +339,10 @@ describe('modelFromJSON on mutated configs', () => {
         const path = all[m.at % all.length]!;
         const parent = path.slice(0, -1).reduce<Json>((o, k) => (o as Record<string, Json>)[k]!, doc) as Record<string | number, Json>;
         const key = path.at(-1)!;
-        if (m.kind === 'delete') Array.isArray(parent) ? parent.splice(key as number, 1) : delete parent[key];
-        else if (m.kind === 'set') parent[key] = m.value;
+        if (m.kind === 'delete') {
+          if (Array.isArray(parent)) parent.splice(key as number, 1);
+          else delete parent[key];
+        } else if (m.kind === 'set') parent[key] = m.value;
         else parent[key] = structuredClone(parent[all[m.other % all.length]!.at(-1)!] ?? null);
       }
       const t = performance.now();

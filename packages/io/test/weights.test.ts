@@ -108,7 +108,8 @@ describe('layout conversions', () => {
     const k = arange([2, 3, 1, 2]);
     const f = flipKernel(k);
     // f[r, c, 0, o] = k[1 - r, 2 - c, 0, o]
-    expect(f.data[((0 * 3 + 0) * 1 + 0) * 2 + 1]).toBe(((1 * 3 + 2) * 1 + 0) * 2 + 1);
+    const at = (r: number, c: number, i: number, o: number) => ((r * 3 + c) * 1 + i) * 2 + o;
+    expect(f.data[at(0, 0, 0, 1)]).toBe(at(1, 2, 0, 1));
     fc.assert(fc.property(fc.integer({ min: 3, max: 5 }).chain(shapeArb), (shape) => {
       const x = arange(shape);
       expect(Array.from(flipKernel(flipKernel(x)).data)).toEqual(Array.from(x.data));

@@ -5,7 +5,7 @@ import type { Tensor } from '../tensor.js';
 import { assertSameDType, toTensor, type TensorLike } from './convert.js';
 import { cast, equal } from './elementwise.js';
 import { sum } from './reduce.js';
-import { run, run1, type Vjp } from './run.js';
+import { run1, type Vjp } from './run.js';
 import { range } from './creation.js';
 
 /** Same elements, new shape (one dim may be -1). Shares storage with x. */

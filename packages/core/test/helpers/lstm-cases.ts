@@ -4,7 +4,9 @@ import { inputArb, SMOOTH, type Input } from './arbitraries.js';
 
 export const ACTIVATIONS = Object.keys(CELL_ACTIVATIONS) as CellActivationName[];
 /** Where each cell activation's derivative jumps. */
-const KINKS: Record<CellActivationName, number[]> = { tanh: [], sigmoid: [], hardSigmoid: [-2.5, 2.5], relu: [0], linear: [] };
+const KINKS: Record<CellActivationName, number[]> = { tanh: [], sigmoid: [], hardSigmoid: [-2.5, 2.5], relu: [0], linear: [], swish: [] };
+/** The cell activations with a continuous derivative everywhere. */
+export const SMOOTH_ACTIVATIONS = ACTIVATIONS.filter((a) => KINKS[a].length === 0);
 const MARGIN = 0.1;
 
 export interface LstmCase {
@@ -18,15 +20,17 @@ const awayFromKinks = (v: number, kinks: readonly number[]) => kinks.every((k) =
 
 /**
  * Cells whose gate pre-activations z = xw + hu + b and new state c' all keep MARGIN away from the
- * kinks of the chosen activations: z is drawn first and xw is solved from it.
+ * kinks of the chosen activations: z is drawn first and xw is solved from it. `fixed` pins either
+ * activation (so each entry of the table is checked in each role), else both are drawn.
  */
-export function lstmCaseArb(): fc.Arbitrary<LstmCase> {
+export function lstmCaseArb(fixed: Partial<Pick<LstmCase, 'activation' | 'innerActivation'>> = {}): fc.Arbitrary<LstmCase> {
+  const activationArb = (a: CellActivationName | undefined) => (a === undefined ? fc.constantFrom(...ACTIVATIONS) : fc.constant(a));
   return fc
     .record({
       batch: fc.integer({ min: 1, max: 3 }),
       units: fc.integer({ min: 1, max: 3 }),
-      activation: fc.constantFrom(...ACTIVATIONS),
-      innerActivation: fc.constantFrom(...ACTIVATIONS),
+      activation: activationArb(fixed.activation),
+      innerActivation: activationArb(fixed.innerActivation),
     })
     .chain(({ batch, units, activation, innerActivation }) => {
       const gates = [batch, 4 * units];

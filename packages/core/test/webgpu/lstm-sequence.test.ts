@@ -12,7 +12,7 @@ const seqCase: fc.Arbitrary<SeqCase> = fc.record({
   batch: edgeSize(17),
   steps: fc.constantFrom(1, 2, 5),
   units: fc.constantFrom(1, 3, 4, 8, 17, 20),
-  activation: fc.constantFrom<CellActivationName>('tanh', 'relu'),
+  activation: fc.constantFrom<CellActivationName>('tanh', 'relu', 'swish'),
   inner: fc.constantFrom<CellActivationName>('hardSigmoid', 'sigmoid'),
 });
 

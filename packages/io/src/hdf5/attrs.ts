@@ -41,7 +41,7 @@ export function readStringList(obj: H5Object, name: string): string[] | null {
   return out;
 }
 
-const isAscii = (s: string) => /^[\x00-\x7f]*$/.test(s);
+const isAscii = (s: string) => /^\p{ASCII}*$/u.test(s);
 
 /** Python's json.dumps output is pure ASCII; JSON.stringify's is not, so escape the rest. */
 export function asciiJson(value: unknown): string {

@@ -77,7 +77,7 @@ const UNARY_FORMULAS = {
   swish: {
     cpu: (x) => x / (1 + Math.exp(-x)), wgsl: 'x / (1.0 + exp(-x))',
     // d(x·σ(x)) = σ(x) + x·σ(x)·(1 − σ(x)) = y + σ(x)·(1 − y).
-    vjp: (m, dy, x, y) => m.mul(dy, m.add(y, m.mul(m.sigmoid(x), m.sub(1, y)))), keras: 'swish',
+    vjp: (m, dy, x, y) => m.mul(dy, m.add(y, m.mul(m.sigmoid(x), m.sub(1, y)))), keras: 'swish', cell: true,
   },
   linear: { cpu: (x) => x, wgsl: 'x', vjp: (_, dy) => dy, keras: 'linear', cell: true, int: true },
   floor: { cpu: Math.floor, wgsl: 'floor(x)', int: true },

@@ -1,3 +1,4 @@
+import { GENERATED_CPU_STEPS } from './cpu-steps.generated.js';
 import { compileUpdate, type UpdateProgram } from './statements.js';
 
 /**
@@ -30,7 +31,8 @@ const adamScalars = (h: { lr: number; beta1: number; beta2: number; epsilon: num
 
 /**
  * The rules. `lr` is already decayed by the caller; `t` = iterations + 1 where the rule needs
- * it. Adding an optimizer is one entry here.
+ * it. Adding an optimizer is one entry here (and regenerating cpu-steps.generated.ts, which
+ * optimizer-cpu-steps.test.ts asks for).
  */
 export const OPTIMIZER_RULES = {
   /** Plain gradient descent (SGD without momentum: no slot, so nothing to save), p − g·lr as Keras. */
@@ -136,8 +138,24 @@ const rules = Object.entries(OPTIMIZER_RULES) as [OptimizerRuleName, RuleDef<nev
 /** Slot arrays per rule, in the order they are passed (Keras's weight order). */
 export const OPTIMIZER_SLOTS = Object.fromEntries(rules.map(([name, r]) => [name, r.slots])) as { [R in OptimizerRuleName]: readonly string[] };
 
-/** Each rule compiled for both backends, once (a malformed rule fails on import). */
-const PROGRAMS = Object.fromEntries(rules.map(([name, r]) => [name, compileUpdate(name, r.slots, r.update)])) as Record<OptimizerRuleName, UpdateProgram>;
+/**
+ * Each rule compiled for both backends, once (a malformed rule fails on import). The CPU step is
+ * the rule's loop in cpu-steps.generated.ts (generated from this table, as fast as a hand-written
+ * loop, and no run-time code generation, which a strict Content-Security-Policy forbids) while
+ * that was generated from the rule as it stands; a rule changed since runs on the interpreter.
+ */
+const PROGRAMS = Object.fromEntries(rules.map(([name, r]) => {
+  const program = compileUpdate(name, r.slots, r.update);
+  const generated = GENERATED_CPU_STEPS[name];
+  if (generated === undefined || !sameList(generated.slots, r.slots) || !sameList(generated.update, r.update)) return [name, program];
+  const cpu: UpdateProgram['cpu'] = (p, g, slots, values) =>
+    generated.step(Object.fromEntries(program.scalars.map((s, k) => [s, values[k]!])), p, g, ...slots);
+  return [name, { ...program, cpu }];
+})) as Record<OptimizerRuleName, UpdateProgram>;
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, k) => x === b[k]);
+}
 
 /** The compiled update of `rule` and its scalars for one step, in the order the program reads them. */
 export function optimizerStep<R extends OptimizerRuleName>(rule: R, hyper: OptimizerHyper[R]): { program: UpdateProgram; scalars: number[] } {

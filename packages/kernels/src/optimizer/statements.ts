@@ -1,4 +1,5 @@
 import type { DataArray } from '../types.js';
+import { CALL_LOOPS, compileCpuStep } from './cpu-step.js';
 
 /**
  * The small statement language the optimizer rules (rules.ts) are written in, so that each rule's
@@ -11,29 +12,22 @@ import type { DataArray } from '../types.js';
  * type-check on vec4f values (the GPU's vec4 variant): scalars broadcast in `+ - * /`, but a
  * literal passed to `max` would not.
  *
- * The language is a common subset of WGSL and JavaScript, so both renderings are the parsed
- * statements printed back with each name resolved: scalars read the uniform block `u`, and on
- * the CPU `p`, `g` and the slots are arrays read and written at the element's index `i`.
+ * The WGSL rendering is the parsed statements printed back with each name resolved (scalars read
+ * the uniform block `u`); the CPU rendering runs the same parsed statements as vector
+ * instructions (cpu-step.ts).
  */
 
-/** Binary operators by precedence (`!=` only compares, for `select`'s condition). */
+/** Binary operators by precedence (`!=` only compares, for `select`'s condition); each has a CPU loop. */
 const PRECEDENCE: Record<string, number> = { '!=': 0, '+': 1, '-': 1, '*': 2, '/': 2 };
-/** The callable functions: WGSL builtins, and their meaning for the CPU step (`length` = arity). */
-const CALLS: Record<string, (...args: never[]) => number> = {
-  sqrt: Math.sqrt,
-  abs: Math.abs,
-  max: Math.max,
-  select: (f: number, t: number, cond: boolean) => (cond ? t : f),
-};
-/** Names a slot or temporary cannot take: the element index of both templates, and the functions. */
-const RESERVED = new Set(['i', ...Object.keys(CALLS)]);
+/** Names a slot or temporary cannot take: the element index of the WGSL template, and the functions. */
+const RESERVED = new Set(['i', ...Object.keys(CALL_LOOPS)]);
 
-type Expr =
+export type Expr =
   | { kind: 'num'; text: string }
   | { kind: 'name'; name: string }
   | { kind: 'op'; op: string; a: Expr; b: Expr }
   | { kind: 'call'; fn: string; args: Expr[] };
-interface Statement { target: string; temp: boolean; expr: Expr }
+export interface Statement { target: string; temp: boolean; expr: Expr }
 
 /** Parses one statement (precedence climbing over its tokens). */
 function parseStatement(src: string): Statement {
@@ -52,7 +46,7 @@ function parseStatement(src: string): Statement {
     if (/^\d/.test(t)) return { kind: 'num', text: t };
     if (!isName(t)) return fail(`unexpected '${t}'`);
     if (tokens[k] !== '(') return { kind: 'name', name: t };
-    const arity = CALLS[t]?.length ?? fail(`unknown function '${t}' (known: ${Object.keys(CALLS).join(', ')})`);
+    const arity = CALL_LOOPS[t]?.arity ?? fail(`unknown function '${t}' (known: ${Object.keys(CALL_LOOPS).join(', ')})`);
     take('(');
     const args = [expr(0)];
     while (tokens[k] === ',') { take(); args.push(expr(0)); }
@@ -111,6 +105,13 @@ export interface UpdateProgram {
    * variables do. `scalars` are the values of `UpdateProgram.scalars`, in that order.
    */
   cpu: (p: DataArray, g: DataArray, slots: readonly DataArray[], scalars: readonly number[]) => void;
+  /**
+   * The same step as a TypeScript loop over `u` (the scalars by name), `p`, `g` and the slot
+   * arrays (`localName`), calling `sqrt`, `abs`, `max` and `select`: the text that
+   * cpu-steps.generated.ts holds for each rule of the table, so the table's rules run as
+   * compiled loops (several times faster than `cpu`) without generating code at run time.
+   */
+  loopTs: string;
 }
 
 /** Compiles the statements of a rule with the given slots; throws on a syntax error or a misused name. */
@@ -133,22 +134,16 @@ export function compileUpdate(rule: string, slots: readonly string[], statements
   const badSlot = slots.find((s) => RESERVED.has(s));
   if (badSlot !== undefined) throw new Error(`optimizer rule ${rule}: '${badSlot}' cannot name a slot`);
 
-  const lines = (array: (n: string) => string) => parsed.map(({ target, temp, expr }) => {
-    const name = (n: string) => (scalars.includes(n) ? `u.${n}` : arrays.includes(n) ? array(localName(n)) : localName(n));
-    return `${temp ? 'let ' : ''}${name(target)} = ${render(expr, name)};`;
+  /** The statements printed with names resolved: scalars from `u`, arrays through `array` (`read` for a read). */
+  const lines = (array: (n: string, read: boolean) => string) => parsed.map(({ target, temp, expr }) => {
+    const name = (read: boolean) => (n: string) => (scalars.includes(n) ? `u.${n}` : arrays.includes(n) ? array(localName(n), read) : localName(n));
+    return `${temp ? 'let ' : ''}${name(false)(target)} = ${render(expr, name(true))};`;
   });
-  // The CPU step is JavaScript compiled once per rule, so it runs as fast as a hand-written loop
-  // (an interpreter over the parsed statements ran 10-40x slower); its text is generated here
-  // from the rule table only.
-  const params = ['u', ...Object.keys(CALLS), ...arrays.map(localName)];
-  const loop = `for (let i = 0; i < p.length; i++) {\n  ${lines((n) => `${n}[i]`).join('\n  ')}\n}`;
-  const step = new Function(...params, loop) as (u: Record<string, number>, ...rest: unknown[]) => void;
+  const step = compileCpuStep(arrays, scalars, parsed);
   return {
     scalars,
     wgsl: lines((n) => n).join('\n  '),
-    cpu: (p, g, slotArrays, values) => {
-      const u = Object.fromEntries(scalars.map((n, k) => [n, values[k]!]));
-      step(u, ...Object.values(CALLS), p, g, ...slotArrays);
-    },
+    loopTs: `for (let i = 0; i < p.length; i++) {\n  ${lines((n, read) => `${n}[i]${read ? '!' : ''}`).join('\n  ')}\n}`,
+    cpu: (p, g, slotArrays, values) => step([p, g, ...slotArrays], values),
   };
 }

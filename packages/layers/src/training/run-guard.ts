@@ -29,7 +29,7 @@ export class RunGuard {
   /** Awaited by a training run before each step. */
   async stepBoundary(): Promise<void> {
     await yieldToEventLoop();
-    while (this.pauses.size > 0) await Promise.allSettled([...this.pauses]);
+    while (this.pauses.size > 0) await Promise.allSettled(this.pauses);
   }
 
   /** Runs fn (a save) with training steps held back until it settles. */
