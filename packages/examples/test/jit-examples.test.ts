@@ -13,7 +13,7 @@ import {
 import { buildBinaryMlp } from '../src/examples/binary-mlp.js';
 import { buildDummyBinary } from '../src/examples/dummy-binary.js';
 import { buildCnn } from '../src/examples/mnist-cnn.js';
-import { buildMlp } from '../src/examples/mnist-mlp.js';
+import { buildMlp } from '../src/examples/mlp-model.js';
 import { buildCharLstm, SIZES as MOBY } from '../src/examples/moby-char-lstm.js';
 import { buildMultiInputMerge } from '../src/examples/multi-input-merge.js';
 import { buildSpamLstm, SIZES as SPAM } from '../src/examples/spam-lstm.js';
