@@ -138,7 +138,7 @@ const PUBLIC: Record<string, readonly string[]> = {
     'ImageDataGeneratorOptions', 'ImageFormat', 'KERAS_VERSION', 'KerasFileError', 'KerasH5', 'KerasSpec',
     'LayerDesc', 'LoadOptions', 'LoadTfjsOptions', 'Mat3', 'ModelDot', 'ModelToDotOptions', 'NdArray',
     'NumpyArrayIterator', 'PadSequencesOptions', 'PlotModelOptions', 'Rankdir', 'SaveTarget',
-    'SaveTfjsOptions', 'StoredLayer', 'TfjsArtifacts', 'TfjsManifestGroup', 'TfjsModelJSON',
+    'SaveTfjsOptions', 'SaveWeightsOptions', 'StoredLayer', 'TfjsArtifacts', 'TfjsManifestGroup', 'TfjsModelJSON',
     'TfjsQuantization', 'TfjsWeightSpec', 'TransformParams', 'WeightsSource', 'convLstmKeras1ToKeras2',
     'flipKernel', 'gruKeras1ToKeras2', 'loadModel', 'loadTfjs', 'loadWeights', 'load_model',
     'lstmKeras1ToKeras2', 'lstmKeras2ToKeras1', 'modelFromConfig', 'modelFromJSON', 'modelFromYAML',
@@ -150,7 +150,7 @@ const PUBLIC: Record<string, readonly string[]> = {
   'io/portable': [
     'BACKEND', 'CustomObjects', 'FillMode', 'H5FileError', 'H5Source', 'HDF5Matrix', 'HostArray',
     'KERAS_VERSION', 'KerasFileError', 'KerasH5', 'KerasSpec', 'LayerDesc', 'LoadOptions', 'Mat3',
-    'NdArray', 'PadSequencesOptions', 'SaveTarget', 'StoredLayer', 'TransformParams', 'WeightsSource',
+    'NdArray', 'PadSequencesOptions', 'SaveTarget', 'SaveWeightsOptions', 'StoredLayer', 'TransformParams', 'WeightsSource',
     'convLstmKeras1ToKeras2', 'flipKernel', 'gruKeras1ToKeras2', 'loadModel', 'loadWeights', 'load_model',
     'lstmKeras1ToKeras2', 'lstmKeras2ToKeras1', 'modelFromConfig', 'modelFromJSON', 'modelFromYAML',
     'model_from_config', 'model_from_json', 'model_from_yaml', 'padSequences', 'pad_sequences',

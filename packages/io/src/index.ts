@@ -10,7 +10,7 @@ export {
   preprocessWeights, readKerasH5, saveModel, saveWeights, save_model, tfKernelToTh, thKernelToTf,
   toYAML, transformMatrix, type CustomObjects, type FillMode, type H5Source, type HostArray,
   type KerasH5, type KerasSpec, type LayerDesc, type LoadOptions, type Mat3, type NdArray,
-  type PadSequencesOptions, type SaveTarget, type StoredLayer, type TransformParams,
+  type PadSequencesOptions, type SaveTarget, type SaveWeightsOptions, type StoredLayer, type TransformParams,
   type WeightsSource,
 } from './portable.js';
 
