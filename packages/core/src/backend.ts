@@ -69,8 +69,10 @@ export interface RecordedStep {
   replay(inputs: readonly SizedStorage[], dynamic: readonly DynamicArgs[]): readonly Storage[];
   /** Gives the recorded storages back (the pool may reuse them). */
   release(): void;
-  /** Dispatches, copies and uploads in the program, and the buffers it owns. */
-  readonly counts: { dispatches: number; copies: number; uploads: number; ownedBuffers: number; ownedBytes: number };
+  /** Dispatches (and as traced, before fusion), copies and uploads in the program, and the buffers it owns. */
+  readonly counts: { dispatches: number; unfusedDispatches: number; copies: number; uploads: number; ownedBuffers: number; ownedBytes: number };
+  /** The chains of kernels fused into one, each as its ops joined by '+' (e.g. 'add+relu'). */
+  readonly fused: readonly string[];
 }
 
 /** A backend that can record a step's device work (webgpu); the cpu backend runs every step eagerly. */

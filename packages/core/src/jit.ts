@@ -27,6 +27,9 @@ export class CompiledStep {
 
   get counts(): RecordedStep['counts'] { return this.recorded.counts; }
 
+  /** The chains of elementwise kernels the program runs fused, each as its ops joined by '+'. */
+  get fused(): readonly string[] { return this.recorded.fused; }
+
   /** The variables still have the storages the trace left them with (setWeights or a load re-assigns them). */
   matches(): boolean {
     return this.state.every(([v, s]) => v.ref?.storage === s);

@@ -21,6 +21,7 @@ export * from './webgpu/flags.js';
 export * from './webgpu/program.js';
 export * from './webgpu/wgsl.js';
 export * from './elementwise/elementwise.webgpu.js';
+export * from './elementwise/fuse.js';
 export * from './pool/pool.webgpu.js';
 export * from './lstm/lstm.webgpu.js';
 export * from './optimizer/rules.js';

@@ -130,7 +130,7 @@ export class CompiledSteps {
 
   /** Each signature's compiled step, or why it runs eagerly. */
   describe(): CompiledStepInfo[] {
-    return [...this.entries].map(([signature, e]) => ({ kind: this.kind, signature, replayable: e.step !== null, reason: e.reason, counts: e.step?.counts ?? null, program: e.step?.program ?? null }));
+    return [...this.entries].map(([signature, e]) => ({ kind: this.kind, signature, replayable: e.step !== null, reason: e.reason, counts: e.step?.counts ?? null, fused: e.step?.fused ?? null, program: e.step?.program ?? null }));
   }
 
   /** Keeps the programs of a few signatures (each holds one step's buffers). */
@@ -183,6 +183,8 @@ export interface CompiledStepInfo {
   /** Why the step runs eagerly (null: replayable, or not traced yet). */
   reason: string | null;
   counts: CompiledStep['counts'] | null;
+  /** The chains of elementwise kernels its replays run fused (webgpu; KERASGPU_FUSE=0: none). */
+  fused: readonly string[] | null;
   /** The traced op list and slot liveness (`describe()` prints it). */
   program: StepProgram | null;
 }

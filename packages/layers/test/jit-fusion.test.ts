@@ -1,0 +1,50 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { compiledSteps, Dense, Dropout, getBackend, LambdaCallback, randomUniform, Sequential, setSeed, SGD, Adam, type CompiledStepInfo } from '@kerasgpu/layers';
+import { useBackend } from './helpers.js';
+
+beforeAll(useBackend);
+afterEach(() => { delete process.env.KERASGPU_FUSE; });
+
+interface Run { losses: number[]; weights: number[][]; steps: CompiledStepInfo[] }
+
+const oneHot = (n: number, k: number): number[][] => Array.from({ length: n }, (_, i) => Array.from({ length: k }, (_, j) => (j === (i * 7) % k ? 1 : 0)));
+
+/** 20 training steps of an MLP (relu, sigmoid, tanh, dropout, biases) with fusion of the replayed program on or off. */
+async function train(fuse: boolean, optimizer: 'sgd' | 'adam'): Promise<Run> {
+  process.env.KERASGPU_FUSE = fuse ? '1' : '0';
+  setSeed(8);
+  const model = Sequential([
+    Dense(32, { input_dim: 12, activation: 'relu' }), Dropout(0.25), Dense(16, { activation: 'sigmoid' }), Dense(8, { activation: 'tanh' }), Dense(4, { activation: 'softmax' }),
+  ]);
+  model.compile({ optimizer: optimizer === 'sgd' ? SGD({ lr: 0.1 }) : Adam({ lr: 0.01 }), loss: 'categorical_crossentropy' });
+  const x = randomUniform([80, 12], -1, 1, 3);
+  const losses: number[] = [];
+  await model.fit(x, oneHot(80, 4), { epochs: 4, batchSize: 16, verbose: 0, callbacks: [LambdaCallback({ onBatchEnd: (_b: number, logs: Record<string, number>) => { losses.push(logs.loss!); } })] });
+  const weights = await Promise.all(model.weights.map(async (w) => Array.from(await w.data())));
+  const steps = compiledSteps(model);
+  x.dispose();
+  model.dispose();
+  return { losses, weights, steps };
+}
+
+describe('fusion of elementwise chains in replayed steps', () => {
+  for (const opt of ['sgd', 'adam'] as const) {
+    it(`gives the numbers of the unfused program (MLP, ${opt}, 20 steps)`, async () => {
+      const plain = await train(false, opt);
+      const fused = await train(true, opt);
+      expect(fused.losses.length).toBe(20);
+      expect(fused.losses).toEqual(plain.losses);
+      expect(fused.weights).toEqual(plain.weights);
+      if (getBackend() !== 'webgpu') return;
+      const [p, f] = [plain.steps[0]!, fused.steps[0]!];
+      expect(p.fused).toEqual([]);
+      // Bias and activation (the relu's input is kept for its gradient: it fuses with the dropout instead), the dropout mask.
+      expect(f.fused).toEqual(expect.arrayContaining(['add+sigmoid', 'add+tanh', 'relu+mul+div', 'greaterEqual+cast']));
+      expect(p.counts!.dispatches).toBe(p.counts!.unfusedDispatches);
+      expect(f.counts!.unfusedDispatches).toBe(p.counts!.dispatches);
+      expect(f.counts!.dispatches).toBeLessThan(f.counts!.unfusedDispatches);
+      // A chain of k kernels is one dispatch instead of k.
+      expect(f.fused!.reduce((n, c) => n + c.split('+').length - 1, 0)).toBe(f.counts!.unfusedDispatches - f.counts!.dispatches);
+    });
+  }
+});
