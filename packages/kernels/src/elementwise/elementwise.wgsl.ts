@@ -46,10 +46,15 @@ export function fusedElementwiseWgsl(stages: readonly FusedStage[], inputs: read
   const value = (a: FusedStage['args'][number]) => ('input' in a ? `p${a.input}` : `t${a.stage}`);
   const lets = stages.map((s, k) => {
     const call = `s${k}(${s.args.map(value).join(', ')})`;
-    return k === stages.length - 1 || s.out === 'f32' ? `let t${k} = ${call};` : `let t${k} = f32(${s.out}(${call}));`;
+    if (k === stages.length - 1) return `let t${k} = ${call};`;
+    return `let t${k} = stored(${s.out === 'f32' ? call : `f32(${s.out}(${call}))`});`;
   });
+  // The shader compiler may contract a product in one stage and a sum in the next into one fma
+  // (one rounding where the kernels rounded twice: GRU's gradients came out an ulp apart). A
+  // select on a uniform it cannot know hides the product, so each intermediate is rounded as stored.
+  const stored = 'fn stored(v: f32) -> f32 { return select(v, -v, u.n == 0u); }';
   const ew = `fn ew(${named.map(([n]) => `${n}: f32`).join(', ')}) -> f32 {\n  ${lets.join('\n  ')}\n  return t${stages.length - 1};\n}`;
-  return elementwiseKernelWgsl([...fns, ew].join('\n'), named, out, v);
+  return elementwiseKernelWgsl([stored, ...fns, ew].join('\n'), named, out, v);
 }
 
 /** The elementwise template around `fns`, WGSL defining `fn ew(<one f32 per input>) -> f32`. */
