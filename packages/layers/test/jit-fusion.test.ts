@@ -38,8 +38,8 @@ describe('fusion of elementwise chains in replayed steps', () => {
       if (getBackend() !== 'webgpu') return;
       const [p, f] = [plain.steps[0]!, fused.steps[0]!];
       expect(p.fused).toEqual([]);
-      // Bias and activation (the relu's input is kept for its gradient: it fuses with the dropout instead), the dropout mask.
-      expect(f.fused).toEqual(expect.arrayContaining(['add+sigmoid', 'add+tanh', 'relu+mul+div', 'greaterEqual+cast']));
+      // Bias and activation into the GEMM (the relu's input is kept for its gradient: it fuses with the dropout instead), the dropout mask.
+      expect(f.fused).toEqual(expect.arrayContaining(['matMul+add+sigmoid', 'matMul+add+tanh', 'relu+mul+div', 'greaterEqual+cast']));
       expect(p.counts!.dispatches).toBe(p.counts!.unfusedDispatches);
       expect(f.counts!.unfusedDispatches).toBe(p.counts!.dispatches);
       expect(f.counts!.dispatches).toBeLessThan(f.counts!.unfusedDispatches);

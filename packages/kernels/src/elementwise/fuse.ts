@@ -1,7 +1,8 @@
 import type { DispatchStep, GpuContext, GpuStep } from '../webgpu/context.js';
 import { broadcastUniformValues, dispatchFlat } from '../webgpu/wgsl.js';
 import { elementwiseKey, elementwisePlan } from './elementwise.webgpu.js';
-import { fusedElementwiseWgsl, type Elem, type FusedStage, type InputMode } from './elementwise.wgsl.js';
+import { binaryExpr, fusedElementwiseWgsl, unaryExpr, type Elem, type FusedStage, type InputMode } from './elementwise.wgsl.js';
+import { UNARY, type UnaryOp } from './ops.js';
 
 /**
  * What an elementwise dispatch computes (attached by elementwise.webgpu.ts to a kernel of one
@@ -15,6 +16,18 @@ export interface ElementwiseStep {
   n: number;
   /** The coalesced output dims the strided inputs' strides walk. */
   shape: readonly number[];
+}
+
+/**
+ * A GEMM of one dispatch without epilogue (attached by matMulGpu): its output, columns and
+ * element count, and the same GEMM re-planned to add a bias per column and apply an activation
+ * before writing `out` (the template's epilogue).
+ */
+export interface GemmStep {
+  out: GPUBuffer;
+  n: number;
+  size: number;
+  withEpilogue(bias: GPUBuffer, activation: UnaryOp | undefined, out: GPUBuffer): DispatchStep;
 }
 
 /** What the fusion pass needs to know of the recorded program beyond its steps. */
@@ -31,13 +44,13 @@ export interface Fused {
   steps: GpuStep[];
   /** Per recorded step, its index in `steps` (-1: fused into a later one). */
   index: number[];
-  /** The fused chains, each as its ops joined by '+' (e.g. 'add+relu'). */
+  /** The fused chains, each as its ops joined by '+' (e.g. 'add+relu'; 'matMul+add+sigmoid' for a GEMM epilogue). */
   chains: string[];
 }
 
 interface Input { type: Elem; buffer: GPUBuffer; mode: InputMode; strides: readonly number[] }
 /** A chain being built: stages in order, inputs shared by buffer and indexing. */
-interface Group { stages: FusedStage[]; inputs: Input[]; out: ElementwiseStep['out']; n: number; shape: readonly number[] | null; ops: string[] }
+interface Group { stages: FusedStage[]; inputs: Input[]; out: ElementwiseStep['out']; n: number; shape: readonly number[] | null; ops: string[]; members: number[] }
 
 const sameInput = (a: Input, b: Input) => a.buffer === b.buffer && a.mode === b.mode && a.type === b.type && a.strides.join() === b.strides.join();
 
@@ -60,7 +73,7 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
     }
   });
   const maxInputs = ctx.device.limits.maxStorageBuffersPerShaderStage - 1;
-  const groups: (Group | undefined)[] = steps.map((s, i) => (s.kind === 'dispatch' && s.elementwise && !facts.frozen.has(i) ? single(s) : undefined));
+  const groups: (Group | undefined)[] = steps.map((s, i) => (s.kind === 'dispatch' && s.elementwise && !facts.frozen.has(i) ? single(s, i) : undefined));
   const removed = new Set<number>();
 
   /** Whether nothing between steps i and j (exclusive) may write a buffer group i reads. */
@@ -91,6 +104,25 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
     }
   });
 
+  // Bias + activation after a GEMM become its epilogue, at the GEMM's place.
+  const epilogues = new Map<number, { step: DispatchStep; ops: string[] }>();
+  groups.forEach((g, j) => {
+    const e = g && epilogueOf(g);
+    if (!e) return;
+    const first = g.members[0]!;
+    const i = refs.get(e.y)!.filter((r) => r < first).at(-1);
+    const gemm = i === undefined ? undefined : (steps[i] as DispatchStep).gemm;
+    if (!gemm || removed.has(i!) || facts.frozen.has(i!) || gemm.out !== e.y || gemm.size !== g.n || gemm.n !== e.n) return;
+    // The chain's kernels read y; the bias is read and the output written earlier than they were: nothing else between may touch either.
+    const death = facts.releases.get(e.y)?.find((p) => p > i!);
+    if (facts.keep.has(e.y) || death === undefined || refs.get(e.y)!.some((r) => r > i! && r < death && !g.members.includes(r))) return;
+    const untouched = (b: GPUBuffer, read: boolean) => (refs.get(b) ?? []).every((r) => r <= i! || r >= j || g.members.includes(r) || (read && readsOnly(steps[r]!, b)));
+    if (!untouched(e.bias, true) || !untouched(g.out.buffer, false)) return;
+    epilogues.set(i!, { step: gemm.withEpilogue(e.bias, e.activation, g.out.buffer), ops: [(steps[i!] as DispatchStep).op, ...g.ops] });
+    groups[j] = undefined;
+    removed.add(j);
+  });
+
   const out: GpuStep[] = [];
   const index: number[] = [];
   const chains: string[] = [];
@@ -101,7 +133,11 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
     }
     index.push(out.length);
     const g = groups[i];
-    if (!g || g.stages.length === 1) out.push(s);
+    const e = epilogues.get(i);
+    if (e) {
+      chains.push(e.ops.join('+'));
+      out.push(e.step);
+    } else if (!g || g.stages.length === 1) out.push(s);
     else {
       chains.push(g.ops.join('+'));
       out.push(fusedStep(ctx, g));
@@ -110,13 +146,34 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
   return { steps: out, index, chains };
 }
 
-function single(s: DispatchStep): Group {
+/**
+ * A chain that is a GEMM epilogue: y + bias (bias per column: strides 0, 1 over [rows, n]), then
+ * at most one table activation, all in f32. The template adds the bias to the accumulator and
+ * applies the same table expression, so it computes what the kernels computed.
+ */
+function epilogueOf(g: Group): { y: GPUBuffer; bias: GPUBuffer; n: number; activation: UnaryOp | undefined } | null {
+  const [add, act, ...rest] = g.stages;
+  if (!add || rest.length > 0 || add.expr !== binaryExpr('add') || g.out.type !== 'f32' || g.inputs.some((x) => x.type !== 'f32')) return null;
+  const ins = add.args.map((a) => ('input' in a ? g.inputs[a.input]! : null));
+  const y = ins.find((x) => x?.mode === 'same');
+  const bias = ins.find((x) => x?.mode === 'strided');
+  if (!y || !bias || g.shape?.length !== 2 || bias.strides.join() !== '0,1' || add.out !== 'f32') return null;
+  let activation: UnaryOp | undefined;
+  if (act) {
+    const op = g.ops[1] as UnaryOp;
+    if (!(op in UNARY) || act.expr !== unaryExpr(op) || act.args.length !== 1 || !('stage' in act.args[0]!)) return null;
+    activation = op;
+  }
+  return { y: y.buffer, bias: bias.buffer, n: g.shape[1]!, activation };
+}
+
+function single(s: DispatchStep, at: number): Group {
   const e = s.elementwise!;
   const strided = e.inputs.some((x) => x.mode === 'strided');
   return {
     stages: [{ expr: e.expr, params: e.inputs.map((x) => x.name), args: e.inputs.map((_, k) => ({ input: k })), out: e.out.type }],
     inputs: e.inputs.map(({ type, buffer, mode, strides }) => ({ type, buffer, mode, strides })),
-    out: e.out, n: e.n, shape: strided ? e.shape : null, ops: [s.op],
+    out: e.out, n: e.n, shape: strided ? e.shape : null, ops: [s.op], members: [at],
   };
 }
 
@@ -142,7 +199,7 @@ function merge(p: Group, g: Group, k: number): Group | null {
       args: s.args.map((a) => ('input' in a ? (fromG[a.input]! < 0 ? { stage: last } : { input: fromG[a.input]! }) : { stage: a.stage + p.stages.length })),
     })),
   ];
-  return { stages, inputs, out: g.out, n: g.n, shape: p.shape ?? g.shape, ops: [...p.ops, ...g.ops] };
+  return { stages, inputs, out: g.out, n: g.n, shape: p.shape ?? g.shape, ops: [...p.ops, ...g.ops], members: [...p.members, ...g.members] };
 }
 
 const rankOf = (g: Group) => (g.inputs.some((x) => x.mode === 'strided') ? g.shape!.length : 0);

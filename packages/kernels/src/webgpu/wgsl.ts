@@ -77,5 +77,5 @@ export const ELEMENTWISE_WG = 64;
 /** Dispatches an elementwise-style kernel over `n` outputs, `perInvocation` consecutive ones per invocation. */
 export function dispatchFlat(ctx: GpuContext, op: string, key: string, source: () => string, buffers: Binding[], uniforms: Uniform[], n: number, perInvocation = 1, elementwise?: ElementwiseStep): void {
   if (n === 0) return;
-  ctx.dispatch(op, ctx.pipeline(key, source), buffers, [['u32', n], ...uniforms], ctx.grid(Math.ceil(n / perInvocation), ELEMENTWISE_WG), elementwise);
+  ctx.dispatch(op, ctx.pipeline(key, source), buffers, [['u32', n], ...uniforms], ctx.grid(Math.ceil(n / perInvocation), ELEMENTWISE_WG), elementwise && { elementwise });
 }
