@@ -67,6 +67,8 @@ export interface RecordedStep {
   canReplay(inputs: readonly Storage[]): boolean;
   /** Runs the step again: `inputs` are copied into the recorded batch storages; returns the output storages. */
   replay(inputs: readonly SizedStorage[], dynamic: readonly DynamicArgs[]): readonly Storage[];
+  /** Binds the program to other storages in place of some it recorded (variables' new storages of the same size). */
+  rebind(map: ReadonlyMap<Storage, Storage>): void;
   /** Gives the recorded storages back (the pool may reuse them). */
   release(): void;
   /** Dispatches (and as traced, before fusion), copies and uploads in the program, and the buffers it owns. */

@@ -15,9 +15,9 @@ const MAX_SIGNATURES = 4;
  * How fit's training steps (and, apart, evaluation's test steps and predict's steps) ran since the
  * process started, and the host milliseconds they took (diagnostics, tests, benchmarks).
  */
-export const trainStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0, hostMs: 0 };
-export const testStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0, hostMs: 0 };
-export const predictStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0, hostMs: 0 };
+export const trainStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0, rebound: 0, hostMs: 0 };
+export const testStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0, rebound: 0, hostMs: 0 };
+export const predictStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0, rebound: 0, hostMs: 0 };
 
 /**
  * Which step: fit's training step, the inference-mode loss and metrics of evaluate and fit's
@@ -110,10 +110,13 @@ export class CompiledSteps {
     this.entries.set(key, e);
     const inputs = batch.filter((t): t is Tensor => t !== null);
     if (e.step && !e.step.matches()) {
-      e.step.dispose();
-      e.step = null;
-      e.traces = 0;
-      this.counters.retraced++;
+      if (e.step.rebind()) this.counters.rebound++;
+      else {
+        e.step.dispose();
+        e.step = null;
+        e.traces = 0;
+        this.counters.retraced++;
+      }
     }
     if (e.step?.canReplay(inputs)) {
       this.counters.replayed++;

@@ -133,6 +133,9 @@ export class GpuStepRecorder implements StepRecorder {
         for (const o of spec.outputs) this.owned.get(bufferOf(o))!.held = true;
         return spec.outputs;
       },
+      rebind: (map: ReadonlyMap<Storage, Storage>) => {
+        program.rebind(new Map([...map].map(([from, to]) => [bufferOf(from), bufferOf(to)])));
+      },
       release: () => {
         if (released) return;
         released = true;
