@@ -147,7 +147,8 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
 }
 
 /**
- * A chain that is a GEMM epilogue: y + bias (bias per column: strides 0, 1 over [rows, n]), then
+ * A chain that is a GEMM epilogue: y + bias (bias per column: strides 0, 1 over [rows, n], or a
+ * scalar when n = 1), then
  * at most one table activation, all in f32. The template adds the bias to the accumulator and
  * applies the same table expression, so it computes what the kernels computed.
  */
@@ -156,15 +157,18 @@ function epilogueOf(g: Group): { y: GPUBuffer; bias: GPUBuffer; n: number; activ
   if (!add || rest.length > 0 || add.expr !== binaryExpr('add') || g.out.type !== 'f32' || g.inputs.some((x) => x.type !== 'f32')) return null;
   const ins = add.args.map((a) => ('input' in a ? g.inputs[a.input]! : null));
   const y = ins.find((x) => x?.mode === 'same');
-  const bias = ins.find((x) => x?.mode === 'strided');
-  if (!y || !bias || g.shape?.length !== 2 || bias.strides.join() !== '0,1' || add.out !== 'f32') return null;
+  // A bias of one column (Dense(1)) is a broadcast scalar: the frame has no dims left.
+  const bias = ins.find((x) => x?.mode === 'strided' || x?.mode === 'scalar');
+  if (!y || !bias || add.out !== 'f32') return null;
+  const n = bias.mode === 'scalar' ? 1 : g.shape?.length === 2 && bias.strides.join() === '0,1' ? g.shape[1]! : 0;
+  if (n === 0) return null;
   let activation: UnaryOp | undefined;
   if (act) {
     const op = g.ops[1] as UnaryOp;
     if (!(op in UNARY) || act.expr !== unaryExpr(op) || act.args.length !== 1 || !('stage' in act.args[0]!)) return null;
     activation = op;
   }
-  return { y: y.buffer, bias: bias.buffer, n: g.shape[1]!, activation };
+  return { y: y.buffer, bias: bias.buffer, n, activation };
 }
 
 function single(s: DispatchStep, at: number): Group {
