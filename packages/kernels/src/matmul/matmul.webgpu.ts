@@ -164,7 +164,11 @@ export function matMulGpu(ctx: GpuContext, a: GpuTensor, b: GpuTensor, attrs: { 
   // Without an epilogue: a recorded program may re-plan it with one (the same GEMM, writing `out`).
   const gemm: GemmStep | undefined = epilogue.bias || epilogue.activation ? undefined : {
     out: y.buffer, n, size: sizeOf(y.shape),
-    withEpilogue: (bias, activation, out) => ctx.capture(() => matMulGpu(ctx, a, b, attrs, { ...y, buffer: out }, { bias: { buffer: bias, shape: [n], dtype: 'float32' }, ...(activation ? { activation } : {}) })).at(-1) as DispatchStep,
+    withEpilogue: (bias, activation, out) => {
+      const step = ctx.capture(() => matMulGpu(ctx, a, b, attrs, { ...y, buffer: out }, { bias: { buffer: bias, shape: [n], dtype: 'float32' }, ...(activation ? { activation } : {}) })).at(-1) as DispatchStep;
+      // It reads B's panels where this GEMM's packing wrote them (the scratch may have been replaced by a larger one since).
+      return { ...step, buffers: [a.buffer, (packed ?? b).buffer, bias, out] };
+    },
   };
   gemmGpu(ctx, 'matMul', `mm:${br}${packed ? ':packedB' : ''}`, hooks, values, buffers, problem, gemm);
 }
