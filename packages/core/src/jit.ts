@@ -27,7 +27,7 @@ export class CompiledStep {
 
   get counts(): RecordedStep['counts'] { return this.recorded.counts; }
 
-  /** The chains of elementwise kernels the program runs fused, each as its ops joined by '+'. */
+  /** The chains of kernels the program runs fused, each as its ops joined by '+' (e.g. 'matMul+add+sigmoid'). */
   get fused(): readonly string[] { return this.recorded.fused; }
 
   /** The variables still have the storages the trace left them with (setWeights or a load re-assigns them). */

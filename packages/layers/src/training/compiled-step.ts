@@ -34,7 +34,8 @@ const jitOn = (c: Compiled | null) => c?.jit ?? platform.env('KERASGPU_JIT') !==
  * the second runs eagerly while it is traced, and later ones replay the recorded program with
  * the new batch, fresh random keys and the optimizer's per-step values. A step is traced again
  * when what it baked in changes: the trainable variables, the optimizer's clipping, or a
- * variable's storage (setWeights, loading weights). Steps that cannot be replayed (the cpu
+ * variable's size; a variable's new storage of the same size (setWeights, loading weights) only
+ * rebinds the program to it. Steps that cannot be replayed (the cpu
  * backend, a step reading values back) keep running eagerly; `reason` says why.
  */
 export class CompiledSteps {
