@@ -67,10 +67,14 @@ export interface RecordedStep {
   canReplay(inputs: readonly Storage[]): boolean;
   /** Runs the step again: `inputs` are copied into the recorded batch storages; returns the output storages. */
   replay(inputs: readonly SizedStorage[], dynamic: readonly DynamicArgs[]): readonly Storage[];
+  /** Binds the program to other storages in place of some it recorded (variables' new storages of the same size). */
+  rebind(map: ReadonlyMap<Storage, Storage>): void;
   /** Gives the recorded storages back (the pool may reuse them). */
   release(): void;
-  /** Dispatches, copies and uploads in the program, and the buffers it owns. */
-  readonly counts: { dispatches: number; copies: number; uploads: number; ownedBuffers: number; ownedBytes: number };
+  /** Dispatches (and as traced, before fusion), copies and uploads in the program, and the buffers it owns. */
+  readonly counts: { dispatches: number; unfusedDispatches: number; copies: number; uploads: number; ownedBuffers: number; ownedBytes: number };
+  /** The chains of kernels fused into one, each as its ops joined by '+' (e.g. 'add+relu'). */
+  readonly fused: readonly string[];
 }
 
 /** A backend that can record a step's device work (webgpu); the cpu backend runs every step eagerly. */

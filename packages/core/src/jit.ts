@@ -18,7 +18,7 @@ export class CompiledStep {
   constructor(
     private readonly recorded: RecordedStep,
     readonly program: StepProgram,
-    private readonly state: readonly (readonly [Variable, Storage])[],
+    private state: readonly (readonly [Variable, Storage, number])[],
     private readonly outputs: readonly { storage: Storage; shapes: number[][]; dtypes: DType[]; at: number[] }[],
     private readonly outputCount: number,
     private readonly keyCount: number,
@@ -27,9 +27,31 @@ export class CompiledStep {
 
   get counts(): RecordedStep['counts'] { return this.recorded.counts; }
 
+  /** The chains of kernels the program runs fused, each as its ops joined by '+' (e.g. 'matMul+add+sigmoid'). */
+  get fused(): readonly string[] { return this.recorded.fused; }
+
   /** The variables still have the storages the trace left them with (setWeights or a load re-assigns them). */
   matches(): boolean {
     return this.state.every(([v, s]) => v.ref?.storage === s);
+  }
+
+  /**
+   * Binds the program to the storages its variables have now, where setWeights or a load gave
+   * them new ones of the same size (values only): no retrace. False when one changed size (trace again).
+   */
+  rebind(): boolean {
+    const moved = this.state.filter(([v, s]) => v.ref?.storage !== s);
+    if (moved.some(([v, , bytes]) => v.ref?.bytes !== bytes) || engine.tracer) return false;
+    for (const [v] of moved) {
+      // A replay writes trained variables in place: each must hold its storage alone.
+      if (v.ref!.refCount === 1) continue;
+      const [own] = ownCopies([v]);
+      v.assign(own!);
+      own!.dispose();
+    }
+    this.recorded.rebind(new Map(moved.map(([v, s]) => [s, v.ref!.storage])));
+    this.state = this.state.map(([v, , bytes]) => [v, v.ref!.storage, bytes] as const);
+    return true;
   }
 
   /** False when the step cannot run now on `inputs` (a result of the last replay is still held): run it eagerly. */
@@ -127,7 +149,7 @@ export function traceStep(fn: () => Tensor[], inputs: readonly Tensor[], state: 
   const keyIndex = (k: RandomKey) => tracer.keys.findIndex((d) => d[0] === k[0] && d[1] === k[1]);
   const dynamic = tracer.dynamic.map((d) => (d.kind === 'random' ? { ...d, key: keyIndex(d.attrs.key) } : d));
   const vars = new Set([...state, ...tracer.assigned.keys()]);
-  const step = new CompiledStep(recorded, program, [...vars].map((v) => [v, v.ref!.storage] as const), [...byStorage.values()], outputs.length, tracer.keys.length, dynamic);
+  const step = new CompiledStep(recorded, program, [...vars].map((v) => [v, v.ref!.storage, v.ref!.bytes] as const), [...byStorage.values()], outputs.length, tracer.keys.length, dynamic);
   return { outputs, program, step, reason: null };
 }
 

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import {
-  Dense, deviceStats, dispose, randint, randomUniform, Sequential, setBackend, setSeed, sync, tensor, trainStepCounters,
+  compiledSteps, Dense, deviceStats, dispose, randint, randomUniform, Sequential, setBackend, setSeed, sync, tensor, trainStepCounters,
 } from '@kerasgpu/layers';
 import { buildCase } from './models-ours.js';
 import { CASES, syntheticData, type CaseName } from './train-cases.js';
@@ -58,6 +58,9 @@ async function measureAlternately(variants: Variant[]): Promise<PerStep[]> {
   });
 }
 
+/** What fusion made of each compiled step (KERASGPU_FUSE=0: nothing), printed under its rows. */
+const fusion: string[] = [];
+
 const BATCHES: Record<CaseName, number> = { mlp: 8, cnn: 3, lstm: 6 };
 
 /** A bench:train model on webgpu, eager or compiled. */
@@ -71,7 +74,11 @@ function benchCase(name: CaseName, jit: boolean): Variant {
   return {
     label: `${name}, webgpu, ${jit ? 'compiled' : 'eager'}`, steps: batches,
     epoch: () => model.fit(x, y, { batch_size: c.batch, epochs: 1, shuffle: false, verbose: 0 }),
-    done: () => { dispose([x, y]); model.dispose(); },
+    done: () => {
+      if (jit) for (const s of compiledSteps(model)) if (s.counts) fusion.push(`  (${name} ${s.kind} step ${s.signature}: ${s.counts.unfusedDispatches} dispatches traced, ${s.counts.dispatches} replayed; fused: ${s.fused!.join(', ') || 'none'})`);
+      dispose([x, y]);
+      model.dispose();
+    },
   };
 }
 
@@ -101,6 +108,7 @@ for (const name of ['mlp', 'cnn', 'lstm'] as CaseName[]) {
   if (!wanted.includes(name)) continue;
   const variants = [benchCase(name, false), benchCase(name, true)];
   (await measureAlternately(variants)).forEach((p, i) => row(variants[i]!.label, p));
+  for (const line of fusion.splice(0)) console.log(line);
 }
 if (wanted.includes('quick')) {
   const variants = [quick('webgpu, eager', false), quick('webgpu, compiled', true)];

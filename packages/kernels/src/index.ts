@@ -41,6 +41,7 @@ export {
   ELEMENTWISE_SPLIT_MIN, binaryGpu, castGpu, coalesceDims, elementwisePlan, fillGpu, unaryGpu,
   whereGpu, type ElementwisePart,
 } from './elementwise/elementwise.webgpu.js';
+export { fuseElementwise, stepBuffers, type ElementwiseStep, type FusionFacts, type Fused, type GemmStep } from './elementwise/fuse.js';
 export { avgPoolGpu, avgPoolGradGpu, maxPoolGpu, maxPoolGradGpu } from './pool/pool.webgpu.js';
 export { lstmCellGpu, lstmCellGradGpu, lstmSequenceGpu, lstmSequenceGradGpu } from './lstm/lstm.webgpu.js';
 export {

@@ -4,6 +4,7 @@ import { broadcastUniformValues, wgslType, type GpuTensor } from '../webgpu/wgsl
 import { CHUNK_ALIGN_ELEMENTS, dispatchFlatChunked, maxBindingElements } from '../webgpu/chunked.js';
 import { binaryExpr, castExpr, elementwiseWgsl, fillWgsl, unaryExpr, WHERE_EXPR, type ElementwiseVariant, type InputMode } from './elementwise.wgsl.js';
 import type { BinaryOp, UnaryOp } from './ops.js';
+import type { ElementwiseStep } from './fuse.js';
 
 /**
  * The output dims with size-1 dims dropped and neighbours merged wherever every input is laid
@@ -65,6 +66,10 @@ export function elementwisePlan(n: number, rank: number, modes: readonly InputMo
   return [vec4(bulk), scalar(bulk, n - bulk)];
 }
 
+/** The pipeline key of an elementwise kernel (`expr` may be a fused chain's description). */
+export const elementwiseKey = (expr: string, types: readonly string[], out: string, v: ElementwiseVariant): string =>
+  `ew:${expr}:${types.join(',')}:${out}:${v.rank}:${v.modes.map((m) => m[1]).join('')}:${v.vec}:${v.perInvocation}`;
+
 /** Runs `expr` over inputs broadcast to `out` (the one dispatch path of this family). */
 function elementwiseGpu(ctx: GpuContext, op: string, expr: string, inputs: readonly (readonly [string, GpuTensor])[], out: GpuTensor): void {
   const types = inputs.map(([n, t]) => [n, wgslType(t.dtype)] as const);
@@ -83,9 +88,15 @@ function elementwiseGpu(ctx: GpuContext, op: string, expr: string, inputs: reado
   }
   const strided = c.strides.filter((_, k) => modes[k] === 'strided');
   const uniforms = strided.length > 0 ? broadcastUniformValues(c.shape, strided) : [];
-  for (const { variant, start, n: len } of elementwisePlan(n, rank, modes)) {
-    const key = `ew:${expr}:${types.map(([, t]) => t).join(',')}:${outType}:${variant.rank}:${modes.map((m) => m[1]).join('')}:${variant.vec}:${variant.perInvocation}`;
-    dispatchFlatChunked(ctx, op, key, () => elementwiseWgsl(expr, types, outType, variant), bindings, uniforms, len, variant.perInvocation, start);
+  const parts = elementwisePlan(n, rank, modes);
+  // A kernel of one dispatch says what it computes, so a recorded program can fuse it (fuse.ts).
+  const described: ElementwiseStep | undefined = parts.length === 1 ? {
+    expr, shape: c.shape, n,
+    inputs: inputs.map(([name, t], k) => ({ name, type: types[k]![1], buffer: t.buffer, mode: modes[k]!, strides: c.strides[k]! })),
+    out: { type: outType, buffer: out.buffer },
+  } : undefined;
+  for (const { variant, start, n: len } of parts) {
+    dispatchFlatChunked(ctx, op, elementwiseKey(expr, types.map(([, t]) => t), outType, variant), () => elementwiseWgsl(expr, types, outType, variant), bindings, uniforms, len, variant.perInvocation, start, described);
   }
 }
 

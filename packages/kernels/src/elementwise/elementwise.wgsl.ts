@@ -1,7 +1,7 @@
 import { BINARY, UNARY, WGSL_ELEMENTWISE_HELPERS, type BinaryOp, type UnaryOp } from './ops.js';
 import { broadcastUniformFields, ELEMENTWISE_WG, flatIndexDecl, MAIN_ARGS, storageBindings, uniformStruct } from '../webgpu/wgsl.js';
 
-type Elem = 'f32' | 'i32' | 'u32';
+export type Elem = 'f32' | 'i32' | 'u32';
 
 /**
  * How an input is indexed at output element i: 'same' = i (its shape is the output's), 'scalar'
@@ -28,6 +28,37 @@ export interface ElementwiseVariant { rank: number; modes: readonly InputMode[];
  * x or a, b, c) is computed in f32 and converted to the output element type.
  */
 export function elementwiseWgsl(expr: string, inputs: readonly (readonly [string, Elem])[], out: Elem, v: ElementwiseVariant): string {
+  return elementwiseKernelWgsl(`fn ew(${inputs.map(([n]) => `${n}: f32`).join(', ')}) -> f32 { return ${expr}; }`, inputs, out, v);
+}
+
+/** One stage of a fused chain: a table expression over its parameters, each a kernel input or an earlier stage's value. */
+export interface FusedStage { expr: string; params: readonly string[]; args: readonly ({ input: number } | { stage: number })[]; out: Elem }
+
+/**
+ * A chain of elementwise kernels as one (fusion of a recorded program, fuse.ts): stage k is
+ * the table expression it ran as a kernel of its own, its value converted to that kernel's
+ * output type and back to f32 exactly as a store and a load between the kernels did, so the
+ * fused kernel computes what the chain computed. Inputs are named p0, p1, ...
+ */
+export function fusedElementwiseWgsl(stages: readonly FusedStage[], inputs: readonly Elem[], out: Elem, v: ElementwiseVariant): string {
+  const named = inputs.map((t, k) => [`p${k}`, t] as const);
+  const fns = stages.map((s, k) => `fn s${k}(${s.params.map((n) => `${n}: f32`).join(', ')}) -> f32 { return ${s.expr}; }`);
+  const value = (a: FusedStage['args'][number]) => ('input' in a ? `p${a.input}` : `t${a.stage}`);
+  const lets = stages.map((s, k) => {
+    const call = `s${k}(${s.args.map(value).join(', ')})`;
+    if (k === stages.length - 1) return `let t${k} = ${call};`;
+    return `let t${k} = stored(${s.out === 'f32' ? call : `f32(${s.out}(${call}))`});`;
+  });
+  // The shader compiler may contract a product in one stage and a sum in the next into one fma
+  // (one rounding where the kernels rounded twice: GRU's gradients came out an ulp apart). A
+  // select on a uniform it cannot know hides the product, so each intermediate is rounded as stored.
+  const stored = 'fn stored(v: f32) -> f32 { return select(v, -v, u.n == 0u); }';
+  const ew = `fn ew(${named.map(([n]) => `${n}: f32`).join(', ')}) -> f32 {\n  ${lets.join('\n  ')}\n  return t${stages.length - 1};\n}`;
+  return elementwiseKernelWgsl([stored, ...fns, ew].join('\n'), named, out, v);
+}
+
+/** The elementwise template around `fns`, WGSL defining `fn ew(<one f32 per input>) -> f32`. */
+function elementwiseKernelWgsl(fns: string, inputs: readonly (readonly [string, Elem])[], out: Elem, v: ElementwiseVariant): string {
   const { modes, vec } = v;
   const strided = inputs.map(([n]) => n).filter((_, k) => modes[k] === 'strided');
   if (vec === 4 && strided.length > 0) throw new Error('elementwise: vec4 loads need same-shape or scalar inputs');
@@ -48,7 +79,7 @@ export function elementwiseWgsl(expr: string, inputs: readonly (readonly [string
   return `${uniformStruct(fields)}
 ${storageBindings(1, [...inputs.map(([n, t], k) => [n.toUpperCase(), elemType(t, k), 'read'] as const), ['Y', vecType(out), 'read_write'] as const])}
 ${WGSL_ELEMENTWISE_HELPERS}
-fn ew(${names.map((n) => `${n}: f32`).join(', ')}) -> f32 { return ${expr}; }
+${fns}
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
   ${flatIndexDecl(ELEMENTWISE_WG).replace('let i =', 'let i0 =')}

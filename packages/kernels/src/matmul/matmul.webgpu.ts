@@ -1,5 +1,6 @@
 import { broadcastStrides, sizeOf } from '../shape.js';
-import type { AdapterFacts, GpuContext, Uniform } from '../webgpu/context.js';
+import type { AdapterFacts, DispatchStep, GpuContext, Uniform } from '../webgpu/context.js';
+import type { GemmStep } from '../elementwise/fuse.js';
 import { GPU_ELEMENT_BYTES, storageBindings, uniformStruct, type GpuTensor } from '../webgpu/wgsl.js';
 import { scratch } from '../webgpu/scratch.js';
 import { GEMM_FIELDS, gemmKStep, gemmRowsFirst, gemmTile, gemmWgsl, variantKey, type GemmFit, type GemmEpilogue, type GemmHooks, type GemmVariant } from './matmul.wgsl.js';
@@ -39,7 +40,7 @@ const gemmWork = (p: GemmProblem): number => p.m * p.n * p.k * p.batches;
  * Runs the GEMM template with `hooks` (specialisation `key`: everything the hooks' code depends
  * on). The grid is split into several dispatches where it exceeds the per-dimension limit.
  */
-export function gemmGpu(ctx: GpuContext, op: string, key: string, hooks: GemmHooks, values: readonly Uniform[], buffers: readonly GPUBuffer[], p: GemmProblem): void {
+export function gemmGpu(ctx: GpuContext, op: string, key: string, hooks: GemmHooks, values: readonly Uniform[], buffers: readonly GPUBuffer[], p: GemmProblem, gemm?: GemmStep): void {
   if (p.m === 0 || p.n === 0 || p.batches === 0) return;
   const v = chooseGemmVariant(ctx.facts, p);
   const { tm, tn } = gemmTile(v);
@@ -55,13 +56,15 @@ export function gemmGpu(ctx: GpuContext, op: string, key: string, hooks: GemmHoo
   const rowTiles = Math.ceil(p.m / tm), colTiles = Math.ceil(p.n / tn);
   const rowsFirst = gemmRowsFirst(v);
   const [gx, gy] = rowsFirst ? [rowTiles, colTiles] : [colTiles, rowTiles];
+  // Only a GEMM of one dispatch can be given an epilogue in a recorded program.
+  const fusible = gemm && gx <= max && gy <= max && p.batches <= max ? { gemm } : undefined;
   for (let z = 0; z < p.batches; z += max)
     for (let y = 0; y < gy; y += max)
       for (let x = 0; x < gx; x += max) {
         const [mOff, nOff] = rowsFirst ? [x, y] : [y, x];
         const own: Uniform[] = [p.m, p.n, p.k, mOff, nOff, z].map((u): Uniform => ['u32', u]);
         if (own.length !== GEMM_FIELDS.length) throw new Error('gemm: uniform layout mismatch');
-        ctx.dispatch(op, pipeline, buffers, [...own, ...values], [Math.min(max, gx - x), Math.min(max, gy - y), Math.min(max, p.batches - z)]);
+        ctx.dispatch(op, pipeline, buffers, [...own, ...values], [Math.min(max, gx - x), Math.min(max, gy - y), Math.min(max, p.batches - z)], fusible);
       }
 }
 
@@ -158,5 +161,14 @@ export function matMulGpu(ctx: GpuContext, a: GpuTensor, b: GpuTensor, attrs: { 
   };
   const values: Uniform[] = [...strides.map(([, v]) => v), ...batchShape, ...aStrides, ...bStrides].map((v): Uniform => ['u32', v]);
   const buffers = [a.buffer, (packed ?? b).buffer, ...(epilogue.bias ? [epilogue.bias.buffer] : []), y.buffer];
-  gemmGpu(ctx, 'matMul', `mm:${br}${packed ? ':packedB' : ''}`, hooks, values, buffers, problem);
+  // Without an epilogue: a recorded program may re-plan it with one (the same GEMM, writing `out`).
+  const gemm: GemmStep | undefined = epilogue.bias || epilogue.activation ? undefined : {
+    out: y.buffer, n, size: sizeOf(y.shape),
+    withEpilogue: (bias, activation, out) => {
+      const step = ctx.capture(() => matMulGpu(ctx, a, b, attrs, { ...y, buffer: out }, { bias: { buffer: bias, shape: [n], dtype: 'float32' }, ...(activation ? { activation } : {}) })).at(-1) as DispatchStep;
+      // It reads B's panels where this GEMM's packing wrote them (the scratch may have been replaced by a larger one since).
+      return { ...step, buffers: [a.buffer, (packed ?? b).buffer, bias, out] };
+    },
+  };
+  gemmGpu(ctx, 'matMul', `mm:${br}${packed ? ':packedB' : ''}`, hooks, values, buffers, problem, gemm);
 }

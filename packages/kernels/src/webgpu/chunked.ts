@@ -1,3 +1,4 @@
+import type { ElementwiseStep } from '../elementwise/fuse.js';
 import type { GpuContext, Uniform } from './context.js';
 import { dispatchFlat, GPU_ELEMENT_BYTES } from './wgsl.js';
 
@@ -23,10 +24,10 @@ export function maxBindingElements(ctx: GpuContext): number {
  * its window ({buffer, offset, size}) of every per-element buffer, so the kernel sees a smaller
  * tensor at local indices. Chunks other than the last hold a multiple of CHUNK_ALIGN_ELEMENTS.
  */
-export function dispatchFlatChunked(ctx: GpuContext, op: string, key: string, source: () => string, bindings: readonly FlatBinding[], uniforms: Uniform[], n: number, perInvocation = 1, start = 0): void {
+export function dispatchFlatChunked(ctx: GpuContext, op: string, key: string, source: () => string, bindings: readonly FlatBinding[], uniforms: Uniform[], n: number, perInvocation = 1, start = 0, elementwise?: ElementwiseStep): void {
   const max = maxBindingElements(ctx);
   if (n <= max && start === 0) {
-    dispatchFlat(ctx, op, key, source, bindings.map((b) => b.buffer), uniforms, n, perInvocation);
+    dispatchFlat(ctx, op, key, source, bindings.map((b) => b.buffer), uniforms, n, perInvocation, elementwise);
     return;
   }
   if (start % CHUNK_ALIGN_ELEMENTS !== 0) throw new Error(`${op}: a window must start at a multiple of ${CHUNK_ALIGN_ELEMENTS} elements (got ${start})`);

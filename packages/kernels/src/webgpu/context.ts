@@ -1,3 +1,4 @@
+import type { ElementwiseStep, GemmStep } from '../elementwise/fuse.js';
 import { BufferUsage } from './flags.js';
 
 /**
@@ -40,7 +41,14 @@ export interface DispatchStep {
   /** The uniform struct's bytes (empty: no uniform binding). */
   uniforms: Uint8Array;
   grid: readonly [number, number, number];
+  /** An elementwise kernel's expression and operands, which a recorded program may fuse with its neighbours (fuse.ts). */
+  elementwise?: ElementwiseStep;
+  /** A GEMM without epilogue, which a recorded program may give the following bias and activation (fuse.ts). */
+  gemm?: GemmStep;
 }
+
+/** What a dispatch says of itself for fusion. */
+export type Fusible = Pick<DispatchStep, 'elementwise' | 'gemm'>;
 export interface CopyStep { kind: 'copy'; src: GPUBuffer; srcOffset: number; dst: GPUBuffer; dstOffset: number; bytes: number }
 export interface UploadStep { kind: 'upload'; buffer: GPUBuffer; data: Uint8Array }
 export type GpuStep = DispatchStep | CopyStep | UploadStep;
@@ -107,8 +115,9 @@ export class GpuContext {
    * Records one dispatch. Bindings: 0 = uniforms (if any), then `buffers` in order.
    * `op` names the user-facing op for error messages.
    */
-  dispatch(op: string, pipeline: GPUComputePipeline, buffers: readonly Binding[], uniforms: readonly Uniform[], workgroups: readonly [number, number?, number?]): void {
-    this.execute({ kind: 'dispatch', op, pipeline, buffers, uniforms: packUniforms(uniforms), grid: [workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1] });
+  dispatch(op: string, pipeline: GPUComputePipeline, buffers: readonly Binding[], uniforms: readonly Uniform[], workgroups: readonly [number, number?, number?], fusible?: Fusible): void {
+    const step: DispatchStep = { kind: 'dispatch', op, pipeline, buffers, uniforms: packUniforms(uniforms), grid: [workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1] };
+    this.execute(fusible ? { ...step, ...fusible } : step);
   }
 
   /** Runs one step now (kept too while recording; only kept while capturing). */

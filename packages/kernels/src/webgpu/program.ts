@@ -18,7 +18,10 @@ export class GpuProgram {
   private readonly patches = new Map<number, Uint8Array>();
   private readonly ops: string;
 
-  constructor(private readonly ctx: GpuContext, readonly steps: readonly GpuStep[]) {
+  readonly steps: GpuStep[];
+
+  constructor(private readonly ctx: GpuContext, steps: readonly GpuStep[]) {
+    this.steps = [...steps];
     const dispatches = steps.filter((s): s is DispatchStep => s.kind === 'dispatch' && s.uniforms.length > 0);
     const uniformData = new Uint8Array(Math.max(dispatches.length, 1) * UNIFORM_SLOT);
     const uploads = steps.filter((s) => s.kind === 'upload');
@@ -56,6 +59,23 @@ export class GpuProgram {
       throw new Error(`program: step ${index} (${old?.kind === 'dispatch' ? old.op : old?.kind}) was re-planned as a different dispatch`);
     }
     this.patches.set(index, step.uniforms);
+  }
+
+  /**
+   * Points the steps that use a buffer of `map` at its replacement (a variable given new storage
+   * by setWeights or a load): those steps get new bind groups; nothing else changes.
+   */
+  rebind(map: ReadonlyMap<GPUBuffer, GPUBuffer>): void {
+    const to = (b: GPUBuffer) => map.get(b) ?? b;
+    this.steps.forEach((s, i) => {
+      if (s.kind === 'copy') this.steps[i] = { ...s, src: to(s.src), dst: to(s.dst) };
+      else if (s.kind === 'upload') this.steps[i] = { ...s, buffer: to(s.buffer) };
+      else if (s.buffers.some((b) => map.has('buffer' in b ? b.buffer : b))) {
+        const step: DispatchStep = { ...s, buffers: s.buffers.map((b) => ('buffer' in b ? { ...b, buffer: to(b.buffer) } : to(b))) };
+        this.steps[i] = step;
+        this.bound[i] = this.ctx.bindGroup(step, this.uniformBuffer, Math.max(this.slots[i]!, 0));
+      }
+    });
   }
 
   /** Submits the program after what the context has batched, `before` copies first (the batch's inputs). */

@@ -1,5 +1,6 @@
 import type { DType } from '../types.js';
 import type { Shape } from '../shape.js';
+import type { ElementwiseStep } from '../elementwise/fuse.js';
 import type { Binding, GpuContext, Uniform } from './context.js';
 
 /** A tensor as the WebGPU kernels see it: a buffer, a shape, a dtype. */
@@ -74,7 +75,7 @@ fn umod(x: u32, d: u32, rd: f32) -> u32 { return x - udiv(x, d, rd) * d; }`;
 export const ELEMENTWISE_WG = 64;
 
 /** Dispatches an elementwise-style kernel over `n` outputs, `perInvocation` consecutive ones per invocation. */
-export function dispatchFlat(ctx: GpuContext, op: string, key: string, source: () => string, buffers: Binding[], uniforms: Uniform[], n: number, perInvocation = 1): void {
+export function dispatchFlat(ctx: GpuContext, op: string, key: string, source: () => string, buffers: Binding[], uniforms: Uniform[], n: number, perInvocation = 1, elementwise?: ElementwiseStep): void {
   if (n === 0) return;
-  ctx.dispatch(op, ctx.pipeline(key, source), buffers, [['u32', n], ...uniforms], ctx.grid(Math.ceil(n / perInvocation), ELEMENTWISE_WG));
+  ctx.dispatch(op, ctx.pipeline(key, source), buffers, [['u32', n], ...uniforms], ctx.grid(Math.ceil(n / perInvocation), ELEMENTWISE_WG), elementwise && { elementwise });
 }

@@ -15,9 +15,9 @@ const MAX_SIGNATURES = 4;
  * How fit's training steps (and, apart, evaluation's test steps and predict's steps) ran since the
  * process started, and the host milliseconds they took (diagnostics, tests, benchmarks).
  */
-export const trainStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0, hostMs: 0 };
-export const testStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0, hostMs: 0 };
-export const predictStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0, hostMs: 0 };
+export const trainStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0, rebound: 0, hostMs: 0 };
+export const testStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0, rebound: 0, hostMs: 0 };
+export const predictStepCounters = { eager: 0, traced: 0, replayed: 0, retraced: 0, rebound: 0, hostMs: 0 };
 
 /**
  * Which step: fit's training step, the inference-mode loss and metrics of evaluate and fit's
@@ -34,7 +34,8 @@ const jitOn = (c: Compiled | null) => c?.jit ?? platform.env('KERASGPU_JIT') !==
  * the second runs eagerly while it is traced, and later ones replay the recorded program with
  * the new batch, fresh random keys and the optimizer's per-step values. A step is traced again
  * when what it baked in changes: the trainable variables, the optimizer's clipping, or a
- * variable's storage (setWeights, loading weights). Steps that cannot be replayed (the cpu
+ * variable's size; a variable's new storage of the same size (setWeights, loading weights) only
+ * rebinds the program to it. Steps that cannot be replayed (the cpu
  * backend, a step reading values back) keep running eagerly; `reason` says why.
  */
 export class CompiledSteps {
@@ -110,10 +111,13 @@ export class CompiledSteps {
     this.entries.set(key, e);
     const inputs = batch.filter((t): t is Tensor => t !== null);
     if (e.step && !e.step.matches()) {
-      e.step.dispose();
-      e.step = null;
-      e.traces = 0;
-      this.counters.retraced++;
+      if (e.step.rebind()) this.counters.rebound++;
+      else {
+        e.step.dispose();
+        e.step = null;
+        e.traces = 0;
+        this.counters.retraced++;
+      }
     }
     if (e.step?.canReplay(inputs)) {
       this.counters.replayed++;
@@ -130,7 +134,7 @@ export class CompiledSteps {
 
   /** Each signature's compiled step, or why it runs eagerly. */
   describe(): CompiledStepInfo[] {
-    return [...this.entries].map(([signature, e]) => ({ kind: this.kind, signature, replayable: e.step !== null, reason: e.reason, counts: e.step?.counts ?? null, program: e.step?.program ?? null }));
+    return [...this.entries].map(([signature, e]) => ({ kind: this.kind, signature, replayable: e.step !== null, reason: e.reason, counts: e.step?.counts ?? null, fused: e.step?.fused ?? null, program: e.step?.program ?? null }));
   }
 
   /** Keeps the programs of a few signatures (each holds one step's buffers). */
@@ -183,6 +187,8 @@ export interface CompiledStepInfo {
   /** Why the step runs eagerly (null: replayable, or not traced yet). */
   reason: string | null;
   counts: CompiledStep['counts'] | null;
+  /** The chains of elementwise kernels its replays run fused (webgpu; KERASGPU_FUSE=0: none). */
+  fused: readonly string[] | null;
   /** The traced op list and slot liveness (`describe()` prints it). */
   program: StepProgram | null;
 }

@@ -1,5 +1,6 @@
-import { GpuProgram, type CopyStep, type GpuContext, type GpuStep } from '@kerasgpu/kernels';
+import { fuseElementwise, GpuProgram, stepBuffers, type CopyStep, type GpuContext, type GpuStep } from '@kerasgpu/kernels';
 import type { DynamicArgs, RecordedStep, RecordedStepSpec, SizedStorage, Storage, StepRecorder } from '../../backend.js';
+import { platform } from '#platform';
 import type { BufferPool } from './pool.js';
 
 /** GPU storage: a pooled buffer (its size is the size class, not the tensor's size). */
@@ -16,7 +17,12 @@ interface Trace {
   /** Acquired in the trace and not released since. */
   live: Set<GPUBuffer>;
   dynamic: DynamicNode[];
+  /** Per buffer, the recorded step counts at which a tensor gave it back (fusion's liveness). */
+  releases: Map<GPUBuffer, number[]>;
 }
+
+/** Whether recorded programs fuse elementwise chains (KERASGPU_FUSE=0 replays the steps as traced: debugging, and the tests comparing both). */
+const fusionOn = () => platform.env('KERASGPU_FUSE') !== '0';
 
 /**
  * Records a training step's device work (GpuContext's steps) and turns it into a replayable
@@ -41,6 +47,7 @@ export class GpuStepRecorder implements StepRecorder {
   released(b: GPUBuffer): boolean {
     this.trace?.released.add(b);
     this.trace?.live.delete(b);
+    if (this.trace) this.trace.releases.set(b, [...(this.trace.releases.get(b) ?? []), this.ctx.recordedSteps]);
     const own = this.owned.get(b);
     if (!own) return false;
     own.held = false;
@@ -58,7 +65,7 @@ export class GpuStepRecorder implements StepRecorder {
   begin(): void {
     if (this.trace) throw new Error('webgpu: a step is already being traced');
     this.ctx.startRecording();
-    this.trace = { acquired: new Set(), released: new Set(), live: new Set(), dynamic: [] };
+    this.trace = { acquired: new Set(), released: new Set(), live: new Set(), dynamic: [], releases: new Map() };
   }
 
   end(spec: RecordedStepSpec | null): RecordedStep | string {
@@ -84,17 +91,28 @@ export class GpuStepRecorder implements StepRecorder {
       else this.owned.set(b, { owners: 1, held: !this.pool.withdraw(b) });
     }
     for (const b of moveFrom) this.owned.get(b)!.held = true;
-    return this.recorded(new GpuProgram(this.ctx, steps), trace.dynamic, spec, mine, new Set(moveFrom));
+    const { steps: program, dynamic, chains } = this.fused(steps, trace, spec, inputs, moveFrom);
+    return this.recorded(new GpuProgram(this.ctx, program), dynamic, spec, mine, new Set(moveFrom), { unfusedDispatches: steps.filter((s) => s.kind === 'dispatch').length, chains });
   }
 
-  private recorded(program: GpuProgram, dynamic: DynamicNode[], spec: RecordedStepSpec, mine: GPUBuffer[], variables: Set<GPUBuffer>): RecordedStep {
+  /** The program's steps with elementwise chains fused (the per-step kernels' indices moved with them), unless switched off. */
+  private fused(steps: GpuStep[], trace: Trace, spec: RecordedStepSpec, inputs: GPUBuffer[], moveFrom: GPUBuffer[]): { steps: GpuStep[]; dynamic: DynamicNode[]; chains: string[] } {
+    if (!fusionOn()) return { steps, dynamic: trace.dynamic, chains: [] };
+    const frozen = new Set(trace.dynamic.flatMap((n) => Array.from({ length: n.count }, (_, k) => n.first + k)));
+    const keep = new Set([...inputs, ...spec.outputs.map(bufferOf), ...moveFrom, ...spec.moves.map((m) => bufferOf(m.to))]);
+    const f = fuseElementwise(this.ctx, steps, { releases: trace.releases, frozen, keep });
+    return { steps: f.steps, dynamic: trace.dynamic.map((n) => ({ ...n, first: f.index[n.first]! })), chains: f.chains };
+  }
+
+  private recorded(program: GpuProgram, dynamic: DynamicNode[], spec: RecordedStepSpec, mine: GPUBuffer[], variables: Set<GPUBuffer>, fusion: { unfusedDispatches: number; chains: string[] }): RecordedStep {
     const inputs = spec.inputs.map((s) => ({ buffer: bufferOf(s.storage), bytes: s.bytes }));
     /** Everything a replay overwrites (all it owns but the variables' storages). */
     const written = mine.filter((b) => !variables.has(b));
     let released = false;
     const count = (k: GpuStep['kind']) => program.steps.filter((s) => s.kind === k).length;
     return {
-      counts: { dispatches: count('dispatch'), copies: count('copy'), uploads: count('upload'), ownedBuffers: mine.length, ownedBytes: mine.reduce((n, b) => n + b.size, 0) },
+      counts: { dispatches: count('dispatch'), unfusedDispatches: fusion.unfusedDispatches, copies: count('copy'), uploads: count('upload'), ownedBuffers: mine.length, ownedBytes: mine.reduce((n, b) => n + b.size, 0) },
+      fused: fusion.chains,
       canReplay: (batch: readonly Storage[]) => {
         const same = new Set(batch.map(bufferOf).filter((b, i) => b === inputs[i]?.buffer));
         return !released && written.every((b) => !this.owned.get(b)!.held || same.has(b));
@@ -115,6 +133,9 @@ export class GpuStepRecorder implements StepRecorder {
         for (const o of spec.outputs) this.owned.get(bufferOf(o))!.held = true;
         return spec.outputs;
       },
+      rebind: (map: ReadonlyMap<Storage, Storage>) => {
+        program.rebind(new Map([...map].map(([from, to]) => [bufferOf(from), bufferOf(to)])));
+      },
       release: () => {
         if (released) return;
         released = true;
@@ -128,10 +149,4 @@ export class GpuStepRecorder implements StepRecorder {
       },
     };
   }
-}
-
-function stepBuffers(s: GpuStep): GPUBuffer[] {
-  if (s.kind === 'copy') return [s.src, s.dst];
-  if (s.kind === 'upload') return [s.buffer];
-  return s.buffers.map((b) => ('buffer' in b ? b.buffer : b));
 }

@@ -1,0 +1,235 @@
+import type { DispatchStep, GpuContext, GpuStep } from '../webgpu/context.js';
+import { broadcastUniformValues, dispatchFlat } from '../webgpu/wgsl.js';
+import { elementwiseKey, elementwisePlan } from './elementwise.webgpu.js';
+import { binaryExpr, fusedElementwiseWgsl, unaryExpr, type Elem, type FusedStage, type InputMode } from './elementwise.wgsl.js';
+import { UNARY, type UnaryOp } from './ops.js';
+
+/**
+ * What an elementwise dispatch computes (attached by elementwise.webgpu.ts to a kernel of one
+ * dispatch): the table expression, its operands (the table's parameter names, buffers, how each
+ * is indexed, strides over `shape` for strided ones), its output and element count.
+ */
+export interface ElementwiseStep {
+  expr: string;
+  inputs: readonly { name: string; type: Elem; buffer: GPUBuffer; mode: InputMode; strides: readonly number[] }[];
+  out: { type: Elem; buffer: GPUBuffer };
+  n: number;
+  /** The coalesced output dims the strided inputs' strides walk. */
+  shape: readonly number[];
+}
+
+/**
+ * A GEMM of one dispatch without epilogue (attached by matMulGpu): its output, columns and
+ * element count, and the same GEMM re-planned to add a bias per column and apply an activation
+ * before writing `out` (the template's epilogue).
+ */
+export interface GemmStep {
+  out: GPUBuffer;
+  n: number;
+  size: number;
+  withEpilogue(bias: GPUBuffer, activation: UnaryOp | undefined, out: GPUBuffer): DispatchStep;
+}
+
+/** What the fusion pass needs to know of the recorded program beyond its steps. */
+export interface FusionFacts {
+  /** Per buffer, the step counts at which a tensor gave it back (its value is dead from there). */
+  releases: ReadonlyMap<GPUBuffer, readonly number[]>;
+  /** Steps that must stay as recorded (per-step kernels a replay re-plans in place). */
+  frozen: ReadonlySet<number>;
+  /** Buffers whose values outlive the program or enter it (batch inputs, results, variables). */
+  keep: ReadonlySet<GPUBuffer>;
+}
+
+export interface Fused {
+  steps: GpuStep[];
+  /** Per recorded step, its index in `steps` (-1: fused into a later one). */
+  index: number[];
+  /** The fused chains, each as its ops joined by '+' (e.g. 'add+relu'; 'matMul+add+sigmoid' for a GEMM epilogue). */
+  chains: string[];
+}
+
+interface Input { type: Elem; buffer: GPUBuffer; mode: InputMode; strides: readonly number[] }
+/** A chain being built: stages in order, inputs shared by buffer and indexing. */
+interface Group { stages: FusedStage[]; inputs: Input[]; out: ElementwiseStep['out']; n: number; shape: readonly number[] | null; ops: string[]; members: number[] }
+
+const sameInput = (a: Input, b: Input) => a.buffer === b.buffer && a.mode === b.mode && a.type === b.type && a.strides.join() === b.strides.join();
+
+/**
+ * Fuses chains of elementwise dispatches in a recorded program into one generated kernel each:
+ * a kernel whose output is read by exactly one later elementwise kernel, as a same-shape operand,
+ * before the tensor in it is freed, runs inside that reader (at the reader's place), so the
+ * intermediate is neither written nor read. Data-driven from the steps: which buffers each step
+ * binds, when tensors were freed (`facts.releases`), and what must survive the program. The fused
+ * kernel evaluates the same table expressions in the same order, converting each intermediate
+ * through its stored type, so it computes what the chain computed.
+ */
+export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], facts: FusionFacts): Fused {
+  const refs = new Map<GPUBuffer, number[]>();
+  steps.forEach((s, i) => {
+    for (const b of stepBuffers(s)) {
+      const r = refs.get(b) ?? [];
+      if (r.at(-1) !== i) r.push(i);
+      refs.set(b, r);
+    }
+  });
+  const maxInputs = ctx.device.limits.maxStorageBuffersPerShaderStage - 1;
+  const groups: (Group | undefined)[] = steps.map((s, i) => (s.kind === 'dispatch' && s.elementwise && !facts.frozen.has(i) ? single(s, i) : undefined));
+  const removed = new Set<number>();
+
+  /** Whether nothing between steps i and j (exclusive) may write a buffer group i reads. */
+  const undisturbed = (g: Group, i: number, j: number) => g.inputs.every((inp) => (refs.get(inp.buffer) ?? []).every((r) => r <= i || r >= j || readsOnly(steps[r]!, inp.buffer)));
+
+  /** Whether the value group i writes to x is read only by step j, and dies before anything else binds x. */
+  const onlyReader = (x: GPUBuffer, i: number, j: number) => {
+    if (facts.keep.has(x)) return false;
+    const death = facts.releases.get(x)?.find((p) => p > i);
+    return death !== undefined && refs.get(x)!.filter((r) => r > i && r < death).join() === String(j);
+  };
+
+  groups.forEach((g, j) => {
+    if (!g) return;
+    for (let k = 0; k < g.inputs.length; k++) {
+      const x = g.inputs[k]!;
+      if (x.mode !== 'same' || g.out.buffer === x.buffer) continue;
+      const i = refs.get(x.buffer)!.filter((r) => r < j).at(-1);
+      const p = i === undefined ? undefined : groups[i];
+      if (!p || p.out.buffer !== x.buffer || p.n !== g.n || p.inputs.some((q) => q.buffer === x.buffer)) continue;
+      if (!onlyReader(x.buffer, i!, j) || !undisturbed(p, i!, j)) continue;
+      const merged = merge(p, g, k);
+      if (!merged || merged.inputs.length > maxInputs || plan(merged).length !== 1) continue;
+      groups[j] = g = merged;
+      groups[i!] = undefined;
+      removed.add(i!);
+      k = -1; // the inputs were renumbered: look at them all again
+    }
+  });
+
+  // Bias + activation after a GEMM become its epilogue, at the GEMM's place.
+  const epilogues = new Map<number, { step: DispatchStep; ops: string[] }>();
+  groups.forEach((g, j) => {
+    const e = g && epilogueOf(g);
+    if (!e) return;
+    const first = g.members[0]!;
+    const i = refs.get(e.y)!.filter((r) => r < first).at(-1);
+    const gemm = i === undefined ? undefined : (steps[i] as DispatchStep).gemm;
+    if (!gemm || removed.has(i!) || facts.frozen.has(i!) || gemm.out !== e.y || gemm.size !== g.n || gemm.n !== e.n) return;
+    // The chain's kernels read y; the bias is read and the output written earlier than they were: nothing else between may touch either.
+    const death = facts.releases.get(e.y)?.find((p) => p > i!);
+    if (facts.keep.has(e.y) || death === undefined || refs.get(e.y)!.some((r) => r > i! && r < death && !g.members.includes(r))) return;
+    const untouched = (b: GPUBuffer, read: boolean) => (refs.get(b) ?? []).every((r) => r <= i! || r >= j || g.members.includes(r) || (read && readsOnly(steps[r]!, b)));
+    if (!untouched(e.bias, true) || !untouched(g.out.buffer, false)) return;
+    epilogues.set(i!, { step: gemm.withEpilogue(e.bias, e.activation, g.out.buffer), ops: [(steps[i!] as DispatchStep).op, ...g.ops] });
+    groups[j] = undefined;
+    removed.add(j);
+  });
+
+  const out: GpuStep[] = [];
+  const index: number[] = [];
+  const chains: string[] = [];
+  steps.forEach((s, i) => {
+    if (removed.has(i)) {
+      index.push(-1);
+      return;
+    }
+    index.push(out.length);
+    const g = groups[i];
+    const e = epilogues.get(i);
+    if (e) {
+      chains.push(e.ops.join('+'));
+      out.push(e.step);
+    } else if (!g || g.stages.length === 1) out.push(s);
+    else {
+      chains.push(g.ops.join('+'));
+      out.push(fusedStep(ctx, g));
+    }
+  });
+  return { steps: out, index, chains };
+}
+
+/**
+ * A chain that is a GEMM epilogue: y + bias (bias per column: strides 0, 1 over [rows, n], or a
+ * scalar when n = 1), then
+ * at most one table activation, all in f32. The template adds the bias to the accumulator and
+ * applies the same table expression, so it computes what the kernels computed.
+ */
+function epilogueOf(g: Group): { y: GPUBuffer; bias: GPUBuffer; n: number; activation: UnaryOp | undefined } | null {
+  const [add, act, ...rest] = g.stages;
+  if (!add || rest.length > 0 || add.expr !== binaryExpr('add') || g.out.type !== 'f32' || g.inputs.some((x) => x.type !== 'f32')) return null;
+  const ins = add.args.map((a) => ('input' in a ? g.inputs[a.input]! : null));
+  const y = ins.find((x) => x?.mode === 'same');
+  // A bias of one column (Dense(1)) is a broadcast scalar: the frame has no dims left.
+  const bias = ins.find((x) => x?.mode === 'strided' || x?.mode === 'scalar');
+  if (!y || !bias || add.out !== 'f32') return null;
+  const n = bias.mode === 'scalar' ? 1 : g.shape?.length === 2 && bias.strides.join() === '0,1' ? g.shape[1]! : 0;
+  if (n === 0) return null;
+  let activation: UnaryOp | undefined;
+  if (act) {
+    const op = g.ops[1] as UnaryOp;
+    if (!(op in UNARY) || act.expr !== unaryExpr(op) || act.args.length !== 1 || !('stage' in act.args[0]!)) return null;
+    activation = op;
+  }
+  return { y: y.buffer, bias: bias.buffer, n, activation };
+}
+
+function single(s: DispatchStep, at: number): Group {
+  const e = s.elementwise!;
+  const strided = e.inputs.some((x) => x.mode === 'strided');
+  return {
+    stages: [{ expr: e.expr, params: e.inputs.map((x) => x.name), args: e.inputs.map((_, k) => ({ input: k })), out: e.out.type }],
+    inputs: e.inputs.map(({ type, buffer, mode, strides }) => ({ type, buffer, mode, strides })),
+    out: e.out, n: e.n, shape: strided ? e.shape : null, ops: [s.op], members: [at],
+  };
+}
+
+/** `p`'s chain feeding input `k` of `g` (which `p` writes): the inputs of both, shared where the same; null if their strided frames differ. */
+function merge(p: Group, g: Group, k: number): Group | null {
+  const fed = g.inputs[k]!.buffer;
+  if (p.shape && g.shape && p.shape.join() !== g.shape.join()) return null;
+  if (g.inputs.some((x) => x.buffer === fed && x.mode !== 'same')) return null;
+  const inputs: Input[] = [];
+  const place = (x: Input) => {
+    const at = inputs.findIndex((y) => sameInput(x, y));
+    if (at >= 0) return at;
+    inputs.push(x);
+    return inputs.length - 1;
+  };
+  const fromP = p.inputs.map(place);
+  const fromG = g.inputs.map((x) => (x.buffer === fed && x.mode === 'same' ? -1 : place(x)));
+  const last = p.stages.length - 1;
+  const stages: FusedStage[] = [
+    ...p.stages.map((s) => ({ ...s, args: s.args.map((a) => ('input' in a ? { input: fromP[a.input]! } : a)) })),
+    ...g.stages.map((s) => ({
+      ...s,
+      args: s.args.map((a) => ('input' in a ? (fromG[a.input]! < 0 ? { stage: last } : { input: fromG[a.input]! }) : { stage: a.stage + p.stages.length })),
+    })),
+  ];
+  return { stages, inputs, out: g.out, n: g.n, shape: p.shape ?? g.shape, ops: [...p.ops, ...g.ops], members: [...p.members, ...g.members] };
+}
+
+const rankOf = (g: Group) => (g.inputs.some((x) => x.mode === 'strided') ? g.shape!.length : 0);
+const plan = (g: Group) => elementwisePlan(g.n, rankOf(g), g.inputs.map((x) => x.mode));
+
+/** The generated kernel of a chain, planned as the one elementwise template plans any kernel. */
+function fusedStep(ctx: GpuContext, g: Group): GpuStep {
+  const variant = plan(g)[0]!.variant;
+  const types = g.inputs.map((x) => x.type);
+  const strided = g.inputs.filter((x) => x.mode === 'strided').map((x) => x.strides);
+  const uniforms = strided.length > 0 ? broadcastUniformValues(g.shape!, strided) : [];
+  const desc = g.stages.map((s) => `(${s.params.join(',')})=>${s.expr}(${s.args.map((a) => ('input' in a ? `p${a.input}` : `t${a.stage}`)).join(',')})>${s.out}`).join(';');
+  const key = elementwiseKey(`fused[${desc}]`, types, g.out.type, variant);
+  const [step] = ctx.capture(() => dispatchFlat(ctx, g.ops.join('+'), key, () => fusedElementwiseWgsl(g.stages, types, g.out.type, variant), [...g.inputs.map((x) => x.buffer), g.out.buffer], uniforms, g.n, variant.perInvocation));
+  return step!;
+}
+
+/** Whether step `s` only reads buffer `b`: an elementwise input that is not its output, or a copy's source. */
+function readsOnly(s: GpuStep, b: GPUBuffer): boolean {
+  if (s.kind === 'copy') return s.dst !== b;
+  return s.kind === 'dispatch' && s.elementwise !== undefined && s.elementwise.out.buffer !== b;
+}
+
+/** The buffers a step binds or copies. */
+export function stepBuffers(s: GpuStep): GPUBuffer[] {
+  if (s.kind === 'copy') return [s.src, s.dst];
+  if (s.kind === 'upload') return [s.buffer];
+  return s.buffers.map((b) => ('buffer' in b ? b.buffer : b));
+}

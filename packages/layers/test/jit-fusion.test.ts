@@ -1,0 +1,64 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { compiledSteps, Dense, Dropout, getBackend, LambdaCallback, randomUniform, Sequential, setSeed, SGD, Adam, type CompiledStepInfo } from '@kerasgpu/layers';
+import { useBackend } from './helpers.js';
+
+beforeAll(useBackend);
+afterEach(() => { delete process.env.KERASGPU_FUSE; });
+
+interface Run { losses: number[]; weights: number[][]; steps: CompiledStepInfo[] }
+
+const oneHot = (n: number, k: number): number[][] => Array.from({ length: n }, (_, i) => Array.from({ length: k }, (_, j) => (j === (i * 7) % k ? 1 : 0)));
+
+type Case = 'mlp' | 'dense1';
+
+/**
+ * 20 training steps with fusion of the replayed program on or off: an MLP (relu, sigmoid, tanh,
+ * dropout, biases; categorical), or the quick-start's Dense(1) sigmoid (binary; its bias is a
+ * broadcast scalar).
+ */
+async function train(fuse: boolean, optimizer: 'sgd' | 'adam', model_: Case = 'mlp'): Promise<Run> {
+  process.env.KERASGPU_FUSE = fuse ? '1' : '0';
+  setSeed(8);
+  const model = model_ === 'mlp'
+    ? Sequential([Dense(32, { input_dim: 12, activation: 'relu' }), Dropout(0.25), Dense(16, { activation: 'sigmoid' }), Dense(8, { activation: 'tanh' }), Dense(4, { activation: 'softmax' })])
+    : Sequential([Dense(1, { input_dim: 12, activation: 'sigmoid' })]);
+  model.compile({ optimizer: optimizer === 'sgd' ? SGD({ lr: 0.1 }) : Adam({ lr: 0.01 }), loss: model_ === 'mlp' ? 'categorical_crossentropy' : 'binary_crossentropy' });
+  const x = randomUniform([80, 12], -1, 1, 3);
+  const losses: number[] = [];
+  await model.fit(x, model_ === 'mlp' ? oneHot(80, 4) : oneHot(80, 2).map((r) => [r[0]!]), { epochs: 4, batchSize: 16, verbose: 0, callbacks: [LambdaCallback({ onBatchEnd: (_b: number, logs: Record<string, number>) => { losses.push(logs.loss!); } })] });
+  const weights = await Promise.all(model.weights.map(async (w) => Array.from(await w.data())));
+  const steps = compiledSteps(model);
+  x.dispose();
+  model.dispose();
+  return { losses, weights, steps };
+}
+
+describe('fusion of elementwise chains in replayed steps', () => {
+  for (const opt of ['sgd', 'adam'] as const) {
+    it(`gives the numbers of the unfused program (MLP, ${opt}, 20 steps)`, async () => {
+      const plain = await train(false, opt);
+      const fused = await train(true, opt);
+      expect(fused.losses.length).toBe(20);
+      expect(fused.losses).toEqual(plain.losses);
+      expect(fused.weights).toEqual(plain.weights);
+      if (getBackend() !== 'webgpu') return;
+      const [p, f] = [plain.steps[0]!, fused.steps[0]!];
+      expect(p.fused).toEqual([]);
+      // Bias and activation into the GEMM (the relu's input is kept for its gradient: it fuses with the dropout instead), the dropout mask.
+      expect(f.fused).toEqual(expect.arrayContaining(['matMul+add+sigmoid', 'matMul+add+tanh', 'relu+mul+div', 'greaterEqual+cast']));
+      expect(p.counts!.dispatches).toBe(p.counts!.unfusedDispatches);
+      expect(f.counts!.unfusedDispatches).toBe(p.counts!.dispatches);
+      expect(f.counts!.dispatches).toBeLessThan(f.counts!.unfusedDispatches);
+      // A chain of k kernels is one dispatch instead of k.
+      expect(f.fused!.reduce((n, c) => n + c.split('+').length - 1, 0)).toBe(f.counts!.unfusedDispatches - f.counts!.dispatches);
+    });
+  }
+
+  it('folds the quick-start model\'s scalar bias and sigmoid into the GEMM, with the same numbers', async () => {
+    const plain = await train(false, 'sgd', 'dense1');
+    const fused = await train(true, 'sgd', 'dense1');
+    expect(fused.losses).toEqual(plain.losses);
+    expect(fused.weights).toEqual(plain.weights);
+    if (getBackend() === 'webgpu') expect(fused.steps[0]!.fused).toContain('matMul+add+sigmoid');
+  });
+});
