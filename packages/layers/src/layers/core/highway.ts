@@ -28,7 +28,7 @@ class HighwayImpl extends Layer {
   constructor(...args: [options?: HighwayOptions]) {
     const o = Layer.parse('Highway', positional('Highway', args, []), HighwayImpl.OPTIONS);
     super(o);
-    this.settings = kernelSettings(o);
+    this.settings = kernelSettings('Highway', o);
     this.activityRegularizer = this.settings.activityRegularizer;
     const tb = o.transformBias;
     if (tb !== undefined && (typeof tb !== 'number' || !Number.isFinite(tb))) throw new ValueError(`Highway: transform_bias must be a finite number, got ${JSON.stringify(tb)}`);

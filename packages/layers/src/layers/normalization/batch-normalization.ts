@@ -8,6 +8,7 @@ import { ShapeError, ValueError } from '../../utils/errors.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import { initName, type LayerOptions } from '../core/kernel-options.js';
 import { registerLayer } from '../registry.js';
+import { bool, num } from '../../utils/option-readers.js';
 
 export interface BatchNormalizationOptions extends LayerOptions {
   axis?: number | [number]; momentum?: number; epsilon?: number; center?: boolean; scale?: boolean; mode?: number;
@@ -55,10 +56,10 @@ class BatchNormalizationImpl extends Layer {
     const axis = Array.isArray(o.axis) && o.axis.length === 1 ? (o.axis[0] as unknown) : (o.axis ?? -1);
     if (!Number.isInteger(axis)) throw new ValueError(`BatchNormalization: axis must be one integer (or a list of one), got ${JSON.stringify(o.axis)}`);
     this.axis = axis as number;
-    this.momentum = (o.momentum as number | undefined) ?? 0.99;
-    this.epsilon = (o.epsilon as number | undefined) ?? 1e-3;
-    this.center = (o.center as boolean | undefined) ?? true;
-    this.scale = (o.scale as boolean | undefined) ?? true;
+    this.momentum = num('BatchNormalization', o, 'momentum', { min: 0, max: 1, default: 0.99 });
+    this.epsilon = num('BatchNormalization', o, 'epsilon', { min: 0, default: 1e-3 });
+    this.center = bool('BatchNormalization', o, 'center', true);
+    this.scale = bool('BatchNormalization', o, 'scale', true);
     this.o = o;
     this.supportsMasking = true;
   }
