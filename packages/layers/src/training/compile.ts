@@ -6,6 +6,7 @@ import { getOptimizer, type Optimizer } from '../optimizers/index.js';
 import { ValueError } from '../utils/errors.js';
 import { parseOptions } from '../utils/options.js';
 import type { Shape } from '../utils/shape.js';
+import { bool } from '../utils/option-readers.js';
 
 export type PerOutput<T> = T | T[] | Record<string, T>;
 
@@ -54,7 +55,7 @@ function perOutput<T>(what: string, v: PerOutput<T> | undefined, names: readonly
 
 export function compileModel(options: CompileOptions, outputNames: readonly string[], outputShapes: readonly Shape[]): Compiled {
   const o = parseOptions('compile', options, ['optimizer', 'loss', 'metrics', 'lossWeights', 'sampleWeightMode', 'jit']);
-  if (o.jit !== undefined && typeof o.jit !== 'boolean') throw new ValueError(`compile: jit must be true or false, got ${String(o.jit)}`);
+  const jit = bool('compile', o, 'jit', true);
   if (o.optimizer === undefined) throw new ValueError('compile: `optimizer` is required');
   if (o.loss === undefined) throw new ValueError('compile: `loss` is required');
   const optimizer = getOptimizer(o.optimizer as string | Optimizer);
@@ -78,7 +79,6 @@ export function compileModel(options: CompileOptions, outputNames: readonly stri
     sample_weight_mode: outputNames.length === 1 ? sampleWeightModes[0] : sampleWeightModes,
     loss_weights: outputNames.length === 1 ? null : lossWeights,
   };
-  const jit = (o.jit as boolean | undefined) ?? true;
   return { optimizer, losses, lossWeights, metrics, sampleWeightModes, metricsNames, jit: jit && platform.env('KERASGPU_JIT') !== '0', config };
 }
 

@@ -113,6 +113,13 @@ export function oneOf<const T extends string | number>(owner: string, o: Options
   return v;
 }
 
+/** A required array of integers (axes, a target shape). */
+export function ints(owner: string, o: Options, key: string): number[] {
+  const v = given(o, key);
+  if (!Array.isArray(v) || !v.every((d) => Number.isInteger(d))) invalid(owner, key, 'an array of integers', v);
+  return v as number[];
+}
+
 /** A shape: an array of positive integers or null (unknown), as Keras's `(None, 8, 3)`. */
 export function dims(owner: string, o: Options, key: string): (number | null)[] | null {
   const v = given(o, key);

@@ -5,6 +5,7 @@ import { positional } from '../../utils/args.js';
 import { ValueError } from '../../utils/errors.js';
 import type { LayerOptions } from '../core/kernel-options.js';
 import { registerLayer } from '../registry.js';
+import { fraction } from '../../utils/option-readers.js';
 
 /** Adds N(0, stddev) noise in training (Keras 1 `sigma`); identity at inference. */
 class GaussianNoiseImpl extends Layer {
@@ -33,8 +34,7 @@ class GaussianDropoutImpl extends Layer {
   constructor(...args: [rate: number, options?: LayerOptions] | [options: LayerOptions & { rate: number }]) {
     const o = Layer.parse('GaussianDropout', positional('GaussianDropout', args, ['rate']), GaussianDropoutImpl.OPTIONS);
     super(o);
-    this.rate = o.rate as number;
-    if (!(this.rate >= 0 && this.rate < 1)) throw new ValueError(`GaussianDropout: rate (p) must be in [0, 1), got ${String(o.rate)}`);
+    this.rate = fraction('GaussianDropout', o, 'rate', { label: 'rate (p)' });
     this.supportsMasking = true;
   }
   override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
