@@ -121,7 +121,7 @@ export class Layer {
     const initializer = getInitializer(init, fallbackInit);
     const trainable = opts.trainable ?? true;
     const v = tidy(() => variable(initializer.fn(shape, nextKey()), trainable));
-    this.weightList.push({ name, variable: v, trainable, regularizer: getRegularizer(opts.regularizer as RegularizerId), constraint: getConstraint(opts.constraint as ConstraintId) });
+    this.weightList.push({ name, variable: v, trainable, regularizer: getRegularizer(opts.regularizer), constraint: getConstraint(opts.constraint) });
     return v;
   }
 

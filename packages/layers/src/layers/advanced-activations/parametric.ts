@@ -1,8 +1,8 @@
 import { fill, type Tensor, type Variable } from '@kerasgpu/core';
-import { getConstraint, type ConstraintId } from '../../constraints.js';
+import { constraintOption, getConstraint, type Constraint, type ConstraintId } from '../../constraints.js';
 import { Layer } from '../../engine/layer.js';
 import { initializerConfig, type InitializerId } from '../../initializers.js';
-import { getRegularizer, type RegularizerId } from '../../regularizers.js';
+import { getRegularizer, regularizerOption, type Regularizer, type RegularizerId } from '../../regularizers.js';
 import { positional } from '../../utils/args.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
 import type { Options } from '../../utils/options.js';
@@ -74,14 +74,14 @@ class PReLUImpl extends ParametricActivation {
   static override readonly OPTIONS = ['alphaInitializer', 'alphaRegularizer', 'alphaConstraint', 'sharedAxes', 'init'];
   static kerasName = 'PReLU';
   readonly alphaInitializer: InitializerId;
-  readonly alphaRegularizer: RegularizerId | null;
-  readonly alphaConstraint: ConstraintId | null;
+  readonly alphaRegularizer: Regularizer | null;
+  readonly alphaConstraint: Constraint | null;
   constructor(...args: [alphaInitializer?: InitializerId, options?: PReLUOptions] | [options: PReLUOptions]) {
     const o = Layer.parse('PReLU', positional('PReLU', args, ['alphaInitializer']), PReLUImpl.OPTIONS);
     super('PReLU', o);
     this.alphaInitializer = initName(o.alphaInitializer ?? o.init, 'zero');
-    this.alphaRegularizer = (o.alphaRegularizer ?? null) as RegularizerId | null;
-    this.alphaConstraint = (o.alphaConstraint ?? null) as ConstraintId | null;
+    this.alphaRegularizer = regularizerOption('PReLU', o, 'alphaRegularizer');
+    this.alphaConstraint = constraintOption('PReLU', o, 'alphaConstraint');
   }
   protected specs(): ParamSpec[] {
     return [{ name: 'alpha', init: this.alphaInitializer, regularizer: this.alphaRegularizer, constraint: this.alphaConstraint }];
@@ -90,7 +90,7 @@ class PReLUImpl extends ParametricActivation {
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(), alpha_initializer: initializerConfig(nameOf(this.alphaInitializer)),
-      alpha_regularizer: getRegularizer(this.alphaRegularizer)?.getConfig() ?? null, alpha_constraint: getConstraint(this.alphaConstraint)?.getConfig() ?? null,
+      alpha_regularizer: this.alphaRegularizer?.getConfig() ?? null, alpha_constraint: this.alphaConstraint?.getConfig() ?? null,
     };
   }
 }

@@ -2,10 +2,9 @@ import { add, mul, nextKey, randomNormal, type Tensor } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
-import { ValueError } from '../../utils/errors.js';
 import type { LayerOptions } from '../core/kernel-options.js';
 import { registerLayer } from '../registry.js';
-import { fraction } from '../../utils/option-readers.js';
+import { fraction, num } from '../../utils/option-readers.js';
 
 /** Adds N(0, stddev) noise in training (Keras 1 `sigma`); identity at inference. */
 class GaussianNoiseImpl extends Layer {
@@ -15,8 +14,7 @@ class GaussianNoiseImpl extends Layer {
   constructor(...args: [stddev: number, options?: LayerOptions] | [options: LayerOptions & { stddev: number }]) {
     const o = Layer.parse('GaussianNoise', positional('GaussianNoise', args, ['stddev']), GaussianNoiseImpl.OPTIONS);
     super(o);
-    this.stddev = (o.stddev ?? o.sigma) as number;
-    if (!(this.stddev >= 0)) throw new ValueError(`GaussianNoise: stddev (sigma) must be >= 0, got ${String(this.stddev)}`);
+    this.stddev = num('GaussianNoise', o, o.stddev === undefined ? 'sigma' : 'stddev', { min: 0, label: 'stddev (sigma)' });
     this.supportsMasking = true;
   }
   override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
