@@ -72,7 +72,7 @@ export function int(owner: string, o: Options, key: string, range?: Range): numb
 export function int(owner: string, o: Options, key: string, range: Range & { default?: number | null } = {}): number | null {
   const v = given(o, key);
   if (v === undefined && range.default !== undefined) return range.default;
-  if (typeof v !== 'number' || !Number.isInteger(v) || !inRange(v, range)) invalid(owner, range.label ?? key, intText(range), v);
+  if (typeof v !== 'number' || !Number.isInteger(v) || !inRange(v, range)) invalid(owner, range.label ?? key, intText(range), o[key]);
   return v;
 }
 
@@ -83,7 +83,7 @@ export function num(owner: string, o: Options, key: string, range?: Range): numb
 export function num(owner: string, o: Options, key: string, range: Range & { default?: number | null } = {}): number | null {
   const v = given(o, key);
   if (v === undefined && range.default !== undefined) return range.default;
-  if (typeof v !== 'number' || !Number.isFinite(v) || !inRange(v, range)) invalid(owner, range.label ?? key, `a finite number${rangeText(range)}`, v);
+  if (typeof v !== 'number' || !Number.isFinite(v) || !inRange(v, range)) invalid(owner, range.label ?? key, `a finite number${rangeText(range)}`, o[key]);
   return v;
 }
 
@@ -116,7 +116,7 @@ export function oneOf<const T extends string | number>(owner: string, o: Options
 /** A required array of integers (axes, a target shape). */
 export function ints(owner: string, o: Options, key: string): number[] {
   const v = given(o, key);
-  if (!Array.isArray(v) || !v.every((d) => Number.isInteger(d))) invalid(owner, key, 'an array of integers', v);
+  if (!Array.isArray(v) || !v.every((d) => Number.isInteger(d))) invalid(owner, key, 'an array of integers', o[key]);
   return v as number[];
 }
 
@@ -143,6 +143,6 @@ export function nameOrFn<F extends (...args: never[]) => unknown>(owner: string,
 export function fraction(owner: string, o: Options, key: string, opts: { default?: number; label?: string } = {}): number {
   const v = given(o, key);
   if (v === undefined && opts.default !== undefined) return opts.default;
-  if (typeof v !== 'number' || !(v >= 0 && v < 1)) invalid(owner, opts.label ?? key, 'in [0, 1)', v);
+  if (typeof v !== 'number' || !(v >= 0 && v < 1)) invalid(owner, opts.label ?? key, 'in [0, 1)', o[key]);
   return v;
 }
