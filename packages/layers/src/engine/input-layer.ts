@@ -35,7 +35,7 @@ class InputLayerImpl extends Layer {
     this.built = true;
     const node = new Node(this, []);
     this.inboundNodes.push(node);
-    this.output = new SymbolicTensor(this.batchInputShape!, node, 0, this.dtype);
+    this.output = new SymbolicTensor(batchInputShape, node, 0, this.dtype);
     node.outputs.push(this.output);
   }
 
