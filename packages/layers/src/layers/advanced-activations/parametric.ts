@@ -10,6 +10,7 @@ import { fmtShape, type Shape } from '../../utils/shape.js';
 import { initName, type LayerOptions } from '../core/kernel-options.js';
 import { registerLayer } from '../registry.js';
 import { leakyRelu, parametricSoftplus, srelu } from './math.js';
+import { num } from '../../utils/option-readers.js';
 
 /** One learned parameter: its Keras 2 weight name, initializer, penalty and constraint. */
 interface ParamSpec { name: string; init: InitializerId; regularizer?: RegularizerId | null; constraint?: ConstraintId | null }
@@ -106,11 +107,8 @@ class ParametricSoftplusImpl extends ParametricActivation {
   constructor(...args: [alphaInit?: number, betaInit?: number, options?: SoftplusOptions] | [options: SoftplusOptions]) {
     const o = Layer.parse('ParametricSoftplus', positional('ParametricSoftplus', args, ['alphaInit', 'betaInit']), ParametricSoftplusImpl.OPTIONS);
     super('ParametricSoftplus', o);
-    [this.alphaInit, this.betaInit] = (['alphaInit', 'betaInit'] as const).map((k, i) => {
-      const v = o[k] ?? [0.2, 5][i];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`ParametricSoftplus: ${k === 'alphaInit' ? 'alpha_init' : 'beta_init'} must be a finite number, got ${JSON.stringify(v)}`);
-      return v;
-    }) as [number, number];
+    this.alphaInit = num('ParametricSoftplus', o, 'alphaInit', { default: 0.2, label: 'alpha_init' });
+    this.betaInit = num('ParametricSoftplus', o, 'betaInit', { default: 5, label: 'beta_init' });
   }
   protected specs(): ParamSpec[] {
     return [{ name: 'alphas', init: (s) => fill(s, this.alphaInit) }, { name: 'betas', init: (s) => fill(s, this.betaInit) }];
