@@ -8,6 +8,8 @@ import { useBackend } from './helpers.js';
 
 beforeAll(useBackend);
 
+const compiled = (options: Record<string, unknown>) => Sequential([Dense(1, { input_dim: 2 })]).compile({ optimizer: 'sgd', ...options } as never);
+
 /**
  * Options of the wrong type are refused where they are given, naming the owner, the option and
  * the value; before the typed readers `units: '8'` or `use_bias: 'no'` passed a cast and failed
@@ -52,6 +54,10 @@ describe('options of the wrong type', () => {
     ['ReduceLROnPlateau cooldown -1', () => ReduceLROnPlateau({ cooldown: -1 }), /ReduceLROnPlateau: cooldown must be a non-negative integer, got -1/],
     ['CSVLogger separator 9', () => CSVLogger('log.csv', { separator: 9 as never }), /CSVLogger: separator must be a string, got 9/],
     ["compile jit 'yes'", () => Sequential([Dense(1, { input_dim: 2 })]).compile({ optimizer: 'sgd', loss: 'mse', jit: 'yes' as never }), /compile: jit must be true or false, got 'yes'/],
+    ['compile loss 3', () => compiled({ loss: 3 }), /compile: loss must be a loss name or function, got 3/],
+    ["compile loss_weights ['x']", () => compiled({ loss: 'mse', loss_weights: ['x'] }), /compile: lossWeights\[0\] must be a finite number, got 'x'/],
+    ["compile metrics 'acc' (not a list)", () => compiled({ loss: 'mse', metrics: 'acc' }), /compile: metrics must be a list of metric names or functions, got 'acc'/],
+    ["compile sample_weight_mode 'time'", () => compiled({ loss: 'mse', sample_weight_mode: 'time' }), /compile: sampleWeightMode must be 'temporal' or null, got 'time'/],
   ])('%s', (_name, make, message) => {
     expect(make).toThrow(ValueError);
     expect(make).toThrow(message);
