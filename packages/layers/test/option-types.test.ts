@@ -23,6 +23,7 @@ describe('options of the wrong type', () => {
     ['Dense name 7', () => Dense(2, { name: 7 as never }), /Dense: name must be a string, got 7/],
     ["Dense trainable 'no'", () => Dense(2, { trainable: 'no' as never }), /Dense: trainable must be true or false, got 'no'/],
     ['Dense input_dim 2.5', () => Dense(2, { input_dim: 2.5 }), /Dense: inputDim must be a positive integer, got 2.5/],
+    ['Dense weights 3', () => Dense(2, { weights: 3 as never }), /Dense: weights must be a list of arrays, got 3/],
     ['LSTM return_sequences 1', () => LSTM(2, { return_sequences: 1 as never }), /LSTM: returnSequences must be true or false, got 1/],
     ['GRU dropout 1.5', () => GRU(2, { dropout: 1.5 }), /GRU: dropout must be in \[0, 1\), got 1.5/],
     ['SimpleRNN kernel_regularizer 0.01', () => SimpleRNN(2, { kernel_regularizer: 0.01 }), /SimpleRNN: kernelRegularizer must be a regularizer, its name or its config, got 0.01/],

@@ -6,7 +6,7 @@ import { getRegularizer, type Regularizer, type RegularizerId } from '../regular
 import { ShapeError, ValueError } from '../utils/errors.js';
 import { guardKerasNames, installKerasNames, KERAS_METHOD_NAMES, KERAS_OVERRIDES, routeKerasOverrides, type KerasSpelled } from '../utils/keras-names.js';
 import { canonicalKey, LAYER_KEYS, parseOptions, type Options } from '../utils/options.js';
-import { bool, dims, int, shortJSON, str } from '../utils/option-readers.js';
+import { bool, dims, int, invalid, shortJSON, str } from '../utils/option-readers.js';
 import { fmtShape, type Shape } from '../utils/shape.js';
 import { Node, SymbolicTensor, type CallArgs } from './symbolic.js';
 
@@ -61,8 +61,10 @@ export class Layer {
     const owner = this.className;
     this.name = str(owner, options, 'name') ?? uniqueLayerName(owner);
     this.trainable = bool(owner, options, 'trainable', true);
-    // The values are checked against the built weights' shapes when they are set.
-    this.initialWeights = (options.weights as TensorLike[] | undefined) ?? null;
+    // The arrays themselves are checked against the built weights' shapes when they are set.
+    const weights = options.weights ?? null;
+    if (weights !== null && !Array.isArray(weights)) invalid(owner, 'weights', 'a list of arrays', weights);
+    this.initialWeights = weights;
     this.batchInputShape = inputShapeFromOptions(owner, options, this.temporalInput);
     routeKerasOverrides(this, Layer.prototype, this.className, KERAS_METHOD_NAMES.Layer, KERAS_OVERRIDES.Layer);
   }
