@@ -1,6 +1,8 @@
 import * as ops from '@kerasgpu/core';
 import type { Tensor } from '@kerasgpu/core';
 import { Registry } from './utils/registry.js';
+import { nameOrFn } from './utils/option-readers.js';
+import type { Options } from './utils/options.js';
 
 export type ActivationFn = (x: Tensor) => Tensor;
 /** A name from the registry or a function of one tensor. */
@@ -23,6 +25,11 @@ const KERAS_NAME = new Map([...ops.KERAS_ACTIVATIONS].map(([name, op]) => [op as
 
 /** A resolved activation, remembering its Keras name for getConfig. */
 export interface Activation { name: string; fn: ActivationFn }
+
+/** A layer's activation option (a name or a function), or `dflt` when not given. */
+export function activationOption(owner: string, o: Options, key: string, dflt?: ActivationId): Activation {
+  return getActivation(nameOrFn<ActivationFn>(owner, o, key) ?? dflt);
+}
 
 export function getActivation(id: ActivationId | null | undefined): Activation {
   if (id === undefined || id === null) return { name: 'linear', fn: BUILTIN.linear! };

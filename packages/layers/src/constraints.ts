@@ -3,6 +3,8 @@ import { helperArgs, nonNegative } from './utils/args.js';
 import { callable } from './utils/callable.js';
 import { ValueError } from './utils/errors.js';
 import { Registry } from './utils/registry.js';
+import { invalid } from './utils/option-readers.js';
+import type { Options } from './utils/options.js';
 
 const EPS = 1e-7;
 
@@ -75,4 +77,11 @@ export function getConstraint(id: ConstraintId | null | undefined): Constraint |
   if (typeof id === 'string') return constraints.get(id)({});
   if (typeof id === 'object' && 'class_name' in id) return constraints.get(id.class_name)(id.config);
   throw new ValueError(`unknown constraint ${String(id)}`);
+}
+
+/** A layer's constraint option: its kind is checked here, its object forms by getConstraint. */
+export function constraintOption(owner: string, o: Options, key: string): Constraint | null {
+  const v = o[key] ?? null;
+  if (v !== null && typeof v !== 'string' && typeof v !== 'object') invalid(owner, key, 'a constraint, its name or its config', v);
+  return getConstraint(v as ConstraintId | null);
 }

@@ -2,8 +2,9 @@ import { abs, add, mul, square, sum, type Tensor } from '@kerasgpu/core';
 import { callable } from './utils/callable.js';
 import { ValueError } from './utils/errors.js';
 import { helperArgs, nonNegative } from './utils/args.js';
-import { parseOptions } from './utils/options.js';
+import { parseOptions, type Options } from './utils/options.js';
 import { Registry } from './utils/registry.js';
+import { invalid } from './utils/option-readers.js';
 
 /** Keras's L1L2 penalty: l1·Σ|w| + l2·Σw². Weight and activity regularizers are the same math. */
 class L1L2Impl {
@@ -56,4 +57,11 @@ export function getRegularizer(id: RegularizerId | null | undefined): Regularize
   if (typeof id === 'object' && 'class_name' in id) return new L1L2({ l1: id.config.l1 ?? 0, l2: id.config.l2 ?? 0 });
   if (typeof id === 'object' && 'name' in id) return new L1L2({ l1: id.l1 ?? 0, l2: id.l2 ?? 0 });
   throw new ValueError(`unknown regularizer ${String(id)}`);
+}
+
+/** A layer's regularizer option: its kind is checked here, its object forms by getRegularizer and L1L2. */
+export function regularizerOption(owner: string, o: Options, key: string): Regularizer | null {
+  const v = o[key] ?? null;
+  if (v !== null && typeof v !== 'string' && typeof v !== 'object') invalid(owner, key, 'a regularizer, its name or its config', v);
+  return getRegularizer(v as RegularizerId | null);
 }

@@ -2,7 +2,10 @@ import { callable } from '../utils/callable.js';
 import { parseOptions } from '../utils/options.js';
 import { write } from '../utils/output.js';
 import { CallbackImpl, type Logs } from './callback.js';
-import { improvement, type Mode } from './monitor.js';
+import { improvement, modeOption, type Mode } from './monitor.js';
+import { int, num, str } from '../utils/option-readers.js';
+
+const OWNER = 'EarlyStopping';
 
 export interface EarlyStoppingOptions { monitor?: string; minDelta?: number; patience?: number; verbose?: number; mode?: Mode; [keras: string]: unknown }
 
@@ -18,11 +21,11 @@ class EarlyStoppingImpl extends CallbackImpl {
 
   constructor(options: EarlyStoppingOptions = {}) {
     super();
-    const o = parseOptions('EarlyStopping', options, ['monitor', 'minDelta', 'patience', 'verbose', 'mode']);
-    this.monitor = (o.monitor as string | undefined) ?? 'val_loss';
-    this.patience = (o.patience as number | undefined) ?? 0;
-    this.verbose = (o.verbose as number | undefined) ?? 0;
-    this.cmp = improvement(this.monitor, (o.mode as Mode | undefined) ?? 'auto', (o.minDelta as number | undefined) ?? 0);
+    const o = parseOptions(OWNER, options, ['monitor', 'minDelta', 'patience', 'verbose', 'mode']);
+    this.monitor = str(OWNER, o, 'monitor', 'val_loss');
+    this.patience = int(OWNER, o, 'patience', { min: 0, default: 0 });
+    this.verbose = int(OWNER, o, 'verbose', { min: 0, default: 0 });
+    this.cmp = improvement(this.monitor, modeOption(OWNER, o), num(OWNER, o, 'minDelta', { default: 0 }));
   }
   override onTrainBegin(): void {
     this.wait = 0;

@@ -3,6 +3,7 @@ import { callable } from '../utils/callable.js';
 import { parseOptions } from '../utils/options.js';
 import { write } from '../utils/output.js';
 import { CallbackImpl, type Logs, type MaybePromise } from './callback.js';
+import { bool, str } from '../utils/option-readers.js';
 
 /** Stops training at the first NaN or infinite batch loss (reads the loss after each batch). */
 class TerminateOnNaNImpl extends CallbackImpl {
@@ -25,8 +26,8 @@ class CSVLoggerImpl extends CallbackImpl {
   constructor(readonly filename: string, options: { separator?: string; append?: boolean; [keras: string]: unknown } = {}) {
     super();
     const o = parseOptions('CSVLogger', options, ['separator', 'append']);
-    this.separator = (o.separator as string | undefined) ?? ',';
-    this.append = (o.append as boolean | undefined) ?? false;
+    this.separator = str('CSVLogger', o, 'separator', ',');
+    this.append = bool('CSVLogger', o, 'append', false);
   }
   override onTrainBegin(): void {
     this.keys = null;

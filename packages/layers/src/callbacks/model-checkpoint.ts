@@ -3,7 +3,10 @@ import { callable } from '../utils/callable.js';
 import { parseOptions } from '../utils/options.js';
 import { write } from '../utils/output.js';
 import { CallbackImpl, type Logs } from './callback.js';
-import { improvement, type Mode } from './monitor.js';
+import { improvement, modeOption, type Mode } from './monitor.js';
+import { bool, int, str } from '../utils/option-readers.js';
+
+const OWNER = 'ModelCheckpoint';
 
 /** Python's str.format for checkpoint names: {epoch:02d}, {val_loss:.2f}, {loss}. */
 export function formatPath(template: string, values: Record<string, number>): string {
@@ -31,13 +34,13 @@ class ModelCheckpointImpl extends CallbackImpl {
 
   constructor(readonly filepath: string, options: ModelCheckpointOptions = {}) {
     super();
-    const o = parseOptions('ModelCheckpoint', options, ['monitor', 'verbose', 'saveBestOnly', 'saveWeightsOnly', 'mode', 'period']);
-    this.monitor = (o.monitor as string | undefined) ?? 'val_loss';
-    this.verbose = (o.verbose as number | undefined) ?? 0;
-    this.saveBestOnly = (o.saveBestOnly as boolean | undefined) ?? false;
-    this.saveWeightsOnly = (o.saveWeightsOnly as boolean | undefined) ?? false;
-    this.period = (o.period as number | undefined) ?? 1;
-    this.cmp = improvement(this.monitor, (o.mode as Mode | undefined) ?? 'auto', 0);
+    const o = parseOptions(OWNER, options, ['monitor', 'verbose', 'saveBestOnly', 'saveWeightsOnly', 'mode', 'period']);
+    this.monitor = str(OWNER, o, 'monitor', 'val_loss');
+    this.verbose = int(OWNER, o, 'verbose', { min: 0, default: 0 });
+    this.saveBestOnly = bool(OWNER, o, 'saveBestOnly', false);
+    this.saveWeightsOnly = bool(OWNER, o, 'saveWeightsOnly', false);
+    this.period = int(OWNER, o, 'period', { min: 1, default: 1 });
+    this.cmp = improvement(this.monitor, modeOption(OWNER, o), 0);
     this.best = this.cmp.worst;
   }
 

@@ -3,7 +3,8 @@ import { ValueError } from '../utils/errors.js';
 import { parseOptions } from '../utils/options.js';
 import { write } from '../utils/output.js';
 import { CallbackImpl, type Logs } from './callback.js';
-import { improvement, type Mode } from './monitor.js';
+import { improvement, modeOption, type Mode } from './monitor.js';
+import { int, num, str } from '../utils/option-readers.js';
 
 /** Sets the optimizer's learning rate from `schedule(epoch)` at the start of each epoch. */
 class LearningRateSchedulerImpl extends CallbackImpl {
@@ -35,14 +36,15 @@ class ReduceLROnPlateauImpl extends CallbackImpl {
   constructor(options: ReduceLROnPlateauOptions = {}) {
     super();
     const o = parseOptions('ReduceLROnPlateau', options, ['monitor', 'factor', 'patience', 'verbose', 'mode', 'epsilon', 'cooldown', 'minLr']);
-    this.monitor = (o.monitor as string | undefined) ?? 'val_loss';
-    this.factor = (o.factor as number | undefined) ?? 0.1;
+    const owner = 'ReduceLROnPlateau';
+    this.monitor = str(owner, o, 'monitor', 'val_loss');
+    this.factor = num(owner, o, 'factor', { min: 0, default: 0.1 });
     if (this.factor >= 1) throw new ValueError('ReduceLROnPlateau does not support a factor >= 1.0');
-    this.patience = (o.patience as number | undefined) ?? 10;
-    this.cooldown = (o.cooldown as number | undefined) ?? 0;
-    this.minLr = (o.minLr as number | undefined) ?? 0;
-    this.verbose = (o.verbose as number | undefined) ?? 0;
-    this.cmp = improvement(this.monitor, (o.mode as Mode | undefined) ?? 'auto', (o.epsilon as number | undefined) ?? 1e-4);
+    this.patience = int(owner, o, 'patience', { min: 0, default: 10 });
+    this.cooldown = int(owner, o, 'cooldown', { min: 0, default: 0 });
+    this.minLr = num(owner, o, 'minLr', { min: 0, default: 0 });
+    this.verbose = int(owner, o, 'verbose', { min: 0, default: 0 });
+    this.cmp = improvement(this.monitor, modeOption(owner, o), num(owner, o, 'epsilon', { min: 0, default: 1e-4 }));
   }
   override onTrainBegin(): void {
     this.best = this.cmp.worst;

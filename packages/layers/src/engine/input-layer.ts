@@ -4,6 +4,7 @@ import { parseOptions } from '../utils/options.js';
 import type { Shape } from '../utils/shape.js';
 import { Layer } from './layer.js';
 import { Node, SymbolicTensor } from './symbolic.js';
+import { dims, int } from '../utils/option-readers.js';
 
 /**
  * A dtype as a config gives it: a name, or a dtype-policy object (tf.keras's Policy, Keras 3's
@@ -24,15 +25,17 @@ class InputLayerImpl extends Layer {
 
   constructor(options: object = {}) {
     const o = parseOptions('InputLayer', options, InputLayerImpl.OPTIONS);
-    const shape = (o.shape ?? o.inputShape) as Shape | undefined;
-    const batchShape = (o.batchShape ?? o.batchInputShape) as Shape | undefined;
-    if (!shape && !batchShape) throw new ValueError('Input: give `shape` (without the batch dimension) or `batchShape`');
-    super({ name: o.name, batchInputShape: batchShape ?? [(o.batchSize as number | undefined) ?? null, ...shape!] });
+    // Keras 2 names (shape, batchShape) or the Layer-wide ones (inputShape, batchInputShape).
+    const shape = dims('InputLayer', o, o.shape === undefined ? 'inputShape' : 'shape');
+    const batchShape = dims('InputLayer', o, o.batchShape === undefined ? 'batchInputShape' : 'batchShape');
+    const batchInputShape = batchShape ?? (shape && [int('InputLayer', o, 'batchSize', { min: 1, default: null }), ...shape]);
+    if (!batchInputShape) throw new ValueError('Input: give `shape` (without the batch dimension) or `batchShape`');
+    super({ name: o.name, batchInputShape });
     this.dtype = dtypeName(o.dtype ?? o.inputDtype ?? 'float32'); // Keras 1 configs say input_dtype
     this.built = true;
     const node = new Node(this, []);
     this.inboundNodes.push(node);
-    this.output = new SymbolicTensor(this.batchInputShape!, node, 0, this.dtype);
+    this.output = new SymbolicTensor(batchInputShape, node, 0, this.dtype);
     node.outputs.push(this.output);
   }
 

@@ -6,6 +6,7 @@ import { getRegularizer, type Regularizer, type RegularizerId } from '../regular
 import { ShapeError, ValueError } from '../utils/errors.js';
 import { guardKerasNames, installKerasNames, KERAS_METHOD_NAMES, KERAS_OVERRIDES, routeKerasOverrides, type KerasSpelled } from '../utils/keras-names.js';
 import { canonicalKey, LAYER_KEYS, parseOptions, type Options } from '../utils/options.js';
+import { bool, dims, int, invalid, shortJSON, str } from '../utils/option-readers.js';
 import { fmtShape, type Shape } from '../utils/shape.js';
 import { Node, SymbolicTensor, type CallArgs } from './symbolic.js';
 
@@ -57,10 +58,14 @@ export class Layer {
   constructor(rawOptions: Options = {}) {
     // Subclasses pass parsed camelCase options; a user layer without its own parsing may pass a config's snake_case keys.
     const options = Object.fromEntries(Object.entries(rawOptions).map(([k, v]) => [canonicalKey(k, LAYER_KEYS), v]));
-    this.name = (options.name as string | undefined) ?? uniqueLayerName(this.className);
-    this.trainable = (options.trainable as boolean | undefined) ?? true;
-    this.initialWeights = (options.weights as TensorLike[] | undefined) ?? null;
-    this.batchInputShape = inputShapeFromOptions(options, this.temporalInput);
+    const owner = this.className;
+    this.name = str(owner, options, 'name') ?? uniqueLayerName(owner);
+    this.trainable = bool(owner, options, 'trainable', true);
+    // The arrays themselves are checked against the built weights' shapes when they are set.
+    const weights = options.weights ?? null;
+    if (weights !== null && !Array.isArray(weights)) invalid(owner, 'weights', 'a list of arrays', weights);
+    this.initialWeights = weights;
+    this.batchInputShape = inputShapeFromOptions(owner, options, this.temporalInput);
     routeKerasOverrides(this, Layer.prototype, this.className, KERAS_METHOD_NAMES.Layer, KERAS_OVERRIDES.Layer);
   }
 
@@ -118,7 +123,7 @@ export class Layer {
     const initializer = getInitializer(init, fallbackInit);
     const trainable = opts.trainable ?? true;
     const v = tidy(() => variable(initializer.fn(shape, nextKey()), trainable));
-    this.weightList.push({ name, variable: v, trainable, regularizer: getRegularizer(opts.regularizer as RegularizerId), constraint: getConstraint(opts.constraint as ConstraintId) });
+    this.weightList.push({ name, variable: v, trainable, regularizer: getRegularizer(opts.regularizer), constraint: getConstraint(opts.constraint) });
     return v;
   }
 
@@ -303,36 +308,17 @@ const OFF_ONLY: Readonly<Record<string, unknown>> = {
  */
 const IGNORED_CONFIG_KEYS = new Set(['dtype', 'input_dtype', 'fused', 'renorm_momentum', 'renorm_clipping']);
 
-/** JSON of a small value; a big one (a YAML alias bomb expands to billions of entries) is not walked. */
-const shortJSON = (v: unknown): string => {
-  let visited = 0;
-  try {
-    return JSON.stringify(v, (_k, x: unknown) => {
-      if (++visited > 100) throw new RangeError('too large');
-      return x;
-    });
-  } catch {
-    return `${Array.isArray(v) ? 'an array' : typeof v} too large to show`;
-  }
-};
-
 const withNullBatch = (s: readonly number[]): Shape => [null, ...s.slice(1)];
 
 /** Keras's three equivalent ways to give the input shape, turned into a batch input shape. */
-function inputShapeFromOptions(o: Options, temporal: boolean): Shape | null {
-  const asDims = (v: unknown, what: string): Shape => {
-    if (!Array.isArray(v) || v.some((d) => d !== null && !(Number.isInteger(d) && d > 0))) {
-      throw new ValueError(`${what} must be an array of positive integers or null, got ${shortJSON(v)}`);
-    }
-    return v as Shape;
-  };
-  if (o.batchInputShape !== undefined) return asDims(o.batchInputShape, 'batchInputShape');
-  const batch = (o.batchSize as number | undefined) ?? null;
-  if (o.inputShape !== undefined) return [batch, ...asDims(o.inputShape, 'inputShape')];
-  if (o.inputDim !== undefined) {
-    const dim = o.inputDim as number;
-    if (temporal || o.inputLength !== undefined) return [batch, (o.inputLength as number | undefined) ?? null, dim];
-    return [batch, dim];
-  }
-  return null;
+function inputShapeFromOptions(owner: string, o: Options, temporal: boolean): Shape | null {
+  const batchInputShape = dims(owner, o, 'batchInputShape');
+  if (batchInputShape) return batchInputShape;
+  const batch = int(owner, o, 'batchSize', { min: 1, default: null });
+  const inputShape = dims(owner, o, 'inputShape');
+  if (inputShape) return [batch, ...inputShape];
+  const dim = int(owner, o, 'inputDim', { min: 1, default: null });
+  if (dim === null) return null;
+  if (temporal || o.inputLength !== undefined) return [batch, int(owner, o, 'inputLength', { min: 1, default: null }), dim];
+  return [batch, dim];
 }

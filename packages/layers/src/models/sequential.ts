@@ -5,6 +5,7 @@ import { registerLayer } from '../layers/registry.js';
 import { ValueError } from '../utils/errors.js';
 import { isOptions, type Options } from '../utils/options.js';
 import { ModelImpl } from './model.js';
+import { str } from '../utils/option-readers.js';
 
 /** A layer that merges several whole models (Keras 1 `Merge([left, right])`). */
 export interface BranchMerge {
@@ -18,7 +19,7 @@ class SequentialImpl extends ModelImpl {
   static kerasName = 'Sequential';
   constructor(layers?: Layer[] | Options, options?: Options) {
     const opts = isOptions(layers) ? layers : (options ?? {});
-    super({ name: opts.name as string | undefined });
+    super({ name: str('Sequential', opts, 'name') });
     if (Array.isArray(layers)) for (const l of layers) this.add(l);
   }
 

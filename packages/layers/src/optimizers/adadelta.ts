@@ -1,5 +1,5 @@
 import { callable } from '../utils/callable.js';
-import { Optimizer, type OptimizerUpdate } from './optimizer.js';
+import { hyper, Optimizer, type OptimizerUpdate } from './optimizer.js';
 
 export interface AdadeltaOptions { lr?: number; rho?: number; epsilon?: number; decay?: number; clipnorm?: number; clipvalue?: number; [keras: string]: unknown }
 
@@ -9,9 +9,9 @@ class AdadeltaImpl extends Optimizer {
   epsilon: number;
   constructor(options: AdadeltaOptions = {}) {
     const o = Optimizer.parse('Adadelta', options, ['rho']);
-    super(o, { lr: 1.0 });
-    this.rho = (o.rho as number | undefined) ?? 0.95;
-    this.epsilon = (o.epsilon as number | undefined) ?? 1e-8;
+    super('Adadelta', o, { lr: 1.0 });
+    this.rho = hyper('Adadelta', o, 'rho', 0.95);
+    this.epsilon = hyper('Adadelta', o, 'epsilon', 1e-8);
   }
   protected rule(lr: number): OptimizerUpdate {
     return { rule: 'adadelta', hyper: { lr, rho: this.rho, epsilon: this.epsilon } };

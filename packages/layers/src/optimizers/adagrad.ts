@@ -1,5 +1,5 @@
 import { callable } from '../utils/callable.js';
-import { Optimizer, type OptimizerUpdate } from './optimizer.js';
+import { hyper, Optimizer, type OptimizerUpdate } from './optimizer.js';
 
 export interface AdagradOptions { lr?: number; epsilon?: number; decay?: number; clipnorm?: number; clipvalue?: number; [keras: string]: unknown }
 
@@ -8,8 +8,8 @@ class AdagradImpl extends Optimizer {
   epsilon: number;
   constructor(options: AdagradOptions = {}) {
     const o = Optimizer.parse('Adagrad', options, []);
-    super(o, { lr: 0.01 });
-    this.epsilon = (o.epsilon as number | undefined) ?? 1e-8;
+    super('Adagrad', o, { lr: 0.01 });
+    this.epsilon = hyper('Adagrad', o, 'epsilon', 1e-8);
   }
   protected rule(lr: number): OptimizerUpdate {
     return { rule: 'adagrad', hyper: { lr, epsilon: this.epsilon } };

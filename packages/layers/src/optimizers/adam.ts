@@ -1,7 +1,8 @@
 import { nadamMomentumCache } from '@kerasgpu/core';
 import { callable } from '../utils/callable.js';
-import { ValueError } from '../utils/errors.js';
-import { Optimizer, type OptimizerUpdate } from './optimizer.js';
+import { hyper, Optimizer, type OptimizerUpdate } from './optimizer.js';
+import { bool } from '../utils/option-readers.js';
+import type { Options } from '../utils/options.js';
 
 export interface AdamOptions { lr?: number; beta1?: number; beta2?: number; epsilon?: number; decay?: number; clipnorm?: number; clipvalue?: number; [keras: string]: unknown }
 
@@ -11,13 +12,13 @@ abstract class AdamFamily extends Optimizer {
   epsilon: number;
   constructor(owner: string, options: object, lr: number, own: string[] = []) {
     const o = Optimizer.parse(owner, options, ['beta1', 'beta2', ...own]);
-    super(o, { lr });
-    this.beta1 = (o.beta1 as number | undefined) ?? 0.9;
-    this.beta2 = (o.beta2 as number | undefined) ?? 0.999;
-    this.epsilon = (o.epsilon as number | undefined) ?? 1e-8;
+    super(owner, o, { lr });
+    this.beta1 = hyper(owner, o, 'beta1', 0.9);
+    this.beta2 = hyper(owner, o, 'beta2', 0.999);
+    this.epsilon = hyper(owner, o, 'epsilon', 1e-8);
     this.own = o;
   }
-  protected readonly own: Record<string, unknown>;
+  protected readonly own: Options;
   /** t = iterations + 1, as Keras. */
   protected get t(): number { return this.iterations + 1; }
   protected ownConfig(): Record<string, unknown> { return { beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon }; }
@@ -31,9 +32,7 @@ class AdamImpl extends AdamFamily {
   readonly amsgrad: boolean;
   constructor(options: AdamOptions & { amsgrad?: boolean } = {}) {
     super('Adam', options, 0.001, ['amsgrad']);
-    const a = this.own.amsgrad ?? false;
-    if (typeof a !== 'boolean') throw new ValueError(`Adam: amsgrad must be true or false, got ${JSON.stringify(a)}`);
-    this.amsgrad = a;
+    this.amsgrad = bool('Adam', this.own, 'amsgrad', false);
   }
   protected rule(lr: number): OptimizerUpdate {
     return { rule: this.amsgrad ? 'amsgrad' : 'adam', hyper: { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, t: this.t } };
@@ -58,7 +57,7 @@ class NadamImpl extends AdamFamily {
   private mSchedulePrev = 1;
   constructor(options: AdamOptions & { scheduleDecay?: number } = {}) {
     super('Nadam', options, 0.002, ['scheduleDecay']);
-    this.scheduleDecay = (this.own.scheduleDecay as number | undefined) ?? 0.004;
+    this.scheduleDecay = hyper('Nadam', this.own, 'scheduleDecay', 0.004);
   }
   /** Keras does not save m_schedule; it is the product of the per-step factors up to `iterations`. */
   protected override restored(): void {

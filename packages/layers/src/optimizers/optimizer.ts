@@ -2,15 +2,22 @@ import { add, applyOptimizerUpdate, clip, div, maximum, mul, OPTIMIZER_SLOTS, re
 import { ValueError } from '../utils/errors.js';
 import { guardKerasNames, installKerasNames, KERAS_METHOD_NAMES, type KerasSpelled } from '../utils/keras-names.js';
 import { parseOptions, type Options } from '../utils/options.js';
+import { num, type Range } from '../utils/option-readers.js';
 
 /** One step's fused update of every variable: a rule of the kernels' table and its hyper-parameters. */
 export type OptimizerUpdate = { [R in OptimizerRuleName]: { rule: R; hyper: OptimizerHyper[R] } }[OptimizerRuleName];
 
 /** Valid values of the numeric hyper-parameters: ≥ 0, or in [0, 1) for decay rates of moving averages. */
-const HYPER_RANGES: Readonly<Record<string, 'nonNegative' | 'unit'>> = {
-  lr: 'nonNegative', decay: 'nonNegative', clipnorm: 'nonNegative', clipvalue: 'nonNegative', epsilon: 'nonNegative',
-  scheduleDecay: 'nonNegative', momentum: 'unit', rho: 'unit', beta1: 'unit', beta2: 'unit',
-};
+const NON_NEGATIVE: Range = { min: 0 };
+const UNIT: Range = { min: 0, below: 1 };
+const HYPER_RANGES = {
+  lr: NON_NEGATIVE, decay: NON_NEGATIVE, clipnorm: NON_NEGATIVE, clipvalue: NON_NEGATIVE, epsilon: NON_NEGATIVE,
+  scheduleDecay: NON_NEGATIVE, momentum: UNIT, rho: UNIT, beta1: UNIT, beta2: UNIT,
+} as const satisfies Record<string, Range>;
+export type HyperName = keyof typeof HYPER_RANGES;
+
+/** A numeric hyper-parameter, checked against its range (`lr: 'fast'` used to train to NaN). */
+export const hyper = (owner: string, o: Options, key: HyperName, dflt: number): number => num(owner, o, key, { ...HYPER_RANGES[key], default: dflt });
 
 /**
  * Keras optimizer base: learning rate with Keras 1 time decay (lr / (1 + decay · iterations)),
@@ -26,23 +33,16 @@ export abstract class Optimizer {
   iterations = 0;
   private readonly slots = new Map<Variable, Variable[]>();
 
-  constructor(options: Options, defaults: { lr: number }) {
-    this.lr = (options.lr as number | undefined) ?? defaults.lr;
-    this.decay = (options.decay as number | undefined) ?? 0;
-    this.clipnorm = (options.clipnorm as number | undefined) ?? 0;
-    this.clipvalue = (options.clipvalue as number | undefined) ?? 0;
+  constructor(owner: string, options: Options, defaults: { lr: number }) {
+    this.lr = hyper(owner, options, 'lr', defaults.lr);
+    this.decay = hyper(owner, options, 'decay', 0);
+    this.clipnorm = hyper(owner, options, 'clipnorm', 0);
+    this.clipvalue = hyper(owner, options, 'clipvalue', 0);
   }
 
-  /** Options with their numeric hyper-parameters checked (`lr: 'fast'` used to train to NaN). */
+  /** Options with the base's keys and `own`, through the alias table (learning_rate is lr). */
   protected static parse(owner: string, options: object | undefined, own: readonly string[]): Options {
-    const o = parseOptions(owner, options, ['lr', 'decay', 'clipnorm', 'clipvalue', 'epsilon', ...own]);
-    for (const [key, value] of Object.entries(o)) {
-      const range = HYPER_RANGES[key];
-      if (range && value !== null && !(typeof value === 'number' && Number.isFinite(value) && value >= 0 && (range === 'unit' ? value < 1 : true))) {
-        throw new ValueError(`${owner}: ${key} must be a finite number ${range === 'unit' ? 'in [0, 1)' : '≥ 0'}, got ${typeof value === 'string' ? `'${value}'` : String(value)}`);
-      }
-    }
-    return o;
+    return parseOptions(owner, options, ['lr', 'decay', 'clipnorm', 'clipvalue', 'epsilon', ...own]);
   }
 
   /** The decayed learning rate for the current iteration. */

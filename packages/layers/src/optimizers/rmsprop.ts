@@ -1,5 +1,5 @@
 import { callable } from '../utils/callable.js';
-import { Optimizer, type OptimizerUpdate } from './optimizer.js';
+import { hyper, Optimizer, type OptimizerUpdate } from './optimizer.js';
 
 export interface RMSpropOptions { lr?: number; rho?: number; epsilon?: number; decay?: number; clipnorm?: number; clipvalue?: number; [keras: string]: unknown }
 
@@ -9,9 +9,9 @@ class RMSpropImpl extends Optimizer {
   epsilon: number;
   constructor(options: RMSpropOptions = {}) {
     const o = Optimizer.parse('RMSprop', options, ['rho']);
-    super(o, { lr: 0.001 });
-    this.rho = (o.rho as number | undefined) ?? 0.9;
-    this.epsilon = (o.epsilon as number | undefined) ?? 1e-8;
+    super('RMSprop', o, { lr: 0.001 });
+    this.rho = hyper('RMSprop', o, 'rho', 0.9);
+    this.epsilon = hyper('RMSprop', o, 'epsilon', 1e-8);
   }
   protected rule(lr: number): OptimizerUpdate {
     return { rule: 'rmsprop', hyper: { lr, rho: this.rho, epsilon: this.epsilon } };

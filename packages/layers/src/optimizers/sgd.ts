@@ -1,5 +1,6 @@
 import { callable } from '../utils/callable.js';
-import { Optimizer, type OptimizerUpdate } from './optimizer.js';
+import { bool } from '../utils/option-readers.js';
+import { hyper, Optimizer, type OptimizerUpdate } from './optimizer.js';
 
 export interface SGDOptions { lr?: number; momentum?: number; decay?: number; nesterov?: boolean; clipnorm?: number; clipvalue?: number; [keras: string]: unknown }
 
@@ -9,9 +10,9 @@ class SGDImpl extends Optimizer {
   nesterov: boolean;
   constructor(options: SGDOptions = {}) {
     const o = Optimizer.parse('SGD', options, ['momentum', 'nesterov']);
-    super(o, { lr: 0.01 });
-    this.momentum = (o.momentum as number | undefined) ?? 0;
-    this.nesterov = (o.nesterov as boolean | undefined) ?? false;
+    super('SGD', o, { lr: 0.01 });
+    this.momentum = hyper('SGD', o, 'momentum', 0);
+    this.nesterov = bool('SGD', o, 'nesterov', false);
   }
   protected rule(lr: number): OptimizerUpdate {
     // Plain SGD keeps no velocity slot (nothing to save), so it is not the momentum rule.

@@ -1,5 +1,6 @@
 import { CallbackImpl, type Callback } from '../callbacks/callback.js';
 import { ValueError } from '../utils/errors.js';
+import { bool, int, oneOf, show } from '../utils/option-readers.js';
 import type { Options } from '../utils/options.js';
 
 /**
@@ -25,15 +26,6 @@ export interface RunArgs {
   steps?: number;
 }
 
-const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : Array.isArray(v) ? '[...]' : String(v));
-
-function integer(owner: string, name: string, v: unknown, min: 0 | 1): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new ValueError(`${owner}: ${name} must be a ${min === 1 ? 'positive' : 'non-negative'} integer, got ${show(v)}`);
-  }
-  return v;
-}
-
 /** Keras's class_weight dict: class index → finite weight ≥ 0 (string keys, as JSON gives them, are indices too). */
 function classWeights(owner: string, v: unknown): Record<number, number> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ValueError(`${owner}: classWeight must be an object {class: weight}, got ${show(v)}`);
@@ -51,13 +43,11 @@ const POSITIVE = ['batchSize', 'samplesPerEpoch', 'stepsPerEpoch', 'nbValSamples
 
 export function runArgs(owner: string, o: Options): RunArgs {
   const a: RunArgs = {};
-  for (const k of POSITIVE) if (o[k] !== undefined) a[k] = integer(owner, k, o[k], 1);
-  if (o.epochs !== undefined) a.epochs = integer(owner, 'epochs (nb_epoch)', o.epochs, 0);
-  if (o.initialEpoch !== undefined) a.initialEpoch = integer(owner, 'initialEpoch', o.initialEpoch, 0);
-  if (o.verbose !== undefined) {
-    if (o.verbose !== 0 && o.verbose !== 1 && o.verbose !== 2) throw new ValueError(`${owner}: verbose must be 0, 1 or 2, got ${show(o.verbose)}`);
-    a.verbose = o.verbose;
-  }
+  for (const k of POSITIVE) if (o[k] !== undefined) a[k] = int(owner, o, k, { min: 1 });
+  if (o.epochs !== undefined) a.epochs = int(owner, o, 'epochs', { min: 0, label: 'epochs (nb_epoch)' });
+  if (o.initialEpoch !== undefined) a.initialEpoch = int(owner, o, 'initialEpoch', { min: 0 });
+  // null (Python's None) leaves these to the caller's default, as an absent key does.
+  if ((o.verbose ?? null) !== null) a.verbose = oneOf(owner, o, 'verbose', [0, 1, 2], 1);
   if (o.validationSplit !== undefined) {
     const s = o.validationSplit;
     if (typeof s !== 'number' || !(s >= 0 && s < 1)) throw new ValueError(`${owner}: validationSplit must be a number in [0, 1), got ${show(s)}`);
@@ -75,9 +65,6 @@ export function runArgs(owner: string, o: Options): RunArgs {
     a.callbacks = cbs as Callback[];
   }
   if (o.classWeight !== undefined) a.classWeight = classWeights(owner, o.classWeight);
-  if (o.checkFinite !== undefined) {
-    if (typeof o.checkFinite !== 'boolean') throw new ValueError(`${owner}: checkFinite must be true or false, got ${show(o.checkFinite)}`);
-    a.checkFinite = o.checkFinite;
-  }
+  if ((o.checkFinite ?? null) !== null) a.checkFinite = bool(owner, o, 'checkFinite', true);
   return a;
 }

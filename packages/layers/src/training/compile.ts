@@ -4,8 +4,9 @@ import { getLoss, lossName, type LossFn, type LossId } from '../losses.js';
 import { resolveMetric, type MetricFn, type ResolvedMetric } from '../metrics.js';
 import { getOptimizer, type Optimizer } from '../optimizers/index.js';
 import { ValueError } from '../utils/errors.js';
-import { parseOptions } from '../utils/options.js';
+import { isOptions, parseOptions } from '../utils/options.js';
 import type { Shape } from '../utils/shape.js';
+import { bool, invalid } from '../utils/option-readers.js';
 
 export type PerOutput<T> = T | T[] | Record<string, T>;
 
@@ -38,33 +39,47 @@ export interface Compiled {
   config: Record<string, unknown>;
 }
 
-function perOutput<T>(what: string, v: PerOutput<T> | undefined, names: readonly string[], fallback: T): T[] {
-  if (v === undefined) return names.map(() => fallback);
+/** Reads one output's entry, naming it (`loss['out']`) when it is of the wrong kind. */
+type Item<T> = (v: unknown, where: string) => T;
+
+/** One value for all outputs, a list in output order, or a dict by output name; null reads as not given. */
+function perOutput<T>(what: string, v: unknown, names: readonly string[], fallback: T, item: Item<T>): T[] {
+  if ((v ?? null) === null) return names.map(() => fallback);
   if (Array.isArray(v)) {
     if (v.length !== names.length) throw new ValueError(`compile: ${what} has ${v.length} entries for ${names.length} outputs (${names.join(', ')})`);
-    return v;
+    return v.map((x, i) => item(x, `${what}[${i}]`));
   }
-  if (typeof v === 'object' && v !== null && !(typeof v === 'function') && Object.getPrototypeOf(v) === Object.prototype && !('class_name' in v)) {
-    const rec = v as Record<string, T>;
-    for (const k of Object.keys(rec)) if (!names.includes(k)) throw new ValueError(`compile: ${what} names unknown output '${k}' (outputs: ${names.join(', ')})`);
-    return names.map((n) => rec[n] ?? fallback);
+  if (isOptions(v) && !('class_name' in v)) {
+    for (const k of Object.keys(v)) if (!names.includes(k)) throw new ValueError(`compile: ${what} names unknown output '${k}' (outputs: ${names.join(', ')})`);
+    return names.map((n) => ((v[n] ?? null) === null ? fallback : item(v[n], `${what}['${n}']`)));
   }
-  return names.map(() => v as T);
+  const one = item(v, what);
+  return names.map(() => one);
 }
+
+// A function's signature cannot be checked at run time: a loss or metric function is taken on its word.
+const lossItem: Item<LossId> = (v, where) => (typeof v === 'string' || typeof v === 'function' ? (v as LossId) : invalid('compile', where, 'a loss name or function', v));
+const weightItem: Item<number> = (v, where) => (typeof v === 'number' && Number.isFinite(v) ? v : invalid('compile', where, 'a finite number', v));
+const modeItem: Item<'temporal' | null> = (v, where) => (v === 'temporal' || v === null ? v : invalid('compile', where, "'temporal' or null", v));
+const metricsItem: Item<(string | MetricFn)[]> = (v, where) => {
+  if (!Array.isArray(v)) invalid('compile', where, 'a list of metric names or functions', v);
+  return v.map((id, i) => (typeof id === 'string' || typeof id === 'function' ? (id as string | MetricFn) : invalid('compile', `${where}[${i}]`, 'a metric name or function', id)));
+};
 
 export function compileModel(options: CompileOptions, outputNames: readonly string[], outputShapes: readonly Shape[]): Compiled {
   const o = parseOptions('compile', options, ['optimizer', 'loss', 'metrics', 'lossWeights', 'sampleWeightMode', 'jit']);
-  if (o.jit !== undefined && typeof o.jit !== 'boolean') throw new ValueError(`compile: jit must be true or false, got ${String(o.jit)}`);
+  const jit = bool('compile', o, 'jit', true);
   if (o.optimizer === undefined) throw new ValueError('compile: `optimizer` is required');
-  if (o.loss === undefined) throw new ValueError('compile: `loss` is required');
+  if ((o.loss ?? null) === null) throw new ValueError('compile: `loss` is required');
+  // The optimizer's kinds (name, instance, {class_name, config}) are told apart by getOptimizer.
   const optimizer = getOptimizer(o.optimizer as string | Optimizer);
-  const losses = perOutput('loss', o.loss as PerOutput<LossId>, outputNames, 'mse').map(getLoss);
-  const lossWeights = perOutput('lossWeights', o.lossWeights as PerOutput<number>, outputNames, 1);
-  const sampleWeightModes = perOutput('sampleWeightMode', o.sampleWeightMode as PerOutput<'temporal' | null>, outputNames, null);
+  const losses = perOutput('loss', o.loss, outputNames, 'mse', lossItem).map(getLoss);
+  const lossWeights = perOutput('lossWeights', o.lossWeights, outputNames, 1, weightItem);
+  const sampleWeightModes = perOutput('sampleWeightMode', o.sampleWeightMode, outputNames, null, modeItem);
   // A flat list of metrics (the empty one too) applies to every output (Keras).
-  const m = o.metrics as PerOutput<(string | MetricFn)[]> | undefined;
+  const m = o.metrics;
   const flat = Array.isArray(m) && (m.length === 0 || !m.every(Array.isArray));
-  const metricLists = flat ? outputNames.map(() => m as (string | MetricFn)[]) : perOutput('metrics', m, outputNames, []);
+  const metricLists = flat ? outputNames.map(() => metricsItem(m, 'metrics')) : perOutput('metrics', m, outputNames, [], metricsItem);
   const metrics = metricLists.map((list, i) => list.map((id) => resolveMetric(id, losses[i]!, outputShapes[i]!)));
   const multi = outputNames.length > 1;
   const metricsNames = ['loss', ...(multi ? outputNames.map((n) => `${n}_loss`) : [])];
@@ -78,7 +93,6 @@ export function compileModel(options: CompileOptions, outputNames: readonly stri
     sample_weight_mode: outputNames.length === 1 ? sampleWeightModes[0] : sampleWeightModes,
     loss_weights: outputNames.length === 1 ? null : lossWeights,
   };
-  const jit = (o.jit as boolean | undefined) ?? true;
   return { optimizer, losses, lossWeights, metrics, sampleWeightModes, metricsNames, jit: jit && platform.env('KERASGPU_JIT') !== '0', config };
 }
 

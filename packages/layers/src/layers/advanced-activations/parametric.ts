@@ -1,8 +1,8 @@
 import { fill, type Tensor, type Variable } from '@kerasgpu/core';
-import { getConstraint, type ConstraintId } from '../../constraints.js';
+import { constraintOption, getConstraint, type Constraint, type ConstraintId } from '../../constraints.js';
 import { Layer } from '../../engine/layer.js';
 import { initializerConfig, type InitializerId } from '../../initializers.js';
-import { getRegularizer, type RegularizerId } from '../../regularizers.js';
+import { getRegularizer, regularizerOption, type Regularizer, type RegularizerId } from '../../regularizers.js';
 import { positional } from '../../utils/args.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
 import type { Options } from '../../utils/options.js';
@@ -10,6 +10,7 @@ import { fmtShape, type Shape } from '../../utils/shape.js';
 import { initName, type LayerOptions } from '../core/kernel-options.js';
 import { registerLayer } from '../registry.js';
 import { leakyRelu, parametricSoftplus, srelu } from './math.js';
+import { num } from '../../utils/option-readers.js';
 
 /** One learned parameter: its Keras 2 weight name, initializer, penalty and constraint. */
 interface ParamSpec { name: string; init: InitializerId; regularizer?: RegularizerId | null; constraint?: ConstraintId | null }
@@ -74,14 +75,14 @@ class PReLUImpl extends ParametricActivation {
   static override readonly OPTIONS = ['alphaInitializer', 'alphaRegularizer', 'alphaConstraint', 'sharedAxes', 'init'];
   static kerasName = 'PReLU';
   readonly alphaInitializer: InitializerId;
-  readonly alphaRegularizer: RegularizerId | null;
-  readonly alphaConstraint: ConstraintId | null;
+  readonly alphaRegularizer: Regularizer | null;
+  readonly alphaConstraint: Constraint | null;
   constructor(...args: [alphaInitializer?: InitializerId, options?: PReLUOptions] | [options: PReLUOptions]) {
     const o = Layer.parse('PReLU', positional('PReLU', args, ['alphaInitializer']), PReLUImpl.OPTIONS);
     super('PReLU', o);
     this.alphaInitializer = initName(o.alphaInitializer ?? o.init, 'zero');
-    this.alphaRegularizer = (o.alphaRegularizer ?? null) as RegularizerId | null;
-    this.alphaConstraint = (o.alphaConstraint ?? null) as ConstraintId | null;
+    this.alphaRegularizer = regularizerOption('PReLU', o, 'alphaRegularizer');
+    this.alphaConstraint = constraintOption('PReLU', o, 'alphaConstraint');
   }
   protected specs(): ParamSpec[] {
     return [{ name: 'alpha', init: this.alphaInitializer, regularizer: this.alphaRegularizer, constraint: this.alphaConstraint }];
@@ -90,7 +91,7 @@ class PReLUImpl extends ParametricActivation {
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(), alpha_initializer: initializerConfig(nameOf(this.alphaInitializer)),
-      alpha_regularizer: getRegularizer(this.alphaRegularizer)?.getConfig() ?? null, alpha_constraint: getConstraint(this.alphaConstraint)?.getConfig() ?? null,
+      alpha_regularizer: this.alphaRegularizer?.getConfig() ?? null, alpha_constraint: this.alphaConstraint?.getConfig() ?? null,
     };
   }
 }
@@ -106,11 +107,8 @@ class ParametricSoftplusImpl extends ParametricActivation {
   constructor(...args: [alphaInit?: number, betaInit?: number, options?: SoftplusOptions] | [options: SoftplusOptions]) {
     const o = Layer.parse('ParametricSoftplus', positional('ParametricSoftplus', args, ['alphaInit', 'betaInit']), ParametricSoftplusImpl.OPTIONS);
     super('ParametricSoftplus', o);
-    [this.alphaInit, this.betaInit] = (['alphaInit', 'betaInit'] as const).map((k, i) => {
-      const v = o[k] ?? [0.2, 5][i];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`ParametricSoftplus: ${k === 'alphaInit' ? 'alpha_init' : 'beta_init'} must be a finite number, got ${JSON.stringify(v)}`);
-      return v;
-    }) as [number, number];
+    this.alphaInit = num('ParametricSoftplus', o, 'alphaInit', { default: 0.2, label: 'alpha_init' });
+    this.betaInit = num('ParametricSoftplus', o, 'betaInit', { default: 5, label: 'beta_init' });
   }
   protected specs(): ParamSpec[] {
     return [{ name: 'alphas', init: (s) => fill(s, this.alphaInit) }, { name: 'betas', init: (s) => fill(s, this.betaInit) }];

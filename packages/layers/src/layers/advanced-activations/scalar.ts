@@ -2,10 +2,10 @@ import type { Tensor } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import { positional } from '../../utils/args.js';
 import type { Callable } from '../../utils/callable.js';
-import { ValueError } from '../../utils/errors.js';
 import type { LayerOptions } from '../core/kernel-options.js';
 import { registerLayer } from '../registry.js';
 import { leakyRelu, scaledElu, thresholdedRelu } from './math.js';
+import { num } from '../../utils/option-readers.js';
 
 /**
  * Activations with one fixed number (Keras 1 and 2 agree on the names): `LeakyReLU(0.1)`,
@@ -17,9 +17,7 @@ abstract class ScalarActivation extends Layer {
     const o = Layer.parse(owner, positional(owner, args, [param]), [param]);
     super(o);
     this.supportsMasking = true;
-    const v = o[param] ?? fallback;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`${owner}: ${param} must be a finite number, got ${JSON.stringify(v)}`);
-    this.value = v;
+    this.value = num(owner, o, param, { default: fallback });
   }
   protected abstract activate(x: Tensor): Tensor;
   override call(inputs: Tensor | Tensor[]): Tensor { return this.activate(inputs as Tensor); }

@@ -1,10 +1,11 @@
 import { add, cast, dropout, expandDims, matMul, mul, nextKey, softmax, sub, sum, tanh, tensor, type DType, type Tensor, type Variable } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
-import { ShapeError, ValueError } from '../../utils/errors.js';
+import { ShapeError } from '../../utils/errors.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import type { LayerOptions } from '../core/kernel-options.js';
 import { registerLayer } from '../registry.js';
+import { bool, fraction, int, oneOf } from '../../utils/option-readers.js';
 
 export type ScoreMode = 'dot' | 'concat';
 export interface AttentionOptions extends LayerOptions {
@@ -45,16 +46,11 @@ class AttentionImpl extends Layer {
     const o = Layer.parse('Attention', options, AttentionImpl.OPTIONS);
     super(o);
     this.supportsMasking = true;
-    this.useScale = (o.useScale as boolean | undefined) ?? false;
-    this.scoreMode = (o.scoreMode as ScoreMode | undefined) ?? 'dot';
-    if (!SCORE_MODES.includes(this.scoreMode)) throw new ValueError(`Attention: score_mode must be 'dot' or 'concat', got ${JSON.stringify(o.scoreMode)}`);
-    this.dropout = (o.dropout as number | undefined) ?? 0;
-    if (!(this.dropout >= 0 && this.dropout < 1)) throw new ValueError(`Attention: dropout must be in [0, 1), got ${String(o.dropout)}`);
-    this.causal = (o.causal as boolean | undefined) ?? false;
-    this.seed = (o.seed as number | null | undefined) ?? null;
-    for (const k of ['useScale', 'causal'] as const) {
-      if (typeof (o[k] ?? false) !== 'boolean') throw new ValueError(`Attention: ${k === 'useScale' ? 'use_scale' : 'causal'} must be true or false, got ${JSON.stringify(o[k])}`);
-    }
+    this.useScale = bool('Attention', o, 'useScale', false);
+    this.scoreMode = oneOf('Attention', o, 'scoreMode', SCORE_MODES, 'dot', 'score_mode');
+    this.dropout = fraction('Attention', o, 'dropout', { default: 0 });
+    this.causal = bool('Attention', o, 'causal', false);
+    this.seed = int('Attention', o, 'seed', { default: null });
   }
 
   /** Checks [query, value(, key)] and returns them with the key defaulting to the value. */

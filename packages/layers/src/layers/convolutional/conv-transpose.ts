@@ -7,6 +7,7 @@ import { fmtShape, type Shape } from '../../utils/shape.js';
 import { registerLayer } from '../registry.js';
 import { ConvBase, type ConvOptions } from './conv.js';
 import { layoutAxes } from './geometry.js';
+import { dims } from '../../utils/option-readers.js';
 
 export interface ConvTransposeOptions extends ConvOptions { outputShape?: (number | null)[]; outputPadding?: number | number[] | null }
 const KEYS = [...ConvBase.OPTIONS, 'outputShape', 'outputPadding'];
@@ -41,8 +42,8 @@ class ConvTranspose2DBase extends ConvBase {
   readonly outputPadding: number[] | null;
   constructor(owner: string, o: Options) {
     super(2, owner, o);
-    this.outputShape = (o.outputShape as (number | null)[] | undefined) ?? null;
-    if (this.outputShape !== null && (!Array.isArray(this.outputShape) || this.outputShape.length !== 4 || this.outputShape.slice(1).some((d) => !(Number.isInteger(d) && (d as number) > 0)))) {
+    this.outputShape = o.outputShape === undefined || o.outputShape === null ? null : dims(owner, o, 'outputShape');
+    if (this.outputShape !== null && (this.outputShape.length !== 4 || this.outputShape.slice(1).includes(null))) {
       throw new ValueError(`${owner}: output_shape must be (batch, ${this.dimOrdering === 'th' ? 'filters, rows, cols' : 'rows, cols, filters'}) with positive sizes, got ${JSON.stringify(o.outputShape)}`);
     }
     const op = o.outputPadding;

@@ -10,6 +10,7 @@ import { fmtShape, type Shape } from '../../utils/shape.js';
 import { KERNEL_KEYS, kernelConfig, kernelSettings, type KernelOptions, type KernelSettings, type LayerOptions } from '../core/kernel-options.js';
 import { registerLayer } from '../registry.js';
 import { layoutAxes, resolvePadding, toChannelsFirst, toChannelsLast, tupleOf, windowOutputShape, type Padding } from './geometry.js';
+import { int } from '../../utils/option-readers.js';
 
 /** Keras 2's Conv1D also pads 'causal': on the left only, so step t never sees later steps. */
 export type ConvPadding = Padding | 'causal';
@@ -56,15 +57,14 @@ abstract class ConvBase extends Layer {
 
   constructor(readonly rank: ConvRank, owner: string, o: Options) {
     super(o);
-    if (!(Number.isInteger(o.filters) && (o.filters as number) > 0)) throw new ValueError(`${owner}: filters (nb_filter) must be a positive integer, got ${String(o.filters)}`);
-    this.filters = o.filters as number;
+    this.filters = int(owner, o, 'filters', { min: 1, label: 'filters (nb_filter)' });
     this.kernelSize = kernelSizeOf(owner, o, rank);
     this.strides = tupleOf(owner, 'strides (subsample)', o.strides, rank, new Array<number>(rank).fill(1));
     this.dilationRate = tupleOf(owner, 'dilation rate', o.dilationRate, rank, new Array<number>(rank).fill(1));
     if (o.padding === 'causal' && rank !== 1) throw new ValueError(`${owner}: padding 'causal' is for 1-D convolutions only`);
     this.padding = o.padding === 'causal' ? 'causal' : resolvePadding(owner, o.padding);
     this.dimOrdering = rank === 1 ? explicitOrdering(o.dimOrdering) : resolveOrdering(o.dimOrdering);
-    this.settings = kernelSettings(o);
+    this.settings = kernelSettings(owner, o);
     this.activityRegularizer = this.settings.activityRegularizer;
   }
 

@@ -1,8 +1,8 @@
 import { conv2d, eye, mul, reshape, type Tensor, type Variable } from '@kerasgpu/core';
-import { getConstraint, type ConstraintId } from '../../constraints.js';
+import { constraintOption, type Constraint, type ConstraintId } from '../../constraints.js';
 import { Layer } from '../../engine/layer.js';
 import { initializerConfig, type InitializerId } from '../../initializers.js';
-import { getRegularizer, type RegularizerId } from '../../regularizers.js';
+import { regularizerOption, type Regularizer, type RegularizerId } from '../../regularizers.js';
 import { positional } from '../../utils/args.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
 import type { Options } from '../../utils/options.js';
@@ -11,6 +11,7 @@ import { initName } from '../core/kernel-options.js';
 import { registerLayer } from '../registry.js';
 import { ConvBase, type ConvOptions } from './conv.js';
 import { layoutAxes } from './geometry.js';
+import { int } from '../../utils/option-readers.js';
 
 const PARTS = ['depthwise', 'pointwise'] as const;
 type Part = (typeof PARTS)[number];
@@ -35,22 +36,20 @@ class SeparableConv2DBase extends ConvBase {
   static override readonly OPTIONS = KEYS;
   static kerasName = 'SeparableConv2D';
   readonly depthMultiplier: number;
-  readonly parts: Record<Part, { init: InitializerId; regularizer: RegularizerId | null; constraint: ConstraintId | null }>;
+  readonly parts: Record<Part, { init: InitializerId; regularizer: Regularizer | null; constraint: Constraint | null }>;
   depthwiseKernel: Variable | null = null;
   pointwiseKernel: Variable | null = null;
 
   constructor(owner: string, o: Options) {
     super(2, owner, o);
-    const m = o.depthMultiplier ?? 1;
-    if (!(Number.isInteger(m) && (m as number) > 0)) throw new ValueError(`${owner}: depth_multiplier must be a positive integer, got ${JSON.stringify(m)}`);
-    this.depthMultiplier = m as number;
+    this.depthMultiplier = int(owner, o, 'depthMultiplier', { min: 1, default: 1, label: 'depth_multiplier' });
     if (o.kernelRegularizer !== undefined || o.kernelConstraint !== undefined) {
       throw new ValueError(`${owner}: a separable convolution has depthwise and pointwise kernels: use depthwise_/pointwise_regularizer and _constraint`);
     }
     this.parts = Object.fromEntries(PARTS.map((p) => [p, {
       init: initName(o[`${p}Initializer`] ?? o.kernelInitializer, 'glorot_uniform'),
-      regularizer: (o[`${p}Regularizer`] ?? null) as RegularizerId | null,
-      constraint: (o[`${p}Constraint`] ?? null) as ConstraintId | null,
+      regularizer: regularizerOption(owner, o, `${p}Regularizer`),
+      constraint: constraintOption(owner, o, `${p}Constraint`),
     }])) as SeparableConv2DBase['parts'];
   }
 
@@ -58,7 +57,7 @@ class SeparableConv2DBase extends ConvBase {
     const channels = inputShape[layoutAxes(2, this.dimOrdering).channel];
     if (inputShape.length !== 4 || channels === null || channels === undefined) throw new ShapeError(`${this.className} expects inputs of rank 4 with known channels, got ${fmtShape(inputShape)}`);
     const add = (p: Part, shape: number[]) => this.addWeight(`${p}_kernel`, shape, this.parts[p].init, 'glorot_uniform', {
-      regularizer: getRegularizer(this.parts[p].regularizer), constraint: getConstraint(this.parts[p].constraint),
+      regularizer: this.parts[p].regularizer, constraint: this.parts[p].constraint,
     });
     this.depthwiseKernel = add('depthwise', [...this.kernelSize, channels, this.depthMultiplier]);
     this.pointwiseKernel = add('pointwise', [1, 1, channels * this.depthMultiplier, this.filters]);
@@ -87,8 +86,8 @@ class SeparableConv2DBase extends ConvBase {
       ...rest, depth_multiplier: this.depthMultiplier,
       ...Object.fromEntries(PARTS.flatMap((p) => [
         [`${p}_initializer`, initializerConfig(named(this.parts[p].init))],
-        [`${p}_regularizer`, getRegularizer(this.parts[p].regularizer)?.getConfig() ?? null],
-        [`${p}_constraint`, getConstraint(this.parts[p].constraint)?.getConfig() ?? null],
+        [`${p}_regularizer`, this.parts[p].regularizer?.getConfig() ?? null],
+        [`${p}_constraint`, this.parts[p].constraint?.getConfig() ?? null],
       ])),
     };
   }

@@ -1,5 +1,5 @@
 import type { Tensor } from '@kerasgpu/core';
-import { getActivation, type Activation as ActivationSpec, type ActivationId } from '../../activations.js';
+import { activationOption, type Activation as ActivationSpec, type ActivationId } from '../../activations.js';
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
@@ -15,7 +15,7 @@ class ActivationImpl extends Layer {
     const o = Layer.parse('Activation', positional('Activation', args, ['activation']), ActivationImpl.OPTIONS);
     super(o);
     this.supportsMasking = true;
-    this.activation = getActivation(o.activation as ActivationId);
+    this.activation = activationOption('Activation', o, 'activation');
   }
   override call(inputs: Tensor | Tensor[], _args: CallArgs): Tensor { return this.activation.fn(inputs as Tensor); }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), activation: this.activation.name }; }

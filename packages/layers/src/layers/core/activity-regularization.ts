@@ -1,8 +1,7 @@
 import type { Tensor } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import { L1L2 } from '../../regularizers.js';
-import { positional } from '../../utils/args.js';
-import { ValueError } from '../../utils/errors.js';
+import { nonNegative, positional } from '../../utils/args.js';
 import { registerLayer } from '../registry.js';
 import type { LayerOptions } from './kernel-options.js';
 
@@ -21,11 +20,8 @@ class ActivityRegularizationImpl extends Layer {
     const o = Layer.parse('ActivityRegularization', positional('ActivityRegularization', args, ['l1', 'l2']), ActivityRegularizationImpl.OPTIONS);
     super(o);
     this.supportsMasking = true;
-    [this.l1, this.l2] = (['l1', 'l2'] as const).map((k) => {
-      const v = o[k] ?? 0;
-      if (typeof v !== 'number' || !(v >= 0)) throw new ValueError(`ActivityRegularization: ${k} must be a non-negative number, got ${JSON.stringify(v)}`);
-      return v;
-    }) as [number, number];
+    this.l1 = nonNegative('ActivityRegularization', 'l1', o.l1 ?? 0);
+    this.l2 = nonNegative('ActivityRegularization', 'l2', o.l2 ?? 0);
     this.activityRegularizer = new L1L2({ l1: this.l1, l2: this.l2 });
   }
   override call(inputs: Tensor | Tensor[]): Tensor { return inputs as Tensor; }

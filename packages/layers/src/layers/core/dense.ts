@@ -2,10 +2,11 @@ import { add, matMul, reshape, type Tensor, type Variable } from '@kerasgpu/core
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
-import { ShapeError, ValueError } from '../../utils/errors.js';
+import { ShapeError } from '../../utils/errors.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import { registerLayer } from '../registry.js';
 import { KERNEL_KEYS, kernelConfig, kernelSettings, type KernelOptions, type KernelSettings, type LayerOptions } from './kernel-options.js';
+import { int } from '../../utils/option-readers.js';
 
 export interface DenseOptions extends LayerOptions, KernelOptions { units?: number }
 
@@ -21,9 +22,8 @@ class DenseImpl extends Layer {
   constructor(...args: [units: number, options?: DenseOptions] | [options: DenseOptions]) {
     const o = Layer.parse('Dense', positional('Dense', args, ['units']), DenseImpl.OPTIONS);
     super(o);
-    if (!(Number.isInteger(o.units) && (o.units as number) > 0)) throw new ValueError(`Dense: units (output_dim) must be a positive integer, got ${String(o.units)}`);
-    this.units = o.units as number;
-    this.settings = kernelSettings(o);
+    this.units = int('Dense', o, 'units', { min: 1, label: 'units (output_dim)' });
+    this.settings = kernelSettings('Dense', o);
     this.activityRegularizer = this.settings.activityRegularizer;
   }
 

@@ -8,6 +8,7 @@ import { resolveOrdering, type DimOrdering } from '../../utils/image-ordering.js
 import type { Options } from '../../utils/options.js';
 import { registerLayer } from '../registry.js';
 import type { LayerOptions } from './kernel-options.js';
+import { dims, fraction, int } from '../../utils/option-readers.js';
 
 // The options form may name the rate `rate` or Keras 1 `p`: checked when parsed.
 type DropoutArgs = [rate: number, options?: LayerOptions] | [options: LayerOptions];
@@ -27,10 +28,9 @@ class DropoutImpl extends Layer {
     const o = Layer.parse(cls.kerasName, positional(cls.kerasName, args, ['rate']), cls.OPTIONS);
     super(o);
     this.supportsMasking = true;
-    this.rate = o.rate as number;
-    if (!(this.rate >= 0 && this.rate < 1)) throw new ValueError(`${cls.kerasName}: rate (p) must be in [0, 1), got ${String(o.rate)}`);
-    this.seed = (o.seed as number | undefined) ?? null;
-    this.noiseShape = (o.noiseShape as (number | null)[] | undefined) ?? null;
+    this.rate = fraction(cls.kerasName, o, 'rate', { label: 'rate (p)' });
+    this.seed = int(cls.kerasName, o, 'seed', { default: null });
+    this.noiseShape = dims(cls.kerasName, o, 'noiseShape');
     this.configure(o);
   }
   /** Subclasses read their own options here (the constructor has parsed them). */

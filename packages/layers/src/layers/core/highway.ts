@@ -2,10 +2,11 @@ import { add, fill, matMul, mul, sigmoid, sub, type Tensor, type Variable } from
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
-import { ShapeError, ValueError } from '../../utils/errors.js';
+import { ShapeError } from '../../utils/errors.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import { registerLayer } from '../registry.js';
 import { KERNEL_KEYS, kernelSettings, type KernelOptions, type KernelSettings, type LayerOptions } from './kernel-options.js';
+import { num } from '../../utils/option-readers.js';
 
 export interface HighwayOptions extends LayerOptions, KernelOptions { transformBias?: number }
 
@@ -28,11 +29,9 @@ class HighwayImpl extends Layer {
   constructor(...args: [options?: HighwayOptions]) {
     const o = Layer.parse('Highway', positional('Highway', args, []), HighwayImpl.OPTIONS);
     super(o);
-    this.settings = kernelSettings(o);
+    this.settings = kernelSettings('Highway', o);
     this.activityRegularizer = this.settings.activityRegularizer;
-    const tb = o.transformBias;
-    if (tb !== undefined && (typeof tb !== 'number' || !Number.isFinite(tb))) throw new ValueError(`Highway: transform_bias must be a finite number, got ${JSON.stringify(tb)}`);
-    this.transformBias = (tb as number | undefined) ?? null;
+    this.transformBias = num('Highway', o, 'transformBias', { default: null, label: 'transform_bias' });
   }
 
   override build(inputShape: Shape): void {

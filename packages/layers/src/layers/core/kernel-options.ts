@@ -1,9 +1,10 @@
-import { getActivation, type Activation, type ActivationId } from '../../activations.js';
-import { getConstraint, type Constraint, type ConstraintId } from '../../constraints.js';
+import { activationOption, type Activation, type ActivationId } from '../../activations.js';
+import { constraintOption, type Constraint, type ConstraintId } from '../../constraints.js';
 import { initializerConfig, type InitializerId } from '../../initializers.js';
-import { getRegularizer, type Regularizer, type RegularizerId } from '../../regularizers.js';
+import { regularizerOption, type Regularizer, type RegularizerId } from '../../regularizers.js';
 import type { Options } from '../../utils/options.js';
 import type { Shape } from '../../utils/shape.js';
+import { bool } from '../../utils/option-readers.js';
 
 /** Options of the kernel + bias layers (Dense, Conv*, ...): Keras 2 names, Keras 1 aliases in the table. */
 export const KERNEL_KEYS = ['activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer', 'activityRegularizer', 'kernelConstraint', 'biasConstraint'] as const;
@@ -62,17 +63,17 @@ const initName = (id: unknown, fallback: string): InitializerId => {
   return o.class_name === undefined ? fallback : (k1[o.class_name] ?? o.class_name);
 };
 
-export function kernelSettings(o: Options, defaults: { init?: string; activation?: ActivationId } = {}): KernelSettings {
+export function kernelSettings(owner: string, o: Options, defaults: { init?: string; activation?: ActivationId } = {}): KernelSettings {
   return {
-    activation: getActivation((o.activation as ActivationId | undefined) ?? defaults.activation),
-    useBias: (o.useBias as boolean | undefined) ?? true,
+    activation: activationOption(owner, o, 'activation', defaults.activation),
+    useBias: bool(owner, o, 'useBias', true),
     kernelInitializer: initName(o.kernelInitializer, defaults.init ?? 'glorot_uniform'),
     biasInitializer: initName(o.biasInitializer, 'zero'),
-    kernelRegularizer: getRegularizer(o.kernelRegularizer as RegularizerId),
-    biasRegularizer: getRegularizer(o.biasRegularizer as RegularizerId),
-    activityRegularizer: getRegularizer(o.activityRegularizer as RegularizerId),
-    kernelConstraint: getConstraint(o.kernelConstraint as ConstraintId),
-    biasConstraint: getConstraint(o.biasConstraint as ConstraintId),
+    kernelRegularizer: regularizerOption(owner, o, 'kernelRegularizer'),
+    biasRegularizer: regularizerOption(owner, o, 'biasRegularizer'),
+    activityRegularizer: regularizerOption(owner, o, 'activityRegularizer'),
+    kernelConstraint: constraintOption(owner, o, 'kernelConstraint'),
+    biasConstraint: constraintOption(owner, o, 'biasConstraint'),
   };
 }
 

@@ -6,6 +6,8 @@ import { ValueError } from '../../utils/errors.js';
 import type { Shape } from '../../utils/shape.js';
 import { registerLayer } from '../registry.js';
 import type { LayerOptions } from './kernel-options.js';
+import { dims, invalid, num } from '../../utils/option-readers.js';
+import { isOptions } from '../../utils/options.js';
 
 export type LambdaFn = (x: Tensor | Tensor[], args?: Record<string, unknown>) => Tensor;
 
@@ -25,9 +27,12 @@ class LambdaImpl extends Layer {
     const o = Layer.parse('Lambda', positional('Lambda', args, ['function']), LambdaImpl.OPTIONS);
     super(o);
     if (typeof o.function !== 'function') throw new ValueError(`Lambda: needs a function, got ${String(o.function)} (functions from files resolve through customObjects)`);
+    // A user function: its signature cannot be checked at run time.
     this.fn = o.function as LambdaFn;
-    this.outputShape = (o.outputShape as LambdaImpl['outputShape'] | undefined) ?? null;
-    this.fnArgs = (o.arguments as Record<string, unknown> | undefined) ?? {};
+    this.outputShape = typeof o.outputShape === 'function' ? (o.outputShape as (s: Shape | Shape[]) => Shape) : dims('Lambda', o, 'outputShape');
+    const fnArgs = o.arguments ?? {};
+    if (!isOptions(fnArgs)) invalid('Lambda', 'arguments', 'an object of keyword arguments', fnArgs);
+    this.fnArgs = fnArgs;
   }
   override computeOutputShape(s: Shape | Shape[]): Shape {
     if (typeof this.outputShape === 'function') return this.outputShape(s);
@@ -55,7 +60,7 @@ class MaskingImpl extends Layer {
     const o = Layer.parse('Masking', options, MaskingImpl.OPTIONS);
     super(o);
     this.supportsMasking = true;
-    this.maskValue = (o.maskValue as number | undefined) ?? 0;
+    this.maskValue = num('Masking', o, 'maskValue', { default: 0 });
   }
   private keep(x: Tensor): Tensor { return max(cast(notEqual(x, this.maskValue), x.dtype), -1, true); }
   /** Masks are float [batch, timesteps]: 1 keeps a step, 0 skips it. */

@@ -5,6 +5,7 @@ import { ShapeError } from '../../utils/errors.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import { registerLayer } from '../registry.js';
 import { KERNEL_KEYS, kernelConfig, kernelSettings, type KernelOptions, type KernelSettings, type LayerOptions } from './kernel-options.js';
+import { int } from '../../utils/option-readers.js';
 
 /** Keras 1 MaxoutDense: max over nbFeature linear pieces, W [nbFeature, inputDim, outputDim], b [nbFeature, outputDim]. */
 class MaxoutDenseImpl extends Layer {
@@ -18,9 +19,9 @@ class MaxoutDenseImpl extends Layer {
   constructor(...args: [outputDim: number, options?: LayerOptions & KernelOptions & { nbFeature?: number }] | [options: LayerOptions & KernelOptions]) {
     const o = Layer.parse('MaxoutDense', positional('MaxoutDense', args, ['units']), MaxoutDenseImpl.OPTIONS);
     super(o);
-    this.units = o.units as number;
-    this.nbFeature = (o.nbFeature as number | undefined) ?? 4;
-    this.settings = kernelSettings(o);
+    this.units = int('MaxoutDense', o, 'units', { min: 1, label: 'units (output_dim)' });
+    this.nbFeature = int('MaxoutDense', o, 'nbFeature', { min: 1, default: 4 });
+    this.settings = kernelSettings('MaxoutDense', o);
     this.activityRegularizer = this.settings.activityRegularizer;
   }
   override build(s: Shape): void {

@@ -7,6 +7,7 @@ import { dataFormat, explicitOrdering, type DimOrdering } from '../../utils/imag
 import { fmtShape, prodDims, type Shape } from '../../utils/shape.js';
 import { registerLayer } from '../registry.js';
 import type { LayerOptions } from './kernel-options.js';
+import { int, ints } from '../../utils/option-readers.js';
 
 /**
  * Flattens all but the batch axis, row-major: a 'th' conv output flattens as (C, H, W). Keras 2's
@@ -45,8 +46,7 @@ class ReshapeImpl extends Layer {
   constructor(...args: [targetShape: number[], options?: LayerOptions] | [options: LayerOptions & { targetShape: number[] }]) {
     const o = Layer.parse('Reshape', positional('Reshape', args, ['targetShape']), ReshapeImpl.OPTIONS);
     super(o);
-    this.targetShape = o.targetShape as number[];
-    if (!Array.isArray(this.targetShape)) throw new ValueError('Reshape: targetShape must be an array');
+    this.targetShape = ints('Reshape', o, 'targetShape');
   }
   override computeOutputShape(s: Shape): Shape {
     const size = prodDims(s.slice(1));
@@ -73,7 +73,7 @@ class PermuteImpl extends Layer {
   constructor(...args: [dims: number[], options?: LayerOptions] | [options: LayerOptions & { dims: number[] }]) {
     const o = Layer.parse('Permute', positional('Permute', args, ['dims']), PermuteImpl.OPTIONS);
     super(o);
-    this.dims = o.dims as number[];
+    this.dims = ints('Permute', o, 'dims');
     const sorted = [...this.dims].sort((a, b) => a - b);
     if (!sorted.every((d, i) => d === i + 1)) throw new ValueError(`Permute: dims must be a permutation of 1..${this.dims.length}, got [${this.dims.join(', ')}]`);
   }
@@ -93,7 +93,7 @@ class RepeatVectorImpl extends Layer {
   constructor(...args: [n: number, options?: LayerOptions] | [options: LayerOptions & { n: number }]) {
     const o = Layer.parse('RepeatVector', positional('RepeatVector', args, ['n']), RepeatVectorImpl.OPTIONS);
     super(o);
-    this.n = o.n as number;
+    this.n = int('RepeatVector', o, 'n', { min: 1 });
   }
   override computeOutputShape(s: Shape): Shape {
     if (s.length !== 2) throw new ShapeError(`RepeatVector needs a 2D input (batch, features), got ${fmtShape(s)}`);

@@ -1,14 +1,15 @@
 import { cast, dropout, gather, mul, nextKey, notEqual, ones, type Tensor, type Variable } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
-import { getConstraint, type ConstraintId } from '../../constraints.js';
-import { getRegularizer, type RegularizerId } from '../../regularizers.js';
+import { constraintOption, type Constraint, type ConstraintId } from '../../constraints.js';
+import { regularizerOption, type Regularizer, type RegularizerId } from '../../regularizers.js';
 import { positional } from '../../utils/args.js';
-import { ShapeError, ValueError } from '../../utils/errors.js';
+import { ShapeError } from '../../utils/errors.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import { initName, type LayerOptions } from '../core/kernel-options.js';
 import { initializerConfig, type InitializerId } from '../../initializers.js';
 import { registerLayer } from '../registry.js';
+import { bool, fraction, int } from '../../utils/option-readers.js';
 
 export interface EmbeddingOptions extends LayerOptions {
   inputDim?: number; outputDim?: number; embeddingsInitializer?: InitializerId; embeddingsRegularizer?: RegularizerId;
@@ -28,33 +29,32 @@ class EmbeddingImpl extends Layer {
   readonly inputLength: number | null;
   readonly dropoutRate: number;
   private readonly init: InitializerId;
-  private readonly regularizer: RegularizerId | null;
-  private readonly constraint: ConstraintId | null;
+  private readonly regularizer: Regularizer | null;
+  private readonly constraint: Constraint | null;
   embeddings: Variable | null = null;
 
   constructor(...args: [inputDim: number, outputDim: number, options?: EmbeddingOptions] | [options: EmbeddingOptions]) {
     const raw = positional('Embedding', args, ['inputDim', 'outputDim']);
     const o = Layer.parse('Embedding', raw, EmbeddingImpl.OPTIONS);
-    const inputLength = (o.inputLength as number | undefined) ?? null;
+    const inputLength = int('Embedding', o, 'inputLength', { min: 1, default: null });
     // inputDim is the vocabulary here, not a shape: the input shape is (inputLength,).
     super({ ...o, inputDim: undefined, inputShape: o.inputShape ?? (o.batchInputShape ? undefined : [inputLength]) });
-    if (!(Number.isInteger(o.inputDim) && (o.inputDim as number) > 0)) throw new ValueError(`Embedding: inputDim (vocabulary size) must be a positive integer, got ${String(o.inputDim)}`);
-    if (!(Number.isInteger(o.outputDim) && (o.outputDim as number) > 0)) throw new ValueError(`Embedding: outputDim must be a positive integer, got ${String(o.outputDim)}`);
-    this.inputDim = o.inputDim as number;
-    this.outputDim = o.outputDim as number;
+    this.inputDim = int('Embedding', o, 'inputDim', { min: 1, label: 'inputDim (vocabulary size)' });
+    this.outputDim = int('Embedding', o, 'outputDim', { min: 1 });
     this.inputLength = inputLength;
-    this.maskZero = (o.maskZero as boolean | undefined) ?? false;
+    this.maskZero = bool('Embedding', o, 'maskZero', false);
     this.supportsMasking = this.maskZero;
-    this.dropoutRate = (o.dropout as number | undefined) ?? 0;
+    this.dropoutRate = fraction('Embedding', o, 'dropout', { default: 0 });
     this.init = initName(o.embeddingsInitializer ?? o.kernelInitializer, 'uniform');
-    this.regularizer = (o.embeddingsRegularizer ?? o.kernelRegularizer ?? null) as RegularizerId | null;
-    this.constraint = (o.embeddingsConstraint ?? o.kernelConstraint ?? null) as ConstraintId | null;
-    this.activityRegularizer = getRegularizer(o.activityRegularizer as RegularizerId);
+    // Keras 1 configs name them kernel_*.
+    this.regularizer = regularizerOption('Embedding', o, (o.embeddingsRegularizer ?? null) === null ? 'kernelRegularizer' : 'embeddingsRegularizer');
+    this.constraint = constraintOption('Embedding', o, (o.embeddingsConstraint ?? null) === null ? 'kernelConstraint' : 'embeddingsConstraint');
+    this.activityRegularizer = regularizerOption('Embedding', o, 'activityRegularizer');
   }
 
   override build(): void {
     this.embeddings = this.addWeight('embeddings', [this.inputDim, this.outputDim], this.init, 'uniform', {
-      regularizer: getRegularizer(this.regularizer), constraint: getConstraint(this.constraint),
+      regularizer: this.regularizer, constraint: this.constraint,
     });
   }
 
@@ -79,7 +79,7 @@ class EmbeddingImpl extends Layer {
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(), input_dim: this.inputDim, output_dim: this.outputDim, embeddings_initializer: initializerConfig(typeof this.init === 'string' ? this.init : 'custom'),
-      embeddings_regularizer: getRegularizer(this.regularizer)?.getConfig() ?? null, embeddings_constraint: getConstraint(this.constraint)?.getConfig() ?? null,
+      embeddings_regularizer: this.regularizer?.getConfig() ?? null, embeddings_constraint: this.constraint?.getConfig() ?? null,
       mask_zero: this.maskZero, input_length: this.inputLength,
     };
   }

@@ -8,10 +8,11 @@ import { isOptions } from '../../utils/options.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import type { LayerOptions } from '../core/kernel-options.js';
 import { registerLayer } from '../registry.js';
+import { int, oneOf } from '../../utils/option-readers.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | 'max' | 'dot' | 'cos';
 export interface MergeOptions extends LayerOptions { mode?: MergeMode; concatAxis?: number; dotAxes?: number | number[]; normalize?: boolean }
-const MODES: MergeMode[] = ['concat', 'sum', 'mul', 'ave', 'max', 'dot', 'cos'];
+const MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'ave', 'max', 'dot', 'cos'];
 
 const l2n = (x: Tensor, axis: number) => div(x, sqrt(maximum(sum(mul(x, x), axis, true), 1e-12)));
 
@@ -37,12 +38,13 @@ class MergeImpl extends Layer {
     const o = Layer.parse('Merge', raw, MergeImpl.OPTIONS);
     super(o);
     // A config's `layers` holds the branch models the loader built from their nested configs (Keras's legacy_from_config).
-    const layers = positional ?? (Array.isArray(o.layers) ? (o.layers as unknown[]) : null);
-    this.mode = (o.mode as MergeMode | undefined) ?? 'sum';
-    if (!MODES.includes(this.mode)) throw new ValueError(`Merge: unknown mode '${this.mode}' (known: ${MODES.join(', ')})`);
-    this.concatAxis = ((o.concatAxis ?? o.axis) as number | undefined) ?? -1;
-    const da = (o.dotAxes ?? o.axes) as number | number[] | undefined;
-    this.dotAxes = Array.isArray(da) ? da[0]! : (da ?? -1);
+    const layers: unknown[] | null = positional ?? (Array.isArray(o.layers) ? o.layers : null);
+    this.mode = oneOf('Merge', o, 'mode', MODES, 'sum');
+    // Keras 2 configs say axis / axes; dot axes may be a pair, of which the first is used.
+    this.concatAxis = int('Merge', o, o.concatAxis === undefined ? 'axis' : 'concatAxis', { default: -1 });
+    const dotKey = o.dotAxes === undefined ? 'axes' : 'dotAxes';
+    const da = o[dotKey];
+    this.dotAxes = int('Merge', Array.isArray(da) ? { [dotKey]: da[0] } : o, dotKey, { default: -1 });
     if (layers) {
       if (layers.length < 2) throw new ValueError(`Merge: needs at least 2 layers, got ${layers.length}`);
       const notModel = layers.find((l) => !(l instanceof ModelImpl));

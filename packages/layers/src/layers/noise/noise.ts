@@ -2,9 +2,9 @@ import { add, mul, nextKey, randomNormal, type Tensor } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
 import { positional } from '../../utils/args.js';
-import { ValueError } from '../../utils/errors.js';
 import type { LayerOptions } from '../core/kernel-options.js';
 import { registerLayer } from '../registry.js';
+import { fraction, num } from '../../utils/option-readers.js';
 
 /** Adds N(0, stddev) noise in training (Keras 1 `sigma`); identity at inference. */
 class GaussianNoiseImpl extends Layer {
@@ -14,8 +14,7 @@ class GaussianNoiseImpl extends Layer {
   constructor(...args: [stddev: number, options?: LayerOptions] | [options: LayerOptions & { stddev: number }]) {
     const o = Layer.parse('GaussianNoise', positional('GaussianNoise', args, ['stddev']), GaussianNoiseImpl.OPTIONS);
     super(o);
-    this.stddev = (o.stddev ?? o.sigma) as number;
-    if (!(this.stddev >= 0)) throw new ValueError(`GaussianNoise: stddev (sigma) must be >= 0, got ${String(this.stddev)}`);
+    this.stddev = num('GaussianNoise', o, o.stddev === undefined ? 'sigma' : 'stddev', { min: 0, label: 'stddev (sigma)' });
     this.supportsMasking = true;
   }
   override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
@@ -33,8 +32,7 @@ class GaussianDropoutImpl extends Layer {
   constructor(...args: [rate: number, options?: LayerOptions] | [options: LayerOptions & { rate: number }]) {
     const o = Layer.parse('GaussianDropout', positional('GaussianDropout', args, ['rate']), GaussianDropoutImpl.OPTIONS);
     super(o);
-    this.rate = o.rate as number;
-    if (!(this.rate >= 0 && this.rate < 1)) throw new ValueError(`GaussianDropout: rate (p) must be in [0, 1), got ${String(o.rate)}`);
+    this.rate = fraction('GaussianDropout', o, 'rate', { label: 'rate (p)' });
     this.supportsMasking = true;
   }
   override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {

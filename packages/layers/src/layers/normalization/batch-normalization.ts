@@ -1,19 +1,22 @@
 import { add, div, mean, mul, reshape, sqrt, square, sub, type Tensor, type Variable } from '@kerasgpu/core';
 import { Layer } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
-import { getConstraint, type ConstraintId } from '../../constraints.js';
+import { constraintOption, type Constraint, type ConstraintId } from '../../constraints.js';
 import { initializerConfig, type InitializerId } from '../../initializers.js';
-import { getRegularizer, type RegularizerId } from '../../regularizers.js';
+import { regularizerOption, type Regularizer, type RegularizerId } from '../../regularizers.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import { initName, type LayerOptions } from '../core/kernel-options.js';
 import { registerLayer } from '../registry.js';
+import { bool, num } from '../../utils/option-readers.js';
 
 export interface BatchNormalizationOptions extends LayerOptions {
   axis?: number | [number]; momentum?: number; epsilon?: number; center?: boolean; scale?: boolean; mode?: number;
   betaInitializer?: InitializerId; gammaInitializer?: InitializerId; movingMeanInitializer?: InitializerId; movingVarianceInitializer?: InitializerId;
   betaRegularizer?: RegularizerId; gammaRegularizer?: RegularizerId; betaConstraint?: ConstraintId; gammaConstraint?: ConstraintId;
 }
+
+interface Penalty { regularizer: Regularizer | null; constraint: Constraint | null }
 
 /**
  * Keras 1.2 / Keras 2 batch normalisation. Weights in Keras order: gamma, beta, moving_mean,
@@ -38,6 +41,8 @@ class BatchNormalizationImpl extends Layer {
   readonly scale: boolean;
   readonly mode: 0 | 1 | 2;
   private readonly o: Record<string, unknown>;
+  /** gamma's and beta's regularizer and constraint, resolved (and checked) when the layer is made. */
+  private readonly penalties: Record<'gamma' | 'beta', Penalty>;
   gamma: Variable | null = null;
   beta: Variable | null = null;
   movingMean: Variable | null = null;
@@ -55,11 +60,13 @@ class BatchNormalizationImpl extends Layer {
     const axis = Array.isArray(o.axis) && o.axis.length === 1 ? (o.axis[0] as unknown) : (o.axis ?? -1);
     if (!Number.isInteger(axis)) throw new ValueError(`BatchNormalization: axis must be one integer (or a list of one), got ${JSON.stringify(o.axis)}`);
     this.axis = axis as number;
-    this.momentum = (o.momentum as number | undefined) ?? 0.99;
-    this.epsilon = (o.epsilon as number | undefined) ?? 1e-3;
-    this.center = (o.center as boolean | undefined) ?? true;
-    this.scale = (o.scale as boolean | undefined) ?? true;
+    this.momentum = num('BatchNormalization', o, 'momentum', { min: 0, max: 1, default: 0.99 });
+    this.epsilon = num('BatchNormalization', o, 'epsilon', { min: 0, default: 1e-3 });
+    this.center = bool('BatchNormalization', o, 'center', true);
+    this.scale = bool('BatchNormalization', o, 'scale', true);
     this.o = o;
+    const penalty = (p: 'gamma' | 'beta') => ({ regularizer: regularizerOption('BatchNormalization', o, `${p}Regularizer`), constraint: constraintOption('BatchNormalization', o, `${p}Constraint`) });
+    this.penalties = { gamma: penalty('gamma'), beta: penalty('beta') };
     this.supportsMasking = true;
   }
 
@@ -75,10 +82,10 @@ class BatchNormalizationImpl extends Layer {
     this.reduceAxes = inputShape.map((_, i) => i).filter((i) => i !== ax);
     this.paramShape = inputShape.map((d, i) => (i === ax ? d! : 1));
     const o = this.o;
-    const w = (name: string, init: unknown, fallback: string, trainable: boolean, reg?: unknown, con?: unknown) =>
-      this.addWeight(name, [dim], initName(init, fallback), fallback, { trainable, regularizer: getRegularizer(reg as RegularizerId), constraint: getConstraint(con as ConstraintId) });
-    if (this.scale) this.gamma = w('gamma', o.gammaInitializer ?? o.gammaInit, 'one', true, o.gammaRegularizer, o.gammaConstraint);
-    if (this.center) this.beta = w('beta', o.betaInitializer ?? o.betaInit, 'zero', true, o.betaRegularizer, o.betaConstraint);
+    const w = (name: string, init: unknown, fallback: string, trainable: boolean, penalty: Penalty = { regularizer: null, constraint: null }) =>
+      this.addWeight(name, [dim], initName(init, fallback), fallback, { trainable, ...penalty });
+    if (this.scale) this.gamma = w('gamma', o.gammaInitializer ?? o.gammaInit, 'one', true, this.penalties.gamma);
+    if (this.center) this.beta = w('beta', o.betaInitializer ?? o.betaInit, 'zero', true, this.penalties.beta);
     this.movingMean = w('moving_mean', o.movingMeanInitializer, 'zero', false);
     this.movingVariance = w('moving_variance', o.movingVarianceInitializer, 'one', false);
   }

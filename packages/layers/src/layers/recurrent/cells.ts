@@ -6,6 +6,7 @@ import { positional } from '../../utils/args.js';
 import type { Options } from '../../utils/options.js';
 import { registerLayer } from '../registry.js';
 import { RNN_KEYS, RNNBase, type RecurrentOptions, type StepResult } from './rnn-base.js';
+import { bool } from '../../utils/option-readers.js';
 
 type RnnArgs = [units: number, options?: RecurrentOptions] | [options: RecurrentOptions];
 const parse = (owner: string, args: RnnArgs) => Layer.parse(owner, positional(owner, args, ['units']), RNN_KEYS);
@@ -46,7 +47,7 @@ class GRUImpl extends RNNBase {
   constructor(...args: [units: number, options?: GRUOptions] | [options: GRUOptions]) {
     const o = Layer.parse('GRU', positional('GRU', args, ['units']), GRU_KEYS);
     super('GRU', o, { recurrentActivation: 'hard_sigmoid' });
-    this.resetAfter = (o.resetAfter as boolean | undefined) ?? false;
+    this.resetAfter = bool('GRU', o, 'resetAfter', false);
   }
   protected override get biasShape(): number[] { return this.resetAfter ? [2, 3 * this.units] : [3 * this.units]; }
   /** Bias row `i` of a reset-after GRU (0: input, 1: recurrent), or null without a bias. */
@@ -91,7 +92,7 @@ export abstract class LSTMBase extends RNNBase {
   private readonly unitForgetBias: boolean;
   constructor(owner: string, o: Options) {
     super(owner, o, { recurrentActivation: 'hard_sigmoid' });
-    this.unitForgetBias = (o.unitForgetBias as boolean | undefined) ?? (o.forgetBiasInit === undefined || o.forgetBiasInit === 'one');
+    this.unitForgetBias = bool(owner, o, 'unitForgetBias', o.forgetBiasInit === undefined || o.forgetBiasInit === 'one');
   }
   protected override initialBias(): Tensor {
     const u = this.units;

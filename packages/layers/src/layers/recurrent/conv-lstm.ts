@@ -12,6 +12,7 @@ import { resolvePadding, tupleOf, type Padding } from '../convolutional/geometry
 import { registerLayer } from '../registry.js';
 import { LSTMBase } from './cells.js';
 import { RNN_KEYS, type RecurrentOptions } from './rnn-base.js';
+import { int } from '../../utils/option-readers.js';
 
 export interface ConvLSTM2DOptions extends Omit<RecurrentOptions, 'units' | 'unroll'> {
   filters?: number;
@@ -35,8 +36,7 @@ const MAP_TO_LAST = [0, 2, 3, 1];
 const MAP_TO_FIRST = [0, 3, 1, 2];
 
 function checkedFilters(o: Options): Options {
-  if (!(Number.isInteger(o.filters) && (o.filters as number) > 0)) throw new ValueError(`ConvLSTM2D: filters (nb_filter) must be a positive integer, got ${String(o.filters)}`);
-  return { ...o, units: o.filters };
+  return { ...o, units: int('ConvLSTM2D', o, 'filters', { min: 1, label: 'filters (nb_filter)' }) };
 }
 
 /**

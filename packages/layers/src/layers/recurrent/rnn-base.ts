@@ -1,18 +1,19 @@
 import {
   add, dropout, fill, matMul, mul, nextKey, ones, reshape, stack, sub, tidy, unstack, variable, zeros, type Tensor, type Variable,
 } from '@kerasgpu/core';
-import { getActivation, type Activation, type ActivationId } from '../../activations.js';
-import { getConstraint, type ConstraintId } from '../../constraints.js';
+import { activationOption, type Activation, type ActivationId } from '../../activations.js';
+import { constraintOption, type Constraint, type ConstraintId } from '../../constraints.js';
 import type { InitializerId } from '../../initializers.js';
 import { Layer, type LayerInput } from '../../engine/layer.js';
 import type { CallArgs } from '../../engine/symbolic.js';
-import { getRegularizer, type RegularizerId } from '../../regularizers.js';
+import { regularizerOption, type Regularizer, type RegularizerId } from '../../regularizers.js';
 import { ShapeError, ValueError } from '../../utils/errors.js';
 import { installKerasNames, KERAS_METHOD_NAMES, type KerasSpelled } from '../../utils/keras-names.js';
 import { parseOptions, type Options } from '../../utils/options.js';
 import { fmtShape, type Shape } from '../../utils/shape.js';
 import { initializerConfig } from '../../initializers.js';
 import { KERNEL_KEYS, kernelConfig, kernelSettings, initName, type KernelOptions, type KernelSettings, type LayerOptions } from '../core/kernel-options.js';
+import { bool, fraction, int } from '../../utils/option-readers.js';
 
 export interface RecurrentOptions extends LayerOptions, KernelOptions {
   units?: number;
@@ -63,8 +64,8 @@ export abstract class RNNBase extends Layer {
   readonly dropout: number;
   readonly recurrentDropout: number;
   protected readonly recurrentInit: InitializerId;
-  protected readonly recurrentRegularizer: RegularizerId | null;
-  protected readonly recurrentConstraint: ConstraintId | null;
+  protected readonly recurrentRegularizer: Regularizer | null;
+  protected readonly recurrentConstraint: Constraint | null;
   kernel: Variable | null = null;
   recurrentKernel: Variable | null = null;
   bias: Variable | null = null;
@@ -80,22 +81,21 @@ export abstract class RNNBase extends Layer {
 
   constructor(owner: string, o: Options, defaults: { recurrentActivation: string }) {
     super(o);
-    if (!(Number.isInteger(o.units) && (o.units as number) > 0)) throw new ValueError(`${owner}: units (output_dim) must be a positive integer, got ${String(o.units)}`);
-    this.units = o.units as number;
+    this.units = int(owner, o, 'units', { min: 1, label: 'units (output_dim)' });
     this.stateDims = [this.units];
-    this.settings = kernelSettings(o, { activation: 'tanh' });
+    this.settings = kernelSettings(owner, o, { activation: 'tanh' });
     this.activityRegularizer = this.settings.activityRegularizer;
-    this.recurrentActivation = getActivation((o.recurrentActivation as ActivationId | undefined) ?? defaults.recurrentActivation);
+    this.recurrentActivation = activationOption(owner, o, 'recurrentActivation', defaults.recurrentActivation);
     this.recurrentInit = initName(o.recurrentInitializer, 'orthogonal');
-    this.recurrentRegularizer = (o.recurrentRegularizer as RegularizerId | undefined) ?? null;
-    this.recurrentConstraint = (o.recurrentConstraint as ConstraintId | undefined) ?? null;
-    this.returnSequences = (o.returnSequences as boolean | undefined) ?? false;
-    this.returnState = (o.returnState as boolean | undefined) ?? false;
-    this.unroll = (o.unroll as boolean | undefined) ?? false;
-    this.goBackwards = (o.goBackwards as boolean | undefined) ?? false;
-    this.stateful = (o.stateful as boolean | undefined) ?? false;
-    this.dropout = (o.dropout as number | undefined) ?? 0;
-    this.recurrentDropout = (o.recurrentDropout as number | undefined) ?? 0;
+    this.recurrentRegularizer = regularizerOption(owner, o, 'recurrentRegularizer');
+    this.recurrentConstraint = constraintOption(owner, o, 'recurrentConstraint');
+    this.returnSequences = bool(owner, o, 'returnSequences', false);
+    this.returnState = bool(owner, o, 'returnState', false);
+    this.unroll = bool(owner, o, 'unroll', false);
+    this.goBackwards = bool(owner, o, 'goBackwards', false);
+    this.stateful = bool(owner, o, 'stateful', false);
+    this.dropout = fraction(owner, o, 'dropout', { default: 0 });
+    this.recurrentDropout = fraction(owner, o, 'recurrentDropout', { default: 0 });
     this.supportsMasking = true;
   }
 
@@ -169,7 +169,7 @@ export abstract class RNNBase extends Layer {
     this.stateDims = ws.state;
     this.kernel = this.addWeight('kernel', ws.kernel, s.kernelInitializer, 'glorot_uniform', { regularizer: s.kernelRegularizer, constraint: s.kernelConstraint });
     this.recurrentKernel = this.addWeight('recurrent_kernel', ws.recurrent, this.recurrentInit, 'orthogonal', {
-      regularizer: getRegularizer(this.recurrentRegularizer), constraint: getConstraint(this.recurrentConstraint),
+      regularizer: this.recurrentRegularizer, constraint: this.recurrentConstraint,
     });
     if (s.useBias) {
       this.bias = this.addWeight('bias', this.biasShape, s.biasInitializer, 'zero', { regularizer: s.biasRegularizer, constraint: s.biasConstraint });
@@ -273,8 +273,8 @@ export abstract class RNNBase extends Layer {
       ...super.getConfig(), units: this.units, ...kernelConfig(this.settings),
       recurrent_activation: this.recurrentActivation.name,
       recurrent_initializer: initializerConfig(typeof this.recurrentInit === 'string' ? this.recurrentInit : 'custom'),
-      recurrent_regularizer: getRegularizer(this.recurrentRegularizer)?.getConfig() ?? null,
-      recurrent_constraint: getConstraint(this.recurrentConstraint)?.getConfig() ?? null,
+      recurrent_regularizer: this.recurrentRegularizer?.getConfig() ?? null,
+      recurrent_constraint: this.recurrentConstraint?.getConfig() ?? null,
       dropout: this.dropout, recurrent_dropout: this.recurrentDropout,
       return_sequences: this.returnSequences, return_state: this.returnState, go_backwards: this.goBackwards, stateful: this.stateful, unroll: this.unroll,
     };

@@ -9,15 +9,18 @@ import { Dense, type DenseOptions } from '../core/dense.js';
 import type { LayerOptions } from '../core/kernel-options.js';
 import { RNNBase } from '../recurrent/rnn-base.js';
 import { deserializeLayer, registerLayer } from '../registry.js';
+import { oneOf } from '../../utils/option-readers.js';
 
 const isSpec = (v: unknown): v is { class_name: string; config: Record<string, unknown> } =>
   typeof v === 'object' && v !== null && typeof (v as { class_name?: unknown }).class_name === 'string';
 
 /** A layer that owns another: its weights are the inner layer's. */
 abstract class Wrapper extends Layer {
-  constructor(readonly layer: Layer, o: Record<string, unknown>) {
+  readonly layer: Layer;
+  constructor(layer: unknown, o: Record<string, unknown>) {
     super(o);
     if (!(layer instanceof Layer)) throw new ValueError(`${this.className}: expected a layer to wrap, got ${String(layer)}`);
+    this.layer = layer;
   }
   /** Keras's Wrapper.from_config: the inner layer is built from its own `{class_name, config}` first. */
   static override fromConfig<T extends Layer>(this: new (...args: never) => T, config: Record<string, unknown>, customObjects: Record<string, unknown> = {}): T {
@@ -38,7 +41,7 @@ class TimeDistributedImpl extends Wrapper {
   static kerasName = 'TimeDistributed';
   constructor(...args: [layer: Layer, options?: LayerOptions] | [options: LayerOptions & { layer: Layer }]) {
     const o = Layer.parse('TimeDistributed', positional('TimeDistributed', args, ['layer']), TimeDistributedImpl.OPTIONS);
-    super(o.layer as Layer, o);
+    super(o.layer, o);
     // Keras: the timestep mask passes through (so a masked sequence's loss skips padded steps).
     this.supportsMasking = true;
   }
@@ -82,7 +85,8 @@ class TimeDistributedDenseImpl extends TimeDistributedImpl {
 /** x with `axis` reversed (a gather by descending indices). */
 const reverse = (x: Tensor, axis: number) => gather(x, tensor(Int32Array.from({ length: x.shape[axis]! }, (_, i) => x.shape[axis]! - 1 - i)), axis);
 
-export type BidirectionalMode = 'concat' | 'sum' | 'mul' | 'ave';
+const BIDIRECTIONAL_MODES = ['concat', 'sum', 'mul', 'ave'] as const;
+export type BidirectionalMode = (typeof BIDIRECTIONAL_MODES)[number];
 
 /**
  * Runs a recurrent layer forwards and a copy backwards, merging the two (concat by default).
@@ -96,15 +100,14 @@ class BidirectionalImpl extends Wrapper {
   readonly mergeMode: BidirectionalMode;
   constructor(...args: [layer: RNNBase, options?: LayerOptions & { mergeMode?: BidirectionalMode }] | [options: LayerOptions & { layer: RNNBase }]) {
     const o = Layer.parse('Bidirectional', positional('Bidirectional', args, ['layer']), BidirectionalImpl.OPTIONS);
-    const fwd = o.layer as RNNBase;
+    const fwd = o.layer;
     if (!(fwd instanceof RNNBase)) throw new ValueError('Bidirectional: wraps a recurrent layer (LSTM, GRU, SimpleRNN)');
     if (fwd.returnState) throw new ValueError(`Bidirectional: the wrapped ${fwd.name} has return_state, which Bidirectional does not support`);
     super(fwd, { ...o, batchInputShape: o.batchInputShape ?? fwd.batchInputShape ?? undefined });
     const cfg: Record<string, unknown> = { ...fwd.getConfig(), name: `backward_${fwd.name}`, go_backwards: !fwd.goBackwards };
     delete cfg.batch_input_shape;
     this.backward = (fwd.constructor as unknown as { fromConfig(c: Record<string, unknown>): RNNBase }).fromConfig(cfg);
-    this.mergeMode = (o.mergeMode as BidirectionalMode | undefined) ?? 'concat';
-    if (!['concat', 'sum', 'mul', 'ave'].includes(this.mergeMode)) throw new ValueError(`Bidirectional: mergeMode must be concat, sum, mul or ave, got '${this.mergeMode}'`);
+    this.mergeMode = oneOf('Bidirectional', o, 'mergeMode', BIDIRECTIONAL_MODES, 'concat');
   }
   protected override get temporalInput(): boolean { return true; }
   override get layerWeights(): LayerWeight[] { return [...this.layer.layerWeights, ...this.backward.layerWeights]; }
