@@ -57,6 +57,14 @@ function intText(r: Range): string {
   return `an integer${rangeText(r)}`;
 }
 
+/** The body of `int` and `num`: the default when absent, else a number passing `ok` within `range`. */
+function numberIn(owner: string, o: Options, key: string, range: Range & { default?: number | null }, ok: (v: number) => boolean, text: string): number | null {
+  const v = given(o, key);
+  if (v === undefined && range.default !== undefined) return range.default;
+  if (typeof v !== 'number' || !ok(v) || !inRange(v, range)) invalid(owner, range.label ?? key, text, o[key]);
+  return v;
+}
+
 /** `true` or `false`. */
 export function bool(owner: string, o: Options, key: string, dflt: boolean): boolean {
   const v = given(o, key);
@@ -70,10 +78,7 @@ export function int(owner: string, o: Options, key: string, range: WithDefault<n
 export function int(owner: string, o: Options, key: string, range: WithDefault<null>): number | null;
 export function int(owner: string, o: Options, key: string, range?: Range): number;
 export function int(owner: string, o: Options, key: string, range: Range & { default?: number | null } = {}): number | null {
-  const v = given(o, key);
-  if (v === undefined && range.default !== undefined) return range.default;
-  if (typeof v !== 'number' || !Number.isInteger(v) || !inRange(v, range)) invalid(owner, range.label ?? key, intText(range), o[key]);
-  return v;
+  return numberIn(owner, o, key, range, Number.isInteger, intText(range));
 }
 
 /** A finite number within `range`; without a default the option is required. */
@@ -81,10 +86,7 @@ export function num(owner: string, o: Options, key: string, range: WithDefault<n
 export function num(owner: string, o: Options, key: string, range: WithDefault<null>): number | null;
 export function num(owner: string, o: Options, key: string, range?: Range): number;
 export function num(owner: string, o: Options, key: string, range: Range & { default?: number | null } = {}): number | null {
-  const v = given(o, key);
-  if (v === undefined && range.default !== undefined) return range.default;
-  if (typeof v !== 'number' || !Number.isFinite(v) || !inRange(v, range)) invalid(owner, range.label ?? key, `a finite number${rangeText(range)}`, o[key]);
-  return v;
+  return numberIn(owner, o, key, range, Number.isFinite, `a finite number${rangeText(range)}`);
 }
 
 /** Any string (a metric name, a separator); without a default, absent reads as undefined. */
