@@ -13,6 +13,11 @@ export interface Backend {
   readonly name: 'cpu' | 'webgpu';
   supportsDType(dtype: DType): boolean;
   upload(values: DataArray, dtype: DType): Storage;
+  /**
+   * Overwrites a storage's elements in place, after the work already queued that uses it (a
+   * compiled step's program stays bound to the storage, where new storage would need a rebind).
+   */
+  write(storage: Storage, values: DataArray, dtype: DType): void;
   /** Resolves to a fresh copy of the elements. */
   read(storage: Storage, dtype: DType, size: number): Promise<DataArray>;
   free(storage: Storage): void;

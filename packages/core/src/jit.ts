@@ -37,11 +37,12 @@ export class CompiledStep {
 
   /**
    * Binds the program to the storages its variables have now, where setWeights or a load gave
-   * them new ones of the same size (values only): no retrace. False when one changed size (trace again).
+   * them new ones of the same size (values only): no retrace. Returns the variables rebound, or
+   * null when one changed size (trace again).
    */
-  rebind(): boolean {
+  rebind(): Variable[] | null {
     const moved = this.state.filter(([v, s]) => v.ref?.storage !== s);
-    if (moved.some(([v, , bytes]) => v.ref?.bytes !== bytes) || engine.tracer) return false;
+    if (moved.some(([v, , bytes]) => v.ref?.bytes !== bytes) || engine.tracer) return null;
     for (const [v] of moved) {
       // A replay writes trained variables in place: each must hold its storage alone.
       if (v.ref!.refCount === 1) continue;
@@ -51,7 +52,7 @@ export class CompiledStep {
     }
     this.recorded.rebind(new Map(moved.map(([v, s]) => [s, v.ref!.storage])));
     this.state = this.state.map(([v, , bytes]) => [v, v.ref!.storage, bytes] as const);
-    return true;
+    return moved.map(([v]) => v);
   }
 
   /** False when the step cannot run now on `inputs` (a result of the last replay is still held): run it eagerly. */
@@ -94,6 +95,14 @@ export class CompiledStep {
  */
 export function ownCopies(ts: readonly Tensor[]): Tensor[] {
   return engine.withoutRecording(() => ts.map((t) => run1('ownCopies', 'cast', { x: t }, { dtype: t.dtype }, t.shape, t.dtype)));
+}
+
+/**
+ * Sets every element of `v` to `value` in place, keeping its storage: a compiled step that updates
+ * `v` (running sums reset each epoch) stays bound to it, with no rebind. `v` must hold its storage alone.
+ */
+export function fillVariable(v: Variable, value: number): void {
+  engine.fill(v, value);
 }
 
 /** Whether the active backend records steps for replay (webgpu; cpu runs every step eagerly). */

@@ -264,8 +264,8 @@ describe('compiledSteps (diagnostics)', () => {
       return;
     }
     expect(steps.map((s) => [s.kind, s.signature, s.replayable])).toEqual([
-      ['train', 'float32[4,3] float32[4,2] -', true],
-      ['train', 'float32[2,3] float32[2,2] -', true],
+      ['train', 'float32[4,3] float32[4,2] - +sums', true],
+      ['train', 'float32[2,3] float32[2,2] - +sums', true],
     ]);
     const text = steps[0]!.program!.describe();
     expect(text).toMatch(/= matMul\(/);

@@ -2,6 +2,7 @@ import { canReplaySteps, dispose, ownCopies, stack, tidy, traceStep, type Compil
 import { platform } from '@kerasgpu/core/platform';
 import type { Container } from '../engine/container.js';
 import type { Compiled } from './compile.js';
+import { RunningSums } from './running-sums.js';
 import { testStep, trainStep } from './step.js';
 
 interface Entry { step: CompiledStep | null; reason: string | null; traces: number }
@@ -43,24 +44,34 @@ export class CompiledSteps {
   /** What the steps baked in: the variables trained and the optimizer's slots (by identity), and its clipping. */
   private baked: { vars: Variable[]; config: string } = { vars: [], config: '' };
   private readonly counters: typeof trainStepCounters;
+  /**
+   * The running sums of the step values (batch-size weighted) that `run` adds to when asked:
+   * fit's epoch logs, evaluate's result. One variable for the steps' life (their programs update it in place).
+   */
+  readonly sums: RunningSums;
 
   /** `c`: the compile whose loss, metrics and optimizer the steps use (none for predict's). */
   constructor(private readonly model: Container, private readonly c: Compiled | null, private readonly kind: StepKind) {
     this.counters = { train: trainStepCounters, test: testStepCounters, predict: predictStepCounters }[kind];
+    this.sums = new RunningSums(c?.metricsNames.length ?? 0);
   }
 
-  /** One training or test step on a batch: its loss and metric values as one vector (metricsNames order), not read back. */
-  run(xs: Tensor[], ys: Tensor[], ws: (Tensor | null)[]): Tensor {
+  /**
+   * One training or test step on a batch: its loss and metric values as one vector (metricsNames
+   * order), not read back. `sum`: the step also adds batch size × values to `sums`.
+   */
+  run(xs: Tensor[], ys: Tensor[], ws: (Tensor | null)[], sum = false): Tensor {
     const c = this.c!;
-    // One vector of the step's values: one readback for batch logs, and the epoch sums add it whole.
+    // One vector of the step's values: one readback for batch logs, and the sums add it whole.
     // (The step's values may be kept tensors, which tidy leaves alone: they are disposed here.)
     const step = () => {
       const outs = (this.kind === 'train' ? trainStep : testStep)(this.model, c, xs, ys, ws);
       const values = tidy(() => stack(outs));
       dispose(outs);
+      if (sum) this.sums.add(values, xs[0]!.shape[0]!);
       return [values];
     };
-    return this.timed(() => this.runStep([...xs, ...ys, ...ws], step)).outs[0]!;
+    return this.timed(() => this.runStep([...xs, ...ys, ...ws], step, sum)).outs[0]!;
   }
 
   /**
@@ -88,7 +99,7 @@ export class CompiledSteps {
   }
 
   /** A step's results, and whether they live in a compiled program's arena (traced or replayed). */
-  private runStep(batch: (Tensor | null)[], step: () => Tensor[]): { outs: Tensor[]; arena: boolean } {
+  private runStep(batch: (Tensor | null)[], step: () => Tensor[], sum = false): { outs: Tensor[]; arena: boolean } {
     if (!jitOn(this.c) || !canReplaySteps()) {
       this.counters.eager++;
       return { outs: step(), arena: false };
@@ -99,7 +110,7 @@ export class CompiledSteps {
       this.counters.eager++;
       return { outs: this.noteBaked(step()), arena: false };
     };
-    const key = batch.map((t) => (t ? `${t.dtype}[${t.shape.join(',')}]` : '-')).join(' ');
+    const key = batch.map((t) => (t ? `${t.dtype}[${t.shape.join(',')}]` : '-')).join(' ') + (sum ? ' +sums' : '');
     const e = this.entries.get(key);
     if (!e) {
       this.entries.set(key, { step: null, reason: null, traces: 0 });
@@ -111,7 +122,9 @@ export class CompiledSteps {
     this.entries.set(key, e);
     const inputs = batch.filter((t): t is Tensor => t !== null);
     if (e.step && !e.step.matches()) {
-      if (e.step.rebind()) this.counters.rebound++;
+      const moved = e.step.rebind();
+      // An eager step (another signature's warm-up) re-assigns the running sums: rebinding to them is routine, not counted.
+      if (moved) this.counters.rebound += moved.some((v) => !this.sums.holds(v)) ? 1 : 0;
       else {
         e.step.dispose();
         e.step = null;
@@ -126,7 +139,8 @@ export class CompiledSteps {
     if (e.step || e.traces >= MAX_TRACES) return eager();
     e.traces++;
     this.counters.traced++;
-    const traced = traceStep(step, inputs, this.kind === 'train' ? [...this.model.weights, ...this.c!.optimizer.weights] : this.model.weights);
+    const state = this.kind === 'train' ? [...this.model.weights, ...this.c!.optimizer.weights] : this.model.weights;
+    const traced = traceStep(step, inputs, sum ? [...state, this.sums.variable] : state);
     e.step = traced.step;
     e.reason = traced.reason;
     return { outs: this.noteBaked(traced.outputs), arena: traced.step !== null };
@@ -181,7 +195,7 @@ export class CompiledSteps {
 /** What `compiledSteps(model)` reports of one batch signature. */
 export interface CompiledStepInfo {
   kind: StepKind;
-  /** The batch's dtypes and shapes (x, y, sample weights; '-' for none). */
+  /** The batch's dtypes and shapes (x, y, sample weights; '-' for none), then ' +sums' where the step adds to the running sums (fit, evaluate). */
   signature: string;
   replayable: boolean;
   /** Why the step runs eagerly (null: replayable, or not traced yet). */
@@ -226,7 +240,9 @@ export function releasePredictSteps(model: Container): void {
 export function releaseTrainSteps(c: Compiled | null): void {
   if (!c) return;
   const s = byCompiled.get(c);
-  s?.train.dispose();
-  s?.test.dispose();
+  for (const steps of s ? [s.train, s.test] : []) {
+    steps.dispose();
+    steps.sums.dispose();
+  }
   byCompiled.delete(c);
 }

@@ -1,4 +1,4 @@
-import { add, concat, dispose, keep, mul, Tensor, tidy } from '@kerasgpu/core';
+import { concat, dispose, Tensor, tidy } from '@kerasgpu/core';
 import type { Container } from '../engine/container.js';
 import { batches, takeRows, type Rows } from './data.js';
 import type { Compiled } from './compile.js';
@@ -10,25 +10,21 @@ import { predictStepsOf, stepsOf } from './compiled-step.js';
  * `progress` hears the samples done after each batch (evaluate's bar; counts are known on the host).
  */
 export async function evaluateArrays(model: Container, c: Compiled, data: Prepared, batchSize: number, progress?: (seen: number) => void): Promise<number[]> {
-  let sums: Tensor | null = null;
-  let seen = 0;
   const steps = stepsOf(model, c, 'test');
+  // Each step adds its batch's weighted values to the steps' running sums (in its program, when replayed).
+  steps.sums.reset();
+  let seen = 0;
   for (const idx of batches(Array.from({ length: data.n }, (_, i) => i), batchSize)) {
-    const prev: Tensor | null = sums;
-    sums = keep(tidy(() => {
+    tidy(() => {
       const [xs, ys] = [takeRows(data.xs, idx), takeRows(data.ys, idx)];
       const ws = data.ws.map((w) => (w ? takeRows([w], idx)[0]! : null));
-      const v = mul(steps.run(xs, ys, ws), idx.length);
-      return prev ? add(prev, v) : v;
-    }));
-    prev?.dispose();
+      steps.run(xs, ys, ws, true).dispose();
+    });
     seen += idx.length;
     progress?.(seen);
   }
-  if (!sums) return c.metricsNames.map(() => NaN);
-  const values = Array.from(await sums.data(), (v) => v / data.n);
-  sums.dispose();
-  return values;
+  if (seen === 0) return c.metricsNames.map(() => NaN);
+  return Array.from(await steps.sums.read(), (v) => v / data.n);
 }
 
 /**

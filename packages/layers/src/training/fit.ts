@@ -135,10 +135,12 @@ async function trainEpochs(model: Model, c: Compiled, train: Prepared, val: Prep
   model.history = history;
   model.stopTraining = false;
 
+  const steps = stepsOf(model, c, 'train');
+  baseLogger.sumsOf(outNames, steps.sums);
   try {
-    await runEpochs(model, c, train, val, a, list, baseLogger, stepsOf(model, c, 'train'));
+    await runEpochs(model, c, train, val, a, list, baseLogger, steps);
   } finally {
-    baseLogger.reset(); // an error mid-epoch (a throwing callback) must not strand the running sums
+    baseLogger.reset();
   }
   return history;
 }
@@ -161,11 +163,11 @@ async function runEpochs(model: Model, c: Compiled, train: Prepared, val: Prepar
       const part = subset(train, idx);
       let outs: Tensor;
       try {
-        outs = steps.run(part.xs, part.ys, part.ws);
+        outs = steps.run(part.xs, part.ys, part.ws, true);
       } finally {
         dispose(part.owned);
       }
-      baseLogger.addBatch(outNames, outs, idx.length);
+      baseLogger.addBatch(idx.length);
       try {
         if (wantBatchLogs) {
           const values = await outs.data();

@@ -104,6 +104,8 @@ async function trainGenerator(
   for (const cb of list.callbacks) { cb.setModel(model); cb.setParams(params); }
   model.history = history;
   model.stopTraining = false;
+  const steps = stepsOf(model, c, 'train');
+  baseLogger.sumsOf(names, steps.sums);
   const it = iteratorOf(generator);
   const valIt = valGen ? iteratorOf(valGen) : null;
   await list.call('onTrainBegin', {});
@@ -119,8 +121,8 @@ async function trainGenerator(
       try {
         await list.call('onBatchBegin', step, logs);
         await model.stepBoundary();
-        outs.push(stepsOf(model, c, 'train').run(loadAll(p.xs, p.owned), loadAll(p.ys, p.owned), p.ws));
-        baseLogger.addBatch(names, outs[0]!, p.n);
+        outs.push(steps.run(loadAll(p.xs, p.owned), loadAll(p.ys, p.owned), p.ws, true));
+        baseLogger.addBatch(p.n);
         if (list.wantsBatchLogs) (await outs[0]!.data()).forEach((v, i) => { logs[names[i]!] = v; });
       } finally {
         dispose([...outs, ...p.owned]);
