@@ -160,6 +160,38 @@ describe('replayed steps keep memory flat', () => {
   });
 });
 
+describe('running sums (epoch logs) inside the replayed step', () => {
+  it('a replayed epoch does no work outside the program but the batch gathers, and its logs equal the eager ones', async () => {
+    const run = async (jit: boolean) => {
+      setSeed(3);
+      const model = Sequential([Dense(1, { input_dim: 12, activation: 'sigmoid' })]);
+      model.compile({ optimizer: RMSprop(), loss: 'binary_crossentropy', metrics: ['accuracy'], jit });
+      const x = randomUniform([64, 12], 0, 1, 4);
+      const y = Array.from({ length: 64 }, (_, i) => [i % 3 === 0 ? 1 : 0]);
+      // Device work from the second epoch's start (every step replays from then on) to the end.
+      const marks: ReturnType<typeof deviceStats>[] = [];
+      const callbacks = [LambdaCallback({ onEpochBegin: (epoch: number) => { if (epoch === 1) marks.push(deviceStats()); }, onTrainEnd: () => { marks.push(deviceStats()); } })];
+      const before = { ...trainStepCounters };
+      const h = await model.fit(x, y, { epochs: 5, batchSize: 16, verbose: 0, callbacks });
+      x.dispose();
+      const program = compiledSteps(model).find((s) => s.kind === 'train')?.counts ?? null;
+      const delta = (k: 'dispatches' | 'bindGroups') => (marks[1]?.[k] ?? 0) - (marks[0]?.[k] ?? 0);
+      return { h: h.history, program, dispatches: delta('dispatches'), bindGroups: delta('bindGroups'), rebound: trainStepCounters.rebound - before.rebound, retraced: trainStepCounters.retraced - before.retraced };
+    };
+    const [eager, compiled] = [await run(false), await run(true)];
+    expect(compiled.h).toEqual(eager.h);
+    if (getBackend() !== 'webgpu') return;
+    // 4 epochs of 4 replayed steps: each runs the program and gathers x and y (one dispatch and bind group each);
+    // the sums are added in the program and zeroed in place each epoch (no rebind, no retrace).
+    const steps = 16;
+    expect(compiled.dispatches).toBe(steps * (compiled.program!.dispatches + 2));
+    expect(compiled.bindGroups).toBe(steps * 2);
+    expect([compiled.rebound, compiled.retraced]).toEqual([0, 0]);
+    // Eagerly, the sums cost their own dispatches on top of the gathers.
+    expect(eager.bindGroups).toBeGreaterThan(steps * 4);
+  });
+});
+
 describe('compiled test steps (evaluate, fit\'s validation)', () => {
   it('evaluate replays its step and gives the eager numbers, partial batch included', async () => {
     const run = async (jit: boolean) => {
