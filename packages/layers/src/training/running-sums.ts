@@ -30,7 +30,7 @@ export class RunningSums {
   }
 
   /** Whether `v` is the sums' variable. */
-  holds(v: Variable): boolean {
+  holds(v: Tensor): boolean {
     return v === this.sums;
   }
 
