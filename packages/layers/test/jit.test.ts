@@ -187,6 +187,9 @@ describe('batch gathers and running sums (epoch logs) inside the replayed step',
     expect(compiled.dispatches).toBe(steps * compiled.program!.dispatches);
     expect(compiled.bindGroups).toBe(0);
     expect([compiled.rebound, compiled.retraced]).toEqual([0, 0]);
+    // The step's constants (the batch size the sums scale by, the loss's epsilon, ...) stay in their buffers: a replay writes none again.
+    expect(compiled.program!.uploads).toBeGreaterThan(0);
+    expect(compiled.program!.replayedUploads).toBe(0);
     // Eagerly, every op of the step, the gathers and the sums included, makes its bind group.
     expect(eager.bindGroups).toBeGreaterThan(steps * 4);
   });
