@@ -23,8 +23,9 @@ class BaseLoggerImpl extends CallbackImpl {
     this.seen = 0;
   }
 
-  /** Forgets the run's sums; the training loop calls it when a run ends, also by an error. */
+  /** Releases the run's sums; the training loop calls it when a run ends, also by an error. */
   reset(): void {
+    this.sums?.release();
     this.sums = null;
     this.seen = 0;
   }

@@ -131,7 +131,7 @@ export class CompiledSteps {
    * `batch`: what a replay takes anew; `data`: arrays the step reads (checked, rebound); `sum`: it adds to `sums`.
    */
   private runStep(batch: (Tensor | null)[], step: () => Tensor[], how: { sum?: boolean; data?: (Tensor | null)[] } = {}): { outs: Tensor[]; arena: boolean } {
-    const { sum = false, data = [] } = how;
+    const { sum = false } = how;
     if (!jitOn(this.c) || !canReplaySteps()) {
       this.counters.eager++;
       return { outs: step(), arena: false };
@@ -143,7 +143,9 @@ export class CompiledSteps {
       return { outs: this.noteBaked(step()), arena: false };
     };
     const sig = (ts: (Tensor | null)[]) => ts.map((t) => (t ? `${t.dtype}[${t.shape.join(',')}]` : '-')).join(' ');
-    const key = sig(batch) + (data.length > 0 ? ` of ${sig(data)}` : '') + (sum ? ' +sums' : '');
+    const key = sig(batch) + (how.data?.length ? ` of ${sig(how.data)}` : '') + (sum ? ' +sums' : '');
+    // What the step reads or updates that a later call may pass anew (each run's own sums variable).
+    const data = [...(how.data ?? []), ...(sum ? [this.sums.variable] : [])];
     const e = this.entries.get(key);
     if (!e) {
       this.entries.set(key, { step: null, reason: null, traces: 0, data });
@@ -159,9 +161,9 @@ export class CompiledSteps {
     e.data = data;
     if (e.step && !e.step.matches()) {
       const moved = e.step.rebind();
-      // Routine rebinding is not counted: to the running sums, which an eager step (another signature's
-      // warm-up) re-assigns, and to the data a new fit passes.
-      if (moved) this.counters.rebound += moved.some((v) => !this.sums.holds(v) && !data.includes(v)) ? 1 : 0;
+      // Routine rebinding is not counted: to the data and running sums a new run passes, and to
+      // the sums an eager step (another signature's warm-up) re-assigned.
+      if (moved) this.counters.rebound += moved.some((v) => !data.includes(v)) ? 1 : 0;
       else {
         e.step.dispose();
         e.step = null;
@@ -177,7 +179,7 @@ export class CompiledSteps {
     e.traces++;
     this.counters.traced++;
     const state = this.kind === 'train' ? [...this.model.weights, ...this.c!.optimizer.weights] : this.model.weights;
-    const traced = traceStep(step, inputs, [...state, ...(sum ? [this.sums.variable] : []), ...data.filter((t): t is Tensor => t !== null)]);
+    const traced = traceStep(step, inputs, [...state, ...data.filter((t): t is Tensor => t !== null)]);
     e.step = traced.step;
     e.reason = traced.reason;
     return { outs: this.noteBaked(traced.outputs), arena: traced.step !== null };
@@ -286,7 +288,7 @@ export function releaseTrainSteps(c: Compiled | null): void {
   const s = byCompiled.get(c);
   for (const steps of s ? [s.train, s.test] : []) {
     steps.dispose();
-    steps.sums.dispose();
+    steps.sums.release();
   }
   byCompiled.delete(c);
 }

@@ -11,20 +11,24 @@ import { predictStepsOf, stepsOf } from './compiled-step.js';
  */
 export async function evaluateArrays(model: Container, c: Compiled, data: Prepared, batchSize: number, progress?: (seen: number) => void): Promise<number[]> {
   const steps = stepsOf(model, c, 'test');
-  // Each step adds its batch's weighted values to the steps' running sums (in its program, when replayed).
-  steps.sums.reset();
+  // Each step adds its batch's weighted values to the steps' running sums (in its program, when
+  // replayed); they start at zero and are released when the run ends.
   let seen = 0;
-  for (const idx of batches(Array.from({ length: data.n }, (_, i) => i), batchSize)) {
-    tidy(() => {
-      const [xs, ys] = [takeRows(data.xs, idx), takeRows(data.ys, idx)];
-      const ws = data.ws.map((w) => (w ? takeRows([w], idx)[0]! : null));
-      steps.run(xs, ys, ws, true).dispose();
-    });
-    seen += idx.length;
-    progress?.(seen);
+  try {
+    for (const idx of batches(Array.from({ length: data.n }, (_, i) => i), batchSize)) {
+      tidy(() => {
+        const [xs, ys] = [takeRows(data.xs, idx), takeRows(data.ys, idx)];
+        const ws = data.ws.map((w) => (w ? takeRows([w], idx)[0]! : null));
+        steps.run(xs, ys, ws, true).dispose();
+      });
+      seen += idx.length;
+      progress?.(seen);
+    }
+    if (seen === 0) return c.metricsNames.map(() => NaN);
+    return Array.from(await steps.sums.read(), (v) => v / data.n);
+  } finally {
+    steps.sums.release();
   }
-  if (seen === 0) return c.metricsNames.map(() => NaN);
-  return Array.from(await steps.sums.read(), (v) => v / data.n);
 }
 
 /**

@@ -150,7 +150,7 @@ async function trainEpochs(model: Model, c: Compiled, train: Prepared, val: Prep
   try {
     await runEpochs(model, c, train, val, a, list, baseLogger, steps);
   } finally {
-    baseLogger.reset();
+    baseLogger.reset(); // the run's running sums are released, also by an error
   }
   return history;
 }

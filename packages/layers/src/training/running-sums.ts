@@ -4,9 +4,10 @@ import { add, fillVariable, mul, tidy, variable, zeros, type Tensor, type Variab
  * The running sums of a run's step values weighted by batch size (fit's epoch logs, evaluate's
  * result), on the device in one variable that the step itself adds to. A compiled step traces
  * the addition with the rest of the step, so a replay updates the sums in place with no work
- * outside its program (no eager dispatches, no upload of the batch size). The variable is the
- * same object, in the same storage, for the life of the steps that add to it: their programs
- * are bound to it, and `reset` zeroes it in place.
+ * outside its program (no eager dispatches, no upload of the batch size). Within a run the
+ * variable keeps its storage (`reset` zeroes it in place), so the programs stay bound to it; a
+ * run ends by releasing it (nothing outlives the run), and the next run's new variable is
+ * followed by the programs (a rebind, not a trace).
  */
 export class RunningSums {
   private sums: Variable | null = null;
@@ -29,11 +30,6 @@ export class RunningSums {
     tidy(() => sums.assign(add(sums, mul(values, size))));
   }
 
-  /** Whether `v` is the sums' variable. */
-  holds(v: Tensor): boolean {
-    return v === this.sums;
-  }
-
   /** The sums so far, read back. */
   async read(): Promise<Float32Array> {
     return (await this.variable.data()) as Float32Array;
@@ -44,7 +40,8 @@ export class RunningSums {
     if (this.sums) fillVariable(this.sums, 0);
   }
 
-  dispose(): void {
+  /** Gives the variable back (a run ended); the next use makes a new one. */
+  release(): void {
     this.sums?.dispose();
     this.sums = null;
   }
