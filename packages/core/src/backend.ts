@@ -13,6 +13,11 @@ export interface Backend {
   readonly name: 'cpu' | 'webgpu';
   supportsDType(dtype: DType): boolean;
   upload(values: DataArray, dtype: DType): Storage;
+  /**
+   * Overwrites a storage's elements in place, after the work already queued that uses it (a
+   * compiled step's program stays bound to the storage, where new storage would need a rebind).
+   */
+  write(storage: Storage, values: DataArray, dtype: DType): void;
   /** Resolves to a fresh copy of the elements. */
   read(storage: Storage, dtype: DType, size: number): Promise<DataArray>;
   free(storage: Storage): void;
@@ -71,8 +76,8 @@ export interface RecordedStep {
   rebind(map: ReadonlyMap<Storage, Storage>): void;
   /** Gives the recorded storages back (the pool may reuse them). */
   release(): void;
-  /** Dispatches (and as traced, before fusion), copies and uploads in the program, and the buffers it owns. */
-  readonly counts: { dispatches: number; unfusedDispatches: number; copies: number; uploads: number; ownedBuffers: number; ownedBytes: number };
+  /** Dispatches (and as traced, before fusion), copies and uploads in the program (and those a replay writes again), and the buffers it owns. */
+  readonly counts: { dispatches: number; unfusedDispatches: number; copies: number; uploads: number; replayedUploads: number; ownedBuffers: number; ownedBytes: number };
   /** The chains of kernels fused into one, each as its ops joined by '+' (e.g. 'add+relu'). */
   readonly fused: readonly string[];
 }

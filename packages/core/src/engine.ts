@@ -1,4 +1,4 @@
-import { bytesPerElement, sizeOf, type DataArray, type DType } from '@kerasgpu/kernels';
+import { allocArray, bytesPerElement, sizeOf, type DataArray, type DType } from '@kerasgpu/kernels';
 import type { Backend, OutputSpec } from './backend.js';
 import { BackendError, DTypeError, ShapeError } from './errors.js';
 import { toNamed, type Primitive, type PrimitiveAttrs } from './primitives.js';
@@ -112,6 +112,16 @@ class Engine {
     v.ref = new DataRef(this.backend, from, bytes);
     this.numBytes += bytes;
     this.release(old);
+  }
+
+  /** @internal sets every element of `v` to `value` in place: its storage, held by it alone, stays (a compiled step bound to it needs no rebind). */
+  fill(v: Variable, value: number): void {
+    if (this.tracer) throw new Error(`fillVariable: variable ${v.name} cannot be overwritten while a step is traced`);
+    const ref = v.ref;
+    if (!ref || ref.refCount !== 1) throw new Error(`fillVariable: variable ${v.name} shares its storage with another tensor`);
+    const values = allocArray(v.dtype, v.size);
+    values.fill(value);
+    this.backend.write(ref.storage, values, v.dtype);
   }
 
   fromValues(values: DataArray, shape: readonly number[], dtype: DType): Tensor {

@@ -45,7 +45,7 @@ export { logSoftmax, softmax } from './ops/softmax.js';
 export { conv2d, conv2dTranspose, maxPool2d, avgPool2d, type Conv2DOptions, type Pool2DOptions } from './ops/conv.js';
 export { lstmCell, lstmSequence, type LstmCellOptions } from './ops/lstm.js';
 export { dropout } from './ops/dropout.js';
-export { traceStep, canReplaySteps, ownCopies, CompiledStep, type StepValues, type Traced } from './jit.js';
+export { traceStep, canReplaySteps, ownCopies, fillVariable, CompiledStep, type StepValues, type Traced } from './jit.js';
 export { StepProgram, type TraceOp, type SlotInfo } from './trace.js';
 export { softmaxCrossEntropy } from './ops/loss.js';
 export { affineResample, type AffineResampleOptions } from './ops/image.js';

@@ -5,7 +5,7 @@ import { engine } from './engine.js';
 import { nextKey, type RandomKey } from './random.js';
 import { run1 } from './ops/run.js';
 import { Tracer, type StepProgram } from './trace.js';
-import type { Tensor, Variable } from './tensor.js';
+import { Variable, type Tensor } from './tensor.js';
 
 /** The per-step values a replay asks its caller for: the optimizer's next update (advancing its iteration count). */
 export interface StepValues { update?: () => { rule: OptimizerRuleName; hyper: OptimizerHyper[OptimizerRuleName] } }
@@ -18,7 +18,7 @@ export class CompiledStep {
   constructor(
     private readonly recorded: RecordedStep,
     readonly program: StepProgram,
-    private state: readonly (readonly [Variable, Storage, number])[],
+    private state: readonly (readonly [Tensor, Storage, number])[],
     private readonly outputs: readonly { storage: Storage; shapes: number[][]; dtypes: DType[]; at: number[] }[],
     private readonly outputCount: number,
     private readonly keyCount: number,
@@ -30,28 +30,38 @@ export class CompiledStep {
   /** The chains of kernels the program runs fused, each as its ops joined by '+' (e.g. 'matMul+add+sigmoid'). */
   get fused(): readonly string[] { return this.recorded.fused; }
 
-  /** The variables still have the storages the trace left them with (setWeights or a load re-assigns them). */
+  /** The state (variables, read-only data) still has the storages the trace left it with (setWeights or a load re-assigns them). */
   matches(): boolean {
     return this.state.every(([v, s]) => v.ref?.storage === s);
   }
 
   /**
-   * Binds the program to the storages its variables have now, where setWeights or a load gave
-   * them new ones of the same size (values only): no retrace. False when one changed size (trace again).
+   * Binds the program to the storages its state has now, where setWeights or a load gave
+   * variables new ones of the same size (values only), or the data it reads is another array of
+   * the same size: no retrace. Returns the state rebound, or null when one changed size (trace again).
    */
-  rebind(): boolean {
+  rebind(): Tensor[] | null {
     const moved = this.state.filter(([v, s]) => v.ref?.storage !== s);
-    if (moved.some(([v, , bytes]) => v.ref?.bytes !== bytes) || engine.tracer) return false;
+    if (moved.some(([v, , bytes]) => v.ref?.bytes !== bytes) || engine.tracer) return null;
     for (const [v] of moved) {
-      // A replay writes trained variables in place: each must hold its storage alone.
-      if (v.ref!.refCount === 1) continue;
+      // A replay writes trained variables in place: each must hold its storage alone (data it only reads may be shared).
+      if (!(v instanceof Variable) || v.ref!.refCount === 1) continue;
       const [own] = ownCopies([v]);
       v.assign(own!);
       own!.dispose();
     }
     this.recorded.rebind(new Map(moved.map(([v, s]) => [s, v.ref!.storage])));
     this.state = this.state.map(([v, , bytes]) => [v, v.ref!.storage, bytes] as const);
-    return true;
+    return moved.map(([v]) => v);
+  }
+
+  /**
+   * Checks other tensors in place of some of the state (the data arrays a new call passes in
+   * place of those traced): where their storages differ, `matches` fails and `rebind` binds the
+   * program to them.
+   */
+  follow(map: ReadonlyMap<Tensor, Tensor>): void {
+    this.state = this.state.map(([t, s, bytes]) => [map.get(t) ?? t, s, bytes] as const);
   }
 
   /** False when the step cannot run now on `inputs` (a result of the last replay is still held): run it eagerly. */
@@ -96,6 +106,14 @@ export function ownCopies(ts: readonly Tensor[]): Tensor[] {
   return engine.withoutRecording(() => ts.map((t) => run1('ownCopies', 'cast', { x: t }, { dtype: t.dtype }, t.shape, t.dtype)));
 }
 
+/**
+ * Sets every element of `v` to `value` in place, keeping its storage: a compiled step that updates
+ * `v` (running sums reset each epoch) stays bound to it, with no rebind. `v` must hold its storage alone.
+ */
+export function fillVariable(v: Variable, value: number): void {
+  engine.fill(v, value);
+}
+
 /** Whether the active backend records steps for replay (webgpu; cpu runs every step eagerly). */
 export function canReplaySteps(): boolean {
   return engine.backend.recorder !== undefined;
@@ -106,11 +124,11 @@ export interface Traced { outputs: Tensor[]; program: StepProgram; step: Compile
 
 /**
  * Runs `fn` eagerly once while tracing it. `inputs` are the batch tensors a replay replaces;
- * `state` the variables whose storages a replay must find unchanged (a model's and its
- * optimizer's weights); the step may read nothing else it did not make. The step is replayable when the backend records (webgpu) and the
+ * `state` the tensors whose storages a replay must find unchanged (a model's and its
+ * optimizer's weights, data the step only reads); the step may read nothing else it did not make. The step is replayable when the backend records (webgpu) and the
  * trace shows nothing a replay could not repeat (see `whyNot`).
  */
-export function traceStep(fn: () => Tensor[], inputs: readonly Tensor[], state: readonly Variable[]): Traced {
+export function traceStep(fn: () => Tensor[], inputs: readonly Tensor[], state: readonly Tensor[]): Traced {
   if (engine.tracer) throw new Error('traceStep: a step is already being traced');
   const tracer = new Tracer();
   const recorder = engine.backend.recorder;

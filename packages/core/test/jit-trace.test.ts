@@ -147,3 +147,41 @@ describe('traceStep on webgpu: memory', () => {
     await K.setBackend('cpu');
   });
 });
+
+describe('fillVariable (in place, after the queued work)', () => {
+  for (const backend of ['cpu', 'webgpu'] as const) {
+    it(`${backend}: queued reads see the old values, the storage stays, a replayed step stays bound to it`, async () => {
+      await K.setBackend(backend);
+      const s = K.tidy(() => K.variable(K.fill([3], 2)));
+      const storage = s.ref!.storage;
+      const before = K.add(s, 1); // queued (webgpu batches it) before the fill: must read 2s
+      K.fillVariable(s, 0);
+      expect(s.ref!.storage).toBe(storage);
+      expect(Array.from(await before.data())).toEqual([3, 3, 3]);
+      expect(Array.from(await s.data())).toEqual([0, 0, 0]);
+      before.dispose();
+      // A step that adds its batch into s, as fit's running sums do.
+      const x = K.tensor([1, 2, 3], [3]);
+      const step = () => { K.tidy(() => s.assign(K.add(s, x))); return [K.mul(x, 1)]; };
+      K.dispose(step());
+      const traced = K.traceStep(step, [x], [s]);
+      K.dispose(traced.outputs);
+      expect(Array.from(await s.data())).toEqual([2, 4, 6]);
+      K.fillVariable(s, 0);
+      if (backend === 'webgpu') {
+        const compiled = traced.step!;
+        K.dispose(compiled.replay([x], {}));
+        expect(compiled.matches()).toBe(true);
+        expect(Array.from(await s.data())).toEqual([1, 2, 3]);
+        compiled.dispose();
+      }
+      // Refused where another tensor shares the storage, and inside a trace.
+      const alias = K.reshape(s, [3]);
+      expect(() => K.fillVariable(s, 0)).toThrow(/shares its storage/);
+      alias.dispose();
+      expect(() => K.traceStep(() => { K.fillVariable(s, 1); return [K.mul(x, 1)]; }, [x], [s])).toThrow(/while a step is traced/);
+      K.dispose([s, x]);
+      await K.setBackend('cpu');
+    });
+  }
+});

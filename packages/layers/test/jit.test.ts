@@ -151,12 +151,68 @@ describe('replayed steps keep memory flat', () => {
     steady.forEach((s, i) => { if (i > 0) expect(s.buffers).toBeLessThanOrEqual(steady[i - 1]!.buffers); });
     expect(new Set(steady.map((s) => s.pipelines)).size).toBe(1);
     if (getBackend() === 'webgpu') {
-      // Per replayed step, only fit's own work around the step (the batch's gathers, the loss
-      // sums) makes bind groups: the step's own were made once, when it was traced.
+      // A replayed step makes no bind groups (its own, the batch's gathers and the loss sums
+      // included, were made once, when it was traced).
       const perStep = (s: typeof seen) => (s.at(-1)!.bindGroups - s[3]!.bindGroups) / (s.length - 4);
       const eager = perStep(await run(false));
       expect(perStep(seen)).toBeLessThan(eager / 3);
     }
+  });
+});
+
+describe('batch gathers and running sums (epoch logs) inside the replayed step', () => {
+  it('a replayed epoch does no device work outside its program, and its logs equal the eager ones', async () => {
+    const run = async (jit: boolean) => {
+      setSeed(3);
+      const model = Sequential([Dense(1, { input_dim: 12, activation: 'sigmoid' })]);
+      model.compile({ optimizer: RMSprop(), loss: 'binary_crossentropy', metrics: ['accuracy'], jit });
+      const x = randomUniform([64, 12], 0, 1, 4);
+      const y = Array.from({ length: 64 }, (_, i) => [i % 3 === 0 ? 1 : 0]);
+      // Device work from the second epoch's start (every step replays from then on) to the end.
+      const marks: ReturnType<typeof deviceStats>[] = [];
+      const callbacks = [LambdaCallback({ onEpochBegin: (epoch: number) => { if (epoch === 1) marks.push(deviceStats()); }, onTrainEnd: () => { marks.push(deviceStats()); } })];
+      const before = { ...trainStepCounters };
+      const h = await model.fit(x, y, { epochs: 5, batchSize: 16, verbose: 0, callbacks });
+      x.dispose();
+      const program = compiledSteps(model).find((s) => s.kind === 'train')?.counts ?? null;
+      const delta = (k: 'dispatches' | 'bindGroups') => (marks[1]?.[k] ?? 0) - (marks[0]?.[k] ?? 0);
+      return { h: h.history, program, dispatches: delta('dispatches'), bindGroups: delta('bindGroups'), rebound: trainStepCounters.rebound - before.rebound, retraced: trainStepCounters.retraced - before.retraced };
+    };
+    const [eager, compiled] = [await run(false), await run(true)];
+    expect(compiled.h).toEqual(eager.h);
+    if (getBackend() !== 'webgpu') return;
+    // 4 epochs of 4 replayed steps: each runs the program alone (it gathers the batch's rows and adds
+    // to the sums); the sums are zeroed in place each epoch (no rebind, no retrace).
+    const steps = 16;
+    expect(compiled.dispatches).toBe(steps * compiled.program!.dispatches);
+    expect(compiled.bindGroups).toBe(0);
+    expect([compiled.rebound, compiled.retraced]).toEqual([0, 0]);
+    // The step's constants (the batch size the sums scale by, the loss's epsilon, ...) stay in their buffers: a replay writes none again.
+    expect(compiled.program!.uploads).toBeGreaterThan(0);
+    expect(compiled.program!.replayedUploads).toBe(0);
+    // Eagerly, every op of the step, the gathers and the sums included, makes its bind group.
+    expect(eager.bindGroups).toBeGreaterThan(steps * 4);
+  });
+});
+
+describe('fit on other arrays of the same shapes', () => {
+  it('rebinds the program to them (no eager step, no trace) and trains on them: the eager numbers', async () => {
+    const run = async (jit: boolean) => {
+      setSeed(6);
+      const model = Sequential([Dense(3, { input_dim: 5, activation: 'tanh' }), Dense(2, { activation: 'softmax' })]);
+      model.compile({ optimizer: SGD({ lr: 0.1 }), loss: 'categorical_crossentropy', jit });
+      // Host arrays: each fit uploads its own tensors.
+      const data = (k: number) => Array.from({ length: 24 }, (_, i) => Array.from({ length: 5 }, (_, j) => Math.sin(k * 31 + i * 5 + j)));
+      await model.fit(data(1), oneHot(24, 2, 0), { epochs: 2, batchSize: 8, verbose: 0, shuffle: false });
+      const before = { ...trainStepCounters };
+      const h = await model.fit(data(2), oneHot(24, 2, 1), { epochs: 2, batchSize: 8, verbose: 0, shuffle: false });
+      const delta = Object.fromEntries((['eager', 'traced', 'retraced', 'replayed'] as const).map((k) => [k, trainStepCounters[k] - before[k]]));
+      return { loss: h.history.loss, weights: await Promise.all(model.weights.map(async (w) => Array.from(await w.data()))), delta };
+    };
+    const [eager, compiled] = [await run(false), await run(true)];
+    expect(compiled.loss).toEqual(eager.loss);
+    expect(compiled.weights).toEqual(eager.weights);
+    if (getBackend() === 'webgpu') expect(compiled.delta).toEqual({ eager: 0, traced: 0, retraced: 0, replayed: 6 });
   });
 });
 
@@ -264,8 +320,8 @@ describe('compiledSteps (diagnostics)', () => {
       return;
     }
     expect(steps.map((s) => [s.kind, s.signature, s.replayable])).toEqual([
-      ['train', 'float32[4,3] float32[4,2] -', true],
-      ['train', 'float32[2,3] float32[2,2] -', true],
+      ['train', 'int32[4] of float32[10,3] float32[10,2] - +sums', true],
+      ['train', 'int32[2] of float32[10,3] float32[10,2] - +sums', true],
     ]);
     const text = steps[0]!.program!.describe();
     expect(text).toMatch(/= matMul\(/);

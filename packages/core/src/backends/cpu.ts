@@ -80,6 +80,10 @@ export class CpuBackend implements Backend {
     return a;
   }
 
+  write(storage: Storage, values: DataArray, _dtype: DType): void {
+    (storage as DataArray).set(values);
+  }
+
   async read(storage: Storage, dtype: DType, size: number): Promise<DataArray> {
     const a = allocArray(dtype, size);
     a.set(storage as DataArray);

@@ -20,7 +20,11 @@ export class GpuProgram {
 
   readonly steps: GpuStep[];
 
-  constructor(private readonly ctx: GpuContext, steps: readonly GpuStep[]) {
+  /**
+   * `persistent`: indices of uploads whose value stays in their buffer between runs (nothing
+   * else writes it, and the recording wrote it once): runs skip them.
+   */
+  constructor(private readonly ctx: GpuContext, steps: readonly GpuStep[], private readonly persistent: ReadonlySet<number> = new Set()) {
     this.steps = [...steps];
     const dispatches = steps.filter((s): s is DispatchStep => s.kind === 'dispatch' && s.uniforms.length > 0);
     const uniformData = new Uint8Array(Math.max(dispatches.length, 1) * UNIFORM_SLOT);
@@ -93,6 +97,7 @@ export class GpuProgram {
           pass.dispatchWorkgroups(...s.grid);
           return;
         }
+        if (this.persistent.has(i)) return;
         pass?.end();
         pass = null;
         if (s.kind === 'copy') encoder.copyBufferToBuffer(s.src, s.srcOffset, s.dst, s.dstOffset, s.bytes);

@@ -1,45 +1,44 @@
-import { add, keep, mul, tidy, type Tensor } from '@kerasgpu/core';
+import type { RunningSums } from '../training/running-sums.js';
 import { callable } from '../utils/callable.js';
 import { CallbackImpl, type Logs } from './callback.js';
 
 /**
- * Averages the batch values over the epoch, weighted by batch size. The sums stay on the device
- * and are read once, at epoch end (Keras's BaseLogger, without a readback per batch).
+ * Averages the batch values over the epoch, weighted by batch size (Keras's BaseLogger, without
+ * a readback per batch). The training step itself adds each batch's values into running sums on
+ * the device (a compiled step, in its program); they are read once, at epoch end.
  */
 class BaseLoggerImpl extends CallbackImpl {
-  private sums: Tensor | null = null;
+  private sums: RunningSums | null = null;
   private seen = 0;
   private names: string[] = [];
 
-  override onEpochBegin(): void {
-    this.reset();
+  /** Called by the training loop before it starts: the sums its steps add to, with their values' names. */
+  sumsOf(names: string[], sums: RunningSums): void {
+    this.names = names;
+    this.sums = sums;
   }
 
-  /** Frees the running sums; the training loop calls it when a run ends, also by an error. */
+  override onEpochBegin(): void {
+    this.sums?.reset();
+    this.seen = 0;
+  }
+
+  /** Releases the run's sums; the training loop calls it when a run ends, also by an error. */
   reset(): void {
-    this.sums?.dispose();
+    this.sums?.release();
     this.sums = null;
     this.seen = 0;
   }
 
-  /** Called by the training loop with the step's values as one vector, in `names` order. */
-  addBatch(names: string[], values: Tensor, size: number): void {
-    this.names = names;
-    const prev = this.sums;
-    this.sums = keep(tidy(() => {
-      const v = mul(values, size);
-      return prev ? add(prev, v) : v;
-    }));
-    prev?.dispose();
+  /** Called by the training loop after each step, which added `size` × its values to the sums. */
+  addBatch(size: number): void {
     this.seen += size;
   }
 
   override async onEpochEnd(_epoch: number, logs: Logs): Promise<void> {
-    if (!this.sums) return;
-    const data = await this.sums.data();
+    if (!this.sums || this.seen === 0) return;
+    const data = await this.sums.read();
     this.names.forEach((n, i) => { logs[n] = data[i]! / this.seen; });
-    this.sums.dispose();
-    this.sums = null;
   }
 }
 export const BaseLogger = callable(BaseLoggerImpl);

@@ -1,10 +1,13 @@
-import { canReplaySteps, dispose, ownCopies, stack, tidy, traceStep, type CompiledStep, type StepProgram, type StepValues, type Tensor, type Variable } from '@kerasgpu/core';
+import { canReplaySteps, dispose, ownCopies, stack, tensor, tidy, traceStep, type CompiledStep, type StepProgram, type StepValues, type Tensor, type Variable } from '@kerasgpu/core';
 import { platform } from '@kerasgpu/core/platform';
 import type { Container } from '../engine/container.js';
 import type { Compiled } from './compile.js';
+import { gatherRows } from './data.js';
+import { RunningSums } from './running-sums.js';
 import { testStep, trainStep } from './step.js';
 
-interface Entry { step: CompiledStep | null; reason: string | null; traces: number }
+/** A signature's compiled step (or why none), and the data arrays it was traced or last replayed with. */
+interface Entry { step: CompiledStep | null; reason: string | null; traces: number; data: (Tensor | null)[] }
 
 /** Traces of one signature that may fail (e.g. the first after setWeights, which shares storage) before it runs eagerly for good. */
 const MAX_TRACES = 3;
@@ -43,24 +46,60 @@ export class CompiledSteps {
   /** What the steps baked in: the variables trained and the optimizer's slots (by identity), and its clipping. */
   private baked: { vars: Variable[]; config: string } = { vars: [], config: '' };
   private readonly counters: typeof trainStepCounters;
+  /**
+   * The running sums of the step values (batch-size weighted) that `run` adds to when asked:
+   * fit's epoch logs, evaluate's result. One variable for the steps' life (their programs update it in place).
+   */
+  readonly sums: RunningSums;
 
   /** `c`: the compile whose loss, metrics and optimizer the steps use (none for predict's). */
   constructor(private readonly model: Container, private readonly c: Compiled | null, private readonly kind: StepKind) {
     this.counters = { train: trainStepCounters, test: testStepCounters, predict: predictStepCounters }[kind];
+    this.sums = new RunningSums(c?.metricsNames.length ?? 0);
   }
 
-  /** One training or test step on a batch: its loss and metric values as one vector (metricsNames order), not read back. */
-  run(xs: Tensor[], ys: Tensor[], ws: (Tensor | null)[]): Tensor {
+  /**
+   * One training or test step on a batch: its loss and metric values as one vector (metricsNames
+   * order), not read back. `sum`: the step also adds batch size × values to `sums`.
+   */
+  run(xs: Tensor[], ys: Tensor[], ws: (Tensor | null)[], sum = false): Tensor {
+    return this.timed(() => this.runStep([...xs, ...ys, ...ws], this.stepOn(() => ({ xs, ys, ws }), sum), { sum })).outs[0]!;
+  }
+
+  /**
+   * `run` on rows `idx` of in-memory arrays, which the step gathers itself: a compiled step's
+   * program takes only the row indices (one small upload) and runs the gathers with the rest,
+   * reading the arrays as data it checks like the weights (another array of the same size rebinds it).
+   */
+  runRows(all: StepArrays, idx: readonly number[], sum = false): Tensor {
+    return this.timed(() => {
+      const index = tensor(Int32Array.from(idx), [idx.length], 'int32');
+      try {
+        const rows = () => ({ xs: gatherRows(all.xs, index), ys: gatherRows(all.ys, index), ws: all.ws.map((w) => (w ? gatherRows([w], index)[0]! : null)) });
+        return this.runStep([index], this.stepOn(rows, sum, true), { sum, data: [...all.xs, ...all.ys, ...all.ws] }).outs[0]!;
+      } finally {
+        index.dispose();
+      }
+    });
+  }
+
+  /** The step on the batch `batch()` gives (`gathered`: tensors it made, disposed after the step). */
+  private stepOn(batch: () => StepArrays, sum: boolean, gathered = false): () => Tensor[] {
     const c = this.c!;
-    // One vector of the step's values: one readback for batch logs, and the epoch sums add it whole.
+    // One vector of the step's values: one readback for batch logs, and the sums add it whole.
     // (The step's values may be kept tensors, which tidy leaves alone: they are disposed here.)
-    const step = () => {
-      const outs = (this.kind === 'train' ? trainStep : testStep)(this.model, c, xs, ys, ws);
-      const values = tidy(() => stack(outs));
-      dispose(outs);
-      return [values];
+    return () => {
+      const { xs, ys, ws } = batch();
+      try {
+        const outs = (this.kind === 'train' ? trainStep : testStep)(this.model, c, xs, ys, ws);
+        const values = tidy(() => stack(outs));
+        dispose(outs);
+        if (sum) this.sums.add(values, xs[0]!.shape[0]!);
+        return [values];
+      } finally {
+        if (gathered) dispose([...xs, ...ys, ...ws.filter((w): w is Tensor => w !== null)]);
+      }
     };
-    return this.timed(() => this.runStep([...xs, ...ys, ...ws], step)).outs[0]!;
   }
 
   /**
@@ -87,8 +126,12 @@ export class CompiledSteps {
     }
   }
 
-  /** A step's results, and whether they live in a compiled program's arena (traced or replayed). */
-  private runStep(batch: (Tensor | null)[], step: () => Tensor[]): { outs: Tensor[]; arena: boolean } {
+  /**
+   * A step's results, and whether they live in a compiled program's arena (traced or replayed).
+   * `batch`: what a replay takes anew; `data`: arrays the step reads (checked, rebound); `sum`: it adds to `sums`.
+   */
+  private runStep(batch: (Tensor | null)[], step: () => Tensor[], how: { sum?: boolean; data?: (Tensor | null)[] } = {}): { outs: Tensor[]; arena: boolean } {
+    const { sum = false } = how;
     if (!jitOn(this.c) || !canReplaySteps()) {
       this.counters.eager++;
       return { outs: step(), arena: false };
@@ -99,10 +142,13 @@ export class CompiledSteps {
       this.counters.eager++;
       return { outs: this.noteBaked(step()), arena: false };
     };
-    const key = batch.map((t) => (t ? `${t.dtype}[${t.shape.join(',')}]` : '-')).join(' ');
+    const sig = (ts: (Tensor | null)[]) => ts.map((t) => (t ? `${t.dtype}[${t.shape.join(',')}]` : '-')).join(' ');
+    const key = sig(batch) + (how.data?.length ? ` of ${sig(how.data)}` : '') + (sum ? ' +sums' : '');
+    // What the step reads or updates that a later call may pass anew (each run's own sums variable).
+    const data = [...(how.data ?? []), ...(sum ? [this.sums.variable] : [])];
     const e = this.entries.get(key);
     if (!e) {
-      this.entries.set(key, { step: null, reason: null, traces: 0 });
+      this.entries.set(key, { step: null, reason: null, traces: 0, data });
       this.forgetOldest();
       return eager();
     }
@@ -110,8 +156,14 @@ export class CompiledSteps {
     this.entries.delete(key);
     this.entries.set(key, e);
     const inputs = batch.filter((t): t is Tensor => t !== null);
+    // Another call's arrays (of the same shapes) in place of the traced ones: the program is rebound to them.
+    if (e.step && data.some((t, i) => t !== e.data[i])) e.step.follow(new Map(e.data.flatMap((t, i) => (t && data[i] ? [[t, data[i]] as const] : []))));
+    e.data = data;
     if (e.step && !e.step.matches()) {
-      if (e.step.rebind()) this.counters.rebound++;
+      const moved = e.step.rebind();
+      // Routine rebinding is not counted: to the data and running sums a new run passes, and to
+      // the sums an eager step (another signature's warm-up) re-assigned.
+      if (moved) this.counters.rebound += moved.some((v) => !data.includes(v)) ? 1 : 0;
       else {
         e.step.dispose();
         e.step = null;
@@ -126,7 +178,8 @@ export class CompiledSteps {
     if (e.step || e.traces >= MAX_TRACES) return eager();
     e.traces++;
     this.counters.traced++;
-    const traced = traceStep(step, inputs, this.kind === 'train' ? [...this.model.weights, ...this.c!.optimizer.weights] : this.model.weights);
+    const state = this.kind === 'train' ? [...this.model.weights, ...this.c!.optimizer.weights] : this.model.weights;
+    const traced = traceStep(step, inputs, [...state, ...data.filter((t): t is Tensor => t !== null)]);
     e.step = traced.step;
     e.reason = traced.reason;
     return { outs: this.noteBaked(traced.outputs), arena: traced.step !== null };
@@ -178,10 +231,17 @@ export class CompiledSteps {
   }
 }
 
+/** A batch's arrays (or all of them, for `runRows`): inputs, targets, sample weights (null: none). */
+export interface StepArrays { xs: Tensor[]; ys: Tensor[]; ws: (Tensor | null)[] }
+
 /** What `compiledSteps(model)` reports of one batch signature. */
 export interface CompiledStepInfo {
   kind: StepKind;
-  /** The batch's dtypes and shapes (x, y, sample weights; '-' for none). */
+  /**
+   * The batch's dtypes and shapes (x, y, sample weights; '-' for none), or the row indices' and
+   * ' of ' the arrays' where the step gathers its rows (fit on in-memory arrays); then ' +sums'
+   * where the step adds to the running sums (fit, evaluate).
+   */
   signature: string;
   replayable: boolean;
   /** Why the step runs eagerly (null: replayable, or not traced yet). */
@@ -226,7 +286,9 @@ export function releasePredictSteps(model: Container): void {
 export function releaseTrainSteps(c: Compiled | null): void {
   if (!c) return;
   const s = byCompiled.get(c);
-  s?.train.dispose();
-  s?.test.dispose();
+  for (const steps of s ? [s.train, s.test] : []) {
+    steps.dispose();
+    steps.sums.release();
+  }
   byCompiled.delete(c);
 }

@@ -148,9 +148,14 @@ export function checkLengths(groups: Record<string, Rows[]>): number {
 /** Rows `idx` of each array (one upload of the indices, one gather per tensor; lazy arrays read just those rows). */
 export function takeRows(ts: readonly Rows[], idx: readonly number[]): Tensor[] {
   const i = tensor(Int32Array.from(idx), [idx.length]);
-  const out = ts.map((t) => (t instanceof Tensor ? gather(t, i, 0) : lazyRows(t, idx)));
+  const out = ts.map((t) => (t instanceof Tensor ? gatherRows([t], i)[0]! : lazyRows(t, idx)));
   i.dispose();
   return out;
+}
+
+/** The rows `index` (an int32 vector on the device) of each tensor. */
+export function gatherRows(ts: readonly Tensor[], index: Tensor): Tensor[] {
+  return ts.map((t) => gather(t, index, 0));
 }
 
 /** Splits [0, n) into batches of `batchSize` indices from `order`. */

@@ -1,4 +1,4 @@
-import { add, concat, dispose, keep, mul, Tensor, tidy } from '@kerasgpu/core';
+import { concat, dispose, Tensor, tidy } from '@kerasgpu/core';
 import type { Container } from '../engine/container.js';
 import { batches, takeRows, type Rows } from './data.js';
 import type { Compiled } from './compile.js';
@@ -10,25 +10,25 @@ import { predictStepsOf, stepsOf } from './compiled-step.js';
  * `progress` hears the samples done after each batch (evaluate's bar; counts are known on the host).
  */
 export async function evaluateArrays(model: Container, c: Compiled, data: Prepared, batchSize: number, progress?: (seen: number) => void): Promise<number[]> {
-  let sums: Tensor | null = null;
-  let seen = 0;
   const steps = stepsOf(model, c, 'test');
-  for (const idx of batches(Array.from({ length: data.n }, (_, i) => i), batchSize)) {
-    const prev: Tensor | null = sums;
-    sums = keep(tidy(() => {
-      const [xs, ys] = [takeRows(data.xs, idx), takeRows(data.ys, idx)];
-      const ws = data.ws.map((w) => (w ? takeRows([w], idx)[0]! : null));
-      const v = mul(steps.run(xs, ys, ws), idx.length);
-      return prev ? add(prev, v) : v;
-    }));
-    prev?.dispose();
-    seen += idx.length;
-    progress?.(seen);
+  // Each step adds its batch's weighted values to the steps' running sums (in its program, when
+  // replayed); they start at zero and are released when the run ends.
+  let seen = 0;
+  try {
+    for (const idx of batches(Array.from({ length: data.n }, (_, i) => i), batchSize)) {
+      tidy(() => {
+        const [xs, ys] = [takeRows(data.xs, idx), takeRows(data.ys, idx)];
+        const ws = data.ws.map((w) => (w ? takeRows([w], idx)[0]! : null));
+        steps.run(xs, ys, ws, true).dispose();
+      });
+      seen += idx.length;
+      progress?.(seen);
+    }
+    if (seen === 0) return c.metricsNames.map(() => NaN);
+    return Array.from(await steps.sums.read(), (v) => v / data.n);
+  } finally {
+    steps.sums.release();
   }
-  if (!sums) return c.metricsNames.map(() => NaN);
-  const values = Array.from(await sums.data(), (v) => v / data.n);
-  sums.dispose();
-  return values;
 }
 
 /**

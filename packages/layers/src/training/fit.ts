@@ -71,6 +71,16 @@ const subset = (p: Prepared, idx: number[]): Prepared & { xs: Tensor[]; ys: Tens
   return { xs, ys, ws, n: idx.length, owned: [...xs, ...ys, ...ws.filter((w): w is Tensor => w !== null)] };
 };
 
+/** A step on rows idx gathered beforehand (lazy or host-batched arrays read only those rows). */
+function runOnSubset(steps: CompiledSteps, train: Prepared, idx: number[]): Tensor {
+  const part = subset(train, idx);
+  try {
+    return steps.run(part.xs, part.ys, part.ws, true);
+  } finally {
+    dispose(part.owned);
+  }
+}
+
 /** Samples [start, end): tensors gathered, lazy and host-batched arrays as views (nothing read yet). */
 const sampleRange = (p: Prepared, start: number, end: number): Prepared => {
   const [xs, ys] = [p.xs.map((r) => sliceRows(r, start, end)), p.ys.map((r) => sliceRows(r, start, end))];
@@ -135,10 +145,12 @@ async function trainEpochs(model: Model, c: Compiled, train: Prepared, val: Prep
   model.history = history;
   model.stopTraining = false;
 
+  const steps = stepsOf(model, c, 'train');
+  baseLogger.sumsOf(outNames, steps.sums);
   try {
-    await runEpochs(model, c, train, val, a, list, baseLogger, stepsOf(model, c, 'train'));
+    await runEpochs(model, c, train, val, a, list, baseLogger, steps);
   } finally {
-    baseLogger.reset(); // an error mid-epoch (a throwing callback) must not strand the running sums
+    baseLogger.reset(); // the run's running sums are released, also by an error
   }
   return history;
 }
@@ -147,6 +159,8 @@ async function trainEpochs(model: Model, c: Compiled, train: Prepared, val: Prep
 async function runEpochs(model: Model, c: Compiled, train: Prepared, val: Prepared | null, a: EpochArgs, list: CallbackList, baseLogger: BaseLogger, steps: CompiledSteps): Promise<void> {
   const outNames = c.metricsNames;
   const wantBatchLogs = list.wantsBatchLogs;
+  // Arrays on the device: each step gathers its rows itself (in a compiled step's program).
+  const inMemory = [...train.xs, ...train.ys].every((r) => r instanceof Tensor) ? { xs: train.xs as Tensor[], ys: train.ys as Tensor[], ws: train.ws } : null;
   await list.call('onTrainBegin', {});
   for (let epoch = a.initialEpoch; epoch < a.epochs; epoch++) {
     const epochLogs: Logs = {};
@@ -158,14 +172,8 @@ async function runEpochs(model: Model, c: Compiled, train: Prepared, val: Prepar
       await list.call('onBatchBegin', b, batchLogs);
       // Timers, servers and progress UIs in this process run between steps; a save asked for meanwhile runs here too.
       await model.stepBoundary();
-      const part = subset(train, idx);
-      let outs: Tensor;
-      try {
-        outs = steps.run(part.xs, part.ys, part.ws);
-      } finally {
-        dispose(part.owned);
-      }
-      baseLogger.addBatch(outNames, outs, idx.length);
+      const outs = inMemory ? steps.runRows(inMemory, idx, true) : runOnSubset(steps, train, idx);
+      baseLogger.addBatch(idx.length);
       try {
         if (wantBatchLogs) {
           const values = await outs.data();

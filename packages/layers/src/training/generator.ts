@@ -104,36 +104,42 @@ async function trainGenerator(
   for (const cb of list.callbacks) { cb.setModel(model); cb.setParams(params); }
   model.history = history;
   model.stopTraining = false;
+  const steps = stepsOf(model, c, 'train');
+  baseLogger.sumsOf(names, steps.sums);
   const it = iteratorOf(generator);
   const valIt = valGen ? iteratorOf(valGen) : null;
-  await list.call('onTrainBegin', {});
-  for (let epoch = a.initialEpoch; epoch < epochs; epoch++) {
-    const epochLogs: Logs = {};
-    await list.call('onEpochBegin', epoch, epochLogs);
-    let seen = 0;
-    for (let step = 0; !done(limit, seen, step); step++) {
-      const [x, y, w] = await next(it, 'fitGenerator');
-      const p = prepare('fitGenerator', model, x, y, w, a.classWeight);
-      const logs: Logs = { batch: step, size: p.n };
-      const outs: Tensor[] = [];
-      try {
-        await list.call('onBatchBegin', step, logs);
-        await model.stepBoundary();
-        outs.push(stepsOf(model, c, 'train').run(loadAll(p.xs, p.owned), loadAll(p.ys, p.owned), p.ws));
-        baseLogger.addBatch(names, outs[0]!, p.n);
-        if (list.wantsBatchLogs) (await outs[0]!.data()).forEach((v, i) => { logs[names[i]!] = v; });
-      } finally {
-        dispose([...outs, ...p.owned]);
+  try {
+    await list.call('onTrainBegin', {});
+    for (let epoch = a.initialEpoch; epoch < epochs; epoch++) {
+      const epochLogs: Logs = {};
+      await list.call('onEpochBegin', epoch, epochLogs);
+      let seen = 0;
+      for (let step = 0; !done(limit, seen, step); step++) {
+        const [x, y, w] = await next(it, 'fitGenerator');
+        const p = prepare('fitGenerator', model, x, y, w, a.classWeight);
+        const logs: Logs = { batch: step, size: p.n };
+        const outs: Tensor[] = [];
+        try {
+          await list.call('onBatchBegin', step, logs);
+          await model.stepBoundary();
+          outs.push(steps.run(loadAll(p.xs, p.owned), loadAll(p.ys, p.owned), p.ws, true));
+          baseLogger.addBatch(p.n);
+          if (list.wantsBatchLogs) (await outs[0]!.data()).forEach((v, i) => { logs[names[i]!] = v; });
+        } finally {
+          dispose([...outs, ...p.owned]);
+        }
+        seen += p.n;
+        await list.call('onBatchEnd', step, logs);
+        if (model.stopTraining) break;
       }
-      seen += p.n;
-      await list.call('onBatchEnd', step, logs);
+      if (valIt) (await runGenerator(model, valIt, valLimit, 'fitGenerator validation')).forEach((v, i) => { epochLogs[`val_${names[i]}`] = v; });
+      await list.call('onEpochEnd', epoch, epochLogs);
       if (model.stopTraining) break;
     }
-    if (valIt) (await runGenerator(model, valIt, valLimit, 'fitGenerator validation')).forEach((v, i) => { epochLogs[`val_${names[i]}`] = v; });
-    await list.call('onEpochEnd', epoch, epochLogs);
-    if (model.stopTraining) break;
+    await list.call('onTrainEnd', {});
+  } finally {
+    baseLogger.reset(); // the run's running sums are released, also by an error
   }
-  await list.call('onTrainEnd', {});
   return history;
 }
 

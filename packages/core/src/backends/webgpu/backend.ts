@@ -66,6 +66,17 @@ export class WebGpuBackend implements Backend {
     return { buffer } satisfies GpuStorage;
   }
 
+  write(storage: Storage, values: DataArray, dtype: DType): void {
+    wgslType(dtype);
+    if (values.length === 0) return;
+    const words = dtype === 'bool' ? Uint32Array.from(values) : values;
+    const buffer = (storage as GpuStorage).buffer;
+    // The queue writes before the next submit: the work batched so far, which may read the old values, is submitted first.
+    this.ctx.flush();
+    this.device.queue.writeBuffer(buffer, 0, words.buffer, words.byteOffset, values.length * GPU_ELEMENT_BYTES);
+    this.ctx.recordUpload(buffer, words, values.length * GPU_ELEMENT_BYTES);
+  }
+
   async read(storage: Storage, dtype: DType, size: number): Promise<DataArray> {
     const bytes = size * GPU_ELEMENT_BYTES;
     const out = allocArray(dtype, size);

@@ -21,6 +21,28 @@ interface Trace {
   releases: Map<GPUBuffer, number[]>;
 }
 
+/**
+ * The recorded uploads (constants the step made: a scalar operand, a loss's epsilon) whose buffer
+ * no other step writes: none touches it before the upload or after a tensor gave it back. The
+ * program owns the buffer as long as it lives, so the value the trace wrote stays there, and
+ * replays need not copy it again (each such copy would also split the compute pass).
+ */
+function persistentUploads(steps: readonly GpuStep[], releases: ReadonlyMap<GPUBuffer, number[]>, keep: ReadonlySet<GPUBuffer>): Set<number> {
+  const uses = new Map<GPUBuffer, number[]>();
+  steps.forEach((s, i) => {
+    for (const b of stepBuffers(s)) uses.set(b, [...(uses.get(b) ?? []), i]);
+  });
+  const out = new Set<number>();
+  steps.forEach((s, i) => {
+    if (s.kind !== 'upload' || keep.has(s.buffer)) return;
+    // Release counts are steps recorded before the release: a step at index >= it came after.
+    const freed = releases.get(s.buffer)?.find((r) => r > i) ?? Infinity;
+    const at = uses.get(s.buffer)!;
+    if (at[0] === i && at.every((k) => k < freed)) out.add(i);
+  });
+  return out;
+}
+
 /** Whether recorded programs fuse elementwise chains (KERASGPU_FUSE=0 replays the steps as traced: debugging, and the tests comparing both). */
 const fusionOn = () => platform.env('KERASGPU_FUSE') !== '0';
 
@@ -91,27 +113,34 @@ export class GpuStepRecorder implements StepRecorder {
       else this.owned.set(b, { owners: 1, held: !this.pool.withdraw(b) });
     }
     for (const b of moveFrom) this.owned.get(b)!.held = true;
-    const { steps: program, dynamic, chains } = this.fused(steps, trace, spec, inputs, moveFrom);
-    return this.recorded(new GpuProgram(this.ctx, program), dynamic, spec, mine, new Set(moveFrom), { unfusedDispatches: steps.filter((s) => s.kind === 'dispatch').length, chains });
-  }
-
-  /** The program's steps with elementwise chains fused (the per-step kernels' indices moved with them), unless switched off. */
-  private fused(steps: GpuStep[], trace: Trace, spec: RecordedStepSpec, inputs: GPUBuffer[], moveFrom: GPUBuffer[]): { steps: GpuStep[]; dynamic: DynamicNode[]; chains: string[] } {
-    if (!fusionOn()) return { steps, dynamic: trace.dynamic, chains: [] };
-    const frozen = new Set(trace.dynamic.flatMap((n) => Array.from({ length: n.count }, (_, k) => n.first + k)));
     const keep = new Set([...inputs, ...spec.outputs.map(bufferOf), ...moveFrom, ...spec.moves.map((m) => bufferOf(m.to))]);
-    const f = fuseElementwise(this.ctx, steps, { releases: trace.releases, frozen, keep });
-    return { steps: f.steps, dynamic: trace.dynamic.map((n) => ({ ...n, first: f.index[n.first]! })), chains: f.chains };
+    const persistent = persistentUploads(steps, trace.releases, keep);
+    const { steps: program, dynamic, chains, index } = this.fused(steps, trace, keep);
+    const kept = new Set([...persistent].map((i) => index[i]!));
+    return this.recorded(new GpuProgram(this.ctx, program, kept), dynamic, spec, mine, new Set(moveFrom), { unfusedDispatches: steps.filter((s) => s.kind === 'dispatch').length, chains, persistent: kept.size });
   }
 
-  private recorded(program: GpuProgram, dynamic: DynamicNode[], spec: RecordedStepSpec, mine: GPUBuffer[], variables: Set<GPUBuffer>, fusion: { unfusedDispatches: number; chains: string[] }): RecordedStep {
+  /**
+   * The program's steps with elementwise chains fused (the per-step kernels' indices moved with
+   * them), unless switched off; `index`: each recorded step's index in them. `keep`: buffers
+   * that outlive the step (batch inputs, results, variables' storages).
+   */
+  private fused(steps: GpuStep[], trace: Trace, keep: ReadonlySet<GPUBuffer>): { steps: GpuStep[]; dynamic: DynamicNode[]; chains: string[]; index: number[] } {
+    if (!fusionOn()) return { steps, dynamic: trace.dynamic, chains: [], index: steps.map((_, i) => i) };
+    const frozen = new Set(trace.dynamic.flatMap((n) => Array.from({ length: n.count }, (_, k) => n.first + k)));
+    const f = fuseElementwise(this.ctx, steps, { releases: trace.releases, frozen, keep });
+    return { steps: f.steps, dynamic: trace.dynamic.map((n) => ({ ...n, first: f.index[n.first]! })), chains: f.chains, index: f.index };
+  }
+
+  private recorded(program: GpuProgram, dynamic: DynamicNode[], spec: RecordedStepSpec, mine: GPUBuffer[], variables: Set<GPUBuffer>, fusion: { unfusedDispatches: number; chains: string[]; persistent: number }): RecordedStep {
     const inputs = spec.inputs.map((s) => ({ buffer: bufferOf(s.storage), bytes: s.bytes }));
     /** Everything a replay overwrites (all it owns but the variables' storages). */
     const written = mine.filter((b) => !variables.has(b));
     let released = false;
+    const persistent = fusion.persistent;
     const count = (k: GpuStep['kind']) => program.steps.filter((s) => s.kind === k).length;
     return {
-      counts: { dispatches: count('dispatch'), unfusedDispatches: fusion.unfusedDispatches, copies: count('copy'), uploads: count('upload'), ownedBuffers: mine.length, ownedBytes: mine.reduce((n, b) => n + b.size, 0) },
+      counts: { dispatches: count('dispatch'), unfusedDispatches: fusion.unfusedDispatches, copies: count('copy'), uploads: count('upload'), replayedUploads: count('upload') - persistent, ownedBuffers: mine.length, ownedBytes: mine.reduce((n, b) => n + b.size, 0) },
       fused: fusion.chains,
       canReplay: (batch: readonly Storage[]) => {
         const same = new Set(batch.map(bufferOf).filter((b, i) => b === inputs[i]?.buffer));
