@@ -57,7 +57,7 @@ const PUBLIC: Record<string, readonly string[]> = {
     'affineResample', 'applyOptimizerUpdate', 'argMax', 'argMin', 'argReduce', 'avgPool2d',
     'backendDescription', 'binary', 'broadcastShapes', 'broadcastTo', 'canReplaySteps', 'cast', 'clip',
     'concat', 'concatCpu', 'conv2d', 'conv2dTranspose', 'deviceStats', 'dispose', 'div', 'dropout', 'elu',
-    'equal', 'exp', 'expandDims', 'eye', 'fill', 'floor', 'foldIn', 'fusedCellActivation', 'gather',
+    'equal', 'exp', 'expandDims', 'eye', 'fill', 'fillVariable', 'floor', 'foldIn', 'fusedCellActivation', 'gather',
     'getBackend', 'grad', 'grads', 'greater', 'greaterEqual', 'hardSigmoid', 'init', 'keep', 'less',
     'lessEqual', 'linear', 'log', 'log1p', 'logSoftmax', 'logSumExp', 'logicalAnd', 'logicalOr',
     'lstmCell', 'lstmSequence', 'matMul', 'max', 'maxPool2d', 'maximum', 'mean', 'memory', 'min',

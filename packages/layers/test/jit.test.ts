@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  Adadelta, Adagrad, Adam, Adamax, BatchNormalization, type Callback, compiledSteps, GRU, type Layer, Nadam, Conv2D, Dense, deviceStats, Dropout, Flatten, getBackend, LambdaCallback, LearningRateScheduler, LSTM, MaxPooling2D, memory,
-  mul, randomUniform, RMSprop, SGD, Sequential, setSeed, testStepCounters, trainStepCounters, type Model, type Optimizer, type Tensor,
+  Adadelta, Adagrad, Adam, Adamax, BatchNormalization, type Callback, compiledSteps, Concatenate, Embedding, GRU, Input, type Layer, Nadam, Conv2D, Dense, deviceStats, Dropout, Flatten, getBackend, LambdaCallback, LearningRateScheduler, LSTM, MaxPooling2D, memory,
+  Model, mul, randint, randomUniform, RMSprop, SGD, Sequential, setSeed, type SymbolicTensor, testStepCounters, trainStepCounters, type Optimizer, type Tensor,
 } from '@kerasgpu/layers';
 import { useBackend } from './helpers.js';
 
@@ -240,9 +240,10 @@ describe('compiled test steps (evaluate, fit\'s validation)', () => {
 });
 
 describe('compiled training equals eager training on random models (property)', () => {
-  type Kind = 'dense' | 'image' | 'sequence';
+  type Kind = 'dense' | 'image' | 'sequence' | 'tokens';
   const modelArb = fc.record({
-    kind: fc.constantFrom<Kind>('dense', 'image', 'sequence'),
+    kind: fc.constantFrom<Kind>('dense', 'image', 'sequence', 'tokens'),
+    functional: fc.boolean(),
     width: fc.integer({ min: 2, max: 6 }),
     dropout: fc.constantFrom(0, 0.3),
     norm: fc.boolean(),
@@ -257,20 +258,35 @@ describe('compiled training equals eager training on random models (property)', 
     sgd: () => SGD({ lr: 0.05 }), momentum: () => SGD({ lr: 0.05, momentum: 0.9, nesterov: true }), rmsprop: () => RMSprop({ lr: 0.01 }),
     adagrad: () => Adagrad({ lr: 0.05 }), adadelta: () => Adadelta(), adam: () => Adam({ lr: 0.01, decay: 0.01 }), adamax: () => Adamax(), nadam: () => Nadam(),
   };
-  const INPUT: Record<Kind, number[]> = { dense: [5], image: [6, 6, 1], sequence: [4, 3] };
-  const build = (s: Spec) => () => {
+  const INPUT: Record<Kind, number[]> = { dense: [5], image: [6, 6, 1], sequence: [4, 3], tokens: [4] };
+  const VOCABULARY = 7;
+  /** The layers between input and softmax; the first takes the input shape (Sequential) or is applied to an Input (functional). */
+  const body = (s: Spec, shape: { input_shape: number[] } | Record<string, never>): Layer[] => {
     const extra = [...(s.dropout > 0 ? [Dropout(s.dropout)] : []), ...(s.norm ? [BatchNormalization()] : [])];
-    const body: Layer[] = {
-      dense: () => [Dense(s.width, { input_shape: INPUT.dense, activation: 'relu' }), ...extra],
-      image: () => [Conv2D(s.width, 2, { input_shape: INPUT.image, activation: 'relu' }), ...extra, ...(s.pool ? [MaxPooling2D([2, 2])] : []), Flatten()],
-      sequence: () => [(s.cell === 'lstm' ? LSTM : GRU)(s.width, { input_shape: INPUT.sequence, dropout: s.dropout }), ...(s.norm ? [BatchNormalization()] : [])],
+    const recurrent = (first: object) => (s.cell === 'lstm' ? LSTM : GRU)(s.width, { ...first, dropout: s.dropout });
+    return {
+      dense: () => [Dense(s.width, { ...shape, activation: 'relu' }), ...extra],
+      image: () => [Conv2D(s.width, 2, { ...shape, activation: 'relu' }), ...extra, ...(s.pool ? [MaxPooling2D([2, 2])] : []), Flatten()],
+      sequence: () => [recurrent(shape), ...(s.norm ? [BatchNormalization()] : [])],
+      tokens: () => [Embedding(VOCABULARY, s.width, { ...shape, ...(s.pool ? {} : { input_length: INPUT.tokens[0] }) }), recurrent({}), ...extra],
     }[s.kind]();
-    return Sequential([...body, Dense(3, { activation: 'softmax' })]);
   };
+  /**
+   * Sequential, or the same layers called on an Input with a second branch (a Dense on the
+   * flattened input, concatenated before the softmax: a graph with a fork and a join).
+   */
+  const build = (s: Spec) => (): Model => {
+    if (!s.functional) return Sequential([...body(s, { input_shape: INPUT[s.kind] }), Dense(3, { activation: 'softmax' })]);
+    const input = Input({ shape: INPUT[s.kind], ...(s.kind === 'tokens' ? { dtype: 'int32' } : {}) });
+    const h = body(s, {}).reduce((t: SymbolicTensor, layer) => layer.apply(t) as SymbolicTensor, input);
+    const joined = s.kind === 'tokens' ? h : Concatenate().apply([h, Dense(2, { activation: 'tanh' }).apply(Flatten().apply(input))]);
+    return Model({ inputs: input, outputs: Dense(3, { activation: 'softmax' }).apply(joined) as SymbolicTensor });
+  };
+  const inputs = (s: Spec): Tensor => (s.kind === 'tokens' ? randint(0, VOCABULARY, [s.n, ...INPUT.tokens], 3) : randomUniform([s.n, ...INPUT[s.kind]], -1, 1, 3));
 
   it('gives the same losses and weights after every step', async () => {
     await fc.assert(fc.asyncProperty(modelArb, async (s) => {
-      const data = (): [Tensor, number[][]] => [randomUniform([s.n, ...INPUT[s.kind]], -1, 1, 3), oneHot(s.n, 3, 1)];
+      const data = (): [Tensor, number[][]] => [inputs(s), oneHot(s.n, 3, 1)];
       const fit = { epochs: 3, batchSize: s.batchSize };
       const steps = 3 * Math.ceil(s.n / s.batchSize);
       const [eager, compiled] = [await train(false, build(s), OPTIMIZERS[s.optimizer], data, fit), await train(true, build(s), OPTIMIZERS[s.optimizer], data, fit)];
