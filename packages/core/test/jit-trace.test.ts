@@ -64,10 +64,13 @@ describe('traceStep on webgpu: replay', () => {
           outs = out.outputs;
         } else {
           expect(step!.canReplay([x])).toBe(true);
+          await K.sync(); // the batch's own kernel is submitted (with its uniforms) before the replay
           const before = K.deviceStats()!, buffers = K.memory().numBuffers;
           outs = step!.replay([x], adamValues(counter));
           const after = K.deviceStats()!;
           around = { created: around.created + after.pipelines - before.pipelines + after.bindGroups - before.bindGroups, buffers: around.buffers + K.memory().numBuffers - buffers };
+          // The per-step values (Adam's bias corrections, the dropout key) reach the device in one write.
+          expect(after.writes - before.writes).toBe(1);
         }
         if (i === 5 && step) expect(step.canReplay([x])).toBe(false); // the loss is still held: a replay would overwrite it
         x.dispose();
@@ -129,7 +132,7 @@ describe('traceStep on webgpu: memory', () => {
     const traced = K.traceStep(makeStep(w, m, v, x, counter), [x], [w, m, v]);
     K.dispose(traced.outputs);
     const step = traced.step!;
-    const snapshot = () => ({ ...K.memory(), ...K.deviceStats()!, dispatches: 0, submits: 0 });
+    const snapshot = () => ({ ...K.memory(), ...K.deviceStats()!, dispatches: 0, submits: 0, writes: 0 });
     const before = snapshot();
     // The traced batch itself, passed again, is in place: no copy.
     expect(step.canReplay([x])).toBe(true);

@@ -51,7 +51,7 @@ export function getBackend(): BackendName {
  * Counters of the device work done so far (webgpu: pipelines and bind groups created, dispatches,
  * submits; null on cpu). Differences around a step show what it cost the host.
  */
-export function deviceStats(): { pipelines: number; bindGroups: number; dispatches: number; submits: number } | null {
+export function deviceStats(): { pipelines: number; bindGroups: number; dispatches: number; submits: number; writes: number } | null {
   const b = engine.backend;
   return b instanceof WebGpuBackend ? { ...b.ctx.stats } : null;
 }

@@ -54,7 +54,8 @@ export interface UploadStep { kind: 'upload'; buffer: GPUBuffer; data: Uint8Arra
 export type GpuStep = DispatchStep | CopyStep | UploadStep;
 
 /** Counters of the host work the context does (tests assert that a replay creates nothing). */
-export interface GpuStats { pipelines: number; bindGroups: number; dispatches: number; submits: number }
+/** Device objects created and work sent since the context began (`writes`: queue.writeBuffer calls, uploads and uniforms). */
+export interface GpuStats { pipelines: number; bindGroups: number; dispatches: number; submits: number; writes: number }
 
 /** The bytes of a uniform struct: 4-byte scalars, padded to a multiple of 16 bytes. */
 export function packUniforms(uniforms: readonly Uniform[]): Uint8Array {
@@ -90,7 +91,7 @@ export class GpuContext {
   private recording: GpuStep[] | null = null;
   /** Steps planned but not run (`capture`). */
   private capturing: GpuStep[] | null = null;
-  readonly stats: GpuStats = { pipelines: 0, bindGroups: 0, dispatches: 0, submits: 0 };
+  readonly stats: GpuStats = { pipelines: 0, bindGroups: 0, dispatches: 0, submits: 0, writes: 0 };
 
   constructor(readonly device: GPUDevice, readonly facts: AdapterFacts) {
     this.uniformBuffer = device.createBuffer({ size: this.uniformData.byteLength, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST });
@@ -130,6 +131,12 @@ export class GpuContext {
     if (step.kind === 'copy') this.encodeCopy(step);
     else if (step.kind === 'dispatch') this.encodeDispatch(step);
     else throw new Error('GpuContext: an upload is written by the queue, not executed (recordUpload)');
+  }
+
+  /** `queue.writeBuffer`, counted (every write to the device goes through here). */
+  write(buffer: GPUBuffer, offset: number, data: GPUAllowSharedBufferSource, dataOffset?: number, size?: number): void {
+    this.device.queue.writeBuffer(buffer, offset, data, dataOffset, size);
+    this.stats.writes++;
   }
 
   /** Notes a `queue.writeBuffer` the caller made, so a recording replays it in order. */
@@ -243,7 +250,7 @@ export class GpuContext {
       return;
     }
     this.endPass();
-    if (this.uniformCount > 0) this.device.queue.writeBuffer(this.uniformBuffer, 0, this.uniformData, 0, this.uniformCount * UNIFORM_SLOT);
+    if (this.uniformCount > 0) this.write(this.uniformBuffer, 0, this.uniformData, 0, this.uniformCount * UNIFORM_SLOT);
     this.device.queue.submit([this.encoder.finish()]);
     this.stats.submits++;
     this.encoder = null;

@@ -15,7 +15,10 @@ export class GpuProgram {
   private readonly bound: (GPUBindGroup | number | null)[];
   /** Per step: its uniform slot's byte offset (dispatches with uniforms). */
   private readonly slots: number[];
-  private readonly patches = new Map<number, Uint8Array>();
+  /** The uniform buffer's contents, kept here so that the slots patched since the last run go to the device in one write. */
+  private readonly uniformData: Uint8Array;
+  /** The byte range of `uniformData` patched since the last run (empty when lo >= hi). */
+  private patched = { lo: Infinity, hi: 0 };
   private readonly ops: string;
 
   readonly steps: GpuStep[];
@@ -27,7 +30,7 @@ export class GpuProgram {
   constructor(private readonly ctx: GpuContext, steps: readonly GpuStep[], private readonly persistent: ReadonlySet<number> = new Set()) {
     this.steps = [...steps];
     const dispatches = steps.filter((s): s is DispatchStep => s.kind === 'dispatch' && s.uniforms.length > 0);
-    const uniformData = new Uint8Array(Math.max(dispatches.length, 1) * UNIFORM_SLOT);
+    const uniformData = this.uniformData = new Uint8Array(Math.max(dispatches.length, 1) * UNIFORM_SLOT);
     const uploads = steps.filter((s) => s.kind === 'upload');
     const constantData = new Uint8Array(uploads.reduce((n, s) => n + align(s.data.length), 0));
     this.uniformBuffer = ctx.device.createBuffer({ size: uniformData.length, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST, label: 'program uniforms' });
@@ -48,21 +51,26 @@ export class GpuProgram {
       }
       return ctx.bindGroup(s, this.uniformBuffer, Math.max(this.slots[i]!, 0));
     });
-    ctx.device.queue.writeBuffer(this.uniformBuffer, 0, uniformData);
-    if (this.constants) ctx.device.queue.writeBuffer(this.constants, 0, constantData);
+    ctx.write(this.uniformBuffer, 0, uniformData);
+    if (this.constants) ctx.write(this.constants, 0, constantData);
     this.ops = [...new Set(steps.flatMap((s) => (s.kind === 'dispatch' ? [s.op] : [])))].join(', ') || 'copy';
   }
 
   /**
    * New uniforms for dispatch `index`, written before the next run. The step must be re-planned
-   * from the same kernel (same pipeline and uniform layout): only values change.
+   * from the same kernel (same pipeline and uniform layout): only values change. The per-step
+   * kernels' slots are written together, as one range: a step's per-step values (learning rate,
+   * bias corrections, random keys) reach the device in a single small write.
    */
   patch(index: number, step: GpuStep): void {
     const old = this.steps[index];
     if (old?.kind !== 'dispatch' || step.kind !== 'dispatch' || old.pipeline !== step.pipeline || old.uniforms.length !== step.uniforms.length) {
       throw new Error(`program: step ${index} (${old?.kind === 'dispatch' ? old.op : old?.kind}) was re-planned as a different dispatch`);
     }
-    this.patches.set(index, step.uniforms);
+    const at = this.slots[index]!;
+    if (at < 0) return;
+    this.uniformData.set(step.uniforms, at);
+    this.patched = { lo: Math.min(this.patched.lo, at), hi: Math.max(this.patched.hi, at + step.uniforms.length) };
   }
 
   /**
@@ -85,14 +93,20 @@ export class GpuProgram {
   /** Submits the program after what the context has batched, `before` copies first (the batch's inputs). */
   run(before: readonly CopyStep[]): void {
     this.ctx.submitEncoded(`${this.ops} (replayed step)`, (encoder) => {
-      for (const [i, bytes] of this.patches) this.ctx.device.queue.writeBuffer(this.uniformBuffer, this.slots[i]!, bytes);
-      this.patches.clear();
+      const { lo, hi } = this.patched;
+      if (lo < hi) this.ctx.write(this.uniformBuffer, lo, this.uniformData, lo, hi - lo);
+      this.patched = { lo: Infinity, hi: 0 };
       for (const c of before) encoder.copyBufferToBuffer(c.src, c.srcOffset, c.dst, c.dstOffset, c.bytes);
       let pass: GPUComputePassEncoder | null = null;
+      let pipeline: GPUComputePipeline | null = null;
       this.steps.forEach((s, i) => {
         if (s.kind === 'dispatch') {
-          pass ??= encoder.beginComputePass();
-          pass.setPipeline(s.pipeline);
+          if (!pass) {
+            pass = encoder.beginComputePass();
+            pipeline = null;
+          }
+          // Encoding costs a native call each; a pass keeps its pipeline between dispatches.
+          if (s.pipeline !== pipeline) pass.setPipeline(pipeline = s.pipeline);
           pass.setBindGroup(0, this.bound[i] as GPUBindGroup);
           pass.dispatchWorkgroups(...s.grid);
           return;

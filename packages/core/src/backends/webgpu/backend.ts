@@ -60,7 +60,7 @@ export class WebGpuBackend implements Backend {
     const bytes = Math.max(values.length * GPU_ELEMENT_BYTES, 4);
     const buffer = this.acquire(bytes, true);
     if (values.length > 0) {
-      this.device.queue.writeBuffer(buffer, 0, words.buffer, words.byteOffset, values.length * GPU_ELEMENT_BYTES);
+      this.ctx.write(buffer, 0, words.buffer, words.byteOffset, values.length * GPU_ELEMENT_BYTES);
       this.ctx.recordUpload(buffer, words, values.length * GPU_ELEMENT_BYTES);
     }
     return { buffer } satisfies GpuStorage;
@@ -73,7 +73,7 @@ export class WebGpuBackend implements Backend {
     const buffer = (storage as GpuStorage).buffer;
     // The queue writes before the next submit: the work batched so far, which may read the old values, is submitted first.
     this.ctx.flush();
-    this.device.queue.writeBuffer(buffer, 0, words.buffer, words.byteOffset, values.length * GPU_ELEMENT_BYTES);
+    this.ctx.write(buffer, 0, words.buffer, words.byteOffset, values.length * GPU_ELEMENT_BYTES);
     this.ctx.recordUpload(buffer, words, values.length * GPU_ELEMENT_BYTES);
   }
 

@@ -14,11 +14,15 @@ interface DynamicNode { first: number; count: number; replan: (args: DynamicArgs
 interface Trace {
   acquired: Set<GPUBuffer>;
   released: Set<GPUBuffer>;
-  /** Acquired in the trace and not released since. */
-  live: Set<GPUBuffer>;
   dynamic: DynamicNode[];
   /** Per buffer, the recorded step counts at which a tensor gave it back (fusion's liveness). */
   releases: Map<GPUBuffer, number[]>;
+  /**
+   * Buffers from before the step given back during it (a re-assigned variable's old storage):
+   * kept from the pool until the trace ends, so the step cannot reuse one (the program copies
+   * the variable's new value back into it at its end).
+   */
+  withheld: Set<GPUBuffer>;
 }
 
 /**
@@ -62,15 +66,17 @@ export class GpuStepRecorder implements StepRecorder {
   // --- hooks the backend calls ---
   acquired(b: GPUBuffer): void {
     this.trace?.acquired.add(b);
-    this.trace?.live.add(b);
   }
 
   /** A tensor let `b` go: true if a recorded step owns it (it must not go back to the pool). */
   released(b: GPUBuffer): boolean {
     this.trace?.released.add(b);
-    this.trace?.live.delete(b);
     if (this.trace) this.trace.releases.set(b, [...(this.trace.releases.get(b) ?? []), this.ctx.recordedSteps]);
     const own = this.owned.get(b);
+    if (!own && this.trace && !this.trace.acquired.has(b)) {
+      this.trace.withheld.add(b);
+      return true;
+    }
     if (!own) return false;
     own.held = false;
     return true;
@@ -87,16 +93,18 @@ export class GpuStepRecorder implements StepRecorder {
   begin(): void {
     if (this.trace) throw new Error('webgpu: a step is already being traced');
     this.ctx.startRecording();
-    this.trace = { acquired: new Set(), released: new Set(), live: new Set(), dynamic: [], releases: new Map() };
+    this.trace = { acquired: new Set(), released: new Set(), dynamic: [], releases: new Map(), withheld: new Set() };
   }
 
   end(spec: RecordedStepSpec | null): RecordedStep | string {
     const steps = this.ctx.stopRecording();
     const trace = this.trace!;
     this.trace = null;
-    if (!spec) return 'the trace was abandoned';
+    if (!spec) {
+      for (const b of trace.withheld) this.pool.release(b);
+      return 'the trace was abandoned';
+    }
     const moveFrom = spec.moves.map((m) => bufferOf(m.from.storage));
-    if (moveFrom.some((b) => trace.live.has(b))) return 'a re-assigned variable\'s old storage was reused inside the step';
     // Each variable gets its old storage back, holding the new value: the program ends with the copies.
     spec.moves.forEach((m, i) => {
       const copy: CopyStep = { kind: 'copy', src: bufferOf(m.to), srcOffset: 0, dst: moveFrom[i]!, dstOffset: 0, bytes: m.from.bytes };
@@ -110,8 +118,9 @@ export class GpuStepRecorder implements StepRecorder {
     for (const b of mine) {
       const own = this.owned.get(b);
       if (own) own.owners++;
-      else this.owned.set(b, { owners: 1, held: !this.pool.withdraw(b) });
+      else this.owned.set(b, { owners: 1, held: !trace.withheld.has(b) && !this.pool.withdraw(b) });
     }
+    for (const b of trace.withheld) if (!mine.includes(b)) this.pool.release(b);
     for (const b of moveFrom) this.owned.get(b)!.held = true;
     const keep = new Set([...inputs, ...spec.outputs.map(bufferOf), ...moveFrom, ...spec.moves.map((m) => bufferOf(m.to))]);
     const persistent = persistentUploads(steps, trace.releases, keep);
