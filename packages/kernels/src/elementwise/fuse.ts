@@ -39,6 +39,8 @@ export interface FusionFacts {
   frozen: ReadonlySet<number>;
   /** Buffers whose values outlive the program or enter it (batch inputs, results, variables). */
   keep: ReadonlySet<GPUBuffer>;
+  /** Uploads whose value stays in their buffer as long as the program lives (replays skip them): reading it earlier reads the same. */
+  constants?: ReadonlySet<number>;
 }
 
 export interface Fused {
@@ -127,7 +129,7 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
       // between may write an operand (but the chain's last kernel may write its output over a same-shape one, in
       // place: one invocation reads and writes each element) or touch the output, which the GEMM must not read.
       const untouched = (b: GPUBuffer, read: boolean) => (refs.get(b) ?? []).every((r) => r <= i! || r > j
-        || (read ? readsOnly(steps[r]!, b) || (r === j && b === g.out.buffer) : g.members.includes(r)));
+        || (read ? readsOnly(steps[r]!, b) || gemmReads(steps[r]!, b) || facts.constants?.has(r) || (r === j && b === g.out.buffer) : g.members.includes(r)));
       const inPlaceOk = g.inputs.every((x) => x.buffer !== g.out.buffer || x.mode === 'same');
       const gemmReadsOut = g.out.buffer !== y.buffer && stepBuffers(s!).includes(g.out.buffer);
       if (!e.buffers.every((b) => untouched(b, true)) || !untouched(g.out.buffer, false) || !inPlaceOk || gemmReadsOut) continue;
@@ -236,6 +238,9 @@ function readsOnly(s: GpuStep, b: GPUBuffer): boolean {
   if (s.kind === 'copy') return s.dst !== b;
   return s.kind === 'dispatch' && s.elementwise !== undefined && s.elementwise.out.buffer !== b;
 }
+
+/** Whether step `s` is a GEMM reading `b` (it writes only its output). */
+const gemmReads = (s: GpuStep, b: GPUBuffer): boolean => s.kind === 'dispatch' && s.gemm !== undefined && s.gemm.out !== b;
 
 /** The buffers a step binds or copies. */
 export function stepBuffers(s: GpuStep): GPUBuffer[] {
