@@ -69,7 +69,7 @@ export {
 } from './matmul/matmul.wgsl.js';
 export {
   FIT_MIN_WORK, chooseGemmVariant, gemmGpu, gemmOverride, matMulGpu, type GemmProblem,
-  type MatMulEpilogue,
+  type GemmEpilogueArgs,
 } from './matmul/matmul.webgpu.js';
 export {
   convFastDivision, convFields, convHooks, convProblem, convValues, convVectors, type ConvKind,

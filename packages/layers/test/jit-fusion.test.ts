@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { compiledSteps, Dense, Dropout, getBackend, LambdaCallback, randomUniform, Sequential, setSeed, SGD, Adam, type CompiledStepInfo } from '@kerasgpu/layers';
+import { compiledSteps, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, getBackend, LambdaCallback, randomUniform, Sequential, setSeed, SGD, Adam, type CompiledStepInfo } from '@kerasgpu/layers';
 import { useBackend } from './helpers.js';
 
 beforeAll(useBackend);
@@ -9,23 +9,25 @@ interface Run { losses: number[]; weights: number[][]; steps: CompiledStepInfo[]
 
 const oneHot = (n: number, k: number): number[][] => Array.from({ length: n }, (_, i) => Array.from({ length: k }, (_, j) => (j === (i * 7) % k ? 1 : 0)));
 
-type Case = 'mlp' | 'dense1';
+type Case = 'mlp' | 'dense1' | 'cnn';
 
 /**
  * 20 training steps with fusion of the replayed program on or off: an MLP (relu, sigmoid, tanh,
- * dropout, biases; categorical), or the quick-start's Dense(1) sigmoid (binary; its bias is a
- * broadcast scalar).
+ * dropout, biases; categorical), the quick-start's Dense(1) sigmoid (binary; its bias is a
+ * broadcast scalar), or a small CNN (two convolutions, relu then tanh; max pooling; categorical).
  */
 async function train(fuse: boolean, optimizer: 'sgd' | 'adam', model_: Case = 'mlp'): Promise<Run> {
   process.env.KERASGPU_FUSE = fuse ? '1' : '0';
   setSeed(8);
   const model = model_ === 'mlp'
     ? Sequential([Dense(32, { input_dim: 12, activation: 'relu' }), Dropout(0.25), Dense(16, { activation: 'sigmoid' }), Dense(8, { activation: 'tanh' }), Dense(4, { activation: 'softmax' })])
-    : Sequential([Dense(1, { input_dim: 12, activation: 'sigmoid' })]);
-  model.compile({ optimizer: optimizer === 'sgd' ? SGD({ lr: 0.1 }) : Adam({ lr: 0.01 }), loss: model_ === 'mlp' ? 'categorical_crossentropy' : 'binary_crossentropy' });
-  const x = randomUniform([80, 12], -1, 1, 3);
+    : model_ === 'cnn'
+      ? Sequential([Conv2D(4, 3, { activation: 'relu', input_shape: [8, 8, 2] }), Conv2D(6, 3, { activation: 'tanh' }), MaxPooling2D({ pool_size: 2 }), Flatten(), Dense(4, { activation: 'softmax' })])
+      : Sequential([Dense(1, { input_dim: 12, activation: 'sigmoid' })]);
+  model.compile({ optimizer: optimizer === 'sgd' ? SGD({ lr: 0.1 }) : Adam({ lr: 0.01 }), loss: model_ === 'dense1' ? 'binary_crossentropy' : 'categorical_crossentropy' });
+  const x = randomUniform(model_ === 'cnn' ? [80, 8, 8, 2] : [80, 12], -1, 1, 3);
   const losses: number[] = [];
-  await model.fit(x, model_ === 'mlp' ? oneHot(80, 4) : oneHot(80, 2).map((r) => [r[0]!]), { epochs: 4, batchSize: 16, verbose: 0, callbacks: [LambdaCallback({ onBatchEnd: (_b: number, logs: Record<string, number>) => { losses.push(logs.loss!); } })] });
+  await model.fit(x, model_ !== 'dense1' ? oneHot(80, 4) : oneHot(80, 2).map((r) => [r[0]!]), { epochs: 4, batchSize: 16, verbose: 0, callbacks: [LambdaCallback({ onBatchEnd: (_b: number, logs: Record<string, number>) => { losses.push(logs.loss!); } })] });
   const weights = await Promise.all(model.weights.map(async (w) => Array.from(await w.data())));
   const steps = compiledSteps(model);
   x.dispose();
@@ -44,8 +46,10 @@ describe('fusion of elementwise chains in replayed steps', () => {
       if (getBackend() !== 'webgpu') return;
       const [p, f] = [plain.steps[0]!, fused.steps[0]!];
       expect(p.fused).toEqual([]);
-      // Bias and activation into the GEMM (the relu's input is kept for its gradient: it fuses with the dropout instead), the dropout mask.
-      expect(f.fused).toEqual(expect.arrayContaining(['matMul+add+sigmoid', 'matMul+add+tanh', 'relu+mul+div', 'greaterEqual+cast']));
+      // Bias and activation into the GEMM (the relu's input is kept for its gradient: it fuses with the dropout instead), the dropout mask,
+      // and each activation's gradient into the GEMM giving the gradient of its output (the relu's with the dropout's).
+      expect(f.fused).toEqual(expect.arrayContaining(['matMul+add+sigmoid', 'matMul+add+tanh', 'relu+mul+div', 'greaterEqual+cast',
+        'matMul+square+sub+mul', 'matMul+sub+mul+mul', 'matMul+step+div+mul+mul']));
       expect(p.counts!.dispatches).toBe(p.counts!.unfusedDispatches);
       expect(f.counts!.unfusedDispatches).toBe(p.counts!.dispatches);
       expect(f.counts!.dispatches).toBeLessThan(f.counts!.unfusedDispatches);
@@ -60,5 +64,19 @@ describe('fusion of elementwise chains in replayed steps', () => {
     expect(fused.losses).toEqual(plain.losses);
     expect(fused.weights).toEqual(plain.weights);
     if (getBackend() === 'webgpu') expect(fused.steps[0]!.fused).toContain('matMul+add+sigmoid');
+  });
+
+  it('folds a CNN\'s biases and activations into the convolutions, and the relu\'s gradient into the input gradient, with the same numbers', async () => {
+    const plain = await train(false, 'sgd', 'cnn');
+    const fused = await train(true, 'sgd', 'cnn');
+    expect(fused.losses.length).toBe(20);
+    expect(fused.losses).toEqual(plain.losses);
+    expect(fused.weights).toEqual(plain.weights);
+    if (getBackend() !== 'webgpu') return;
+    const [p, f] = [plain.steps[0]!, fused.steps[0]!];
+    // The relu's input is kept for its gradient: only the bias goes into the first convolution.
+    expect(f.fused).toEqual(expect.arrayContaining(['conv2d+add', 'conv2d+add+tanh', 'conv2dBackpropInput+step+mul', 'matMul+add']));
+    expect(f.counts!.unfusedDispatches).toBe(p.counts!.dispatches);
+    expect(f.fused!.reduce((n, c) => n + c.split('+').length - 1, 0)).toBe(f.counts!.unfusedDispatches - f.counts!.dispatches);
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as K from '@kerasgpu/core';
-import { FIT_MIN_WORK, gemmOverride, matMulGpu, UNARY, type GpuTensor, type UnaryOp } from '@kerasgpu/kernels';
+import { BINARY, FIT_MIN_WORK, gemmOverride, matMulGpu, UNARY, type GemmEpilogue, type GpuTensor, type UnaryOp } from '@kerasgpu/kernels';
 import { VARIANTS } from './gemm-variants.js';
 import { expectSameOnBackends, gpuBackend, hostTensor, PROPERTY_RUNS, type HostTensor } from './harness.js';
 
@@ -79,23 +79,30 @@ describe('webgpu matMul vs cpu', () => {
     const cases = sameBatch.chain((c) => fc.tuple(run(c), hostTensor([...c.aBatch, c.m, c.n])).map(([xs, dy]) => ({ c, xs: [...xs, dy] })));
     await check(cases, (c) => (a, b, dy) => K.grads((x, y) => K.matMul(x!, y!, c.tA, c.tB))([a!, b!], dy), (c) => Math.max(c.k, c.m, c.n) * 4, Math.ceil(PROPERTY_RUNS / 2));
   });
-  it('fused bias + activation epilogue (kernel parameter)', async () => {
-    const acts = ['relu', 'tanh'] as const satisfies readonly UnaryOp[];
+  it('fused epilogue chain (kernel parameter): same-shape, per-column and scalar operands around the accumulator', async () => {
+    const acts = ['relu', 'tanh', 'sigmoid'] as const satisfies readonly UnaryOp[];
+    // act(acc + bias[col]) · z − s, with the operands bound in another order than the stages read them.
     // The epilogue is the same template code in both variants: the adapter's own one is enough.
     const cases = fc.record({ m: dim, n: dim, k: dim, act: fc.constantFrom(...acts) })
-      .chain((c) => fc.tuple(hostTensor([c.m, c.k]), hostTensor([c.k, c.n]), hostTensor([c.n])).map((xs) => ({ c, xs })));
-    await fc.assert(fc.asyncProperty(cases, async ({ c, xs: [a, b, bias] }) => {
+      .chain((c) => fc.tuple(hostTensor([c.m, c.k]), hostTensor([c.k, c.n]), hostTensor([c.n]), hostTensor([c.m, c.n]), hostTensor([1])).map((xs) => ({ c, xs })));
+    await fc.assert(fc.asyncProperty(cases, async ({ c, xs: [a, b, bias, z, s] }) => {
       await K.setBackend('cpu');
-      const want = await K.tidy(() => K.unary(c.act, K.add(K.matMul(K.tensor(a.data, a.shape), K.tensor(b.data, b.shape)), K.tensor(bias.data, bias.shape)))).data();
+      const t = (h: HostTensor) => K.tensor(h.data, h.shape);
+      const want = await K.tidy(() => K.sub(K.mul(K.unary(c.act, K.add(K.matMul(t(a!), t(b!)), t(bias!))), t(z!)), t(s!))).data();
       const gpu = await gpuBackend();
-      const ts = [a, b, bias].map((h) => K.tensor(h.data, h.shape));
+      const ts = [a, b, bias, z, s].map((h) => t(h!));
       const y = K.zeros([c.m, c.n]);
-      const g = (t: K.Tensor): GpuTensor => ({ buffer: (t.storageFor('test') as { buffer: GPUBuffer }).buffer, shape: t.shape, dtype: t.dtype });
-      matMulGpu(gpu.ctx, g(ts[0]!), g(ts[1]!), { transposeA: false, transposeB: false }, g(y), { bias: g(ts[2]!), activation: c.act });
+      const g = (x: K.Tensor): GpuTensor => ({ buffer: (x.storageFor('test') as { buffer: GPUBuffer }).buffer, shape: x.shape, dtype: x.dtype });
+      const bin = (op: 'add' | 'mul' | 'sub', args: ({ input: number } | { stage: number })[]) => ({ expr: BINARY[op].wgsl, params: ['a', 'b'], args, out: 'f32' as const });
+      const chain: GemmEpilogue = {
+        operands: [{ at: 'scalar', type: 'f32' }, { at: 'same', type: 'f32' }, { at: 'acc', type: 'f32' }, { at: 'column', type: 'f32' }],
+        stages: [bin('add', [{ input: 2 }, { input: 3 }]), { expr: UNARY[c.act].wgsl, params: ['x'], args: [{ stage: 0 }], out: 'f32' }, bin('mul', [{ stage: 1 }, { input: 1 }]), bin('sub', [{ stage: 2 }, { input: 0 }])],
+      };
+      matMulGpu(gpu.ctx, g(ts[0]!), g(ts[1]!), { transposeA: false, transposeB: false }, g(y), { chain, buffers: [ts[4]!, ts[3]!, ts[2]!].map((x) => g(x).buffer) });
       const got = await y.data();
       K.dispose([...ts, y]);
       want.forEach((w, i) => {
-        if (!(Math.abs(got[i]! - w) <= 1e-5 * c.k + 1e-5 + 1e-4 * Math.abs(w))) throw new Error(`${c.act} element ${i}: webgpu ${got[i]} vs cpu ${w} (${UNARY[c.act].wgsl})`);
+        if (!(Math.abs(got[i]! - w) <= 1e-5 * c.k + 1e-5 + 1e-4 * Math.abs(w))) throw new Error(`${c.act} element ${i}: webgpu ${got[i]} vs cpu ${w}`);
       });
     }), { numRuns: 3 });
   });

@@ -42,6 +42,16 @@ export interface FusedStage { expr: string; params: readonly string[]; args: rea
  */
 export function fusedElementwiseWgsl(stages: readonly FusedStage[], inputs: readonly Elem[], out: Elem, v: ElementwiseVariant): string {
   const named = inputs.map((t, k) => [`p${k}`, t] as const);
+  return elementwiseKernelWgsl(fusedChainWgsl(stages, inputs.length, 'u.n == 0u'), named, out, v);
+}
+
+/**
+ * The one expression generator of a fused chain: `fn ew(p0: f32, ...) -> f32` (one parameter per
+ * input) and its helpers, evaluating the stages in order as described above. `never` is a WGSL
+ * condition on a uniform that is false whenever the kernel runs (see `stored`). The elementwise
+ * template and the GEMM epilogue (matmul.wgsl.ts) both call it.
+ */
+export function fusedChainWgsl(stages: readonly FusedStage[], inputs: number, never: string): string {
   const fns = stages.map((s, k) => `fn s${k}(${s.params.map((n) => `${n}: f32`).join(', ')}) -> f32 { return ${s.expr}; }`);
   const value = (a: FusedStage['args'][number]) => ('input' in a ? `p${a.input}` : `t${a.stage}`);
   const lets = stages.map((s, k) => {
@@ -52,10 +62,15 @@ export function fusedElementwiseWgsl(stages: readonly FusedStage[], inputs: read
   // The shader compiler may contract a product in one stage and a sum in the next into one fma
   // (one rounding where the kernels rounded twice: GRU's gradients came out an ulp apart). A
   // select on a uniform it cannot know hides the product, so each intermediate is rounded as stored.
-  const stored = 'fn stored(v: f32) -> f32 { return select(v, -v, u.n == 0u); }';
-  const ew = `fn ew(${named.map(([n]) => `${n}: f32`).join(', ')}) -> f32 {\n  ${lets.join('\n  ')}\n  return t${stages.length - 1};\n}`;
-  return elementwiseKernelWgsl([stored, ...fns, ew].join('\n'), named, out, v);
+  const stored = `fn stored(v: f32) -> f32 { return select(v, -v, ${never}); }`;
+  const params = Array.from({ length: inputs }, (_, k) => `p${k}: f32`);
+  const ew = `fn ew(${params.join(', ')}) -> f32 {\n  ${lets.join('\n  ')}\n  return t${stages.length - 1};\n}`;
+  return [stored, ...fns, ew].join('\n');
 }
+
+/** A chain's stages as text: what its generated code depends on (pipeline keys). */
+export const fusedStagesKey = (stages: readonly FusedStage[]): string =>
+  stages.map((s) => `(${s.params.join(',')})=>${s.expr}(${s.args.map((a) => ('input' in a ? `p${a.input}` : `t${a.stage}`)).join(',')})>${s.out}`).join(';');
 
 /** The elementwise template around `fns`, WGSL defining `fn ew(<one f32 per input>) -> f32`. */
 function elementwiseKernelWgsl(fns: string, inputs: readonly (readonly [string, Elem])[], out: Elem, v: ElementwiseVariant): string {

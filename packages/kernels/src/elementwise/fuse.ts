@@ -1,8 +1,9 @@
 import type { DispatchStep, GpuContext, GpuStep } from '../webgpu/context.js';
 import { broadcastUniformValues, dispatchFlat } from '../webgpu/wgsl.js';
 import { elementwiseKey, elementwisePlan } from './elementwise.webgpu.js';
-import { binaryExpr, fusedElementwiseWgsl, unaryExpr, type Elem, type FusedStage, type InputMode } from './elementwise.wgsl.js';
-import { UNARY, type UnaryOp } from './ops.js';
+import { fusedElementwiseWgsl, type Elem, type FusedStage, type InputMode } from './elementwise.wgsl.js';
+import type { GemmEpilogueArgs } from '../matmul/matmul.webgpu.js';
+import type { GemmEpilogue } from '../matmul/matmul.wgsl.js';
 
 /**
  * What an elementwise dispatch computes (attached by elementwise.webgpu.ts to a kernel of one
@@ -19,15 +20,15 @@ export interface ElementwiseStep {
 }
 
 /**
- * A GEMM of one dispatch without epilogue (attached by matMulGpu): its output, columns and
- * element count, and the same GEMM re-planned to add a bias per column and apply an activation
- * before writing `out` (the template's epilogue).
+ * A GEMM of one dispatch without epilogue (attached by gemmGpu for matMul and the convolutions):
+ * its output, columns and element count, and the same GEMM re-planned to apply an elementwise
+ * chain to each accumulator before writing `out` (the template's epilogue).
  */
 export interface GemmStep {
   out: GPUBuffer;
   n: number;
   size: number;
-  withEpilogue(bias: GPUBuffer, activation: UnaryOp | undefined, out: GPUBuffer): DispatchStep;
+  withEpilogue(epilogue: GemmEpilogueArgs, out: GPUBuffer): DispatchStep;
 }
 
 /** What the fusion pass needs to know of the recorded program beyond its steps. */
@@ -38,13 +39,15 @@ export interface FusionFacts {
   frozen: ReadonlySet<number>;
   /** Buffers whose values outlive the program or enter it (batch inputs, results, variables). */
   keep: ReadonlySet<GPUBuffer>;
+  /** Uploads whose value stays in their buffer as long as the program lives (replays skip them): reading it earlier reads the same. */
+  constants?: ReadonlySet<number>;
 }
 
 export interface Fused {
   steps: GpuStep[];
   /** Per recorded step, its index in `steps` (-1: fused into a later one). */
   index: number[];
-  /** The fused chains, each as its ops joined by '+' (e.g. 'add+relu'; 'matMul+add+sigmoid' for a GEMM epilogue). */
+  /** The fused chains, each as its ops joined by '+' (e.g. 'add+relu'; 'matMul+add+sigmoid', 'matMul+step+mul' for GEMM epilogues). */
   chains: string[];
 }
 
@@ -104,23 +107,37 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
     }
   });
 
-  // Bias + activation after a GEMM become its epilogue, at the GEMM's place.
+  // A chain reading a GEMM's output (a bias and activation, an activation's gradient) becomes the
+  // GEMM's epilogue, at the GEMM's place. A, B and C take three bindings.
+  const maxOperands = ctx.device.limits.maxStorageBuffersPerShaderStage - 3;
   const epilogues = new Map<number, { step: DispatchStep; ops: string[] }>();
   groups.forEach((g, j) => {
-    const e = g && epilogueOf(g);
-    if (!e) return;
-    const first = g.members[0]!;
-    const i = refs.get(e.y)!.filter((r) => r < first).at(-1);
-    const gemm = i === undefined ? undefined : (steps[i] as DispatchStep).gemm;
-    if (!gemm || removed.has(i!) || facts.frozen.has(i!) || gemm.out !== e.y || gemm.size !== g.n || gemm.n !== e.n) return;
-    // The chain's kernels read y; the bias is read and the output written earlier than they were: nothing else between may touch either.
-    const death = facts.releases.get(e.y)?.find((p) => p > i!);
-    if (facts.keep.has(e.y) || death === undefined || refs.get(e.y)!.some((r) => r > i! && r < death && !g.members.includes(r))) return;
-    const untouched = (b: GPUBuffer, read: boolean) => (refs.get(b) ?? []).every((r) => r <= i! || r >= j || g.members.includes(r) || (read && readsOnly(steps[r]!, b)));
-    if (!untouched(e.bias, true) || !untouched(g.out.buffer, false)) return;
-    epilogues.set(i!, { step: gemm.withEpilogue(e.bias, e.activation, g.out.buffer), ops: [(steps[i!] as DispatchStep).op, ...g.ops] });
-    groups[j] = undefined;
-    removed.add(j);
+    if (!g || g.out.type !== 'f32') return;
+    const first = Math.min(...g.members);
+    for (const y of g.inputs) {
+      if (y.mode !== 'same' || y.type !== 'f32') continue;
+      const i = refs.get(y.buffer)!.filter((r) => r < first).at(-1);
+      const s = i === undefined ? undefined : steps[i]!;
+      const gemm = s?.kind === 'dispatch' ? s.gemm : undefined;
+      if (!gemm || removed.has(i!) || epilogues.has(i!) || facts.frozen.has(i!) || gemm.out !== y.buffer || gemm.size !== g.n) continue;
+      const e = epilogueOf(g, y.buffer, gemm.n);
+      if (!e || e.buffers.length > maxOperands) continue;
+      // y is read by the chain only, and dies in it.
+      const death = facts.releases.get(y.buffer)?.find((p) => p > i!);
+      if (facts.keep.has(y.buffer) || death === undefined || refs.get(y.buffer)!.some((r) => r > i! && r < death && !g.members.includes(r))) continue;
+      // The operands are read and the output written at the GEMM's place, earlier than the chain did: nothing in
+      // between may write an operand (but the chain's last kernel may write its output over a same-shape one, in
+      // place: one invocation reads and writes each element) or touch the output, which the GEMM must not read.
+      const untouched = (b: GPUBuffer, read: boolean) => (refs.get(b) ?? []).every((r) => r <= i! || r > j
+        || (read ? readsOnly(steps[r]!, b) || gemmReads(steps[r]!, b) || facts.constants?.has(r) || (r === j && b === g.out.buffer) : g.members.includes(r)));
+      const inPlaceOk = g.inputs.every((x) => x.buffer !== g.out.buffer || x.mode === 'same');
+      const gemmReadsOut = g.out.buffer !== y.buffer && stepBuffers(s!).includes(g.out.buffer);
+      if (!e.buffers.every((b) => untouched(b, true)) || !untouched(g.out.buffer, false) || !inPlaceOk || gemmReadsOut) continue;
+      epilogues.set(i!, { step: gemm.withEpilogue(e, g.out.buffer), ops: [(s as DispatchStep).op, ...g.ops] });
+      groups[j] = undefined;
+      removed.add(j);
+      return;
+    }
   });
 
   const out: GpuStep[] = [];
@@ -147,28 +164,23 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
 }
 
 /**
- * A chain that is a GEMM epilogue: y + bias (bias per column: strides 0, 1 over [rows, n], or a
- * scalar when n = 1), then
- * at most one table activation, all in f32. The template adds the bias to the accumulator and
- * applies the same table expression, so it computes what the kernels computed.
+ * Chain `g` as the epilogue of the GEMM writing `y` ([rows, n]): y is the accumulator; other
+ * operands are same-shape, per column (strides 0, 1 over [rows, n]: a bias) or scalar. The template
+ * evaluates the same stages (the same generated code) on the f32 accumulator the GEMM would have
+ * stored, so it computes what the kernels computed. Null: an operand indexed otherwise.
  */
-function epilogueOf(g: Group): { y: GPUBuffer; bias: GPUBuffer; n: number; activation: UnaryOp | undefined } | null {
-  const [add, act, ...rest] = g.stages;
-  if (!add || rest.length > 0 || add.expr !== binaryExpr('add') || g.out.type !== 'f32' || g.inputs.some((x) => x.type !== 'f32')) return null;
-  const ins = add.args.map((a) => ('input' in a ? g.inputs[a.input]! : null));
-  const y = ins.find((x) => x?.mode === 'same');
-  // A bias of one column (Dense(1)) is a broadcast scalar: the frame has no dims left.
-  const bias = ins.find((x) => x?.mode === 'strided' || x?.mode === 'scalar');
-  if (!y || !bias || add.out !== 'f32') return null;
-  const n = bias.mode === 'scalar' ? 1 : g.shape?.length === 2 && bias.strides.join() === '0,1' ? g.shape[1]! : 0;
-  if (n === 0) return null;
-  let activation: UnaryOp | undefined;
-  if (act) {
-    const op = g.ops[1] as UnaryOp;
-    if (!(op in UNARY) || act.expr !== unaryExpr(op) || act.args.length !== 1 || !('stage' in act.args[0]!)) return null;
-    activation = op;
+function epilogueOf(g: Group, y: GPUBuffer, n: number): GemmEpilogueArgs | null {
+  const operands: GemmEpilogue['operands'][number][] = [];
+  const buffers: GPUBuffer[] = [];
+  for (const x of g.inputs) {
+    const at = x.buffer === y ? (x.mode === 'same' ? 'acc' : null)
+      : x.mode !== 'strided' ? x.mode
+        : g.shape?.length === 2 && g.shape[1] === n && x.strides.join() === '0,1' ? 'column' : null;
+    if (!at) return null;
+    operands.push({ at, type: x.type });
+    if (at !== 'acc') buffers.push(x.buffer);
   }
-  return { y: y.buffer, bias: bias.buffer, n, activation };
+  return { chain: { stages: g.stages, operands }, buffers };
 }
 
 function single(s: DispatchStep, at: number): Group {
@@ -226,6 +238,9 @@ function readsOnly(s: GpuStep, b: GPUBuffer): boolean {
   if (s.kind === 'copy') return s.dst !== b;
   return s.kind === 'dispatch' && s.elementwise !== undefined && s.elementwise.out.buffer !== b;
 }
+
+/** Whether step `s` is a GEMM reading `b` (it writes only its output). */
+const gemmReads = (s: GpuStep, b: GPUBuffer): boolean => s.kind === 'dispatch' && s.gemm !== undefined && s.gemm.out !== b;
 
 /** The buffers a step binds or copies. */
 export function stepBuffers(s: GpuStep): GPUBuffer[] {

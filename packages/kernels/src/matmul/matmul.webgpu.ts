@@ -3,8 +3,7 @@ import type { AdapterFacts, DispatchStep, GpuContext, Uniform } from '../webgpu/
 import type { GemmStep } from '../elementwise/fuse.js';
 import { GPU_ELEMENT_BYTES, storageBindings, uniformStruct, type GpuTensor } from '../webgpu/wgsl.js';
 import { scratch } from '../webgpu/scratch.js';
-import { GEMM_FIELDS, gemmKStep, gemmRowsFirst, gemmTile, gemmWgsl, variantKey, type GemmFit, type GemmEpilogue, type GemmHooks, type GemmVariant } from './matmul.wgsl.js';
-import type { UnaryOp } from '../elementwise/ops.js';
+import { epilogueBindings, epilogueKey, GEMM_FIELDS, gemmKStep, gemmRowsFirst, gemmTile, gemmWgsl, variantKey, type GemmFit, type GemmEpilogue, type GemmHooks, type GemmVariant } from './matmul.wgsl.js';
 
 /**
  * Forces one GEMM variant, by kind or exactly (tests exercise both on one adapter, tuning), and
@@ -36,35 +35,47 @@ export interface GemmProblem { m: number; n: number; k: number; batches: number 
 /** Multiply-adds of a problem. */
 const gemmWork = (p: GemmProblem): number => p.m * p.n * p.k * p.batches;
 
+/** An epilogue as run: the chain, and the buffers of its non-accumulator operands in order. */
+export interface GemmEpilogueArgs { chain: GemmEpilogue; buffers: readonly GPUBuffer[] }
+
 /**
  * Runs the GEMM template with `hooks` (specialisation `key`: everything the hooks' code depends
  * on). The grid is split into several dispatches where it exceeds the per-dimension limit.
+ * `epilogue`: its operands are bound before C (the hooks' last binding, `buffers`' last buffer).
+ * `fusible`: without an epilogue and in one dispatch, a recorded program may re-plan this GEMM
+ * with one (fuse.ts): C must then be written once per element, by `mm_write` at (batch·M + row)·N + col.
  */
-export function gemmGpu(ctx: GpuContext, op: string, key: string, hooks: GemmHooks, values: readonly Uniform[], buffers: readonly GPUBuffer[], p: GemmProblem, gemm?: GemmStep): void {
+export function gemmGpu(ctx: GpuContext, op: string, key: string, hooks: GemmHooks, values: readonly Uniform[], buffers: readonly GPUBuffer[], p: GemmProblem, opts: { epilogue?: GemmEpilogueArgs; fusible?: boolean } = {}): void {
   if (p.m === 0 || p.n === 0 || p.batches === 0) return;
   const v = chooseGemmVariant(ctx.facts, p);
   const { tm, tn } = gemmTile(v);
-  const epi = hooks.epilogue ? `${hooks.epilogue.bias ? 'b' : ''}${hooks.epilogue.activation ?? ''}` : '';
+  const { epilogue } = opts;
+  const own = epilogue ? { ...hooks, epilogue: epilogue.chain, bindings: [...hooks.bindings.slice(0, -1), ...epilogueBindings(epilogue.chain), hooks.bindings.at(-1)!] } : hooks;
+  const bound = epilogue ? [...buffers.slice(0, -1), ...epilogue.buffers, buffers.at(-1)!] : buffers;
   // Dropping the bounds checks of whole tiles helps large problems. Small ones keep them: fewer
   // specialisations, and each costs seconds of LLVM time on lavapipe. Lavapipe also compiles the
   // unchecked workgroup-memory kernel very slowly (and runs it slowly): there it keeps its checks.
   const checked = gemmWork(p) < FIT_MIN_WORK || (v.kind === 'tiled' && ctx.facts.isCpu);
   const fit: GemmFit = { m: !checked && p.m % tm === 0, n: !checked && p.n % tn === 0, k: !checked && p.k % gemmKStep(v) === 0 };
   const fits = `${fit.m ? 'M' : ''}${fit.n ? 'N' : ''}${fit.k ? 'K' : ''}`;
-  const pipeline = ctx.pipeline(`gemm:${variantKey(v)}:${hooks.a4 ? 'a4' : 'a1'}:${hooks.b4 ? 'b4' : 'b1'}:${fits}:${epi}:${key}`, () => gemmWgsl(v, hooks, fit));
+  const epi = epilogue ? epilogueKey(epilogue.chain) : '';
+  const pipeline = ctx.pipeline(`gemm:${variantKey(v)}:${hooks.a4 ? 'a4' : 'a1'}:${hooks.b4 ? 'b4' : 'b1'}:${fits}:${epi}:${key}`, () => gemmWgsl(v, own, fit));
   const max = ctx.facts.maxWorkgroupsPerDim;
   const rowTiles = Math.ceil(p.m / tm), colTiles = Math.ceil(p.n / tn);
   const rowsFirst = gemmRowsFirst(v);
   const [gx, gy] = rowsFirst ? [rowTiles, colTiles] : [colTiles, rowTiles];
-  // Only a GEMM of one dispatch can be given an epilogue in a recorded program.
-  const fusible = gemm && gx <= max && gy <= max && p.batches <= max ? { gemm } : undefined;
+  // Only a GEMM of one dispatch can be given an epilogue in a recorded program: the same GEMM, writing `out`.
+  const gemm: GemmStep | undefined = opts.fusible && !epilogue && gx <= max && gy <= max && p.batches <= max ? {
+    out: buffers.at(-1)!, n: p.n, size: p.m * p.n * p.batches,
+    withEpilogue: (e, out) => ctx.capture(() => gemmGpu(ctx, op, key, hooks, values, [...buffers.slice(0, -1), out], p, { epilogue: e })).at(-1) as DispatchStep,
+  } : undefined;
   for (let z = 0; z < p.batches; z += max)
     for (let y = 0; y < gy; y += max)
       for (let x = 0; x < gx; x += max) {
         const [mOff, nOff] = rowsFirst ? [x, y] : [y, x];
-        const own: Uniform[] = [p.m, p.n, p.k, mOff, nOff, z].map((u): Uniform => ['u32', u]);
-        if (own.length !== GEMM_FIELDS.length) throw new Error('gemm: uniform layout mismatch');
-        ctx.dispatch(op, pipeline, buffers, [...own, ...values], [Math.min(max, gx - x), Math.min(max, gy - y), Math.min(max, p.batches - z)], fusible);
+        const sizes: Uniform[] = [p.m, p.n, p.k, mOff, nOff, z].map((u): Uniform => ['u32', u]);
+        if (sizes.length !== GEMM_FIELDS.length) throw new Error('gemm: uniform layout mismatch');
+        ctx.dispatch(op, pipeline, bound, [...sizes, ...values], [Math.min(max, gx - x), Math.min(max, gy - y), Math.min(max, p.batches - z)], gemm && { gemm });
       }
 }
 
@@ -74,8 +85,6 @@ function batchBase(name: string, rank: number, matrixSize: string): string {
   for (let d = rank - 1; d >= 0; d--) lines.push(`{ let c = rem % u.ob${d}; rem = rem / u.ob${d}; o += c * u.s${name}${d}; }`);
   return `fn mm_base${name}(batch: u32) -> u32 {\n  ${rank === 0 ? 'return 0u;' : `${lines.join('\n  ')}\n  return o * ${matrixSize};`}\n}`;
 }
-
-export interface MatMulEpilogue { bias?: GpuTensor; activation?: UnaryOp }
 
 /** Columns per packed B panel: the subgroup variant's column tile (8 lanes × vec4). */
 const PANEL = 32;
@@ -114,9 +123,9 @@ function packedB(ctx: GpuContext, v: GemmVariant, b: GpuTensor, bStride: { k: nu
 
 /**
  * y[..., m, n] = epilogue(op(a) · op(b)) with broadcast batch dims (right-aligned, size-1 dims
- * repeat, as matMulGeometry in core). Optional fused bias (length n) and activation.
+ * repeat, as matMulGeometry in core), with an optional fused epilogue.
  */
-export function matMulGpu(ctx: GpuContext, a: GpuTensor, b: GpuTensor, attrs: { transposeA: boolean; transposeB: boolean }, y: GpuTensor, epilogue: MatMulEpilogue = {}): void {
+export function matMulGpu(ctx: GpuContext, a: GpuTensor, b: GpuTensor, attrs: { transposeA: boolean; transposeB: boolean }, y: GpuTensor, epilogue?: GemmEpilogueArgs): void {
   const r = y.shape.length;
   const m = y.shape[r - 2]!, n = y.shape[r - 1]!;
   const { transposeA: tA, transposeB: tB } = attrs;
@@ -138,16 +147,13 @@ export function matMulGpu(ctx: GpuContext, a: GpuTensor, b: GpuTensor, attrs: { 
     ['bMat', packed ? packed.shape[1]! * PANEL * k : k * n]];
   const fields: [string, 'u32'][] = [...strides.map(([f]): [string, 'u32'] => [f, 'u32']), ...batchShape.map((_, d): [string, 'u32'] => [`ob${d}`, 'u32']),
     ...batchShape.map((_, d): [string, 'u32'] => [`sA${d}`, 'u32']), ...batchShape.map((_, d): [string, 'u32'] => [`sB${d}`, 'u32'])];
-  const epi: GemmEpilogue = {};
-  if (epilogue.bias) epi.bias = 'BIAS';
-  if (epilogue.activation) epi.activation = epilogue.activation;
   const readB = packed
     ? `fn mm_readB4(base: u32, k: u32, col: u32) -> vec4f { return B[(base + ((col / ${PANEL}u) * u.K + k) * ${PANEL}u + col % ${PANEL}u) / 4u]; }`
     : b4 ? 'fn mm_readB4(base: u32, k: u32, col: u32) -> vec4f { return B[(base + k * u.N + col) / 4u]; }'
       : 'fn mm_readB(base: u32, k: u32, col: u32) -> f32 { return B[base + k * u.bK + col * u.bCol]; }';
   const hooks: GemmHooks = {
     fields,
-    bindings: [['A', a4 ? 'vec4f' : 'f32', 'read'], ['B', b4 ? 'vec4f' : 'f32', 'read'], ...(epilogue.bias ? [['BIAS', 'f32', 'read'] as const] : []), ['C', 'f32', 'read_write']],
+    bindings: [['A', a4 ? 'vec4f' : 'f32', 'read'], ['B', b4 ? 'vec4f' : 'f32', 'read'], ['C', 'f32', 'read_write']],
     code: [
       batchBase('A', br, 'u.M * u.K'),
       batchBase('B', br, 'u.bMat'),
@@ -157,18 +163,8 @@ export function matMulGpu(ctx: GpuContext, a: GpuTensor, b: GpuTensor, attrs: { 
       readB,
       `fn mm_write(batch: u32, row: u32, col: u32, v: f32) { C[(batch * u.M + row) * u.N + col] = v; }`,
     ].join('\n'),
-    a4, b4, epilogue: epi,
+    a4, b4,
   };
   const values: Uniform[] = [...strides.map(([, v]) => v), ...batchShape, ...aStrides, ...bStrides].map((v): Uniform => ['u32', v]);
-  const buffers = [a.buffer, (packed ?? b).buffer, ...(epilogue.bias ? [epilogue.bias.buffer] : []), y.buffer];
-  // Without an epilogue: a recorded program may re-plan it with one (the same GEMM, writing `out`).
-  const gemm: GemmStep | undefined = epilogue.bias || epilogue.activation ? undefined : {
-    out: y.buffer, n, size: sizeOf(y.shape),
-    withEpilogue: (bias, activation, out) => {
-      const step = ctx.capture(() => matMulGpu(ctx, a, b, attrs, { ...y, buffer: out }, { bias: { buffer: bias, shape: [n], dtype: 'float32' }, ...(activation ? { activation } : {}) })).at(-1) as DispatchStep;
-      // It reads B's panels where this GEMM's packing wrote them (the scratch may have been replaced by a larger one since).
-      return { ...step, buffers: [a.buffer, (packed ?? b).buffer, bias, out] };
-    },
-  };
-  gemmGpu(ctx, 'matMul', `mm:${br}${packed ? ':packedB' : ''}`, hooks, values, buffers, problem, gemm);
+  gemmGpu(ctx, 'matMul', `mm:${br}${packed ? ':packedB' : ''}`, hooks, values, [a.buffer, (packed ?? b).buffer, y.buffer], problem, epilogue ? { epilogue } : { fusible: true });
 }

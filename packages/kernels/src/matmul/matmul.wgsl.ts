@@ -1,4 +1,5 @@
-import { UNARY, WGSL_ELEMENTWISE_HELPERS, type UnaryOp } from '../elementwise/ops.js';
+import { WGSL_ELEMENTWISE_HELPERS } from '../elementwise/ops.js';
+import { fusedChainWgsl, fusedStagesKey, type Elem, type FusedStage } from '../elementwise/elementwise.wgsl.js';
 import type { Uniform } from '../webgpu/context.js';
 import { storageBindings, uniformStruct } from '../webgpu/wgsl.js';
 
@@ -38,8 +39,30 @@ export interface GemmHooks {
   write4?: boolean;
 }
 
-/** Fused epilogue: `bias` names a binding of N floats added per column, then the activation. */
-export interface GemmEpilogue { bias?: string; activation?: UnaryOp }
+/**
+ * Fused epilogue: an elementwise chain (the stages of a fused elementwise kernel, fuse.ts) applied
+ * to each accumulator before it is written. Stage inputs are the operands in order: the
+ * accumulator itself, or a binding `E<k>` (k = the operand's index) read at the output element
+ * ('same': an array shaped like C), at its column ('column': N values, a bias) or at 0 ('scalar').
+ */
+export interface GemmEpilogue { stages: readonly FusedStage[]; operands: readonly { at: 'acc' | 'same' | 'column' | 'scalar'; type: Elem }[] }
+
+/** The storage bindings of an epilogue's operands (the caller puts them before C's). */
+export const epilogueBindings = (e: GemmEpilogue): (readonly [string, string, 'read'])[] =>
+  e.operands.flatMap((o, k) => (o.at === 'acc' ? [] : [[`E${k}`, o.type, 'read'] as const]));
+
+/** What an epilogue's generated code depends on (its pipeline key). */
+export const epilogueKey = (e: GemmEpilogue): string => `${e.operands.map((o) => `${o.at}.${o.type}`).join(',')}:${fusedStagesKey(e.stages)}`;
+
+/** `gemmEpilogue`: the chain over the accumulator and the operands at (batch, row, col); none = the accumulator as it is. */
+function epilogueWgsl(e: GemmEpilogue | undefined): string {
+  if (!e) return 'fn gemmEpilogue(batch: u32, row: u32, col: u32, acc: f32) -> f32 { return acc; }';
+  const read = (o: GemmEpilogue['operands'][number], k: number) =>
+    o.at === 'acc' ? 'stored(acc)' : `f32(E${k}[${o.at === 'same' ? '(batch * u.M + row) * u.N + col' : o.at === 'column' ? 'col' : '0u'}])`;
+  // M and N are never 0 when the kernel runs.
+  return `${fusedChainWgsl(e.stages, e.operands.length, 'u.N == 0u')}
+fn gemmEpilogue(batch: u32, row: u32, col: u32, acc: f32) -> f32 { return ew(${e.operands.map(read).join(', ')}); }`;
+}
 
 /**
  * How the template is tiled. `subgroup`: for CPU adapters (lavapipe runs a subgroup as one SIMD
@@ -91,12 +114,9 @@ fn gemmB4(base: u32, k: u32, col: u32) -> vec4f {
 ${guard([!fit.k && 'k >= u.K', !fit.n && 'col >= u.N'], 'vec4f(0.0)')}${h.b4 ? '  return mm_readB4(base, k, col);' : scalar((j) => `mm_readB(base, k, col + ${j}u)`, 'col', 'u.N', fit.n)}
 }
 fn gemmStore(batch: u32, row: u32, col: u32, acc: vec4f) {
-${guard([!fit.m && 'row >= u.M'], '')}${h.write4 ? `  ${fit.n ? '' : 'if (col < u.N) '}{ mm_write4(batch, row, col, acc); }` : range(4).map((j) => `  ${inCol(j)}{ mm_write(batch, row, col + ${j}u, gemmEpilogue(col + ${j}u, acc.${C[j]})); }`).join('\n')}
+${guard([!fit.m && 'row >= u.M'], '')}${h.write4 ? `  ${fit.n ? '' : 'if (col < u.N) '}{ mm_write4(batch, row, col, acc); }` : range(4).map((j) => `  ${inCol(j)}{ mm_write(batch, row, col + ${j}u, gemmEpilogue(batch, row, col + ${j}u, acc.${C[j]})); }`).join('\n')}
 }
-fn gemmEpilogue(col: u32, acc: f32) -> f32 {
-  var x = acc;${h.epilogue?.bias ? `\n  x += ${h.epilogue.bias}[col];` : ''}
-  return ${h.epilogue?.activation ? UNARY[h.epilogue.activation].wgsl : 'x'};
-}`;
+${epilogueWgsl(h.epilogue)}`;
 }
 
 function header(h: GemmHooks, fit: GemmFit, subgroups: boolean): string {
@@ -105,7 +125,7 @@ function header(h: GemmHooks, fit: GemmFit, subgroups: boolean): string {
   const uniforms = uniformStruct([...GEMM_FIELDS, ...h.fields]).replace('var<uniform> u: U;', 'var<uniform> uniforms: U;\nvar<private> u: U;');
   return `${subgroups ? 'enable subgroups;\n' : ''}${uniforms}
 ${storageBindings(1, h.bindings)}
-${h.epilogue?.activation ? WGSL_ELEMENTWISE_HELPERS : ''}
+${h.epilogue ? WGSL_ELEMENTWISE_HELPERS : ''}
 ${h.code}
 ${boundedReads(h, fit)}`;
 }

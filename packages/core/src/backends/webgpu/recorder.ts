@@ -124,7 +124,7 @@ export class GpuStepRecorder implements StepRecorder {
     for (const b of moveFrom) this.owned.get(b)!.held = true;
     const keep = new Set([...inputs, ...spec.outputs.map(bufferOf), ...moveFrom, ...spec.moves.map((m) => bufferOf(m.to))]);
     const persistent = persistentUploads(steps, trace.releases, keep);
-    const { steps: program, dynamic, chains, index } = this.fused(steps, trace, keep);
+    const { steps: program, dynamic, chains, index } = this.fused(steps, trace, keep, persistent);
     const kept = new Set([...persistent].map((i) => index[i]!));
     return this.recorded(new GpuProgram(this.ctx, program, kept), dynamic, spec, mine, new Set(moveFrom), { unfusedDispatches: steps.filter((s) => s.kind === 'dispatch').length, chains, persistent: kept.size });
   }
@@ -132,12 +132,13 @@ export class GpuStepRecorder implements StepRecorder {
   /**
    * The program's steps with elementwise chains fused (the per-step kernels' indices moved with
    * them), unless switched off; `index`: each recorded step's index in them. `keep`: buffers
-   * that outlive the step (batch inputs, results, variables' storages).
+   * that outlive the step (batch inputs, results, variables' storages); `constants`: the
+   * persistent uploads.
    */
-  private fused(steps: GpuStep[], trace: Trace, keep: ReadonlySet<GPUBuffer>): { steps: GpuStep[]; dynamic: DynamicNode[]; chains: string[]; index: number[] } {
+  private fused(steps: GpuStep[], trace: Trace, keep: ReadonlySet<GPUBuffer>, constants: ReadonlySet<number>): { steps: GpuStep[]; dynamic: DynamicNode[]; chains: string[]; index: number[] } {
     if (!fusionOn()) return { steps, dynamic: trace.dynamic, chains: [], index: steps.map((_, i) => i) };
     const frozen = new Set(trace.dynamic.flatMap((n) => Array.from({ length: n.count }, (_, k) => n.first + k)));
-    const f = fuseElementwise(this.ctx, steps, { releases: trace.releases, frozen, keep });
+    const f = fuseElementwise(this.ctx, steps, { releases: trace.releases, frozen, keep, constants });
     return { steps: f.steps, dynamic: trace.dynamic.map((n) => ({ ...n, first: f.index[n.first]! })), chains: f.chains, index: f.index };
   }
 
