@@ -76,8 +76,11 @@ export interface RecordedStep {
   rebind(map: ReadonlyMap<Storage, Storage>): void;
   /** Gives the recorded storages back (the pool may reuse them). */
   release(): void;
-  /** Dispatches (and as traced, before fusion), copies and uploads in the program (and those a replay writes again), and the buffers it owns. */
-  readonly counts: { dispatches: number; unfusedDispatches: number; copies: number; uploads: number; replayedUploads: number; ownedBuffers: number; ownedBytes: number };
+  /**
+   * Dispatches in the program (those a replay runs: all but the loop-invariant ones; as traced,
+   * before fusion), copies and uploads (those a replay writes again), and the buffers it owns.
+   */
+  readonly counts: { dispatches: number; replayedDispatches: number; unfusedDispatches: number; copies: number; uploads: number; replayedUploads: number; ownedBuffers: number; ownedBytes: number };
   /** The chains of kernels fused into one, each as its ops joined by '+' (e.g. 'add+relu'). */
   readonly fused: readonly string[];
 }

@@ -75,7 +75,7 @@ function benchCase(name: CaseName, jit: boolean): Variant {
     label: `${name}, webgpu, ${jit ? 'compiled' : 'eager'}`, steps: batches,
     epoch: () => model.fit(x, y, { batch_size: c.batch, epochs: 1, shuffle: false, verbose: 0 }),
     done: () => {
-      if (jit) for (const s of compiledSteps(model)) if (s.counts) fusion.push(`  (${name} ${s.kind} step ${s.signature}: ${s.counts.unfusedDispatches} dispatches traced, ${s.counts.dispatches} replayed; fused: ${s.fused!.join(', ') || 'none'})`);
+      if (jit) for (const s of compiledSteps(model)) if (s.counts) fusion.push(`  (${name} ${s.kind} step ${s.signature}: ${s.counts.unfusedDispatches} dispatches traced, ${s.counts.replayedDispatches} replayed; fused: ${s.fused!.join(', ') || 'none'})`);
       dispose([x, y]);
       model.dispose();
     },

@@ -19,6 +19,8 @@ export function reduce(op: ReduceOp, x: TensorLike, axis?: Axes, keepDims = fals
   if (t.dtype === 'bool') throw new DTypeError(`${op}: cannot reduce a bool tensor; cast it first`);
   const axes = normalizeAxes(op, axis, t.rank);
   const outShape = t.shape.filter((_, i) => !axes.includes(i));
+  // Over axes of size 1 every reduction is its one element: a reshape, no kernel.
+  if (axes.every((a) => t.shape[a] === 1)) return reshape(t, keepDims ? t.shape : outShape);
   const y = run1(op, 'reduce', { x: t }, { op, axes }, outShape, t.dtype);
   return keepDims ? reshape(y, keptShape(t.shape, axes)) : y;
 }
@@ -32,7 +34,9 @@ export function mean(x: TensorLike, axis?: Axes, keepDims = false): Tensor {
   const t = toTensor('mean', x);
   const axes = normalizeAxes('mean', axis, t.rank);
   const count = axes.reduce((n, a) => n * t.shape[a]!, 1);
-  return div(sum(t, axes, keepDims), count);
+  const s = sum(t, axes, keepDims);
+  // x / 1 is x exactly: the mean of one float element needs no kernel either.
+  return count === 1 && s.dtype.startsWith('float') ? s : div(s, count);
 }
 
 /** log(Σ exp(x)) computed as m + log(Σ exp(x − m)), m the max, for stability. */

@@ -44,6 +44,12 @@ describe('webgpu layout kernels vs cpu (bit-exact, every dtype)', () => {
     await checkKernel(arb, ([h, , idx]) => [h, idx], ([, axis]) => (x, i) => K.gather(x!, i!, axis), () => EXACT);
   });
 
+  it('gather: rows of a multiple of 4 words (moved as vec4), as an epoch gathers its batches', async () => {
+    const arb = fc.tuple(edgeSize(9), fc.integer({ min: 1, max: 9 }), dtypeArb).chain(([rows, quads, dtype]) => fc.tuple(
+      hostTensor([rows, quads * 4], 3, dtype === 'float32' ? 'float32' : 'int32').map((h) => ({ ...h, dtype })), hostTensor([5], rows + 1, 'int32')));
+    await checkKernel(arb, ([h, idx]) => [h, idx], () => (x, i) => K.gather(x!, i!, 0), () => EXACT);
+  });
+
   it('scatterAdd: repeated indices accumulate', async () => {
     const arb = shapeArb(3).filter((s) => s.length > 0).chain((s) => fc.tuple(fc.constant(s), fc.nat(s.length - 1), fc.integer({ min: 1, max: 40 }))
       .chain(([shape, axis, m]) => fc.tuple(fc.constant(shape), fc.constant(axis), hostTensor(shape.map((d, i) => (i === axis ? m : d))),

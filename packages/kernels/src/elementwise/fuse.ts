@@ -39,7 +39,7 @@ export interface FusionFacts {
   frozen: ReadonlySet<number>;
   /** Buffers whose values outlive the program or enter it (batch inputs, results, variables). */
   keep: ReadonlySet<GPUBuffer>;
-  /** Uploads whose value stays in their buffer as long as the program lives (replays skip them): reading it earlier reads the same. */
+  /** Steps whose results stay in their buffers as long as the program lives (replays skip them: constant uploads, what is computed only from them): reading one earlier reads the same. */
   constants?: ReadonlySet<number>;
 }
 
@@ -119,7 +119,8 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
       const i = refs.get(y.buffer)!.filter((r) => r < first).at(-1);
       const s = i === undefined ? undefined : steps[i]!;
       const gemm = s?.kind === 'dispatch' ? s.gemm : undefined;
-      if (!gemm || removed.has(i!) || epilogues.has(i!) || facts.frozen.has(i!) || gemm.out !== y.buffer || gemm.size !== g.n) continue;
+      // An invariant GEMM (replays skip it) keeps its step: the chain may not be.
+      if (!gemm || removed.has(i!) || epilogues.has(i!) || facts.frozen.has(i!) || facts.constants?.has(i!) || gemm.out !== y.buffer || gemm.size !== g.n) continue;
       const e = epilogueOf(g, y.buffer, gemm.n);
       if (!e || e.buffers.length > maxOperands) continue;
       // y is read by the chain only, and dies in it.

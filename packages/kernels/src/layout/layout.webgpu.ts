@@ -69,8 +69,11 @@ function around(shape: Shape, axis: number): UniformList {
 }
 
 export function gatherGpu(ctx: GpuContext, x: GpuTensor, indices: GpuTensor, axis: number, y: GpuTensor): void {
-  const uniforms: UniformList = [['n', 'u32', sizeOf(y.shape)], ...around(x.shape, axis), ['m', 'u32', sizeOf(indices.shape)]];
-  dispatchFlat(ctx, 'gather', 'gather', () => gatherWgsl(uniforms), [x.buffer, indices.buffer, y.buffer], uniformValues(uniforms.slice(1)), sizeOf(y.shape));
+  const inner = sizeOf(x.shape.slice(axis + 1));
+  const width = inner % 4 === 0 ? 4 : 1;
+  const n = sizeOf(y.shape) / width;
+  const uniforms: UniformList = [['n', 'u32', n], ['len', 'u32', x.shape[axis]!], ['inner', 'u32', inner / width], ['m', 'u32', sizeOf(indices.shape)]];
+  dispatchFlat(ctx, 'gather', `gather:${width}`, () => gatherWgsl(uniforms, width), [x.buffer, indices.buffer, y.buffer], uniformValues(uniforms.slice(1)), n);
 }
 
 /**

@@ -97,6 +97,16 @@ export class GpuContext {
     this.uniformBuffer = device.createBuffer({ size: this.uniformData.byteLength, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST });
   }
 
+  /** Per pipeline, the bindings its kernel declares read_write: the only ones a dispatch of it may write. */
+  private readonly writable = new WeakMap<GPUComputePipeline, ReadonlySet<number>>();
+
+  /** The buffers a dispatch may write (bound read_write); every buffer it binds for a pipeline made elsewhere. */
+  writes(step: DispatchStep): GPUBuffer[] {
+    const first = step.uniforms.length > 0 ? 1 : 0;
+    const rw = this.writable.get(step.pipeline);
+    return step.buffers.filter((_, k) => !rw || rw.has(k + first)).map((b) => ('buffer' in b ? b.buffer : b));
+  }
+
   /** Cached compute pipeline for `key`; `source` is only called on a miss. Entry point `main`. */
   pipeline(key: string, source: () => string): GPUComputePipeline {
     let p = this.pipelines.get(key);
@@ -108,6 +118,7 @@ export class GpuContext {
       this.stats.pipelines++;
       this.trackErrors(this.device.popErrorScope(), `compiling kernel '${key}'`, code);
       this.pipelines.set(key, p);
+      this.writable.set(p, new Set([...code.matchAll(/@binding\((\d+)\)\s*var<storage,\s*read_write>/g)].map((m) => Number(m[1]))));
     }
     return p;
   }

@@ -24,10 +24,11 @@ export class GpuProgram {
   readonly steps: GpuStep[];
 
   /**
-   * `persistent`: indices of uploads whose value stays in their buffer between runs (nothing
-   * else writes it, and the recording wrote it once): runs skip them.
+   * `invariant`: indices of steps whose results stay in their buffers between runs (uploads of
+   * constants, dispatches computing only from those; nothing else writes their outputs, and the
+   * recording ran them once): runs skip them.
    */
-  constructor(private readonly ctx: GpuContext, steps: readonly GpuStep[], private readonly persistent: ReadonlySet<number> = new Set()) {
+  constructor(private readonly ctx: GpuContext, steps: readonly GpuStep[], private readonly invariant: ReadonlySet<number> = new Set()) {
     this.steps = [...steps];
     const dispatches = steps.filter((s): s is DispatchStep => s.kind === 'dispatch' && s.uniforms.length > 0);
     const uniformData = this.uniformData = new Uint8Array(Math.max(dispatches.length, 1) * UNIFORM_SLOT);
@@ -100,6 +101,7 @@ export class GpuProgram {
       let pass: GPUComputePassEncoder | null = null;
       let pipeline: GPUComputePipeline | null = null;
       this.steps.forEach((s, i) => {
+        if (this.invariant.has(i)) return;
         if (s.kind === 'dispatch') {
           if (!pass) {
             pass = encoder.beginComputePass();
@@ -111,7 +113,6 @@ export class GpuProgram {
           pass.dispatchWorkgroups(...s.grid);
           return;
         }
-        if (this.persistent.has(i)) return;
         pass?.end();
         pass = null;
         if (s.kind === 'copy') encoder.copyBufferToBuffer(s.src, s.srcOffset, s.dst, s.dstOffset, s.bytes);
@@ -119,7 +120,7 @@ export class GpuProgram {
       });
       (pass as GPUComputePassEncoder | null)?.end();
     });
-    this.ctx.stats.dispatches += this.steps.filter((s) => s.kind === 'dispatch').length;
+    this.ctx.stats.dispatches += this.steps.filter((s, i) => s.kind === 'dispatch' && !this.invariant.has(i)).length;
   }
 
   /** Frees the program's own buffers (its uniforms and constants); the recorded buffers are the caller's. */

@@ -18,34 +18,45 @@ interface Trace {
   /** Per buffer, the recorded step counts at which a tensor gave it back (fusion's liveness). */
   releases: Map<GPUBuffer, number[]>;
   /**
-   * Buffers from before the step given back during it (a re-assigned variable's old storage):
-   * kept from the pool until the trace ends, so the step cannot reuse one (the program copies
-   * the variable's new value back into it at its end).
+   * Buffers given back during the step and kept from the pool until the trace ends, so that the
+   * step cannot reuse them: those from before the step (a re-assigned variable's old storage,
+   * into which the program copies the new value at its end), and small ones, whose values
+   * (scalars, a mean's 1/n) then keep their buffers, so that the invariant ones stay invariant.
    */
   withheld: Set<GPUBuffer>;
 }
 
 /**
- * The recorded uploads (constants the step made: a scalar operand, a loss's epsilon) whose buffer
- * no other step writes: none touches it before the upload or after a tensor gave it back. The
- * program owns the buffer as long as it lives, so the value the trace wrote stays there, and
- * replays need not copy it again (each such copy would also split the compute pass).
+ * The recorded steps whose results are the same in every replay, which replays therefore skip
+ * (loop-invariant code): uploads of constants (a scalar operand, a loss's epsilon) and dispatches
+ * computing only from such results (a mean's 1/n tiled over the batch). Each writes buffers that
+ * no other step writes and none uses before it, outside `keep`; the program owns them as long as
+ * it lives, so what the trace put there stays. `frozen`: per-step kernels, never invariant.
  */
-function persistentUploads(steps: readonly GpuStep[], releases: ReadonlyMap<GPUBuffer, number[]>, keep: ReadonlySet<GPUBuffer>): Set<number> {
-  const uses = new Map<GPUBuffer, number[]>();
+function invariantSteps(ctx: GpuContext, steps: readonly GpuStep[], keep: ReadonlySet<GPUBuffer>, frozen: ReadonlySet<number>): Set<number> {
+  const writes = (s: GpuStep): GPUBuffer[] => (s.kind === 'upload' ? [s.buffer] : s.kind === 'copy' ? [s.dst] : ctx.writes(s));
+  const uses = new Map<GPUBuffer, number[]>(), writers = new Map<GPUBuffer, number[]>();
+  const note = (m: Map<GPUBuffer, number[]>, b: GPUBuffer, i: number) => m.set(b, [...(m.get(b) ?? []), i]);
   steps.forEach((s, i) => {
-    for (const b of stepBuffers(s)) uses.set(b, [...(uses.get(b) ?? []), i]);
+    for (const b of stepBuffers(s)) note(uses, b, i);
+    for (const b of writes(s)) note(writers, b, i);
   });
   const out = new Set<number>();
   steps.forEach((s, i) => {
-    if (s.kind !== 'upload' || keep.has(s.buffer)) return;
-    // Release counts are steps recorded before the release: a step at index >= it came after.
-    const freed = releases.get(s.buffer)?.find((r) => r > i) ?? Infinity;
-    const at = uses.get(s.buffer)!;
-    if (at[0] === i && at.every((k) => k < freed)) out.add(i);
+    if (s.kind === 'copy' || frozen.has(i)) return;
+    const written = writes(s);
+    if (written.some((b) => keep.has(b) || writers.get(b)!.length !== 1 || uses.get(b)![0] !== i)) return;
+    const reads = stepBuffers(s).filter((b) => !written.includes(b));
+    if (reads.every((b) => writers.get(b)?.length === 1 && out.has(writers.get(b)![0]!))) out.add(i);
   });
   return out;
 }
+
+/** Buffers up to this size are not reused within a traced step (they cost little; see `Trace.withheld`). */
+const UNSHARED_BYTES = 1024;
+
+/** The recorded steps of the per-step kernels (a replay re-plans them in place). */
+const frozenSteps = (trace: Trace): Set<number> => new Set(trace.dynamic.flatMap((n) => Array.from({ length: n.count }, (_, k) => n.first + k)));
 
 /** Whether recorded programs fuse elementwise chains (KERASGPU_FUSE=0 replays the steps as traced: debugging, and the tests comparing both). */
 const fusionOn = () => platform.env('KERASGPU_FUSE') !== '0';
@@ -73,7 +84,7 @@ export class GpuStepRecorder implements StepRecorder {
     this.trace?.released.add(b);
     if (this.trace) this.trace.releases.set(b, [...(this.trace.releases.get(b) ?? []), this.ctx.recordedSteps]);
     const own = this.owned.get(b);
-    if (!own && this.trace && !this.trace.acquired.has(b)) {
+    if (!own && this.trace && (!this.trace.acquired.has(b) || b.size <= UNSHARED_BYTES)) {
       this.trace.withheld.add(b);
       return true;
     }
@@ -123,34 +134,36 @@ export class GpuStepRecorder implements StepRecorder {
     for (const b of trace.withheld) if (!mine.includes(b)) this.pool.release(b);
     for (const b of moveFrom) this.owned.get(b)!.held = true;
     const keep = new Set([...inputs, ...spec.outputs.map(bufferOf), ...moveFrom, ...spec.moves.map((m) => bufferOf(m.to))]);
-    const persistent = persistentUploads(steps, trace.releases, keep);
-    const { steps: program, dynamic, chains, index } = this.fused(steps, trace, keep, persistent);
-    const kept = new Set([...persistent].map((i) => index[i]!));
-    return this.recorded(new GpuProgram(this.ctx, program, kept), dynamic, spec, mine, new Set(moveFrom), { unfusedDispatches: steps.filter((s) => s.kind === 'dispatch').length, chains, persistent: kept.size });
+    const invariant = invariantSteps(this.ctx, steps, keep, frozenSteps(trace));
+    const { steps: program, dynamic, chains, index } = this.fused(steps, trace, keep, invariant);
+    // A step fused into a later one (index -1) is computed there, every run.
+    const skipped = new Set([...invariant].map((i) => index[i]!).filter((i) => i >= 0));
+    return this.recorded(new GpuProgram(this.ctx, program, skipped), dynamic, spec, mine, new Set(moveFrom), { unfusedDispatches: steps.filter((s) => s.kind === 'dispatch').length, chains, skipped });
   }
 
   /**
    * The program's steps with elementwise chains fused (the per-step kernels' indices moved with
    * them), unless switched off; `index`: each recorded step's index in them. `keep`: buffers
    * that outlive the step (batch inputs, results, variables' storages); `constants`: the
-   * persistent uploads.
+   * invariant steps, whose results are in place before a replay starts.
    */
   private fused(steps: GpuStep[], trace: Trace, keep: ReadonlySet<GPUBuffer>, constants: ReadonlySet<number>): { steps: GpuStep[]; dynamic: DynamicNode[]; chains: string[]; index: number[] } {
     if (!fusionOn()) return { steps, dynamic: trace.dynamic, chains: [], index: steps.map((_, i) => i) };
-    const frozen = new Set(trace.dynamic.flatMap((n) => Array.from({ length: n.count }, (_, k) => n.first + k)));
-    const f = fuseElementwise(this.ctx, steps, { releases: trace.releases, frozen, keep, constants });
+    const f = fuseElementwise(this.ctx, steps, { releases: trace.releases, frozen: frozenSteps(trace), keep, constants });
     return { steps: f.steps, dynamic: trace.dynamic.map((n) => ({ ...n, first: f.index[n.first]! })), chains: f.chains, index: f.index };
   }
 
-  private recorded(program: GpuProgram, dynamic: DynamicNode[], spec: RecordedStepSpec, mine: GPUBuffer[], variables: Set<GPUBuffer>, fusion: { unfusedDispatches: number; chains: string[]; persistent: number }): RecordedStep {
+  private recorded(program: GpuProgram, dynamic: DynamicNode[], spec: RecordedStepSpec, mine: GPUBuffer[], variables: Set<GPUBuffer>, fusion: { unfusedDispatches: number; chains: string[]; skipped: ReadonlySet<number> }): RecordedStep {
     const inputs = spec.inputs.map((s) => ({ buffer: bufferOf(s.storage), bytes: s.bytes }));
     /** Everything a replay overwrites (all it owns but the variables' storages). */
     const written = mine.filter((b) => !variables.has(b));
     let released = false;
-    const persistent = fusion.persistent;
-    const count = (k: GpuStep['kind']) => program.steps.filter((s) => s.kind === k).length;
+    const count = (k: GpuStep['kind'], replayed = false) => program.steps.filter((s, i) => s.kind === k && !(replayed && fusion.skipped.has(i))).length;
     return {
-      counts: { dispatches: count('dispatch'), unfusedDispatches: fusion.unfusedDispatches, copies: count('copy'), uploads: count('upload'), replayedUploads: count('upload') - persistent, ownedBuffers: mine.length, ownedBytes: mine.reduce((n, b) => n + b.size, 0) },
+      counts: {
+        dispatches: count('dispatch'), replayedDispatches: count('dispatch', true), unfusedDispatches: fusion.unfusedDispatches, copies: count('copy'),
+        uploads: count('upload'), replayedUploads: count('upload', true), ownedBuffers: mine.length, ownedBytes: mine.reduce((n, b) => n + b.size, 0),
+      },
       fused: fusion.chains,
       canReplay: (batch: readonly Storage[]) => {
         const same = new Set(batch.map(bufferOf).filter((b, i) => b === inputs[i]?.buffer));
