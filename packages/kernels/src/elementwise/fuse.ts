@@ -55,6 +55,10 @@ interface Input { type: Elem; buffer: GPUBuffer; mode: InputMode; strides: reado
 /** A chain being built: stages in order, inputs shared by buffer and indexing. */
 interface Group { stages: FusedStage[]; inputs: Input[]; out: ElementwiseStep['out']; n: number; shape: readonly number[] | null; ops: string[]; members: number[] }
 
+/** Duplication limits: a producer computed in several readers is small, and read by few. */
+const MAX_DUPLICATED_STAGES = 4;
+const MAX_DUPLICATES = 4;
+
 const sameInput = (a: Input, b: Input) => a.buffer === b.buffer && a.mode === b.mode && a.type === b.type && a.strides.join() === b.strides.join();
 
 /**
@@ -82,27 +86,57 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
   /** Whether nothing between steps i and j (exclusive) may write a buffer group i reads. */
   const undisturbed = (g: Group, i: number, j: number) => g.inputs.every((inp) => (refs.get(inp.buffer) ?? []).every((r) => r <= i || r >= j || readsOnly(steps[r]!, inp.buffer)));
 
-  /** Whether the value group i writes to x is read only by step j, and dies before anything else binds x. */
-  const onlyReader = (x: GPUBuffer, i: number, j: number) => {
-    if (facts.keep.has(x)) return false;
+  /**
+   * The steps reading the value step i writes to x, before the tensor in it is freed: several
+   * when a cheap kernel feeds several chains (a clipped probability, 1 − y). Null when x
+   * outlives the program or is never freed.
+   */
+  const readersOf = (x: GPUBuffer, i: number): number[] | null => {
+    if (facts.keep.has(x)) return null;
     const death = facts.releases.get(x)?.find((p) => p > i);
-    return death !== undefined && refs.get(x)!.filter((r) => r > i && r < death).join() === String(j);
+    return death === undefined ? null : refs.get(x)!.filter((r) => r > i && r < death);
   };
+
+  /**
+   * Whether producer p (step i, writing x) may be computed inside each of its readers instead:
+   * a chain of a few stages, read as a same-shape operand by at most MAX_DUPLICATES elementwise
+   * kernels of its size, its own inputs intact until the last of them. Not one reading a GEMM's
+   * output: that chain is the GEMM's epilogue (a bias add), which saves more.
+   */
+  const duplicable = (p: Group, x: GPUBuffer, i: number, readers: readonly number[]) =>
+    p.stages.length <= MAX_DUPLICATED_STAGES && readers.length <= MAX_DUPLICATES && undisturbed(p, i, readers.at(-1)! + 1)
+    && p.inputs.every((q) => !(refs.get(q.buffer) ?? []).some((r) => r < i && (steps[r] as DispatchStep).gemm?.out === q.buffer))
+    && readers.every((r) => {
+      const e = steps[r]!.kind === 'dispatch' ? (steps[r] as DispatchStep).elementwise : undefined;
+      return e !== undefined && !facts.frozen.has(r) && e.n === p.n && e.out.buffer !== x && e.inputs.every((q) => q.buffer !== x || q.mode === 'same');
+    });
+  /** Per duplicated producer, the readers that compute it; it is removed once all of them do. */
+  const absorbed = new Map<number, Set<number>>();
 
   groups.forEach((g, j) => {
     if (!g) return;
     for (let k = 0; k < g.inputs.length; k++) {
       const x = g.inputs[k]!;
       if (x.mode !== 'same' || g.out.buffer === x.buffer) continue;
-      const i = refs.get(x.buffer)!.filter((r) => r < j).at(-1);
+      // The step writing x last before j (readers in between only read it).
+      const i = refs.get(x.buffer)!.filter((r) => r < j && !readsOnly(steps[r]!, x.buffer)).at(-1);
       const p = i === undefined ? undefined : groups[i];
       if (!p || p.out.buffer !== x.buffer || p.n !== g.n || p.inputs.some((q) => q.buffer === x.buffer)) continue;
-      if (!onlyReader(x.buffer, i!, j) || !undisturbed(p, i!, j)) continue;
+      const readers = readersOf(x.buffer, i!);
+      if (!readers?.includes(j)) continue;
+      const alone = readers.length === 1;
+      if (alone ? !undisturbed(p, i!, j) : !duplicable(p, x.buffer, i!, readers)) continue;
       const merged = merge(p, g, k);
       if (!merged || merged.inputs.length > maxInputs || plan(merged).length !== 1) continue;
+      // A duplicated producer's step stays (until every reader computes it): it is no member of this chain.
+      if (!alone) merged.members = g.members;
       groups[j] = g = merged;
-      groups[i!] = undefined;
-      removed.add(i!);
+      const by = absorbed.get(i!) ?? new Set<number>();
+      absorbed.set(i!, by.add(j));
+      if (by.size === readers.length) {
+        groups[i!] = undefined;
+        removed.add(i!);
+      }
       k = -1; // the inputs were renumbered: look at them all again
     }
   });
@@ -123,9 +157,10 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
       if (!gemm || removed.has(i!) || epilogues.has(i!) || facts.frozen.has(i!) || facts.constants?.has(i!) || gemm.out !== y.buffer || gemm.size !== g.n) continue;
       const e = epilogueOf(g, y.buffer, gemm.n);
       if (!e || e.buffers.length > maxOperands) continue;
-      // y is read by the chain only, and dies in it.
+      // y is read by the chain only, and dies in it (no other chain computes a duplicated producer from it).
       const death = facts.releases.get(y.buffer)?.find((p) => p > i!);
       if (facts.keep.has(y.buffer) || death === undefined || refs.get(y.buffer)!.some((r) => r > i! && r < death && !g.members.includes(r))) continue;
+      if (groups.some((h) => h && h !== g && h.inputs.some((q) => q.buffer === y.buffer))) continue;
       // The operands are read and the output written at the GEMM's place, earlier than the chain did: nothing in
       // between may write an operand (but the chain's last kernel may write its output over a same-shape one, in
       // place: one invocation reads and writes each element) or touch the output, which the GEMM must not read.
