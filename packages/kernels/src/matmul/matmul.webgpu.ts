@@ -89,17 +89,22 @@ function batchBase(name: string, rank: number, matrixSize: string): string {
 /** Columns per packed B panel: the subgroup variant's column tile (8 lanes × vec4). */
 const PANEL = 32;
 
+/** k-steps one packing invocation copies (with 4 columns): fewer, fuller workgroups, which is what a CPU adapter pays for. */
+const PACK_K = 8;
+
 const PACK_B_WGSL = `${uniformStruct([['K', 'u32'], ['N', 'u32'], ['bK', 'u32'], ['bCol', 'u32'], ['panels', 'u32']])}
-${storageBindings(1, [['B', 'f32', 'read'], ['P', 'f32', 'read_write']])}
+${storageBindings(1, [['B', 'f32', 'read'], ['P', 'vec4f', 'read_write']])}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let col = gid.x;
-  let k = gid.y;
+  let col = gid.x * 4u;
   let mat = gid.z;
-  if (col >= u.panels * ${PANEL}u || k >= u.K) { return; }
-  var v = 0.0;
-  if (col < u.N) { v = B[mat * u.K * u.N + k * u.bK + col * u.bCol]; }
-  P[((mat * u.panels + col / ${PANEL}u) * u.K + k) * ${PANEL}u + col % ${PANEL}u] = v;
+  if (col >= u.panels * ${PANEL}u) { return; }
+  let k0 = gid.y * ${PACK_K}u;
+  for (var k = k0; k < min(k0 + ${PACK_K}u, u.K); k++) {
+    var v = vec4f(0.0);
+    for (var c = 0u; c < 4u; c++) { if (col + c < u.N) { v[c] = B[mat * u.K * u.N + k * u.bK + (col + c) * u.bCol]; } }
+    P[((mat * u.panels + col / ${PANEL}u) * u.K + k) * ${PANEL / 4}u + (col % ${PANEL}u) / 4u] = v;
+  }
 }`;
 
 /**
@@ -114,10 +119,11 @@ function packedB(ctx: GpuContext, v: GemmVariant, b: GpuTensor, bStride: { k: nu
   const bytes = matrices * panels * PANEL * p.k * GPU_ELEMENT_BYTES;
   const max = ctx.facts.maxWorkgroupsPerDim;
   if (v.kind !== 'subgroup' || v.sg * 4 !== PANEL || gemmWork(p) < FIT_MIN_WORK || p.m <= gemmTile(v).tm) return null;
-  if (bytes > ctx.facts.maxStorageBindingBytes || p.k > max || matrices > max) return null;
+  const kGroups = Math.ceil(p.k / PACK_K);
+  if (bytes > ctx.facts.maxStorageBindingBytes || kGroups > max || matrices > max) return null;
   const packed = scratch(ctx, 'gemm:packedB', [matrices, panels, p.k, PANEL]);
   const uniforms: Uniform[] = [p.k, p.n, bStride.k, bStride.col, panels].map((x): Uniform => ['u32', x]);
-  ctx.dispatch('matMul', ctx.pipeline('gemm:packB', () => PACK_B_WGSL), [b.buffer, packed.buffer], uniforms, [Math.ceil((panels * PANEL) / 64), p.k, matrices]);
+  ctx.dispatch('matMul', ctx.pipeline('gemm:packB', () => PACK_B_WGSL), [b.buffer, packed.buffer], uniforms, [Math.ceil((panels * PANEL) / 4 / 64), kGroups, matrices]);
   return packed;
 }
 
