@@ -16,6 +16,12 @@ describe('webgpu layout kernels vs cpu (bit-exact, every dtype)', () => {
       ([h]) => [h], ([, perm]) => (x) => K.transpose(x!, perm), () => EXACT);
   });
 
+  it('transpose: matrices with sides of multiples of 4 (moved as 4×4 blocks), also after merging axes', async () => {
+    const arb = fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.boolean()).chain(([a, b, merged]) =>
+      fc.tuple(anyTensor(merged ? [4 * a, 2, 2 * b] : [4 * a, 4 * b]), fc.constant(merged ? [1, 2, 0] : [1, 0])));
+    await checkKernel(arb, ([h]) => [h], ([, perm]) => (x) => K.transpose(x!, perm), () => EXACT);
+  });
+
   it('slice: random begin and size', async () => {
     await checkKernel(shapeArb(4, 33).chain((s) => fc.tuple(anyTensor(s), fc.tuple(...s.map((d) => fc.nat(d).chain((b) => fc.tuple(fc.constant(b), fc.nat(d - b))))))),
       ([h]) => [h], ([, bs]) => (x) => K.slice(x!, bs.map(([b]) => b), bs.map(([, n]) => n)), () => EXACT);

@@ -7,7 +7,8 @@ import type { Conv2DGeometry } from './geometry.js';
  * im2col addresses on the fly (no im2col buffer). Index decompositions, NHWC, filter [kh,kw,c,f]:
  *   forward          C[(n,oh,ow)][f]    = Σ_(kh,kw,c) x[n, oh·s−p+kh·d, ow·s−p+kw·d, c] · w[kh,kw,c,f]
  *   backprop input   C[(n,ih,iw)][c]    = Σ_(kh,kw,f) dy[n, oh, ow, f] · w[kh,kw,c,f], oh·s = ih+p−kh·d
- *   backprop filter  C[(kh,kw,c)][f]    = Σ_(n,oh,ow) x[n, oh·s−p+kh·d, ow·s−p+kw·d, c] · dy[n,oh,ow,f]
+ *   backprop filter  C[f][(kh,kw,c)]    = Σ_(n,oh,ow) dyᵀ[f, (n,oh,ow)] · x[n, oh·s−p+kh·d, ow·s−p+kw·d, c]
+ *                    (dyᵀ a transposed copy, so A's k runs contiguously; C is written transposed, as dw [kh,kw,c,f])
  * A tap in the padding (or, for the input gradient, between strides) reads as 0. Indices are
  * decomposed with `udiv`/`umod` (reciprocal uniforms `r_<dim>`): plain division by a uniform
  * made every read several times slower on a CPU adapter.
@@ -39,7 +40,7 @@ export function convProblem(kind: ConvKind, g: Conv2DGeometry): { m: number; n: 
   switch (kind) {
     case 'forward': return { m: g.batch * g.outH * g.outW, n: g.outC, k: taps * g.inC };
     case 'backpropInput': return { m: g.batch * g.inH * g.inW, n: g.inC, k: taps * g.outC };
-    case 'backpropFilter': return { m: taps * g.inC, n: g.outC, k: g.batch * g.outH * g.outW };
+    case 'backpropFilter': return { m: g.outC, n: taps * g.inC, k: g.batch * g.outH * g.outW };
   }
 }
 
@@ -47,8 +48,8 @@ export function convProblem(kind: ConvKind, g: Conv2DGeometry): { m: number; n: 
 export function convVectors(kind: ConvKind, g: Conv2DGeometry): { a4: boolean; b4: boolean } {
   switch (kind) {
     case 'forward': return { a4: g.inC % 4 === 0, b4: g.outC % 4 === 0 };
-    case 'backpropInput': return { a4: g.outC % 4 === 0, b4: false };
-    case 'backpropFilter': return { a4: false, b4: g.outC % 4 === 0 };
+    case 'backpropInput': return { a4: g.outC % 4 === 0, b4: g.inC % 4 === 0 };
+    case 'backpropFilter': return { a4: (g.batch * g.outH * g.outW) % 4 === 0, b4: g.inC % 4 === 0 };
   }
 }
 
@@ -71,19 +72,14 @@ fn convX(o: vec4i, kh: u32, kw: u32, c: u32) -> i32 {
   return ((o.x + ih) * i32(u.inW) + iw) * i32(u.inC) + i32(c);
 }`;
 
-/** Filter gradient: A row = (kh, kw, c) as (kh·d − padTop, kw·d − padLeft, c); k = pixel (n, oh, ow). */
-const X_TAP_ROW = `
-fn mm_rowA(row: u32) -> vec4i {
-  let c = ${mod('row', 'inC')};
-  let t = ${div('row', 'inC')};
-  return vec4i(i32(${div('t', 'kW')} * u.dilH) - u.padTop, i32(${mod('t', 'kW')} * u.dilW) - u.padLeft, i32(c), 0);
-}
-fn convXPix(rc: vec4i, pix: u32) -> i32 {
+/** Filter gradient: B[pixel (n, oh, ow)][(kh, kw, c)], the input window's tap; 0 in the padding. */
+const X_PIX_TAP = `
+fn convXPix(pix: u32, kh: u32, kw: u32, c: u32) -> i32 {
   let ow = ${mod('pix', 'outW')};
   let t = ${div('pix', 'outW')};
   let oh = ${mod('t', 'outH')};
   let n = ${div('t', 'outH')};
-  return convX(vec4i(i32(n * u.inH), i32(oh * u.strideH) + rc.x, i32(ow * u.strideW) + rc.y, 0), 0u, 0u, u32(rc.z));
+  return convX(vec4i(i32(n * u.inH), i32(oh * u.strideH) - u.padTop, i32(ow * u.strideW) - u.padLeft, 0), kh, kw, c);
 }`;
 
 /** Input gradient: A row = input pixel (n, ih, iw) as (n·outH, ih + padTop, iw + padLeft). */
@@ -137,16 +133,22 @@ export function convHooks(kind: ConvKind, g: Conv2DGeometry): GemmHooks {
     case 'backpropInput':
       return {
         fields: convFields, a4, b4,
-        bindings: [['DY', vt(a4), 'read'], ['W', 'f32', 'read'], ['Y', 'f32', 'read_write']],
-        code: [NO_BATCH, DY_ROW, DY_AT, gathered('mm_readA', 'DY', a4, `convDy(rc, ${tap('k', 'outC')})`),
-          // B[(kh,kw,f)][c] = w[kh,kw,c,f]
-          `fn mm_readB(base: u32, k: u32, col: u32) -> f32 { return W[(${div('k', 'outC')} * u.inC + col) * u.outC + ${mod('k', 'outC')}]; }`, WRITE].join('\n'),
+        // B[(kh,kw,f)][c] = w[kh,kw,c,f]: the filter with its channel axes swapped (convGpu), read row-major.
+        bindings: [['DY', vt(a4), 'read'], ['WT', vt(b4), 'read'], ['Y', 'f32', 'read_write']],
+        code: [NO_BATCH, DY_ROW, DY_AT, gathered('mm_readA', 'DY', a4, `convDy(rc, ${tap('k', 'outC')})`), rowMajorB('WT', b4), WRITE].join('\n'),
       };
-    case 'backpropFilter':
+    case 'backpropFilter': {
+      const readB = b4
+        ? `fn mm_readB4(base: u32, k: u32, col: u32) -> vec4f { let i = convXPix(k, ${tap('col', 'inC')}); if (i < 0) { return vec4f(0.0); } return X[u32(i) / 4u]; }`
+        : `fn mm_readB(base: u32, k: u32, col: u32) -> f32 { let i = convXPix(k, ${tap('col', 'inC')}); if (i < 0) { return 0.0; } return X[i]; }`;
       return {
         fields: convFields, a4, b4,
-        bindings: [['X', 'f32', 'read'], ['DY', vt(b4), 'read'], ['Y', 'f32', 'read_write']],
-        code: [NO_BATCH, X_AT, X_TAP_ROW, gathered('mm_readA', 'X', false, 'convXPix(rc, k)'), rowMajorB('DY', b4), WRITE].join('\n'),
+        bindings: [['DYT', vt(a4), 'read'], ['X', vt(b4), 'read'], ['Y', 'f32', 'read_write']],
+        code: [NO_BATCH, X_AT, X_PIX_TAP, 'fn mm_rowA(row: u32) -> vec4i { return vec4i(0); }',
+          a4 ? 'fn mm_readA4(base: u32, rc: vec4i, row: u32, k: u32) -> vec4f { return DYT[(row * u.K + k) / 4u]; }'
+            : 'fn mm_readA(base: u32, rc: vec4i, row: u32, k: u32) -> f32 { return DYT[row * u.K + k]; }',
+          readB, 'fn mm_write(batch: u32, row: u32, col: u32, v: f32) { Y[col * u.M + row] = v; }'].join('\n'),
       };
+    }
   }
 }

@@ -3,7 +3,7 @@ import type { GpuContext } from '../webgpu/context.js';
 import { collapseDims, u32Fields, uniformValues, type UniformList } from '../webgpu/indexing.js';
 import { dispatchFlat, wgslType, type GpuTensor } from '../webgpu/wgsl.js';
 import { fillGpu } from '../elementwise/elementwise.webgpu.js';
-import { gatherWgsl, scatterAddWgsl, stridedCopyWgsl, type ScatterAddMode } from './layout.wgsl.js';
+import { gatherWgsl, scatterAddWgsl, stridedCopyWgsl, TRANSPOSE_BLOCKS_WGSL, type ScatterAddMode } from './layout.wgsl.js';
 
 /**
  * Copies the iteration space `dims` from `src` (at srcBase + Σ c·srcStrides) to `dst` (at
@@ -18,10 +18,21 @@ function stridedCopy(ctx: GpuContext, op: string, src: GPUBuffer, srcBase: numbe
   dispatchFlat(ctx, op, `copy:${rank}`, () => stridedCopyWgsl(rank, uniforms), [src, dst], uniformValues(uniforms.slice(1)), sizeOf(dims));
 }
 
-/** y[..., i, ...] = x with axes permuted: y.shape[d] = x.shape[perm[d]]. */
+/**
+ * y[..., i, ...] = x with axes permuted: y.shape[d] = x.shape[perm[d]]. A permutation that is a
+ * matrix transpose once adjacent axes are merged, of sides that are multiples of 4, moves 4×4 blocks.
+ */
 export function transposeGpu(ctx: GpuContext, x: GpuTensor, perm: readonly number[], y: GpuTensor): void {
   const s = stridesOf(x.shape);
-  stridedCopy(ctx, 'transpose', x.buffer, 0, perm.map((p) => s[p]!), y.buffer, 0, stridesOf(y.shape), y.shape);
+  const src = perm.map((p) => s[p]!), dst = stridesOf(y.shape);
+  const c = collapseDims(y.shape, [src, dst]);
+  const [cols, rows] = c.dims as [number, number];
+  if (c.dims.length === 2 && c.strides[0]!.join() === `1,${cols}` && c.strides[1]!.join() === `${rows},1` && rows % 4 === 0 && cols % 4 === 0) {
+    const n = (rows / 4) * (cols / 4);
+    dispatchFlat(ctx, 'transpose', 'transpose:blocks', () => TRANSPOSE_BLOCKS_WGSL, [x.buffer, y.buffer], [['u32', cols / 4], ['u32', rows / 4]], n);
+    return;
+  }
+  stridedCopy(ctx, 'transpose', x.buffer, 0, src, y.buffer, 0, dst, y.shape);
 }
 
 export function sliceGpu(ctx: GpuContext, x: GpuTensor, begin: readonly number[], size: readonly number[], y: GpuTensor): void {

@@ -23,6 +23,29 @@ fn main(${MAIN_ARGS}) {
 }
 
 /**
+ * A matrix transpose Y[C][R] = X[R][C] with R and C multiples of 4, in 4×4 blocks: each
+ * invocation reads 4 vec4 rows and writes 4 vec4 columns (n = blocks, c4 = C/4, r4 = R/4). A
+ * sixteenth of the strided copy's invocations, as vec4s: what a CPU adapter pays for.
+ */
+export const TRANSPOSE_BLOCKS_WGSL = `${uniformStruct(uniformFields([['n', 'u32', 0], ['c4', 'u32', 0], ['r4', 'u32', 0]]))}
+${storageBindings(1, [['X', 'vec4<u32>', 'read'], ['Y', 'vec4<u32>', 'read_write']])}
+@compute @workgroup_size(${ELEMENTWISE_WG})
+fn main(${MAIN_ARGS}) {
+  ${flatIndexDecl(ELEMENTWISE_WG)}
+  if (i >= u.n) { return; }
+  let cb = i % u.c4;
+  let rb = i / u.c4;
+  let a = X[(rb * 4u) * u.c4 + cb];
+  let b = X[(rb * 4u + 1u) * u.c4 + cb];
+  let c = X[(rb * 4u + 2u) * u.c4 + cb];
+  let d = X[(rb * 4u + 3u) * u.c4 + cb];
+  Y[(cb * 4u) * u.r4 + rb] = vec4<u32>(a.x, b.x, c.x, d.x);
+  Y[(cb * 4u + 1u) * u.r4 + rb] = vec4<u32>(a.y, b.y, c.y, d.y);
+  Y[(cb * 4u + 2u) * u.r4 + rb] = vec4<u32>(a.z, b.z, c.z, d.z);
+  Y[(cb * 4u + 3u) * u.r4 + rb] = vec4<u32>(a.w, b.w, c.w, d.w);
+}`;
+
+/**
  * gather: output viewed as [outer, m, inner]; element (o, t, j) = X[(o·len + IDX[t])·inner + j],
  * 0 (all bits clear: 0.0, 0 or false) where the index is out of range, as on the cpu. `width` 4:
  * rows of a multiple of 4 words move as vec4 (n and inner then count vec4s): a quarter of the

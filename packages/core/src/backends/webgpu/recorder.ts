@@ -30,10 +30,11 @@ interface Trace {
  * The recorded steps whose results are the same in every replay, which replays therefore skip
  * (loop-invariant code): uploads of constants (a scalar operand, a loss's epsilon) and dispatches
  * computing only from such results (a mean's 1/n tiled over the batch). Each writes buffers that
- * no other step writes and none uses before it, outside `keep`; the program owns them as long as
- * it lives, so what the trace put there stays. `frozen`: per-step kernels, never invariant.
+ * no other step writes and none uses before it, outside `keep`, and `owned` by the program as
+ * long as it lives (not a kernel family's shared scratch), so what the trace put there stays.
+ * `frozen`: per-step kernels, never invariant.
  */
-function invariantSteps(ctx: GpuContext, steps: readonly GpuStep[], keep: ReadonlySet<GPUBuffer>, frozen: ReadonlySet<number>): Set<number> {
+function invariantSteps(ctx: GpuContext, steps: readonly GpuStep[], owned: ReadonlySet<GPUBuffer>, keep: ReadonlySet<GPUBuffer>, frozen: ReadonlySet<number>): Set<number> {
   const writes = (s: GpuStep): GPUBuffer[] => (s.kind === 'upload' ? [s.buffer] : s.kind === 'copy' ? [s.dst] : ctx.writes(s));
   const uses = new Map<GPUBuffer, number[]>(), writers = new Map<GPUBuffer, number[]>();
   const note = (m: Map<GPUBuffer, number[]>, b: GPUBuffer, i: number) => m.set(b, [...(m.get(b) ?? []), i]);
@@ -45,7 +46,7 @@ function invariantSteps(ctx: GpuContext, steps: readonly GpuStep[], keep: Readon
   steps.forEach((s, i) => {
     if (s.kind === 'copy' || frozen.has(i)) return;
     const written = writes(s);
-    if (written.some((b) => keep.has(b) || writers.get(b)!.length !== 1 || uses.get(b)![0] !== i)) return;
+    if (written.some((b) => !owned.has(b) || keep.has(b) || writers.get(b)!.length !== 1 || uses.get(b)![0] !== i)) return;
     const reads = stepBuffers(s).filter((b) => !written.includes(b));
     if (reads.every((b) => writers.get(b)?.length === 1 && out.has(writers.get(b)![0]!))) out.add(i);
   });
@@ -134,7 +135,7 @@ export class GpuStepRecorder implements StepRecorder {
     for (const b of trace.withheld) if (!mine.includes(b)) this.pool.release(b);
     for (const b of moveFrom) this.owned.get(b)!.held = true;
     const keep = new Set([...inputs, ...spec.outputs.map(bufferOf), ...moveFrom, ...spec.moves.map((m) => bufferOf(m.to))]);
-    const invariant = invariantSteps(this.ctx, steps, keep, frozenSteps(trace));
+    const invariant = invariantSteps(this.ctx, steps, new Set(mine), keep, frozenSteps(trace));
     const { steps: program, dynamic, chains, index } = this.fused(steps, trace, keep, invariant);
     // A step fused into a later one (index -1) is computed there, every run.
     const skipped = new Set([...invariant].map((i) => index[i]!).filter((i) => i >= 0));
