@@ -78,9 +78,10 @@ export interface RecordedStep {
   release(): void;
   /**
    * Dispatches in the program (those a replay runs: all but the loop-invariant ones; as traced,
-   * before fusion), copies and uploads (those a replay writes again), and the buffers it owns.
+   * before fusion; ops its fused chains compute more than once, see Fused.duplicatedOps), copies
+   * and uploads (those a replay writes again), and the buffers it owns.
    */
-  readonly counts: { dispatches: number; replayedDispatches: number; unfusedDispatches: number; copies: number; uploads: number; replayedUploads: number; ownedBuffers: number; ownedBytes: number };
+  readonly counts: { dispatches: number; replayedDispatches: number; unfusedDispatches: number; duplicatedOps: number; copies: number; uploads: number; replayedUploads: number; ownedBuffers: number; ownedBytes: number };
   /** The chains of kernels fused into one, each as its ops joined by '+' (e.g. 'add+relu'). */
   readonly fused: readonly string[];
 }

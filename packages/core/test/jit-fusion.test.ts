@@ -45,6 +45,8 @@ describe('fusion of a recorded step (webgpu)', () => {
     // computes them (their ops appear twice), and they are never stored.
     expect(fused.fused).toEqual(['neg+exp+add+sigmoid+greaterEqual+cast+add+sigmoid+mul+mul+tanh', 'square+neg+mul+cast+cast+square+neg+mul+add']);
     expect(fused.counts.dispatches).toBe(plain.counts.dispatches - 14);
+    // add+sigmoid and square+neg are each computed twice, in place of their own 2 dispatches.
+    expect(fused.counts.duplicatedOps).toBe(4);
     for (let i = 1; i < 4; i++) {
       const x = batch(i);
       const eager = step(x, b)();

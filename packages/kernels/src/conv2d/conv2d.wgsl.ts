@@ -104,10 +104,14 @@ fn convDy(o: vec4i, kh: u32, kw: u32, f: u32) -> i32 {
   return ((o.x + i32(oh)) * i32(u.outW) + i32(ow)) * i32(u.outC) + i32(f);
 }`;
 
-/** A read through an index function returning -1 for a zero tap. */
-const gathered = (name: string, buf: string, vec: boolean, idx: string) => vec
-  ? `fn ${name}4(base: u32, rc: vec4i, row: u32, k: u32) -> vec4f { let i = ${idx}; if (i < 0) { return vec4f(0.0); } return ${buf}[u32(i) / 4u]; }`
-  : `fn ${name}(base: u32, rc: vec4i, row: u32, k: u32) -> f32 { let i = ${idx}; if (i < 0) { return 0.0; } return ${buf}[i]; }`;
+/** The GEMM template's read hooks' parameters: A's (with the row context of mm_rowA) and B's. */
+const A_PARAMS = 'base: u32, rc: vec4i, row: u32, k: u32';
+const B_PARAMS = 'base: u32, k: u32, col: u32';
+
+/** A read hook `name` (or `name`4) through an index function returning -1 for a zero tap. */
+const gathered = (name: string, params: string, buf: string, vec: boolean, idx: string) => vec
+  ? `fn ${name}4(${params}) -> vec4f { let i = ${idx}; if (i < 0) { return vec4f(0.0); } return ${buf}[u32(i) / 4u]; }`
+  : `fn ${name}(${params}) -> f32 { let i = ${idx}; if (i < 0) { return 0.0; } return ${buf}[i]; }`;
 
 /** Row-major [K][N] operand (the filter, or dy as the filter gradient's B). */
 const rowMajorB = (buf: string, vec: boolean) => vec
@@ -128,27 +132,23 @@ export function convHooks(kind: ConvKind, g: Conv2DGeometry): GemmHooks {
       return {
         fields: convFields, a4, b4,
         bindings: [['X', vt(a4), 'read'], ['W', vt(b4), 'read'], ['Y', 'f32', 'read_write']],
-        code: [NO_BATCH, X_ROW, X_AT, gathered('mm_readA', 'X', a4, `convX(rc, ${tap('k', 'inC')})`), rowMajorB('W', b4), WRITE].join('\n'),
+        code: [NO_BATCH, X_ROW, X_AT, gathered('mm_readA', A_PARAMS, 'X', a4, `convX(rc, ${tap('k', 'inC')})`), rowMajorB('W', b4), WRITE].join('\n'),
       };
     case 'backpropInput':
       return {
         fields: convFields, a4, b4,
         // B[(kh,kw,f)][c] = w[kh,kw,c,f]: the filter with its channel axes swapped (convGpu), read row-major.
         bindings: [['DY', vt(a4), 'read'], ['WT', vt(b4), 'read'], ['Y', 'f32', 'read_write']],
-        code: [NO_BATCH, DY_ROW, DY_AT, gathered('mm_readA', 'DY', a4, `convDy(rc, ${tap('k', 'outC')})`), rowMajorB('WT', b4), WRITE].join('\n'),
+        code: [NO_BATCH, DY_ROW, DY_AT, gathered('mm_readA', A_PARAMS, 'DY', a4, `convDy(rc, ${tap('k', 'outC')})`), rowMajorB('WT', b4), WRITE].join('\n'),
       };
-    case 'backpropFilter': {
-      const readB = b4
-        ? `fn mm_readB4(base: u32, k: u32, col: u32) -> vec4f { let i = convXPix(k, ${tap('col', 'inC')}); if (i < 0) { return vec4f(0.0); } return X[u32(i) / 4u]; }`
-        : `fn mm_readB(base: u32, k: u32, col: u32) -> f32 { let i = convXPix(k, ${tap('col', 'inC')}); if (i < 0) { return 0.0; } return X[i]; }`;
+    case 'backpropFilter':
       return {
         fields: convFields, a4, b4,
         bindings: [['DYT', vt(a4), 'read'], ['X', vt(b4), 'read'], ['Y', 'f32', 'read_write']],
         code: [NO_BATCH, X_AT, X_PIX_TAP, 'fn mm_rowA(row: u32) -> vec4i { return vec4i(0); }',
           a4 ? 'fn mm_readA4(base: u32, rc: vec4i, row: u32, k: u32) -> vec4f { return DYT[(row * u.K + k) / 4u]; }'
             : 'fn mm_readA(base: u32, rc: vec4i, row: u32, k: u32) -> f32 { return DYT[row * u.K + k]; }',
-          readB, 'fn mm_write(batch: u32, row: u32, col: u32, v: f32) { Y[col * u.M + row] = v; }'].join('\n'),
+          gathered('mm_readB', B_PARAMS, 'X', b4, `convXPix(k, ${tap('col', 'inC')})`), 'fn mm_write(batch: u32, row: u32, col: u32, v: f32) { Y[col * u.M + row] = v; }'].join('\n'),
       };
-    }
   }
 }

@@ -1,4 +1,4 @@
-import type { DispatchStep, GpuContext, GpuStep } from '../webgpu/context.js';
+import { bindingBuffer, type DispatchStep, type GpuContext, type GpuStep } from '../webgpu/context.js';
 import { broadcastUniformValues, dispatchFlat } from '../webgpu/wgsl.js';
 import { elementwiseKey, elementwisePlan } from './elementwise.webgpu.js';
 import { fusedElementwiseWgsl, type Elem, type FusedStage, type InputMode } from './elementwise.wgsl.js';
@@ -49,6 +49,11 @@ export interface Fused {
   index: number[];
   /** The fused chains, each as its ops joined by '+' (e.g. 'add+relu'; 'matMul+add+sigmoid', 'matMul+step+mul' for GEMM epilogues). */
   chains: string[];
+  /**
+   * Ops the chains compute more than once: the copies of duplicated producers beyond the
+   * dispatches they replaced. Σ over chains of (ops − 1) = dispatches removed + this.
+   */
+  duplicatedOps: number;
 }
 
 interface Input { type: Elem; buffer: GPUBuffer; mode: InputMode; strides: readonly number[] }
@@ -112,6 +117,8 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
     });
   /** Per duplicated producer, the readers that compute it; it is removed once all of them do. */
   const absorbed = new Map<number, Set<number>>();
+  /** Ops in chains that are not their members (duplicated producers), less the producers' dispatches removed. */
+  let duplicatedOps = 0;
 
   groups.forEach((g, j) => {
     if (!g) return;
@@ -134,6 +141,8 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
       const by = absorbed.get(i!) ?? new Set<number>();
       absorbed.set(i!, by.add(j));
       if (by.size === readers.length) {
+        // A duplicated producer's own dispatches go (a single reader's producer became members of it).
+        if (!alone) duplicatedOps -= p.members.length;
         groups[i!] = undefined;
         removed.add(i!);
       }
@@ -144,7 +153,7 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
   // A chain reading a GEMM's output (a bias and activation, an activation's gradient) becomes the
   // GEMM's epilogue, at the GEMM's place. A, B and C take three bindings.
   const maxOperands = ctx.device.limits.maxStorageBuffersPerShaderStage - 3;
-  const epilogues = new Map<number, { step: DispatchStep; ops: string[] }>();
+  const epilogues = new Map<number, { step: DispatchStep; ops: string[]; copies: number }>();
   groups.forEach((g, j) => {
     if (!g || g.out.type !== 'f32') return;
     const first = Math.min(...g.members);
@@ -169,7 +178,7 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
       const inPlaceOk = g.inputs.every((x) => x.buffer !== g.out.buffer || x.mode === 'same');
       const gemmReadsOut = g.out.buffer !== y.buffer && stepBuffers(s!).includes(g.out.buffer);
       if (!e.buffers.every((b) => untouched(b, true)) || !untouched(g.out.buffer, false) || !inPlaceOk || gemmReadsOut) continue;
-      epilogues.set(i!, { step: gemm.withEpilogue(e, g.out.buffer), ops: [(s as DispatchStep).op, ...g.ops] });
+      epilogues.set(i!, { step: gemm.withEpilogue(e, g.out.buffer), ops: [(s as DispatchStep).op, ...g.ops], copies: g.ops.length - g.members.length });
       groups[j] = undefined;
       removed.add(j);
       return;
@@ -189,14 +198,16 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
     const e = epilogues.get(i);
     if (e) {
       chains.push(e.ops.join('+'));
+      duplicatedOps += e.copies;
       out.push(e.step);
     } else if (!g || g.stages.length === 1) out.push(s);
     else {
       chains.push(g.ops.join('+'));
+      duplicatedOps += g.ops.length - g.members.length;
       out.push(fusedStep(ctx, g));
     }
   });
-  return { steps: out, index, chains };
+  return { steps: out, index, chains, duplicatedOps };
 }
 
 /**
@@ -282,5 +293,5 @@ const gemmReads = (s: GpuStep, b: GPUBuffer): boolean => s.kind === 'dispatch' &
 export function stepBuffers(s: GpuStep): GPUBuffer[] {
   if (s.kind === 'copy') return [s.src, s.dst];
   if (s.kind === 'upload') return [s.buffer];
-  return s.buffers.map((b) => ('buffer' in b ? b.buffer : b));
+  return s.buffers.map(bindingBuffer);
 }

@@ -111,15 +111,14 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
  * B copied into column panels, [matrix][⌈N/32⌉][K][32], zero-padded: the subgroup GEMM then reads
  * each k-step of a panel as one contiguous 128-byte run instead of 8 rows N·4 bytes apart (~15%
  * faster at 1024² on lavapipe), and a transposed B gets vec4 reads too. Only where the copy pays:
- * the CPU adapter's variant, a large problem, B's panels reused by more than two row tiles (at two,
- * the copy cost more than it saved: the MLP's batch-128 step 24-25 → 21-22 ms without it). Null: not packed.
+ * the CPU adapter's variant, a large problem, B's panels reused by several row tiles. Null: not packed.
  */
 function packedB(ctx: GpuContext, v: GemmVariant, b: GpuTensor, bStride: { k: number; col: number }, p: GemmProblem): GpuTensor | null {
   const matrices = sizeOf(b.shape.slice(0, -2));
   const panels = Math.ceil(p.n / PANEL);
   const bytes = matrices * panels * PANEL * p.k * GPU_ELEMENT_BYTES;
   const max = ctx.facts.maxWorkgroupsPerDim;
-  if (v.kind !== 'subgroup' || v.sg * 4 !== PANEL || gemmWork(p) < FIT_MIN_WORK || p.m <= 2 * gemmTile(v).tm) return null;
+  if (v.kind !== 'subgroup' || v.sg * 4 !== PANEL || gemmWork(p) < FIT_MIN_WORK || p.m <= gemmTile(v).tm) return null;
   const kGroups = Math.ceil(p.k / PACK_K);
   if (bytes > ctx.facts.maxStorageBindingBytes || kGroups > max || matrices > max) return null;
   const packed = scratch(ctx, 'gemm:packedB', [matrices, panels, p.k, PANEL]);

@@ -23,6 +23,9 @@ export interface AdapterFacts {
 /** A storage binding: a whole buffer, or a window of one ({buffer, offset, size}). */
 export type Binding = GPUBuffer | GPUBufferBinding;
 
+/** The buffer a binding binds (whole, or a window of it). */
+export const bindingBuffer = (b: Binding): GPUBuffer => ('buffer' in b ? b.buffer : b);
+
 /** One uniform field: WGSL type and value. Structs are laid out as 4-byte scalars. */
 export type Uniform = ['u32' | 'i32' | 'f32', number];
 
@@ -53,8 +56,10 @@ export interface CopyStep { kind: 'copy'; src: GPUBuffer; srcOffset: number; dst
 export interface UploadStep { kind: 'upload'; buffer: GPUBuffer; data: Uint8Array }
 export type GpuStep = DispatchStep | CopyStep | UploadStep;
 
-/** Counters of the host work the context does (tests assert that a replay creates nothing). */
-/** Device objects created and work sent since the context began (`writes`: queue.writeBuffer calls, uploads and uniforms). */
+/**
+ * Device objects created and work sent since the context began (tests assert that a replay
+ * creates nothing); `writes`: queue.writeBuffer calls, uploads and uniforms.
+ */
 export interface GpuStats { pipelines: number; bindGroups: number; dispatches: number; submits: number; writes: number }
 
 /** The bytes of a uniform struct: 4-byte scalars, padded to a multiple of 16 bytes. */
@@ -104,7 +109,7 @@ export class GpuContext {
   writes(step: DispatchStep): GPUBuffer[] {
     const first = step.uniforms.length > 0 ? 1 : 0;
     const rw = this.writable.get(step.pipeline);
-    return step.buffers.filter((_, k) => !rw || rw.has(k + first)).map((b) => ('buffer' in b ? b.buffer : b));
+    return step.buffers.filter((_, k) => !rw || rw.has(k + first)).map(bindingBuffer);
   }
 
   /** Cached compute pipeline for `key`; `source` is only called on a miss. Entry point `main`. */

@@ -1,4 +1,4 @@
-import { UNIFORM_SLOT, type CopyStep, type DispatchStep, type GpuContext, type GpuStep } from './context.js';
+import { bindingBuffer, UNIFORM_SLOT, type CopyStep, type DispatchStep, type GpuContext, type GpuStep } from './context.js';
 import { BufferUsage } from './flags.js';
 
 /**
@@ -20,6 +20,8 @@ export class GpuProgram {
   /** The byte range of `uniformData` patched since the last run (empty when lo >= hi). */
   private patched = { lo: Infinity, hi: 0 };
   private readonly ops: string;
+  /** The dispatches a run encodes (all but the invariant ones). */
+  private readonly replayedDispatches: number;
 
   readonly steps: GpuStep[];
 
@@ -54,6 +56,7 @@ export class GpuProgram {
     });
     ctx.write(this.uniformBuffer, 0, uniformData);
     if (this.constants) ctx.write(this.constants, 0, constantData);
+    this.replayedDispatches = steps.filter((s, i) => s.kind === 'dispatch' && !invariant.has(i)).length;
     this.ops = [...new Set(steps.flatMap((s) => (s.kind === 'dispatch' ? [s.op] : [])))].join(', ') || 'copy';
   }
 
@@ -83,7 +86,7 @@ export class GpuProgram {
     this.steps.forEach((s, i) => {
       if (s.kind === 'copy') this.steps[i] = { ...s, src: to(s.src), dst: to(s.dst) };
       else if (s.kind === 'upload') this.steps[i] = { ...s, buffer: to(s.buffer) };
-      else if (s.buffers.some((b) => map.has('buffer' in b ? b.buffer : b))) {
+      else if (s.buffers.some((b) => map.has(bindingBuffer(b)))) {
         const step: DispatchStep = { ...s, buffers: s.buffers.map((b) => ('buffer' in b ? { ...b, buffer: to(b.buffer) } : to(b))) };
         this.steps[i] = step;
         this.bound[i] = this.ctx.bindGroup(step, this.uniformBuffer, Math.max(this.slots[i]!, 0));
@@ -120,7 +123,7 @@ export class GpuProgram {
       });
       (pass as GPUComputePassEncoder | null)?.end();
     });
-    this.ctx.stats.dispatches += this.steps.filter((s, i) => s.kind === 'dispatch' && !this.invariant.has(i)).length;
+    this.ctx.stats.dispatches += this.replayedDispatches;
   }
 
   /** Frees the program's own buffers (its uniforms and constants); the recorded buffers are the caller's. */

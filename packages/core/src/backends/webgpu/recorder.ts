@@ -136,10 +136,10 @@ export class GpuStepRecorder implements StepRecorder {
     for (const b of moveFrom) this.owned.get(b)!.held = true;
     const keep = new Set([...inputs, ...spec.outputs.map(bufferOf), ...moveFrom, ...spec.moves.map((m) => bufferOf(m.to))]);
     const invariant = invariantSteps(this.ctx, steps, new Set(mine), keep, frozenSteps(trace));
-    const { steps: program, dynamic, chains, index } = this.fused(steps, trace, keep, invariant);
+    const { steps: program, dynamic, chains, duplicatedOps, index } = this.fused(steps, trace, keep, invariant);
     // A step fused into a later one (index -1) is computed there, every run.
     const skipped = new Set([...invariant].map((i) => index[i]!).filter((i) => i >= 0));
-    return this.recorded(new GpuProgram(this.ctx, program, skipped), dynamic, spec, mine, new Set(moveFrom), { unfusedDispatches: steps.filter((s) => s.kind === 'dispatch').length, chains, skipped });
+    return this.recorded(new GpuProgram(this.ctx, program, skipped), dynamic, spec, mine, new Set(moveFrom), { unfusedDispatches: steps.filter((s) => s.kind === 'dispatch').length, chains, duplicatedOps, skipped });
   }
 
   /**
@@ -148,13 +148,13 @@ export class GpuStepRecorder implements StepRecorder {
    * that outlive the step (batch inputs, results, variables' storages); `constants`: the
    * invariant steps, whose results are in place before a replay starts.
    */
-  private fused(steps: GpuStep[], trace: Trace, keep: ReadonlySet<GPUBuffer>, constants: ReadonlySet<number>): { steps: GpuStep[]; dynamic: DynamicNode[]; chains: string[]; index: number[] } {
-    if (!fusionOn()) return { steps, dynamic: trace.dynamic, chains: [], index: steps.map((_, i) => i) };
+  private fused(steps: GpuStep[], trace: Trace, keep: ReadonlySet<GPUBuffer>, constants: ReadonlySet<number>): { steps: GpuStep[]; dynamic: DynamicNode[]; chains: string[]; duplicatedOps: number; index: number[] } {
+    if (!fusionOn()) return { steps, dynamic: trace.dynamic, chains: [], duplicatedOps: 0, index: steps.map((_, i) => i) };
     const f = fuseElementwise(this.ctx, steps, { releases: trace.releases, frozen: frozenSteps(trace), keep, constants });
-    return { steps: f.steps, dynamic: trace.dynamic.map((n) => ({ ...n, first: f.index[n.first]! })), chains: f.chains, index: f.index };
+    return { steps: f.steps, dynamic: trace.dynamic.map((n) => ({ ...n, first: f.index[n.first]! })), chains: f.chains, duplicatedOps: f.duplicatedOps, index: f.index };
   }
 
-  private recorded(program: GpuProgram, dynamic: DynamicNode[], spec: RecordedStepSpec, mine: GPUBuffer[], variables: Set<GPUBuffer>, fusion: { unfusedDispatches: number; chains: string[]; skipped: ReadonlySet<number> }): RecordedStep {
+  private recorded(program: GpuProgram, dynamic: DynamicNode[], spec: RecordedStepSpec, mine: GPUBuffer[], variables: Set<GPUBuffer>, fusion: { unfusedDispatches: number; chains: string[]; duplicatedOps: number; skipped: ReadonlySet<number> }): RecordedStep {
     const inputs = spec.inputs.map((s) => ({ buffer: bufferOf(s.storage), bytes: s.bytes }));
     /** Everything a replay overwrites (all it owns but the variables' storages). */
     const written = mine.filter((b) => !variables.has(b));
@@ -162,7 +162,7 @@ export class GpuStepRecorder implements StepRecorder {
     const count = (k: GpuStep['kind'], replayed = false) => program.steps.filter((s, i) => s.kind === k && !(replayed && fusion.skipped.has(i))).length;
     return {
       counts: {
-        dispatches: count('dispatch'), replayedDispatches: count('dispatch', true), unfusedDispatches: fusion.unfusedDispatches, copies: count('copy'),
+        dispatches: count('dispatch'), replayedDispatches: count('dispatch', true), unfusedDispatches: fusion.unfusedDispatches, duplicatedOps: fusion.duplicatedOps, copies: count('copy'),
         uploads: count('upload'), replayedUploads: count('upload', true), ownedBuffers: mine.length, ownedBytes: mine.reduce((n, b) => n + b.size, 0),
       },
       fused: fusion.chains,
