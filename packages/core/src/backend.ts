@@ -1,4 +1,4 @@
-import type { DataArray, DType, OptimizerHyper, OptimizerRuleName } from '@kerasgpu/kernels';
+import type { DataArray, DispatchTime, DType, OptimizerHyper, OptimizerRuleName } from '@kerasgpu/kernels';
 import type { KernelPrimitive, PrimitiveAttrs } from './primitives.js';
 import type { Shape } from './shape.js';
 
@@ -84,6 +84,8 @@ export interface RecordedStep {
   readonly counts: { dispatches: number; replayedDispatches: number; unfusedDispatches: number; duplicatedOps: number; copies: number; uploads: number; replayedUploads: number; ownedBuffers: number; ownedBytes: number };
   /** The chains of kernels fused into one, each as its ops joined by '+' (e.g. 'add+relu'). */
   readonly fused: readonly string[];
+  /** Runs the step once more, dispatch by dispatch, timing each (a benchmark's tool: the step's effects happen again). */
+  profile(): Promise<DispatchTime[]>;
 }
 
 /** A backend that can record a step's device work (webgpu); the cpu backend runs every step eagerly. */

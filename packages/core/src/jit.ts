@@ -1,4 +1,4 @@
-import type { DType, OptimizerHyper, OptimizerRuleName } from '@kerasgpu/kernels';
+import type { DispatchTime, DType, OptimizerHyper, OptimizerRuleName } from '@kerasgpu/kernels';
 import type { DynamicArgs, RecordedStep, Storage } from './backend.js';
 import type { PrimitiveAttrs } from './primitives.js';
 import { engine } from './engine.js';
@@ -29,6 +29,9 @@ export class CompiledStep {
 
   /** The chains of kernels the program runs fused, each as its ops joined by '+' (e.g. 'matMul+add+sigmoid'). */
   get fused(): readonly string[] { return this.recorded.fused; }
+
+  /** Each dispatch's time in one more run of the step (its effects happen again: a benchmark's tool). */
+  profile(): Promise<DispatchTime[]> { return this.recorded.profile(); }
 
   /** The state (variables, read-only data) still has the storages the trace left it with (setWeights or a load re-assigns them). */
   matches(): boolean {

@@ -3,18 +3,19 @@
  * submits and bind groups per step, host milliseconds inside the step (fit's step call) and
  * wall milliseconds per step, for the bench:train models on webgpu; and the quick-start model
  * (Dense(1) sigmoid on 1000×784, batch 32, 10 epochs in-process) on webgpu and cpu.
- *   node dist/bench/step-costs.js [--cases mlp,cnn,lstm,quick] [--repeats R]
+ *   node dist/bench/step-costs.js [--cases mlp,cnn,lstm,quick] [--repeats R] [--profile]
  * Medians over the repeats, timed alternately after a warm-up epoch (which also traces the
- * compiled step).
+ * compiled step). --profile: then each compiled step's dispatches timed one by one (where its
+ * time goes), summed per kernel.
  */
 import { parseArgs } from 'node:util';
 import {
-  compiledSteps, Dense, deviceStats, dispose, randint, randomUniform, Sequential, setBackend, setSeed, sync, tensor, trainStepCounters,
+  compiledSteps, type CompiledStepInfo, Dense, deviceStats, dispose, randint, randomUniform, Sequential, setBackend, setSeed, sync, tensor, trainStepCounters,
 } from '@kerasgpu/layers';
 import { buildCase } from './models-ours.js';
 import { CASES, syntheticData, type CaseName } from './train-cases.js';
 
-const { values: flags } = parseArgs({ options: { cases: { type: 'string', default: 'mlp,cnn,lstm,quick' }, repeats: { type: 'string', default: '3' } } });
+const { values: flags } = parseArgs({ options: { cases: { type: 'string', default: 'mlp,cnn,lstm,quick' }, repeats: { type: 'string', default: '3' }, profile: { type: 'boolean', default: false } } });
 const repeats = Number(flags.repeats);
 const wanted = flags.cases!.split(',');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -22,7 +23,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 interface PerStep { dispatches: number; submits: number; bindGroups: number; hostMs: number; wallMs: number }
 
 /** One way of training: an epoch of `steps` steps. */
-interface Variant { label: string; steps: number; epoch: () => Promise<unknown>; done: () => void }
+interface Variant { label: string; steps: number; epoch: () => Promise<unknown>; done: () => Promise<void> | void }
 
 /**
  * Warms every variant up (one epoch: compiles pipelines, traces the compiled step), then times
@@ -50,7 +51,7 @@ async function measureAlternately(variants: Variant[]): Promise<PerStep[]> {
   }
   for (const v of variants) {
     await activate(v);
-    v.done();
+    await v.done();
   }
   return runs.map((rs) => {
     const keys = Object.keys(rs[0]!) as (keyof PerStep)[];
@@ -74,12 +75,30 @@ function benchCase(name: CaseName, jit: boolean): Variant {
   return {
     label: `${name}, webgpu, ${jit ? 'compiled' : 'eager'}`, steps: batches,
     epoch: () => model.fit(x, y, { batch_size: c.batch, epochs: 1, shuffle: false, verbose: 0 }),
-    done: () => {
-      if (jit) for (const s of compiledSteps(model)) if (s.counts) fusion.push(`  (${name} ${s.kind} step ${s.signature}: ${s.counts.unfusedDispatches} dispatches traced, ${s.counts.replayedDispatches} replayed; fused: ${s.fused!.join(', ') || 'none'})`);
+    done: async () => {
+      for (const s of jit ? compiledSteps(model) : []) {
+        if (!s.counts) continue;
+        fusion.push(`  (${name} ${s.kind} step ${s.signature}: ${s.counts.unfusedDispatches} dispatches traced, ${s.counts.replayedDispatches} replayed; fused: ${s.fused!.join(', ') || 'none'})`);
+        if (flags.profile && s.kind === 'train') fusion.push(...await profileLines(s));
+      }
       dispose([x, y]);
       model.dispose();
     },
   };
+}
+
+/** A compiled step's dispatches timed one by one, summed per kernel: the 12 costliest. */
+async function profileLines(s: CompiledStepInfo): Promise<string[]> {
+  const times = await s.profile!();
+  const total = times.reduce((t, d) => t + d.ms, 0);
+  const byKernel = new Map<string, { n: number; ms: number; op: string }>();
+  for (const d of times) {
+    const k = byKernel.get(d.kernel) ?? { n: 0, ms: 0, op: d.op };
+    byKernel.set(d.kernel, { n: k.n + 1, ms: k.ms + d.ms, op: k.op });
+  }
+  const top = [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
+  return [`    profile: ${times.length} dispatches, ${fmt(total)} ms beyond a submit's overhead each; costliest kernels:`,
+    ...top.map(([kernel, k]) => `    ${fmt(k.ms).padStart(6)} ms ${(100 * k.ms / total).toFixed(0).padStart(3)}%  ${String(k.n).padStart(3)}× ${k.op}: ${kernel.slice(0, 110)}`)];
 }
 
 /** The quick-start model: 10 epochs of 32 steps per repeat, on the active backend. */

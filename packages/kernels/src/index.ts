@@ -31,7 +31,7 @@ export {
   type DispatchStep, type GpuStats, type GpuStep, type Uniform, type UploadStep,
 } from './webgpu/context.js';
 export { BufferUsage, MapMode } from './webgpu/flags.js';
-export { GpuProgram } from './webgpu/program.js';
+export { GpuProgram, type DispatchTime } from './webgpu/program.js';
 export {
   ELEMENTWISE_WG, GPU_ELEMENT_BYTES, MAIN_ARGS, UDIV_EXACT_BELOW, broadcastUniformFields,
   broadcastUniformValues, dispatchFlat, flatIndexDecl, storageBindings, udivWgsl, uniformStruct,

@@ -83,3 +83,27 @@ describe('fusion of elementwise chains in replayed steps', () => {
     expect(f.fused!.reduce((n, c) => n + c.split('+').length - 1, 0)).toBe(f.counts!.unfusedDispatches - f.counts!.dispatches + f.counts!.duplicatedOps);
   });
 });
+
+describe('profiling a compiled step', () => {
+  it('times each replayed dispatch once, and that run is a real step (the weights move again)', async () => {
+    if (getBackend() !== 'webgpu') return;
+    setSeed(3);
+    const model = Sequential([Dense(8, { input_dim: 12, activation: 'relu' }), Dense(1, { activation: 'sigmoid' })]);
+    model.compile({ optimizer: SGD({ lr: 0.1 }), loss: 'binary_crossentropy' });
+    const x = randomUniform([32, 12], -1, 1, 4);
+    await model.fit(x, oneHot(32, 2).map((r) => [r[0]!]), { epochs: 2, batchSize: 16, verbose: 0 });
+    const step = compiledSteps(model).find((s) => s.kind === 'train')!;
+    const before = Array.from(await model.weights[0]!.data());
+    const times = await step.profile!();
+    expect(times.length).toBe(step.counts!.replayedDispatches);
+    for (const t of times) {
+      expect(t.ms).toBeGreaterThanOrEqual(0);
+      expect(Number.isFinite(t.ms)).toBe(true);
+      expect(t.kernel.length).toBeGreaterThan(0);
+    }
+    expect(times.map((t) => t.op)).toContain('matMul');
+    expect(Array.from(await model.weights[0]!.data())).not.toEqual(before);
+    x.dispose();
+    model.dispose();
+  });
+});

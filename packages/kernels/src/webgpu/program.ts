@@ -1,6 +1,9 @@
 import { bindingBuffer, UNIFORM_SLOT, type CopyStep, type DispatchStep, type GpuContext, type GpuStep } from './context.js';
 import { BufferUsage } from './flags.js';
 
+/** One dispatch's time in a profiled run (GpuProgram.profile): its op, its kernel (the pipeline's key) and grid. */
+export interface DispatchTime { op: string; kernel: string; grid: readonly [number, number, number]; ms: number }
+
 /**
  * A recorded list of steps made replayable: its uniforms live in a buffer of its own (one slot
  * per dispatch), its uploads in a constants buffer copied in order, and every bind group is
@@ -97,9 +100,7 @@ export class GpuProgram {
   /** Submits the program after what the context has batched, `before` copies first (the batch's inputs). */
   run(before: readonly CopyStep[]): void {
     this.ctx.submitEncoded(`${this.ops} (replayed step)`, (encoder) => {
-      const { lo, hi } = this.patched;
-      if (lo < hi) this.ctx.write(this.uniformBuffer, lo, this.uniformData, lo, hi - lo);
-      this.patched = { lo: Infinity, hi: 0 };
+      this.writePatched();
       for (const c of before) encoder.copyBufferToBuffer(c.src, c.srcOffset, c.dst, c.dstOffset, c.bytes);
       let pass: GPUComputePassEncoder | null = null;
       let pipeline: GPUComputePipeline | null = null;
@@ -118,12 +119,61 @@ export class GpuProgram {
         }
         pass?.end();
         pass = null;
-        if (s.kind === 'copy') encoder.copyBufferToBuffer(s.src, s.srcOffset, s.dst, s.dstOffset, s.bytes);
-        else encoder.copyBufferToBuffer(this.constants!, this.bound[i] as number, s.buffer, 0, s.data.length);
+        this.encodeTransfer(encoder, i);
       });
       (pass as GPUComputePassEncoder | null)?.end();
     });
     this.ctx.stats.dispatches += this.replayedDispatches;
+  }
+
+  /**
+   * Where a replay's time goes: runs the program once more, each step in a submit of its own
+   * that is waited for, and times every dispatch on the host, less the median time of an empty
+   * submit (so a number near 0 is a dispatch cheaper than that overhead). The run has the
+   * step's effects (an optimizer's update is applied once more): a benchmark's tool, not a test's.
+   */
+  async profile(): Promise<DispatchTime[]> {
+    const { queue } = this.ctx.device;
+    await this.ctx.sync();
+    const submitted = async (encode: (encoder: GPUCommandEncoder) => void): Promise<number> => {
+      const t0 = performance.now();
+      this.ctx.submitEncoded(`${this.ops} (profiled step)`, encode);
+      await queue.onSubmittedWorkDone();
+      return performance.now() - t0;
+    };
+    const empty: number[] = [];
+    for (let r = 0; r < 15; r++) empty.push(await submitted(() => {}));
+    const overhead = empty.sort((a, b) => a - b)[7]!;
+    this.writePatched();
+    const times: DispatchTime[] = [];
+    for (const [i, s] of this.steps.entries()) {
+      if (this.invariant.has(i)) continue;
+      const ms = await submitted((encoder) => {
+        if (s.kind !== 'dispatch') return this.encodeTransfer(encoder, i);
+        const pass = encoder.beginComputePass();
+        pass.setPipeline(s.pipeline);
+        pass.setBindGroup(0, this.bound[i] as GPUBindGroup);
+        pass.dispatchWorkgroups(...s.grid);
+        pass.end();
+      });
+      if (s.kind === "dispatch") times.push({ op: s.op, kernel: s.pipeline.label, grid: s.grid, ms: Math.max(0, ms - overhead) });
+    }
+    await this.ctx.sync();
+    return times;
+  }
+
+  /** Writes the uniform slots patched since the last run, as one range. */
+  private writePatched(): void {
+    const { lo, hi } = this.patched;
+    if (lo < hi) this.ctx.write(this.uniformBuffer, lo, this.uniformData, lo, hi - lo);
+    this.patched = { lo: Infinity, hi: 0 };
+  }
+
+  /** Encodes copy or upload step `i`. */
+  private encodeTransfer(encoder: GPUCommandEncoder, i: number): void {
+    const s = this.steps[i]!;
+    if (s.kind === 'copy') encoder.copyBufferToBuffer(s.src, s.srcOffset, s.dst, s.dstOffset, s.bytes);
+    else if (s.kind === 'upload') encoder.copyBufferToBuffer(this.constants!, this.bound[i] as number, s.buffer, 0, s.data.length);
   }
 
   /** Frees the program's own buffers (its uniforms and constants); the recorded buffers are the caller's. */

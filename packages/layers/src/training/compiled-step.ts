@@ -187,7 +187,10 @@ export class CompiledSteps {
 
   /** Each signature's compiled step, or why it runs eagerly. */
   describe(): CompiledStepInfo[] {
-    return [...this.entries].map(([signature, e]) => ({ kind: this.kind, signature, replayable: e.step !== null, reason: e.reason, counts: e.step?.counts ?? null, fused: e.step?.fused ?? null, program: e.step?.program ?? null }));
+    return [...this.entries].map(([signature, { step, reason }]) => ({
+      kind: this.kind, signature, replayable: step !== null, reason, counts: step?.counts ?? null, fused: step?.fused ?? null, program: step?.program ?? null,
+      profile: step ? () => step.profile() : null,
+    }));
   }
 
   /** Keeps the programs of a few signatures (each holds one step's buffers). */
@@ -251,6 +254,8 @@ export interface CompiledStepInfo {
   fused: readonly string[] | null;
   /** The traced op list and slot liveness (`describe()` prints it). */
   program: StepProgram | null;
+  /** Times each dispatch of one more run of the step (its effects happen again: a benchmark's tool); null where it runs eagerly. */
+  profile: CompiledStep['profile'] | null;
 }
 
 /** The compiled steps of a model's current compile and its predict steps (diagnostics: what replays, what it holds, why not). */

@@ -166,6 +166,7 @@ export class GpuStepRecorder implements StepRecorder {
         uploads: count('upload'), replayedUploads: count('upload', true), ownedBuffers: mine.length, ownedBytes: mine.reduce((n, b) => n + b.size, 0),
       },
       fused: fusion.chains,
+      profile: () => program.profile(),
       canReplay: (batch: readonly Storage[]) => {
         const same = new Set(batch.map(bufferOf).filter((b, i) => b === inputs[i]?.buffer));
         return !released && written.every((b) => !this.owned.get(b)!.held || same.has(b));
