@@ -16,9 +16,12 @@ describe('webgpu layout kernels vs cpu (bit-exact, every dtype)', () => {
       ([h]) => [h], ([, perm]) => (x) => K.transpose(x!, perm), () => EXACT);
   });
 
-  it('transpose: matrices with sides of multiples of 4 (moved as 4×4 blocks), also after merging axes', async () => {
-    const arb = fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.boolean()).chain(([a, b, merged]) =>
-      fc.tuple(anyTensor(merged ? [4 * a, 2, 2 * b] : [4 * a, 4 * b]), fc.constant(merged ? [1, 2, 0] : [1, 0])));
+  it('transpose: matrices with sides of multiples of 4 (moved as 4×4 blocks), also after merging axes, and batches of them', async () => {
+    const kinds = (a: number, b: number, k: number): [number[], number[]][] => [[[4 * a, 4 * b], [1, 0]], [[4 * a, 2, 2 * b], [1, 2, 0]], [[k, 4 * a, 4 * b], [0, 2, 1]], [[k, 2, 2 * a, 4 * b], [0, 1, 3, 2]]];
+    const arb = fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), edgeSize(5), fc.nat(3)).chain(([a, b, k, kind]) => {
+      const [shape, perm] = kinds(a, b, k)[kind]!;
+      return fc.tuple(anyTensor(shape), fc.constant(perm));
+    });
     await checkKernel(arb, ([h]) => [h], ([, perm]) => (x) => K.transpose(x!, perm), () => EXACT);
   });
 
@@ -37,6 +40,23 @@ describe('webgpu layout kernels vs cpu (bit-exact, every dtype)', () => {
   it('pad: random paddings and value', async () => {
     await checkKernel(shapeArb(3).chain((s) => fc.tuple(anyTensor(s), fc.tuple(...s.map(() => fc.tuple(fc.nat(3), fc.nat(3)))), fc.integer({ min: -3, max: 3 }))),
       ([h]) => [h], ([, p, v]) => (x) => K.pad(x!, p, v), () => EXACT);
+  });
+
+  it('slice, concat and pad with innermost runs of whole vec4s (moved as vec4), and offsets that are not', async () => {
+    // [a, b, 4q]: slicing or padding the outer axes keeps vec4 runs; an innermost begin or padding of 1-3 does not.
+    const arb = fc.tuple(edgeSize(6), edgeSize(6), fc.integer({ min: 1, max: 5 }), dtypeArb, fc.nat(3), fc.nat(2)).chain(([a, b, q, dtype, inner, lead]) => fc.tuple(
+      hostTensor([a + 1, b + 1, 4 * q], 3, dtype === 'float32' ? 'float32' : 'int32').map((h) => ({ ...h, dtype })),
+      hostTensor([a + 1, 2, 4 * q], 3, dtype === 'float32' ? 'float32' : 'int32').map((h) => ({ ...h, dtype })),
+      fc.constant(inner), fc.constant(lead)));
+    await checkKernel(arb, ([h, g]) => [h, g], ([, , inner, lead]) => (x, y) => {
+      const [a, b, c] = x!.shape as [number, number, number];
+      return [
+        K.slice(x!, [lead % a, 1, 0], [a - (lead % a), b - 1, c]),
+        K.slice(x!, [0, 0, inner], [a, b, c - inner]),
+        K.concat([x!, y!], 1), K.concat([x!, x!], 2),
+        K.pad(x!, [[lead, 1], [0, 2], [0, 0]], 0), K.pad(x!, [[0, 0], [1, 0], [inner, 4 - inner]], 1),
+      ];
+    }, () => EXACT);
   });
 
   it('tile: random reps (including 0)', async () => {

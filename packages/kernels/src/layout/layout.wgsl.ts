@@ -8,10 +8,12 @@ import { offsetFn, uniformFields, type UniformList } from '../webgpu/indexing.js
  * The strided copy: one invocation per element of an iteration space of dims `d*`, reading
  * X[srcBase + Σ c·s*] and writing Y[dstBase + Σ c·t*]. transpose, slice and tile are strided
  * reads into a contiguous output; concat and pad are strided writes of a contiguous input.
+ * `width` 4: the words move as vec4 (dims, strides and bases then count vec4s).
  */
-export function stridedCopyWgsl(rank: number, uniforms: UniformList): string {
+export function stridedCopyWgsl(rank: number, uniforms: UniformList, width: 1 | 4): string {
+  const word = width === 4 ? 'vec4<u32>' : 'u32';
   return `${uniformStruct(uniformFields(uniforms))}
-${storageBindings(1, [['X', 'u32', 'read'], ['Y', 'u32', 'read_write']])}
+${storageBindings(1, [['X', word, 'read'], ['Y', word, 'read_write']])}
 ${offsetFn('srcOffset', rank, 'd', 's', 'srcBase')}
 ${offsetFn('dstOffset', rank, 'd', 't', 'dstBase')}
 @compute @workgroup_size(${ELEMENTWISE_WG})
@@ -23,9 +25,10 @@ fn main(${MAIN_ARGS}) {
 }
 
 /**
- * A matrix transpose Y[C][R] = X[R][C] with R and C multiples of 4, in 4×4 blocks: each
- * invocation reads 4 vec4 rows and writes 4 vec4 columns (n = blocks, c4 = C/4, r4 = R/4). A
- * sixteenth of the strided copy's invocations, as vec4s: what a CPU adapter pays for.
+ * A batch of matrix transposes Y[b][C][R] = X[b][R][C] with R and C multiples of 4, in 4×4
+ * blocks: each invocation reads 4 vec4 rows and writes 4 vec4 columns (n = blocks of all
+ * matrices, c4 = C/4, r4 = R/4). A sixteenth of the strided copy's invocations, as vec4s: what
+ * a CPU adapter pays for.
  */
 export const TRANSPOSE_BLOCKS_WGSL = `${uniformStruct(uniformFields([['n', 'u32', 0], ['c4', 'u32', 0], ['r4', 'u32', 0]]))}
 ${storageBindings(1, [['X', 'vec4<u32>', 'read'], ['Y', 'vec4<u32>', 'read_write']])}
@@ -34,15 +37,16 @@ fn main(${MAIN_ARGS}) {
   ${flatIndexDecl(ELEMENTWISE_WG)}
   if (i >= u.n) { return; }
   let cb = i % u.c4;
-  let rb = i / u.c4;
-  let a = X[(rb * 4u) * u.c4 + cb];
-  let b = X[(rb * 4u + 1u) * u.c4 + cb];
-  let c = X[(rb * 4u + 2u) * u.c4 + cb];
-  let d = X[(rb * 4u + 3u) * u.c4 + cb];
-  Y[(cb * 4u) * u.r4 + rb] = vec4<u32>(a.x, b.x, c.x, d.x);
-  Y[(cb * 4u + 1u) * u.r4 + rb] = vec4<u32>(a.y, b.y, c.y, d.y);
-  Y[(cb * 4u + 2u) * u.r4 + rb] = vec4<u32>(a.z, b.z, c.z, d.z);
-  Y[(cb * 4u + 3u) * u.r4 + rb] = vec4<u32>(a.w, b.w, c.w, d.w);
+  let rb = (i / u.c4) % u.r4;
+  let m = (i / (u.c4 * u.r4)) * 4u * u.c4 * u.r4;
+  let a = X[m + (rb * 4u) * u.c4 + cb];
+  let b = X[m + (rb * 4u + 1u) * u.c4 + cb];
+  let c = X[m + (rb * 4u + 2u) * u.c4 + cb];
+  let d = X[m + (rb * 4u + 3u) * u.c4 + cb];
+  Y[m + (cb * 4u) * u.r4 + rb] = vec4<u32>(a.x, b.x, c.x, d.x);
+  Y[m + (cb * 4u + 1u) * u.r4 + rb] = vec4<u32>(a.y, b.y, c.y, d.y);
+  Y[m + (cb * 4u + 2u) * u.r4 + rb] = vec4<u32>(a.z, b.z, c.z, d.z);
+  Y[m + (cb * 4u + 3u) * u.r4 + rb] = vec4<u32>(a.w, b.w, c.w, d.w);
 }`;
 
 /**
