@@ -6,7 +6,7 @@
  *   node dist/bench/step-costs.js [--cases mlp,cnn,lstm,quick] [--repeats R] [--profile]
  * Medians over the repeats, timed alternately after a warm-up epoch (which also traces the
  * compiled step). --profile: then each compiled step's dispatches timed one by one (where its
- * time goes), summed per kernel.
+ * time goes), summed per kernel and grid.
  */
 import { parseArgs } from 'node:util';
 import {
@@ -87,14 +87,15 @@ function benchCase(name: CaseName, jit: boolean): Variant {
   };
 }
 
-/** A compiled step's dispatches timed one by one, summed per kernel: the 12 costliest. */
+/** A compiled step's dispatches timed one by one, summed per kernel and grid: the 12 costliest. */
 async function profileLines(s: CompiledStepInfo): Promise<string[]> {
   const times = await s.profile!();
   const total = times.reduce((t, d) => t + d.ms, 0);
   const byKernel = new Map<string, { n: number; ms: number; op: string }>();
   for (const d of times) {
-    const k = byKernel.get(d.kernel) ?? { n: 0, ms: 0, op: d.op };
-    byKernel.set(d.kernel, { n: k.n + 1, ms: k.ms + d.ms, op: k.op });
+    const key = `[${d.grid.join('×')}] ${d.kernel}`;
+    const k = byKernel.get(key) ?? { n: 0, ms: 0, op: d.op };
+    byKernel.set(key, { n: k.n + 1, ms: k.ms + d.ms, op: k.op });
   }
   const top = [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
   return [`    profile: ${times.length} dispatches, ${fmt(total)} ms beyond a submit's overhead each; costliest kernels:`,

@@ -46,12 +46,12 @@ describe('fusion of elementwise chains in replayed steps', () => {
       if (getBackend() !== 'webgpu') return;
       const [p, f] = [plain.steps[0]!, fused.steps[0]!];
       expect(p.fused).toEqual([]);
-      // Bias and activation into the GEMM (the relu's input is kept for its gradient: it fuses with the dropout instead), and
-      // each activation's gradient into the GEMM giving the gradient of its output (the relu's with the dropout's). The
+      // Bias and activation into the GEMM (relu's too: its gradient reads its output, not its input), and each
+      // activation's gradient into the GEMM giving the gradient of its output (the relu's with the dropout's). The
       // dropout's mask (greaterEqual+cast) has two readers: each computes it, and it is never stored.
-      expect(f.fused).toEqual(expect.arrayContaining(['matMul+add+sigmoid', 'matMul+add+tanh', 'greaterEqual+cast+relu+mul+div',
+      expect(f.fused).toEqual(expect.arrayContaining(['matMul+add+relu', 'matMul+add+sigmoid', 'matMul+add+tanh', 'greaterEqual+cast+mul+div',
         'matMul+square+sub+mul', 'matMul+sub+mul+mul', 'matMul+step+greaterEqual+cast+div+mul+mul']));
-      expect(f.fused!.some((c) => c.startsWith('greaterEqual+cast') && c !== 'greaterEqual+cast+relu+mul+div')).toBe(false);
+      expect(f.fused!.some((c) => c.startsWith('greaterEqual+cast') && c !== 'greaterEqual+cast+mul+div')).toBe(false);
       expect(p.counts!.dispatches).toBe(p.counts!.unfusedDispatches);
       expect(f.counts!.unfusedDispatches).toBe(p.counts!.dispatches);
       expect(f.counts!.dispatches).toBeLessThan(f.counts!.unfusedDispatches);
@@ -77,8 +77,8 @@ describe('fusion of elementwise chains in replayed steps', () => {
     expect(fused.weights).toEqual(plain.weights);
     if (getBackend() !== 'webgpu') return;
     const [p, f] = [plain.steps[0]!, fused.steps[0]!];
-    // The relu's input is kept for its gradient: only the bias goes into the first convolution.
-    expect(f.fused).toEqual(expect.arrayContaining(['conv2d+add', 'conv2d+add+tanh', 'conv2dBackpropInput+step+mul', 'matMul+add']));
+    // Both activations go into their convolutions: relu's gradient reads its output, not its input.
+    expect(f.fused).toEqual(expect.arrayContaining(['conv2d+add+relu', 'conv2d+add+tanh', 'conv2dBackpropInput+step+mul', 'matMul+add']));
     expect(f.counts!.unfusedDispatches).toBe(p.counts!.dispatches);
     expect(f.fused!.reduce((n, c) => n + c.split('+').length - 1, 0)).toBe(f.counts!.unfusedDispatches - f.counts!.dispatches + f.counts!.duplicatedOps);
   });

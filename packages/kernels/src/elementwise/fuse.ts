@@ -89,7 +89,7 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
   const removed = new Set<number>();
 
   /** Whether nothing between steps i and j (exclusive) may write a buffer group i reads. */
-  const undisturbed = (g: Group, i: number, j: number) => g.inputs.every((inp) => (refs.get(inp.buffer) ?? []).every((r) => r <= i || r >= j || readsOnly(steps[r]!, inp.buffer)));
+  const undisturbed = (g: Group, i: number, j: number) => g.inputs.every((inp) => (refs.get(inp.buffer) ?? []).every((r) => r <= i || r >= j || readsOnly(ctx, steps[r]!, inp.buffer)));
 
   /**
    * The steps reading the value step i writes to x, before the tensor in it is freed: several
@@ -126,7 +126,7 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
       const x = g.inputs[k]!;
       if (x.mode !== 'same' || g.out.buffer === x.buffer) continue;
       // The step writing x last before j (readers in between only read it).
-      const i = refs.get(x.buffer)!.filter((r) => r < j && !readsOnly(steps[r]!, x.buffer)).at(-1);
+      const i = refs.get(x.buffer)!.filter((r) => r < j && !readsOnly(ctx, steps[r]!, x.buffer)).at(-1);
       const p = i === undefined ? undefined : groups[i];
       if (!p || p.out.buffer !== x.buffer || p.n !== g.n || p.inputs.some((q) => q.buffer === x.buffer)) continue;
       const readers = readersOf(x.buffer, i!);
@@ -174,7 +174,7 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
       // between may write an operand (but the chain's last kernel may write its output over a same-shape one, in
       // place: one invocation reads and writes each element) or touch the output, which the GEMM must not read.
       const untouched = (b: GPUBuffer, read: boolean) => (refs.get(b) ?? []).every((r) => r <= i! || r > j
-        || (read ? readsOnly(steps[r]!, b) || gemmReads(steps[r]!, b) || facts.constants?.has(r) || (r === j && b === g.out.buffer) : g.members.includes(r)));
+        || (read ? readsOnly(ctx, steps[r]!, b) || facts.constants?.has(r) || (r === j && b === g.out.buffer) : g.members.includes(r)));
       const inPlaceOk = g.inputs.every((x) => x.buffer !== g.out.buffer || x.mode === 'same');
       const gemmReadsOut = g.out.buffer !== y.buffer && stepBuffers(s!).includes(g.out.buffer);
       if (!e.buffers.every((b) => untouched(b, true)) || !untouched(g.out.buffer, false) || !inPlaceOk || gemmReadsOut) continue;
@@ -280,14 +280,11 @@ function fusedStep(ctx: GpuContext, g: Group): GpuStep {
   return step!;
 }
 
-/** Whether step `s` only reads buffer `b`: an elementwise input that is not its output, or a copy's source. */
-function readsOnly(s: GpuStep, b: GPUBuffer): boolean {
+/** Whether step `s` only reads buffer `b`: a copy's source, or bound by a dispatch that may not write it (GpuContext.writes). */
+function readsOnly(ctx: GpuContext, s: GpuStep, b: GPUBuffer): boolean {
   if (s.kind === 'copy') return s.dst !== b;
-  return s.kind === 'dispatch' && s.elementwise !== undefined && s.elementwise.out.buffer !== b;
+  return s.kind === 'dispatch' && !ctx.writes(s).includes(b);
 }
-
-/** Whether step `s` is a GEMM reading `b` (it writes only its output). */
-const gemmReads = (s: GpuStep, b: GPUBuffer): boolean => s.kind === 'dispatch' && s.gemm !== undefined && s.gemm.out !== b;
 
 /** The buffers a step binds or copies. */
 export function stepBuffers(s: GpuStep): GPUBuffer[] {

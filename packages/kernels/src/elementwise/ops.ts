@@ -51,10 +51,12 @@ const UNARY_FORMULAS = {
   abs: { cpu: Math.abs, wgsl: 'abs(x)', vjp: (m, dy, x) => m.mul(dy, m.sign(x)), int: true },
   sign: { cpu: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), wgsl: 'sign(x)', int: true },
   step: { cpu: (x) => (x > 0 ? 1 : 0), wgsl: 'select(0.0, 1.0, x > 0.0)', int: true },
-  relu: { cpu: (x) => (x > 0 ? x : 0), wgsl: 'max(x, 0.0)', vjp: (m, dy, x) => m.mul(dy, m.step(x)), keras: 'relu', cell: true, int: true },
+  // y > 0 exactly where x > 0: reading y, the backward leaves x unread, so the forward can fuse
+  // relu into the kernel producing x (a GEMM's epilogue) instead of storing x for the gradient.
+  relu: { cpu: (x) => (x > 0 ? x : 0), wgsl: 'max(x, 0.0)', vjp: (m, dy, _, y) => m.mul(dy, m.step(y)), keras: 'relu', cell: true, int: true },
   elu: {
     cpu: (x) => (x > 0 ? x : Math.expm1(x)), wgsl: 'select(exp(x) - 1.0, x, x > 0.0)',
-    vjp: (m, dy, x, y) => m.mul(dy, m.where(m.greater(x, 0), 1, m.add(y, 1))), keras: 'elu',
+    vjp: (m, dy, _, y) => m.mul(dy, m.where(m.greater(y, 0), 1, m.add(y, 1))), keras: 'elu',
   },
   selu: {
     cpu: (x) => SELU_SCALE * (x > 0 ? x : SELU_ALPHA * Math.expm1(x)),
