@@ -18,17 +18,21 @@ const poolCase: fc.Arbitrary<PoolCase> = fc
   })
   .filter((c) => [0, 1].every((a) => windowAxis(c.x[a + 1]!, c.pool[a]!, c.strides[a]!, 1, c.padding).out > 0));
 
-/** Windows that share no cell (stride ≥ pool): the window-scatter max backward, with and without gaps. */
+/** Channels a multiple of 4 (vec4 loads) or not (scalar). */
+const vecOrScalarChannels = (c: PoolCase): fc.Arbitrary<PoolCase> =>
+  fc.oneof(fc.integer({ min: 1, max: 5 }).map((k) => 4 * k), edgeSize(7)).map((ch): PoolCase => ({ ...c, x: [c.x[0], c.x[1], c.x[2], ch] }));
+
+/** Windows that share no cell (stride ≥ pool): the window-scatter max backward, with and without gaps, vec4 or scalar channels. */
 const disjointCase: fc.Arbitrary<PoolCase> = poolCase.chain((c) =>
   fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 1 })).map(([eh, ew]): PoolCase => ({ ...c, strides: [c.pool[0] + eh, c.pool[1] + ew] })))
-  .filter((c) => [0, 1].every((a) => windowAxis(c.x[a + 1]!, c.pool[a]!, c.strides[a]!, 1, c.padding).out > 0));
+  .filter((c) => [0, 1].every((a) => windowAxis(c.x[a + 1]!, c.pool[a]!, c.strides[a]!, 1, c.padding).out > 0))
+  .chain(vecOrScalarChannels);
 
 /**
- * Forward variants: channels a multiple of 4 (vec4 loads) or not (scalar), rows whose output
- * width is below, at and past the columns per invocation, 'same' padding with partial windows.
+ * Forward variants: vec4 or scalar channels, rows whose output width is below, at and past the
+ * columns per invocation, 'same' padding with partial windows.
  */
-const forwardCase: fc.Arbitrary<PoolCase> = poolCase.chain((c) =>
-  fc.oneof(fc.integer({ min: 1, max: 5 }).map((k) => 4 * k), edgeSize(7)).map((ch): PoolCase => ({ ...c, x: [c.x[0], c.x[1], c.x[2], ch] })));
+const forwardCase: fc.Arbitrary<PoolCase> = poolCase.chain(vecOrScalarChannels);
 
 /** Some cells NaN or zero (ties): max keeps the first real cell unless a later one is strictly greater. */
 const withSpecials = (h: HostTensor): fc.Arbitrary<HostTensor> =>
@@ -65,8 +69,9 @@ describe('webgpu pooling vs cpu', () => {
     });
   }
 
-  it('maxPool2d gradient with disjoint windows (stride ≥ pool)', async () => {
-    await checkKernel(disjointCase.chain(input), inputs, ([c]) => (x, dy) => {
+  it('maxPool2d gradient with disjoint windows (stride ≥ pool), NaN and ties', async () => {
+    const withNaN = (c: PoolCase) => input(c).chain(([k, ties, x, dy]) => fc.tuple(fc.constant(k), fc.constant(ties), withSpecials(x), fc.constant(dy)));
+    await checkKernel(disjointCase.chain(withNaN), inputs, ([c]) => (x, dy) => {
       const f = (t: K.Tensor) => K.maxPool2d(t, c.pool, { strides: c.strides, padding: c.padding });
       return K.grads(f)([x!], dy);
     }, tol);

@@ -7,7 +7,7 @@ import { POOL_UNIFORMS, poolWgsl, type PoolDirection, type PoolVariant, type Poo
 
 const OP_NAMES = { max: 'maxPool2d', avg: 'avgPool2d' } as const;
 
-/** The backward kernels' specialisation: one scalar output per invocation. */
+/** The gathering backward kernel's specialisation: one scalar output per invocation. */
 const SCALAR: PoolVariant = { vec: 1, outputs: 1 };
 
 /**
@@ -31,7 +31,8 @@ function geometryUniforms(g: Conv2DGeometry, { vec, outputs }: PoolVariant): Uni
 }
 
 function poolGpu(ctx: GpuContext, op: PoolOp, direction: PoolDirection, buffers: GPUBuffer[], g: Conv2DGeometry): void {
-  const variant = direction === 'forward' ? forwardVariant(g) : SCALAR;
+  // The window-scatter backward moves vec4 channel groups as the forward does, one window each.
+  const variant = direction === 'forward' ? forwardVariant(g) : direction === 'windowBackward' ? { ...forwardVariant(g), outputs: 1 } : SCALAR;
   const n = direction === 'backward'
     ? g.batch * g.inH * g.inW * g.inC
     : g.batch * g.outH * Math.ceil(g.outW / variant.outputs) * (g.inC / variant.vec);

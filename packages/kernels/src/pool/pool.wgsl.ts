@@ -65,7 +65,7 @@ const OUTPUT_CELL = `let c = ${mod('i', 'C')};
   let b = i32(${div('r', 'outH')});`;
 
 /**
- * Kernel specialisation (forward only; the backward kernels take { vec: 1, outputs: 1 }): `vec` channels per load (4 when C % 4 == 0: NHWC channels are
+ * Kernel specialisation (the backward kernels take 1 output; the gathering one 1 channel too): `vec` channels per load (4 when C % 4 == 0: NHWC channels are
  * contiguous, and a CPU adapter runs each storage load per lane, so one vec4 load costs far less
  * than four scalar ones), `outputs` consecutive output columns per invocation (the index
  * decomposition and row bounds are shared; no division in the window loop).
@@ -113,20 +113,27 @@ function forwardBody(op: PoolOp, { vec, outputs }: PoolVariant): string {
 }
 
 /**
- * Max backward for non-overlapping windows: one invocation per output element writes its whole
- * window (dy at the first argmax, zero elsewhere). No cell is in two windows, so no two
- * invocations write one cell and each cell gets at most one term, as in the CPU reference.
- * Cells outside every window are zeroed beforehand by the caller when there are any.
+ * Max backward for non-overlapping windows: one invocation per output element (group of `vec`
+ * channels) writes its whole window (dy at the first argmax, zero elsewhere; per component, as
+ * windowArgmax). No cell is in two windows, so no two invocations write one cell and each cell
+ * gets at most one term, as in the CPU reference. Cells outside every window are zeroed
+ * beforehand by the caller when there are any.
  */
-const WINDOW_BACKWARD = `${OUTPUT_CELL}
-  let best = windowArgmax(b, oh, ow, c);
-  let g = DY[i];
-  for (var kh = 0; kh < u.kH; kh++) {
+function windowBackwardBody(vec: 1 | 4): string {
+  const [F, I] = vec === 4 ? ['vec4<f32>', 'vec4<i32>'] : ['f32', 'i32'];
+  const cells = (body: string) => `for (var kh = 0; kh < u.kH; kh++) {
     for (var kw = 0; kw < u.kW; kw++) {
       let k = cellIndex(b, oh, ow, kh, kw, c);
-      if (k >= 0) { DX[k] = select(0.0, g, k == best); }
+      if (k >= 0) { ${body} }
     }
   }`;
+  return `${OUTPUT_CELL}
+  var best = ${I}(-1);
+  var bestV = ${F}(0.0);
+  ${cells(`let v = X[k]; let take = (best < ${I}(0)) | (v > bestV); best = select(best, ${I}(k), take); bestV = select(bestV, v, take);`)}
+  let g = DY[i];
+  ${cells(`DX[k] = select(${F}(0.0), g, best == ${I}(k));`)}`;
+}
 
 /**
  * Backward, gathered per input element (b, ih, iw, c) so no two invocations write one cell (no
@@ -167,15 +174,16 @@ function backwardBody(op: PoolOp): string {
  */
 export function poolWgsl(op: PoolOp, direction: PoolDirection, fastDivision: boolean, variant: PoolVariant): string {
   if (direction === 'windowBackward' && op !== 'max') throw new Error(`pool: no window-scatter backward for ${op} pooling`);
-  if (direction !== 'forward' && (variant.vec !== 1 || variant.outputs !== 1)) throw new Error(`pool: the ${direction} kernel has no vec4 or column-block variant`);
+  if (direction !== 'forward' && variant.outputs !== 1) throw new Error(`pool: the ${direction} kernel has no column-block variant`);
+  if (direction === 'backward' && variant.vec !== 1) throw new Error('pool: the gathering backward kernel has no vec4 variant');
   const T = variant.vec === 4 ? 'vec4<f32>' : 'f32';
   const buffers: [string, string, 'read' | 'read_write'][] = direction === 'forward'
     ? [['X', T, 'read'], ['Y', T, 'read_write']]
     : op === 'max'
-      ? [['DY', 'f32', 'read'], ['X', 'f32', 'read'], ['DX', 'f32', 'read_write']]
+      ? [['DY', T, 'read'], ['X', T, 'read'], ['DX', T, 'read_write']]
       : [['DY', 'f32', 'read'], ['DX', 'f32', 'read_write']];
   // The argmax helper reads X, which the average backward kernel does not bind.
-  const helpers = direction === 'forward' ? '' : CELL_HELPER + (op === 'max' ? ARGMAX_HELPER : COUNT_HELPER);
+  const helpers = direction === 'forward' ? '' : CELL_HELPER + (direction === 'windowBackward' ? '' : op === 'max' ? ARGMAX_HELPER : COUNT_HELPER);
   return `${uniformStruct(POOL_UNIFORMS)}
 ${storageBindings(1, buffers)}
 ${udivWgsl(fastDivision)}
@@ -184,6 +192,6 @@ ${helpers}
 fn main(${MAIN_ARGS}) {
   ${flatIndexDecl(ELEMENTWISE_WG)}
   if (i >= u.n) { return; }
-  ${direction === 'forward' ? forwardBody(op, variant) : direction === 'windowBackward' ? WINDOW_BACKWARD : backwardBody(op)}
+  ${direction === 'forward' ? forwardBody(op, variant) : direction === 'windowBackward' ? windowBackwardBody(variant.vec) : backwardBody(op)}
 }`;
 }
