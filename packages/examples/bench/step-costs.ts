@@ -112,7 +112,11 @@ function quick(label: string, jit: boolean): Variant {
   return {
     label: `quick-start, ${label}`, steps: 320,
     epoch: () => model.fit(x, y, { epochs: 10, batch_size: 32, verbose: 0 }),
-    done: () => { dispose([x, y]); model.dispose(); },
+    done: async () => {
+      for (const s of jit && label.includes('webgpu') ? compiledSteps(model) : []) if (flags.profile && s.kind === 'train' && s.counts) fusion.push(`  (quick-start ${s.kind} step ${s.signature}:)`, ...await profileLines(s));
+      dispose([x, y]);
+      model.dispose();
+    },
   };
 }
 
@@ -139,5 +143,6 @@ if (wanted.includes('quick')) {
     row(variants[i]!.label, p);
     console.log(`  (10 epochs: ${(p.wallMs * 320 / 1000).toFixed(2)} s)`);
   });
+  for (const line of fusion.splice(0)) console.log(line);
 }
 process.exit(0);

@@ -7,8 +7,9 @@ import type { Conv2DGeometry } from './geometry.js';
  * im2col addresses on the fly (no im2col buffer). Index decompositions, NHWC, filter [kh,kw,c,f]:
  *   forward          C[(n,oh,ow)][f]    = Σ_(kh,kw,c) x[n, oh·s−p+kh·d, ow·s−p+kw·d, c] · w[kh,kw,c,f]
  *   backprop input   C[(n,ih,iw)][c]    = Σ_(kh,kw,f) dy[n, oh, ow, f] · w[kh,kw,c,f], oh·s = ih+p−kh·d
- *   backprop filter  C[f][(kh,kw,c)]    = Σ_(n,oh,ow) dyᵀ[f, (n,oh,ow)] · x[n, oh·s−p+kh·d, ow·s−p+kw·d, c]
- *                    (dyᵀ a transposed copy, so A's k runs contiguously; C is written transposed, as dw [kh,kw,c,f])
+ *   backprop filter  C[f][(kh,kw,c)]    = Σ_(n,oh,ow) dy[(n,oh,ow), f] · x[n, oh·s−p+kh·d, ow·s−p+kw·d, c]
+ *                    (A is dy read transposed: neighbouring rows, neighbouring lanes, are neighbouring
+ *                    channels; C is written transposed, as dw [kh,kw,c,f])
  * A tap in the padding (or, for the input gradient, between strides) reads as 0. Indices are
  * decomposed with `udiv`/`umod` (reciprocal uniforms `r_<dim>`): plain division by a uniform
  * made every read several times slower on a CPU adapter.
@@ -49,7 +50,7 @@ export function convVectors(kind: ConvKind, g: Conv2DGeometry): { a4: boolean; b
   switch (kind) {
     case 'forward': return { a4: g.inC % 4 === 0, b4: g.outC % 4 === 0 };
     case 'backpropInput': return { a4: g.outC % 4 === 0, b4: g.inC % 4 === 0 };
-    case 'backpropFilter': return { a4: (g.batch * g.outH * g.outW) % 4 === 0, b4: g.inC % 4 === 0 };
+    case 'backpropFilter': return { a4: false, b4: g.inC % 4 === 0 };
   }
 }
 
@@ -144,10 +145,9 @@ export function convHooks(kind: ConvKind, g: Conv2DGeometry): GemmHooks {
     case 'backpropFilter':
       return {
         fields: convFields, a4, b4,
-        bindings: [['DYT', vt(a4), 'read'], ['X', vt(b4), 'read'], ['Y', 'f32', 'read_write']],
+        bindings: [['DY', 'f32', 'read'], ['X', vt(b4), 'read'], ['Y', 'f32', 'read_write']],
         code: [NO_BATCH, X_AT, X_PIX_TAP, 'fn mm_rowA(row: u32) -> vec4i { return vec4i(0); }',
-          a4 ? 'fn mm_readA4(base: u32, rc: vec4i, row: u32, k: u32) -> vec4f { return DYT[(row * u.K + k) / 4u]; }'
-            : 'fn mm_readA(base: u32, rc: vec4i, row: u32, k: u32) -> f32 { return DYT[row * u.K + k]; }',
+          'fn mm_readA(base: u32, rc: vec4i, row: u32, k: u32) -> f32 { return DY[k * u.M + row]; }',
           gathered('mm_readB', B_PARAMS, 'X', b4, `convXPix(k, ${tap('col', 'inC')})`), 'fn mm_write(batch: u32, row: u32, col: u32, v: f32) { Y[col * u.M + row] = v; }'].join('\n'),
       };
   }
