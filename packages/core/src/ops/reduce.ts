@@ -30,13 +30,12 @@ export const max = (x: TensorLike, axis?: Axes, keepDims = false) => reduce('max
 export const min = (x: TensorLike, axis?: Axes, keepDims = false) => reduce('min', x, axis, keepDims);
 export const prod = (x: TensorLike, axis?: Axes, keepDims = false) => reduce('prod', x, axis, keepDims);
 
+/** The sum divided by the number of elements summed: one reduction for floats; integers' sum is divided (a float). */
 export function mean(x: TensorLike, axis?: Axes, keepDims = false): Tensor {
   const t = toTensor('mean', x);
+  if (t.dtype.startsWith('float')) return reduce('mean', t, axis, keepDims);
   const axes = normalizeAxes('mean', axis, t.rank);
-  const count = axes.reduce((n, a) => n * t.shape[a]!, 1);
-  const s = sum(t, axes, keepDims);
-  // x / 1 is x exactly: the mean of one float element needs no kernel either.
-  return count === 1 && s.dtype.startsWith('float') ? s : div(s, count);
+  return div(sum(t, axes, keepDims), axes.reduce((n, a) => n * t.shape[a]!, 1));
 }
 
 /** log(Σ exp(x)) computed as m + log(Σ exp(x − m)), m the max, for stability. */
@@ -54,6 +53,8 @@ export const reduceVjp: Vjp<'reduce'> = ({ y: dy }, { attrs, inputs: { x }, outp
   const g = broadcastTo(reshape(dy, shape), x.shape);
   switch (attrs.op) {
     case 'sum': return { x: g };
+    // Divided before the broadcast: what sum-then-divide's gradient computes.
+    case 'mean': return { x: broadcastTo(reshape(div(dy, attrs.axes.reduce((n, a) => n * x.shape[a]!, 1)), shape), x.shape) };
     // Every tied extreme gets the full gradient (as TensorFlow); ties have measure zero.
     case 'max':
     case 'min': return { x: mul(g, cast(equal(x, reshape(y, shape)), x.dtype)) };

@@ -4,7 +4,7 @@ import * as K from '@kerasgpu/core';
 import { reduceOverride, reducePlan, type ReduceOp } from '@kerasgpu/kernels';
 import { checkKernel, edgeSize, expectSameOnBackends, hostTensor, type HostTensor } from './harness.js';
 
-const OPS: ReduceOp[] = ['sum', 'max', 'min', 'prod'];
+const OPS: ReduceOp[] = ['sum', 'mean', 'max', 'min', 'prod'];
 const sizeOf = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 /** Every subset of the axes of a rank-r tensor. */
 const subsets = (r: number): number[][] => Array.from({ length: 2 ** r }, (_, m) => [...Array(r).keys()].filter((a) => (m >> a) & 1));
@@ -12,6 +12,8 @@ const subsets = (r: number): number[][] => Array.from({ length: 2 ** r }, (_, m)
 const nearOne = (h: HostTensor): HostTensor => ({ ...h, data: h.data.map((v) => 1 + v / 64) });
 /** Summation order differs (tree vs sequential): tolerance grows with the reduced length. */
 const tolFor = (n: number) => ({ atol: 1e-5 + 2e-6 * n, rtol: 1e-5 + 2e-7 * n });
+/** A mean's error is its sum's over n. */
+const tolOf = (op: ReduceOp, n: number) => (op === 'mean' ? { atol: tolFor(n).atol / Math.max(n, 1), rtol: 1e-5 } : tolFor(n));
 
 /** A shape (rank 0-3, edge sizes) with a subset of its axes and keepDims. */
 const shapeAxes = fc.array(edgeSize(33), { maxLength: 3 }).chain((shape) =>
@@ -26,7 +28,7 @@ for (const adapter of ['cpu', 'gpu'] as const) describe(`webgpu reduce vs cpu ($
     it(`${op}: random shapes, axes and keepDims`, async () => {
       await checkKernel(shapeAxes, ([, , , h]) => [op === 'prod' ? nearOne(h) : h],
         ([, axes, keep]) => (x) => K.reduce(op, x!, axes, keep),
-        ([shape, axes]) => tolFor(axes.reduce((n, a) => n * shape[a]!, 1)));
+        ([shape, axes]) => tolOf(op, axes.reduce((n, a) => n * shape[a]!, 1)));
     });
   }
 
@@ -42,7 +44,7 @@ for (const adapter of ['cpu', 'gpu'] as const) describe(`webgpu reduce vs cpu ($
       ([h]) => [h], ([, axes]) => (x) => [K.sum(x!, axes), K.max(x!, axes), K.min(x!, axes)], () => ({ atol: 0, rtol: 0 }));
   });
 
-  it('long reductions: split into partial passes, per-workgroup rows and strided columns', async () => {
+  it('long reductions: split into partial passes (a mean divides in the last), per-workgroup rows and strided columns', async () => {
     const cases: [number[], number[]][] = [[[3, 70001], [1]], [[200003], [0]], [[5, 4099, 3], [1]], [[300, 257], [0]], [[2, 129, 65], [0, 2]], [[4099, 3], [0]],
       // vec4 rows: contiguous reduced dims of a multiple of 4 (split, per row, collapsed).
       [[262148], [0]], [[4, 65540], [1]], [[3, 5, 4096], [1, 2]], [[40, 12], [1]]];
@@ -50,12 +52,13 @@ for (const adapter of ['cpu', 'gpu'] as const) describe(`webgpu reduce vs cpu ($
       const x = fc.sample(hostTensor(shape, 1), { numRuns: 1, seed: shape[0]! })[0]!;
       const r = axes.reduce((n, a) => n * shape[a]!, 1);
       await expectSameOnBackends([x], (t) => [K.sum(t!, axes), K.max(t!, axes), K.min(t!, axes, true)], tolFor(r));
+      await expectSameOnBackends([x], (t) => K.mean(t!, axes), tolOf('mean', r));
     }
   });
 
-  it('NaN propagates through max and min; empty reductions give the identity', async () => {
+  it('NaN propagates through max and min; empty reductions give the identity (a mean 0/0: NaN)', async () => {
     await expectSameOnBackends([{ data: [1, NaN, 3, 4, 5, 6], shape: [2, 3] }, { data: [], shape: [2, 0] }],
-      (a, e) => [K.max(a!, 1), K.min(a!, 1), K.sum(e!, 1), K.prod(e!, 1), K.max(e!, 1), K.min(e!, 1)]);
+      (a, e) => [K.max(a!, 1), K.min(a!, 1), K.sum(e!, 1), K.prod(e!, 1), K.max(e!, 1), K.min(e!, 1), K.mean(e!, 1)]);
   });
 
   it('argMax / argMin give the first NaN in a row (NumPy), on short, vec4 and workgroup rows', async () => {

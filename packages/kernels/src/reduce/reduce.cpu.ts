@@ -1,12 +1,14 @@
 import { sizeOf, stridesOf, type Shape } from '../shape.js';
 import type { DataArray } from '../types.js';
 
-export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
+/** `mean`: the sum, stored as the output's dtype, divided by the number of reduced elements (as sum then divide). */
+export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'prod';
 export type ArgReduceOp = 'argmax' | 'argmin';
 
-const INIT: Record<ReduceOp, number> = { sum: 0, prod: 1, max: -Infinity, min: Infinity };
+const INIT: Record<ReduceOp, number> = { sum: 0, mean: 0, prod: 1, max: -Infinity, min: Infinity };
 const COMBINE: Record<ReduceOp, (acc: number, v: number) => number> = {
   sum: (acc, v) => acc + v,
+  mean: (acc, v) => acc + v,
   prod: (acc, v) => acc * v,
   // NaN propagates, as in NumPy.
   max: (acc, v) => (v > acc || Number.isNaN(v) ? v : acc),
@@ -39,6 +41,9 @@ export function reduceCpu(op: ReduceOp, x: DataArray, shape: Shape, axes: readon
     acc[o] = f(acc[o]!, x[i]!);
   }
   out.set(acc);
+  if (op !== 'mean') return;
+  const count = axes.reduce((n, a) => n * shape[a]!, 1);
+  for (let o = 0; o < out.length; o++) out[o] = out[o]! / count;
 }
 
 /** Index of the first max (min) along `axis`; a NaN beats every number (NumPy: the first NaN's index). */

@@ -80,18 +80,19 @@ export function reducePlan(isCpu: boolean, kept: Dims, red: Dims, splittable: bo
   return chunked('workgroup', splittable ? Math.max(1, Math.min(Math.ceil(r / CHUNK_LEN), Math.floor(TARGET_GROUPS / n))) : 1);
 }
 
-function reduceDims(ctx: GpuContext, op: string, acc: Accumulator, splittable: boolean, x: GPUBuffer, inType: Accumulator['out'], kept: Dims, red: Dims, y: GPUBuffer): void {
+/** `acc` accumulates; `last` (a mean's: it divides) stores the final results. */
+function reduceDims(ctx: GpuContext, op: string, acc: Accumulator, last: Accumulator, splittable: boolean, x: GPUBuffer, inType: Accumulator['out'], kept: Dims, red: Dims, y: GPUBuffer): void {
   const n = sizeOf(kept.dims);
   if (n === 0) return;
   const p = reducePlan(reduceOverride.adapter ? reduceOverride.adapter === 'cpu' : ctx.facts.isCpu, kept, red, splittable);
   if (p.chunks === 1) {
-    dispatchReduce(ctx, op, acc, p, x, inType, kept, red, y);
+    dispatchReduce(ctx, op, last, p, x, inType, kept, red, y);
     return;
   }
   // Pass 1 writes partials [n, chunks]; pass 2 reduces them along their last axis.
   const partials = scratch(ctx);
   dispatchReduce(ctx, op, acc, p, x, inType, kept, red, partials);
-  reduceDims(ctx, op, acc, false, partials, acc.out, { dims: [n], strides: [p.chunks] }, { dims: [p.chunks], strides: [1] }, y);
+  reduceDims(ctx, op, acc, last, false, partials, acc.out, { dims: [n], strides: [p.chunks] }, { dims: [p.chunks], strides: [1] }, y);
 }
 
 function dispatchReduce(ctx: GpuContext, op: string, acc: Accumulator, p: ReducePlan, x: GPUBuffer, inType: Accumulator['out'], kept: Dims, red: Dims, y: GPUBuffer): void {
@@ -99,7 +100,7 @@ function dispatchReduce(ctx: GpuContext, op: string, acc: Accumulator, p: Reduce
   const r = sizeOf(red.dims);
   const uniforms: UniformList = [
     ['n', 'u32', n], ['R', 'u32', r], ['chunks', 'u32', p.chunks], ['chunkLen', 'u32', p.chunkLen],
-    ...u32Fields('k', kept.dims), ...u32Fields('ks', kept.strides), ...u32Fields('r', red.dims), ...u32Fields('rs', red.strides),
+    ...u32Fields('k', kept.dims), ...u32Fields('ks', kept.strides), ...u32Fields('r', red.dims), ...u32Fields('rs', red.strides), ...acc.uniforms ?? [],
   ];
   const variant: ReduceVariant = { mode: p.mode, vec: p.vec, keptRank: kept.dims.length, redRank: red.dims.length };
   const key = `reduce:${acc.key}:${inType}:${p.mode}:${p.vec}:${variant.keptRank}:${variant.redRank}`;
@@ -111,9 +112,10 @@ function dispatchReduce(ctx: GpuContext, op: string, acc: Accumulator, p: Reduce
 /** y = op over `axes` of x (y has the kept dims, in order). */
 export function reduceGpu(ctx: GpuContext, op: ReduceOp, x: GpuTensor, axes: readonly number[], y: GpuTensor): void {
   const t = wgslType(x.dtype);
-  if (t === 'u32') throw new Error(`cannot reduce a ${x.dtype} tensor [${x.shape.join(', ')}]`);
+  if (t === 'u32' || (op === 'mean' && t !== 'f32')) throw new Error(`cannot ${op} a ${x.dtype} tensor [${x.shape.join(', ')}]`);
   const { kept, red } = reductionDims(x.shape, axes);
-  reduceDims(ctx, op, valueAccumulator(op, t), true, x.buffer, t, kept, red, y.buffer);
+  const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
+  reduceDims(ctx, op, valueAccumulator(op, t), valueAccumulator(op, t, count), true, x.buffer, t, kept, red, y.buffer);
 }
 
 /** y (int32) = index of the first max (min) of x along `axis`. */
@@ -122,5 +124,6 @@ export function argReduceGpu(ctx: GpuContext, op: ArgReduceOp, x: GpuTensor, axi
   const strides = stridesOf(x.shape);
   // The axis stays one reduced dim even of size 1 (its coordinate is the answer).
   const { kept } = reductionDims(x.shape, [axis]);
-  reduceDims(ctx, op, argAccumulator(op, t), false, x.buffer, t, kept, { dims: [x.shape[axis]!], strides: [strides[axis]!] }, y.buffer);
+  const acc = argAccumulator(op, t);
+  reduceDims(ctx, op, acc, acc, false, x.buffer, t, kept, { dims: [x.shape[axis]!], strides: [strides[axis]!] }, y.buffer);
 }

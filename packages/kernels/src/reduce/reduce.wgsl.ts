@@ -11,7 +11,11 @@ type Elem = 'f32' | 'i32' | 'u32';
  * `decls`, `load(v, j)` makes an accumulator from element `v` at reduced position `j`, `store(a)`
  * gives the output element. Value reductions and arg reductions differ only here.
  */
-export interface Accumulator { key: string; decls: string; init: string; load: (v: string, j: string) => string; store: (a: string) => string; out: Elem }
+export interface Accumulator {
+  key: string; decls: string; init: string; load: (v: string, j: string) => string; store: (a: string) => string; out: Elem;
+  /** Uniforms `store` reads (after the reduction's own). */
+  uniforms?: UniformList;
+}
 
 function extreme(op: 'max' | 'min', t: Elem): string {
   switch (t) {
@@ -25,22 +29,29 @@ function extreme(op: 'max' | 'min', t: Elem): string {
 function combine(op: ReduceOp, t: Elem): string {
   const nan = t === 'f32' ? ` || ${isNanWgsl('b')}` : '';
   switch (op) {
-    case 'sum': return 'a + b';
+    case 'sum':
+    case 'mean': return 'a + b';
     case 'prod': return 'a * b';
     case 'max': return `select(a, b, b > a${nan})`;
     case 'min': return `select(a, b, b < a${nan})`;
   }
 }
 
-export function valueAccumulator(op: ReduceOp, t: Elem): Accumulator {
-  const init = op === 'sum' ? `${t}(0)` : op === 'prod' ? `${t}(1)` : extreme(op, t);
+/**
+ * `count`: a mean's divisor, the number of elements it reduces (the whole reduction's: a split
+ * reduction's first pass sums, its last divides).
+ */
+export function valueAccumulator(op: ReduceOp, t: Elem, count?: number): Accumulator {
+  const init = op === 'sum' || op === 'mean' ? `${t}(0)` : op === 'prod' ? `${t}(1)` : extreme(op, t);
+  const divide = op === 'mean' && count !== undefined;
   return {
-    key: `${op}:${t}`,
+    key: `${divide ? 'mean' : op === 'mean' ? 'sum' : op}:${t}`,
     decls: `alias A = ${t};\nfn combine(a: A, b: A) -> A { return ${combine(op, t)}; }`,
     init,
     load: (v) => v,
-    store: (a) => a,
+    store: (a) => (divide ? `${a} / u.count` : a),
     out: t,
+    ...(divide ? { uniforms: [['count', 'f32', count]] as UniformList } : {}),
   };
 }
 
