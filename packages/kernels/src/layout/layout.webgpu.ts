@@ -3,7 +3,8 @@ import type { GpuContext } from '../webgpu/context.js';
 import { collapseDims, u32Fields, uniformValues, type UniformList } from '../webgpu/indexing.js';
 import { dispatchFlat, wgslType, type GpuTensor } from '../webgpu/wgsl.js';
 import { fillGpu } from '../elementwise/elementwise.webgpu.js';
-import { gatherWgsl, scatterAddWgsl, stridedCopyWgsl, TRANSPOSE_BLOCKS_WGSL, type ScatterAddMode } from './layout.wgsl.js';
+import { scratch } from '../webgpu/scratch.js';
+import { gatherWgsl, scatterAddWgsl, scatterMarksWgsl, stridedCopyWgsl, TRANSPOSE_BLOCKS_WGSL, type ScatterAddMode } from './layout.wgsl.js';
 
 /**
  * Copies the iteration space `dims` from `src` (at srcBase + Σ c·srcStrides) to `dst` (at
@@ -102,9 +103,10 @@ export function gatherGpu(ctx: GpuContext, x: GpuTensor, indices: GpuTensor, axi
 
 /**
  * The one place choosing the scatterAdd variant for long rows: with fewer indices than output
- * rows along the axis, a row per update, first occurrence owning (≈ m² index reads instead of
- * len·m: an Embedding(20000) gradient of 2,560 tokens reads 8× fewer); else a row per output
- * row when there are enough to fill the GPU; short rows: an element per invocation.
+ * rows along the axis, a row per update, first occurrence owning (each index read about once,
+ * plus a scan from each first occurrence to its last: an Embedding(20000) gradient of 2,560
+ * tokens reads thousands of times fewer than a row per output row); else a row per output row
+ * when there are enough to fill the GPU; short rows: an element per invocation.
  */
 function scatterMode(rows: number, len: number, m: number, inner: number): ScatterAddMode {
   if (inner < 16) return 'element';
@@ -121,7 +123,18 @@ export function scatterAddGpu(ctx: GpuContext, updates: GpuTensor, indices: GpuT
   const m = sizeOf(indices.shape);
   const mode = scatterMode(rows, y.shape[axis]!, m, inner);
   const n = mode === 'row' ? rows : mode === 'owner' ? (rows / y.shape[axis]!) * m : sizeOf(y.shape);
-  if (mode === 'owner') fillGpu(ctx, y.buffer, sizeOf(y.shape), 0);
   const uniforms: UniformList = [['n', 'u32', n], ...around(y.shape, axis), ['m', 'u32', m]];
-  dispatchFlat(ctx, 'scatterAdd', `scatterAdd:${t}:${mode}`, () => scatterAddWgsl(t, mode, uniforms), [updates.buffer, indices.buffer, y.buffer], uniformValues(uniforms.slice(1)), n);
+  if (mode !== 'owner') {
+    dispatchFlat(ctx, 'scatterAdd', `scatterAdd:${t}:${mode}`, () => scatterAddWgsl(t, mode, uniforms), [updates.buffer, indices.buffer, y.buffer], uniformValues(uniforms.slice(1)), n);
+    return;
+  }
+  // A blank buffer of first/last marks per index value (scatterMarksWgsl), blank again after.
+  const len = y.shape[axis]!;
+  const marks = scratch(ctx, 'scatterAdd:marks', [2 * len]).buffer;
+  const markPass = (pass: 'mark' | 'clear') =>
+    dispatchFlat(ctx, 'scatterAdd', `scatterAdd:${pass}`, () => scatterMarksWgsl(pass), [indices.buffer, marks], [['u32', len]], m);
+  fillGpu(ctx, y.buffer, sizeOf(y.shape), 0);
+  markPass('mark');
+  dispatchFlat(ctx, 'scatterAdd', `scatterAdd:${t}:owner`, () => scatterAddWgsl(t, mode, uniforms), [updates.buffer, indices.buffer, marks, y.buffer], uniformValues(uniforms.slice(1)), n);
+  markPass('clear');
 }

@@ -83,20 +83,42 @@ fn main(${MAIN_ARGS}) {
  *    so an embedding gradient compares each index once per row rather than once per element;
  *  - `owner`: one invocation per update row (o, t), for fewer indices than output rows (an
  *    embedding gradient: a batch of tokens into a large vocabulary). The first t of each index
- *    value owns its output row and sums every update with that index in increasing t; the others
- *    return. Rows no index hits are zeroed beforehand by the caller.
+ *    value owns its output row and sums the updates with that index in increasing t, scanning
+ *    only up to its last occurrence; the others return. First and last occurrences are marked
+ *    beforehand (scatterMarksWgsl), rows no index hits are zeroed by the caller.
  */
 export type ScatterAddMode = 'element' | 'row' | 'owner';
+
+/**
+ * Per index value k of `len`, MARKS holds first and last occurrence as atomics: MARKS[k] = m − first
+ * and MARKS[len + k] = last + 1 (0: none yet, so a zero-filled buffer is blank). `mark` sets them
+ * (one invocation per index t); `clear` blanks them again after the scatter, so the buffer is
+ * blank for the next one without a fill.
+ */
+export function scatterMarksWgsl(pass: 'mark' | 'clear'): string {
+  return `${uniformStruct(uniformFields([['n', 'u32', 0], ['len', 'u32', 0]]))}
+${storageBindings(1, [['IDX', 'i32', 'read'], ['MARKS', 'atomic<u32>', 'read_write']])}
+@compute @workgroup_size(${ELEMENTWISE_WG})
+fn main(${MAIN_ARGS}) {
+  ${flatIndexDecl(ELEMENTWISE_WG)}
+  if (i >= u.n) { return; }
+  let k = IDX[i];
+  if (k < 0 || u32(k) >= u.len) { return; }
+  ${pass === 'mark'
+    ? 'atomicMax(&MARKS[u32(k)], u.n - i);\n  atomicMax(&MARKS[u.len + u32(k)], i + 1u);'
+    : 'atomicStore(&MARKS[u32(k)], 0u);\n  atomicStore(&MARKS[u.len + u32(k)], 0u);'}
+}`;
+}
 
 const OWNER_BODY = `let t = i % u.m;
   let o = i / u.m;
   let k = IDX[t];
-  if (k < 0 || u32(k) >= u.len) { return; }
-  for (var p = 0u; p < t; p++) { if (IDX[p] == k) { return; } }
+  if (k < 0 || u32(k) >= u.len || atomicLoad(&MARKS[u32(k)]) != u.m - t) { return; }
+  let last = atomicLoad(&MARKS[u.len + u32(k)]) - 1u;
   let row = (o * u.len + u32(k)) * u.inner;
   var src = (o * u.m + t) * u.inner;
   for (var j = 0u; j < u.inner; j++) { Y[row + j] = UPD[src + j]; }
-  for (var q = t + 1u; q < u.m; q++) {
+  for (var q = t + 1u; q <= last; q++) {
     if (IDX[q] != k) { continue; }
     src = (o * u.m + q) * u.inner;
     for (var j = 0u; j < u.inner; j++) { Y[row + j] += UPD[src + j]; }
@@ -121,8 +143,9 @@ export function scatterAddWgsl(type: 'f32' | 'i32', mode: ScatterAddMode, unifor
     let src = (o * u.m + t) * u.inner;
     for (var j = 0u; j < u.inner; j++) { Y[row + j] += UPD[src + j]; }
   }`;
+  const marks: [string, string, 'read_write'][] = mode === 'owner' ? [['MARKS', 'atomic<u32>', 'read_write']] : [];
   return `${uniformStruct(uniformFields(uniforms))}
-${storageBindings(1, [['UPD', type, 'read'], ['IDX', 'i32', 'read'], ['Y', type, 'read_write']])}
+${storageBindings(1, [['UPD', type, 'read'], ['IDX', 'i32', 'read'], ...marks, ['Y', type, 'read_write']])}
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
   ${flatIndexDecl(ELEMENTWISE_WG)}
