@@ -37,6 +37,13 @@ describe('webgpu layout kernels vs cpu (bit-exact, every dtype)', () => {
     await checkKernel(arb, ([, hs]) => hs, ([axis]) => (...xs) => K.concat(xs, axis), () => EXACT);
   });
 
+  it('concat of more inputs than one kernel may bind (one strided write each), and of some empty ones', async () => {
+    // 16-19 non-empty inputs (more than lavapipe's 15 per kernel), and empty ones around them.
+    const arb = fc.tuple(edgeSize(5), fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 16, maxLength: 19 })).chain(([rows, lens]) =>
+      fc.tuple(...[0, ...lens, 0].map((l) => hostTensor([rows, l]))));
+    await checkKernel(arb, (hs) => hs, () => (...xs) => K.concat(xs, 1), () => EXACT, 5);
+  });
+
   it('pad: random paddings and value', async () => {
     await checkKernel(shapeArb(3).chain((s) => fc.tuple(anyTensor(s), fc.tuple(...s.map(() => fc.tuple(fc.nat(3), fc.nat(3)))), fc.integer({ min: -3, max: 3 }))),
       ([h]) => [h], ([, p, v]) => (x) => K.pad(x!, p, v), () => EXACT);

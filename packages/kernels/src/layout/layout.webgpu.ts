@@ -1,10 +1,10 @@
 import { sizeOf, stridesOf, type Shape } from '../shape.js';
-import type { GpuContext } from '../webgpu/context.js';
+import type { GpuContext, Uniform } from '../webgpu/context.js';
 import { collapseDims, u32Fields, uniformValues, type UniformList } from '../webgpu/indexing.js';
 import { dispatchFlat, wgslType, type GpuTensor } from '../webgpu/wgsl.js';
 import { fillGpu } from '../elementwise/elementwise.webgpu.js';
 import { scratch } from '../webgpu/scratch.js';
-import { gatherWgsl, scatterAddWgsl, scatterMarksWgsl, stridedCopyWgsl, TRANSPOSE_BLOCKS_WGSL, type ScatterAddMode } from './layout.wgsl.js';
+import { concatWgsl, gatherWgsl, scatterAddWgsl, scatterMarksWgsl, stridedCopyWgsl, TRANSPOSE_BLOCKS_WGSL, type ScatterAddMode } from './layout.wgsl.js';
 
 /**
  * Copies the iteration space `dims` from `src` (at srcBase + Σ c·srcStrides) to `dst` (at
@@ -61,8 +61,21 @@ export function tileGpu(ctx: GpuContext, x: GpuTensor, reps: readonly number[], 
   stridedCopy(ctx, 'tile', x.buffer, 0, s.flatMap((v) => [0, v]), y.buffer, 0, stridesOf(dims), dims);
 }
 
-/** One strided write per input, so any number of inputs (no per-dispatch storage binding count limit). */
+/**
+ * One dispatch for as many inputs as a kernel may bind (a step's values stacked into one vector,
+ * two state gradients joined); beyond that, one strided write per input.
+ */
 export function concatGpu(ctx: GpuContext, xs: readonly GpuTensor[], axis: number, y: GpuTensor): void {
+  const parts = xs.filter((x) => sizeOf(x.shape) > 0);
+  const inner = sizeOf(y.shape.slice(axis + 1));
+  if (parts.length > 1 && parts.length < ctx.device.limits.maxStorageBuffersPerShaderStage) {
+    const rows = parts.map((x) => x.shape[axis]! * inner);
+    const width = rows.every((r) => r % 4 === 0) ? 4 : 1;
+    const offsets = rows.reduce((o, r) => [...o, o.at(-1)! + r / width], [0]);
+    dispatchFlat(ctx, 'concat', `concat:${parts.length}:${width}`, () => concatWgsl(parts.length, width), [...parts.map((x) => x.buffer), y.buffer],
+      [offsets.at(-1)!, ...offsets].map((v): Uniform => ['u32', v]), sizeOf(y.shape) / width);
+    return;
+  }
   const ys = stridesOf(y.shape);
   let offset = 0;
   for (const x of xs) {

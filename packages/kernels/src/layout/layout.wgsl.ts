@@ -25,6 +25,28 @@ fn main(${MAIN_ARGS}) {
 }
 
 /**
+ * concat of k inputs in one dispatch: each output row (outer index o) is the inputs' rows side by
+ * side, input q's at word offsets [o_q, o_{q+1}) of a row of L words (its row: its axis length
+ * times the words after the axis). `width` 4: every input's row is whole vec4s, which then move
+ * as vec4 (L and offsets count vec4s).
+ */
+export function concatWgsl(k: number, width: 1 | 4): string {
+  const word = width === 4 ? 'vec4<u32>' : 'u32';
+  const inputs = Array.from({ length: k }, (_, q) => q);
+  const fields: UniformList = [['n', 'u32', 0], ['L', 'u32', 0], ...Array.from({ length: k + 1 }, (_, q) => [`o${q}`, 'u32', 0] as const)];
+  return `${uniformStruct(uniformFields(fields))}
+${storageBindings(1, [...inputs.map((q) => [`X${q}`, word, 'read'] as [string, string, 'read']), ['Y', word, 'read_write']])}
+@compute @workgroup_size(${ELEMENTWISE_WG})
+fn main(${MAIN_ARGS}) {
+  ${flatIndexDecl(ELEMENTWISE_WG)}
+  if (i >= u.n) { return; }
+  let p = i % u.L;
+  let o = i / u.L;
+  ${inputs.map((q) => `if (p < u.o${q + 1}) { Y[i] = X${q}[o * (u.o${q + 1} - u.o${q}) + p - u.o${q}]; return; }`).join('\n  ')}
+}`;
+}
+
+/**
  * A batch of matrix transposes Y[b][C][R] = X[b][R][C] with R and C multiples of 4, in 4×4
  * blocks: each invocation reads 4 vec4 rows and writes 4 vec4 columns (n = blocks of all
  * matrices, c4 = C/4, r4 = R/4). A sixteenth of the strided copy's invocations, as vec4s: what
