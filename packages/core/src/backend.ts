@@ -6,6 +6,8 @@ import type { Shape } from './shape.js';
 export type Storage = object;
 
 export interface TensorInfo { readonly storage: Storage; readonly shape: Shape; readonly dtype: DType }
+/** One variable's optimizer update: its parameter and slots (written in place) and its gradient. */
+export interface UpdateOperands { param: TensorInfo; grad: TensorInfo; slots: readonly TensorInfo[] }
 export interface OutputSpec { readonly shape: Shape; readonly dtype: DType }
 
 /** What every backend implements; ops never see more than this. */
@@ -24,10 +26,11 @@ export interface Backend {
   /** Runs one primitive; `inputs` and `outputs` in its signature's order (`PRIMITIVE_SIGNATURES`). */
   run<P extends KernelPrimitive>(prim: P, inputs: readonly TensorInfo[], attrs: PrimitiveAttrs[P], outputs: readonly OutputSpec[]): Storage[];
   /**
-   * One fused optimizer step writing `param` and `slots` in place from `grad`. Not a primitive
-   * (no tape, no VJP); the caller guarantees the written storages are unshared and distinct.
+   * One fused optimizer step of several variables, each writing its `param` and `slots` in place
+   * from its `grad`. Not a primitive (no tape, no VJP); the caller guarantees the written
+   * storages are unshared and distinct, and no gradient is one of them.
    */
-  updateInPlace<R extends OptimizerRuleName>(rule: R, hyper: OptimizerHyper[R], param: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): void;
+  updatesInPlace<R extends OptimizerRuleName>(rule: R, hyper: OptimizerHyper[R], updates: readonly UpdateOperands[]): void;
   /** Pool statistics: buffers held and bytes pooled (zero on cpu). */
   memory(): { numBuffers: number; numPooledBytes: number };
   /** Gives the pool's idle buffers back to the device (nothing to do on cpu). */

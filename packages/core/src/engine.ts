@@ -85,15 +85,15 @@ class Engine {
     return results;
   }
 
-  /** One in-place optimizer update (not a primitive: no tape); traced as a per-step kernel. */
-  updateInPlace<R extends OptimizerRuleName>(rule: R, hyper: OptimizerHyper[R], param: Tensor, grad: Tensor, slots: readonly Tensor[], op: string): void {
+  /** One in-place optimizer update of several variables (not a primitive: no tape); traced as one per-step kernel. */
+  updatesInPlace<R extends OptimizerRuleName>(rule: R, hyper: OptimizerHyper[R], updates: readonly { param: Tensor; grad: Tensor; slots: readonly Tensor[] }[], op: string): void {
     const info = (t: Tensor): TensorInfo => ({ storage: t.storageFor(op), shape: t.shape, dtype: t.dtype });
-    this.backend.updateInPlace(rule, hyper, info(param), info(grad), slots.map(info));
+    this.backend.updatesInPlace(rule, hyper, updates.map((u) => ({ param: info(u.param), grad: info(u.grad), slots: u.slots.map(info) })));
     const t = this.tracer;
     if (t) {
       t.dynamic.push({ kind: 'update', rule });
       const slot = (x: Tensor) => t.slot(x.ref!.storage, x.ref!.bytes);
-      t.ops.push({ kind: 'update', rule, param: slot(param), grad: slot(grad), slots: slots.map(slot) });
+      for (const u of updates) t.ops.push({ kind: 'update', rule, param: slot(u.param), grad: slot(u.grad), slots: u.slots.map(slot) });
     }
   }
 

@@ -49,7 +49,7 @@ export { traceStep, canReplaySteps, ownCopies, fillVariable, CompiledStep, type 
 export { StepProgram, type TraceOp, type SlotInfo } from './trace.js';
 export { softmaxCrossEntropy } from './ops/loss.js';
 export { affineResample, type AffineResampleOptions } from './ops/image.js';
-export { applyOptimizerUpdate, OPTIMIZER_SLOTS, nadamMomentumCache, type OptimizerHyper, type OptimizerRuleName } from './ops/optimizer.js';
+export { applyOptimizerUpdate, applyOptimizerUpdates, OPTIMIZER_SLOTS, nadamMomentumCache, type OptimizerHyper, type OptimizerRuleName, type OptimizerUpdate } from './ops/optimizer.js';
 
 /** Disposes every tensor fn creates except those it returns (synchronous fn only). */
 export const tidy = <T>(fn: () => T): T => engine.tidy(fn);

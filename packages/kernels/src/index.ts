@@ -49,7 +49,7 @@ export {
   type OptimizerRuleName,
 } from './optimizer/rules.js';
 export { optimizerUpdateCpu } from './optimizer/optimizer.cpu.js';
-export { optimizerUpdateGpu } from './optimizer/optimizer.webgpu.js';
+export { optimizerUpdatesGpu, type OptimizerOperands } from './optimizer/optimizer.webgpu.js';
 export { softmaxCrossEntropyCpu, softmaxCrossEntropyGradCpu } from './loss/softmax-xent.cpu.js';
 export { softmaxCrossEntropyGpu, softmaxCrossEntropyGradGpu } from './loss/softmax-xent.webgpu.js';
 export {

@@ -5,7 +5,7 @@
 export {
   AFFINE_ROW_VALUES, BackendError, CompiledStep, DTypeError, DisposedTensorError, FILL_MODES,
   GradientError, KERAS_ACTIVATIONS, KerasGpuError, OPTIMIZER_SLOTS, RandomStream, ShapeError,
-  StepProgram, Tensor, Variable, abs, add, affineResample, applyOptimizerUpdate, argMax, argMin,
+  StepProgram, Tensor, Variable, abs, add, affineResample, applyOptimizerUpdate, applyOptimizerUpdates, argMax, argMin,
   argReduce, avgPool2d, backendDescription, binary, broadcastShapes,
   broadcastTo, canReplaySteps, cast, clip, concat, concatCpu, conv2d,
   conv2dTranspose, deviceStats, dispose, div, dropout, elu, equal, exp, expandDims, eye, fill,
@@ -23,7 +23,7 @@ export {
   valueAndGrads, variable, variableGrads, where, windowAxis, zeros, zerosLike,
   type AffineResampleOptions, type Backend, type BackendName, type Conv2DOptions, type DType,
   type DataArray, type DynamicArgs, type FillMode, type InitOptions, type LstmCellOptions,
-  type NestedArray, type OptimizerHyper, type OptimizerRuleName, type OutputSpec, type Padding,
+  type NestedArray, type OptimizerHyper, type OptimizerRuleName, type OptimizerUpdate, type OutputSpec, type Padding,
   type Pool2DOptions, type Primitive, type PrimitiveAttrs, type RandomKey, type RecordedStep,
   type Seed, type Shape, type SlotInfo, type StepRecorder, type StepValues, type Storage,
   type TensorInfo, type TensorLike, type TraceOp, type Traced,

@@ -1,6 +1,6 @@
 import * as K from '@kerasgpu/kernels';
 import { allocArray, sizeOf, type DataArray, type DType } from '@kerasgpu/kernels';
-import type { Backend, OutputSpec, Storage, TensorInfo } from '../backend.js';
+import type { Backend, OutputSpec, Storage, TensorInfo, UpdateOperands } from '../backend.js';
 import { toNamed, type KernelPrimitive, type PrimitiveAttrs, type PrimitiveInputs, type PrimitiveOutputs } from '../primitives.js';
 
 /** A tensor as the reference kernels see it: its elements and shape. */
@@ -100,8 +100,10 @@ export class CpuBackend implements Backend {
     return out;
   }
 
-  updateInPlace<R extends K.OptimizerRuleName>(rule: R, hyper: K.OptimizerHyper[R], param: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): void {
-    K.optimizerUpdateCpu(rule, hyper, param.storage as DataArray, grad.storage as DataArray, slots.map((s) => s.storage as DataArray));
+  updatesInPlace<R extends K.OptimizerRuleName>(rule: R, hyper: K.OptimizerHyper[R], updates: readonly UpdateOperands[]): void {
+    for (const { param, grad, slots } of updates) {
+      K.optimizerUpdateCpu(rule, hyper, param.storage as DataArray, grad.storage as DataArray, slots.map((s) => s.storage as DataArray));
+    }
   }
 
   memory(): { numBuffers: number; numPooledBytes: number } {

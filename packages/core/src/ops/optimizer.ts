@@ -22,26 +22,37 @@ function unshare(op: string, v: Variable): void {
   copy.dispose();
 }
 
+/** One variable's part of an optimizer step: the parameter and slots it writes in place, from the gradient. */
+export interface OptimizerUpdate { param: Variable; grad: Tensor; slots: readonly Variable[] }
+
 /**
- * One fused optimizer step (`rule`, Keras formulas, defined in the kernels' `OPTIMIZER_RULES`):
- * updates `param` and its `slots` (`OPTIMIZER_SLOTS[rule]`, in that order) in place from `grad`,
- * in one kernel. Not differentiable and not recorded on a gradient tape.
+ * One fused optimizer step (`rule`, Keras formulas, defined in the kernels' `OPTIMIZER_RULES`) of
+ * every variable in `updates`: updates each `param` and its `slots` (`OPTIMIZER_SLOTS[rule]`, in
+ * that order) in place from its `grad`, in as few kernels as the device's bindings allow (one for
+ * a small model). Not differentiable and not recorded on a gradient tape.
  */
-export function applyOptimizerUpdate<R extends OptimizerRuleName>(rule: R, hyper: OptimizerHyper[R], param: Variable, grad: Tensor, slots: readonly Variable[]): void {
+export function applyOptimizerUpdates<R extends OptimizerRuleName>(rule: R, hyper: OptimizerHyper[R], updates: readonly OptimizerUpdate[]): void {
   const op = `applyOptimizerUpdate(${rule})`;
   const names = OPTIMIZER_SLOTS[rule];
   if (!names) throw new KerasGpuError(`applyOptimizerUpdate: unknown rule '${rule}' (known: ${Object.keys(OPTIMIZER_SLOTS).join(', ')})`);
-  if (slots.length !== names.length) {
-    throw new KerasGpuError(`${op}: expected ${names.length} slot variable(s) (${names.join(', ')}), got ${slots.length}`);
+  const written = updates.flatMap(({ param, slots }) => [param, ...slots]);
+  for (const { param, grad, slots } of updates) {
+    if (slots.length !== names.length) {
+      throw new KerasGpuError(`${op}: expected ${names.length} slot variable(s) (${names.join(', ')}), got ${slots.length}`);
+    }
+    if (![param, ...slots].every((v) => v instanceof Variable)) throw new KerasGpuError(`${op}: the parameter and the slots must be Variables (they are updated in place)`);
+    assertFloat(op, param);
+    assertSameDType(op, param, grad, ...slots);
+    for (const t of [grad, ...slots]) {
+      if (!sameShape(t.shape, param.shape)) throw new ShapeError(`${op}: parameter ${param.name} is ${fmt(param.shape)} but a gradient or slot is ${fmt(t.shape)}`);
+    }
   }
-  const written = [param, ...slots];
-  if (!written.every((v) => v instanceof Variable)) throw new KerasGpuError(`${op}: the parameter and the slots must be Variables (they are updated in place)`);
-  if (new Set(written).size !== written.length) throw new KerasGpuError(`${op}: the parameter and the slots must be distinct Variables`);
-  assertFloat(op, param);
-  assertSameDType(op, param, grad, ...slots);
-  for (const t of [grad, ...slots]) {
-    if (!sameShape(t.shape, param.shape)) throw new ShapeError(`${op}: parameter ${param.name} is ${fmt(param.shape)} but a gradient or slot is ${fmt(t.shape)}`);
-  }
+  if (new Set(written).size !== written.length) throw new KerasGpuError(`${op}: the parameters and the slots must be distinct Variables`);
   for (const v of written) unshare(op, v);
-  engine.updateInPlace(rule, hyper, param, grad, slots, op);
+  engine.updatesInPlace(rule, hyper, updates, op);
+}
+
+/** applyOptimizerUpdates of one variable. */
+export function applyOptimizerUpdate<R extends OptimizerRuleName>(rule: R, hyper: OptimizerHyper[R], param: Variable, grad: Tensor, slots: readonly Variable[]): void {
+  applyOptimizerUpdates(rule, hyper, [{ param, grad, slots }]);
 }

@@ -45,12 +45,40 @@ describe('webgpu fused optimizer updates vs cpu', () => {
   for (const rule of RULES) {
     it(`${rule}: several steps, param and slots`, async () => {
       const arb = fc.record({
-        // Sizes that are multiples of 4 take the vec4 kernel, others the scalar one.
-        shape: fc.oneof(fc.array(edgeSize(65), { minLength: 1, maxLength: 2 }), fc.tuple(edgeSize(17), fc.constantFrom(4, 16, 64))),
+        // Sizes of 1024 elements or more that are multiples of 4 take the vec4 kernel, others the scalar one.
+        shape: fc.oneof(fc.array(edgeSize(65), { minLength: 1, maxLength: 2 }), fc.tuple(edgeSize(17), fc.constantFrom(4, 16, 64)), fc.tuple(fc.constantFrom(16, 33), fc.constantFrom(64, 128))),
         steps: fc.integer({ min: 1, max: 4 }),
         hyper: hyperArb(rule),
       }).chain((c) => fc.tuple(fc.constant(c), fc.array(hostTensor(c.shape, 2), { minLength: c.steps + 1, maxLength: c.steps + 1 })));
       await checkKernel(arb, ([, hs]) => hs.map(grid), ([c]) => (p, ...gs) => train(rule, c.hyper, p!, gs), () => ({ atol: 1e-5, rtol: 1e-4 }));
+    });
+  }
+});
+
+/** `steps` updates of several variables at once (applyOptimizerUpdates); returns the params and the slots. */
+function trainMany<R extends Rule>(rule: R, hyper: (t: number, m: number) => K.OptimizerHyper[R], ps: K.Tensor[], grads: K.Tensor[], steps: number): K.Tensor[] {
+  const params = ps.map((p) => K.variable(p));
+  const slots = ps.map((p) => K.OPTIMIZER_SLOTS[rule].map(() => K.variable(K.zerosLike(p))));
+  let mSchedule = 1;
+  for (let t = 0; t < steps; t++) {
+    const h = hyper(t + 1, mSchedule);
+    K.applyOptimizerUpdates(rule, h, params.map((param, i) => ({ param, grad: grads[t * ps.length + i]!, slots: slots[i]! })));
+    if (rule === 'nadam') mSchedule *= K.nadamMomentumCache(t + 1, (h as K.OptimizerHyper['nadam']).beta1, 0.004);
+  }
+  return [...params, ...slots.flat()];
+}
+
+describe('webgpu fused optimizer updates of many variables at once vs cpu', () => {
+  for (const rule of RULES) {
+    it(`${rule}: up to 12 variables (several dispatches), vec4 and scalar sizes mixed`, async () => {
+      const arb = fc.record({
+        shapes: fc.array(fc.oneof(fc.tuple(edgeSize(17)), fc.tuple(edgeSize(9), fc.constantFrom(4, 8)), fc.tuple(fc.constantFrom(16, 17), fc.constantFrom(64, 68))), { minLength: 1, maxLength: 12 }),
+        steps: fc.integer({ min: 1, max: 3 }),
+        hyper: hyperArb(rule),
+      }).chain((c) => fc.tuple(fc.constant(c), fc.tuple(...c.shapes.map((sh) => hostTensor(sh, 2))),
+        fc.tuple(...Array.from({ length: c.steps }, () => c.shapes.map((sh) => hostTensor(sh, 2))).flat())));
+      await checkKernel(arb, ([, ps, gs]) => [...ps, ...gs].map(grid), ([c]) => (...xs) => trainMany(rule, c.hyper, xs.slice(0, c.shapes.length), xs.slice(c.shapes.length), c.steps),
+        () => ({ atol: 1e-5, rtol: 1e-4 }), 8);
     });
   }
 });

@@ -3,27 +3,36 @@ import { OPTIMIZER_SLOTS, type OptimizerRuleName } from './rules.js';
 import { localName, type UpdateProgram } from './statements.js';
 
 /**
- * One template for every rule: per element, load g, p and the slots, run the rule's statements
- * (`program.wgsl`), store p and the slots back. Bindings: uniforms (n, then the program's
- * scalars), G, P, slots. `vec4`: each invocation updates 4 consecutive elements as vec4f
- * (n % 4 == 0; the statements are the same, scalars broadcast): a quarter of the invocations and
- * vector loads, which lavapipe otherwise scalarises per lane.
+ * One template for every rule, updating `k` variables in one dispatch: per element, load g, p and
+ * the slots, run the rule's statements (`program.wgsl`), store p and the slots back. The
+ * variables' elements are laid end to end: variable q owns indices [o_q, o_{q+1}) (uniforms
+ * o0..ok), at local index i − o_q of its buffers. Bindings: uniforms (n, the program's scalars,
+ * the offsets), then per variable G, P, slots. `vec4`: each invocation updates 4 consecutive
+ * elements as vec4f (every variable's size % 4 == 0; the statements are the same, scalars
+ * broadcast; the offsets count vec4s): a quarter of the invocations and vector loads, which
+ * lavapipe otherwise scalarises per lane.
  */
-export function optimizerWgsl(rule: OptimizerRuleName, program: UpdateProgram, vec4 = false): string {
+export function optimizerWgsl(rule: OptimizerRuleName, program: UpdateProgram, vec4: boolean, k: number): string {
   const slots = OPTIMIZER_SLOTS[rule];
-  const buf = (s: string) => `S_${s}`;
+  const buf = (name: string, q: number) => `${name}${q}`;
   const t = vec4 ? 'vec4f' : 'f32';
-  return `${uniformStruct([['n', 'u32'], ...program.scalars.map((s) => [s, 'f32'] as const)])}
-${storageBindings(1, [['G', t, 'read'], ['P', t, 'read_write'], ...slots.map((s) => [buf(s), t, 'read_write'] as const)])}
+  const vars = Array.from({ length: k }, (_, q) => q);
+  const update = (q: number) => `if (i < u.o${q + 1}) {
+    let l = i - u.o${q};
+    let g = ${buf('G', q)}[l];
+    var p = ${buf('P', q)}[l];
+    ${slots.map((s) => `var ${localName(s)} = ${buf(`S_${s}_`, q)}[l];`).join('\n    ')}
+    ${program.wgsl.replaceAll('\n  ', '\n    ')}
+    ${buf('P', q)}[l] = p;
+    ${slots.map((s) => `${buf(`S_${s}_`, q)}[l] = ${localName(s)};`).join('\n    ')}
+    return;
+  }`;
+  return `${uniformStruct([['n', 'u32'], ...program.scalars.map((s) => [s, 'f32'] as const), ...[...vars, k].map((q) => [`o${q}`, 'u32'] as const)])}
+${storageBindings(1, vars.flatMap((q) => [[buf('G', q), t, 'read'], [buf('P', q), t, 'read_write'], ...slots.map((s) => [buf(`S_${s}_`, q), t, 'read_write'] as const)] as const))}
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
   ${flatIndexDecl(ELEMENTWISE_WG)}
   if (i >= u.n${vec4 ? ' / 4u' : ''}) { return; }
-  let g = G[i];
-  var p = P[i];
-  ${slots.map((s) => `var ${localName(s)} = ${buf(s)}[i];`).join('\n  ')}
-  ${program.wgsl}
-  P[i] = p;
-  ${slots.map((s) => `${buf(s)}[i] = ${localName(s)};`).join('\n  ')}
+  ${vars.map(update).join('\n  ')}
 }`;
 }

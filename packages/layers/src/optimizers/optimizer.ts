@@ -1,4 +1,4 @@
-import { add, applyOptimizerUpdate, clip, div, maximum, mul, OPTIMIZER_SLOTS, reshape, sqrt, square, sum, tidy, variable, zerosLike, type OptimizerHyper, type OptimizerRuleName, type Tensor, type Variable } from '@kerasgpu/core';
+import { add, applyOptimizerUpdates, clip, div, maximum, mul, OPTIMIZER_SLOTS, reshape, sqrt, square, sum, tidy, variable, zerosLike, type OptimizerHyper, type OptimizerRuleName, type Tensor, type Variable } from '@kerasgpu/core';
 import { ValueError } from '../utils/errors.js';
 import { guardKerasNames, installKerasNames, KERAS_METHOD_NAMES, type KerasSpelled } from '../utils/keras-names.js';
 import { parseOptions, type Options } from '../utils/options.js';
@@ -22,8 +22,9 @@ export const hyper = (owner: string, o: Options, key: HyperName, dflt: number): 
 /**
  * Keras optimizer base: learning rate with Keras 1 time decay (lr / (1 + decay · iterations)),
  * clipnorm (on the global norm of all gradients, as Keras 1) and clipvalue, and per-variable
- * slots. Subclasses name their fused in-place rule (`applyOptimizerUpdate`, one dispatch per
- * variable) and its hyper-parameters for a step; everything runs in the caller's tidy.
+ * slots. Subclasses name their fused in-place rule (`applyOptimizerUpdates`: every variable in as
+ * few dispatches as the device's bindings allow) and its hyper-parameters for a step; everything
+ * runs in the caller's tidy.
  */
 export abstract class Optimizer {
   lr: number;
@@ -72,7 +73,7 @@ export abstract class Optimizer {
     }
     if (this.clipvalue > 0) gs = gs.map((g) => clip(g, -this.clipvalue, this.clipvalue));
     const u = this.nextUpdate();
-    vars.forEach((v, i) => applyOptimizerUpdate(u.rule, u.hyper, v, gs[i]!, this.slotsFor(v, OPTIMIZER_SLOTS[u.rule].length)));
+    applyOptimizerUpdates(u.rule, u.hyper, vars.map((v, i) => ({ param: v, grad: gs[i]!, slots: this.slotsFor(v, OPTIMIZER_SLOTS[u.rule].length) })));
   }
 
   /**

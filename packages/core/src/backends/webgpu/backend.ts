@@ -1,6 +1,6 @@
-import { fillGpu, GpuContext, optimizerUpdateGpu, type OptimizerHyper, type OptimizerRuleName, GPU_ELEMENT_BYTES, sizeOf, wgslType, type DataArray, type DType, type GpuTensor } from '@kerasgpu/kernels';
+import { fillGpu, GpuContext, optimizerUpdatesGpu, type OptimizerHyper, type OptimizerRuleName, GPU_ELEMENT_BYTES, sizeOf, wgslType, type DataArray, type DType, type GpuTensor } from '@kerasgpu/kernels';
 import { allocArray, BufferUsage, MapMode } from '@kerasgpu/kernels';
-import type { Backend, OutputSpec, Storage, TensorInfo } from '../../backend.js';
+import type { Backend, OutputSpec, Storage, TensorInfo, UpdateOperands } from '../../backend.js';
 import { BackendError } from '../../errors.js';
 import { toNamed, type KernelPrimitive, type PrimitiveAttrs } from '../../primitives.js';
 import { acquireDevice } from './device.js';
@@ -138,16 +138,17 @@ export class WebGpuBackend implements Backend {
       + `(maxStorageBufferBindingSize ${mib(limit)}); the webgpu ${prim} kernel does not split tensors (elementwise kernels do): use smaller tensors or the cpu backend`);
   }
 
-  updateInPlace<R extends OptimizerRuleName>(rule: R, hyper: OptimizerHyper[R], param: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): void {
+  updatesInPlace<R extends OptimizerRuleName>(rule: R, hyper: OptimizerHyper[R], updates: readonly UpdateOperands[]): void {
     try {
-      const [p, g, ss] = [asGpu(param.storage, param), asGpu(grad.storage, grad), slots.map((s) => asGpu(s.storage, s))];
+      const gpu = (t: TensorInfo) => asGpu(t.storage, t);
+      const operands = updates.map((u) => ({ param: gpu(u.param), grad: gpu(u.grad), slots: u.slots.map(gpu) }));
       // The learning rate and bias corrections change every step: a replay plans the update again.
-      this.recorder.dynamic(() => optimizerUpdateGpu(this.ctx, rule, hyper, p, g, ss), (a) => {
+      this.recorder.dynamic(() => optimizerUpdatesGpu(this.ctx, rule, hyper, operands), (a) => {
         if (a.kind !== 'update' || a.rule !== rule) throw new Error(`a replay gave ${a.kind === 'update' ? a.rule : a.kind} values to the ${rule} update`);
-        optimizerUpdateGpu(this.ctx, rule, a.hyper as OptimizerHyper[R], p, g, ss);
+        optimizerUpdatesGpu(this.ctx, rule, a.hyper as OptimizerHyper[R], operands);
       });
     } catch (e) {
-      throw new BackendError(`applyOptimizerUpdate(${rule}): ${(e as Error).message}`);
+      throw new BackendError(`applyOptimizerUpdates(${rule}): ${(e as Error).message}`);
     }
   }
 
