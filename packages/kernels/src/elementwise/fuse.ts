@@ -185,6 +185,25 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
     }
   });
 
+  // A chain whose output only a reduction reads (a loss or a metric before its mean, a cross-entropy's
+  // terms before their sum) is computed inside the reduction, at the reduction's place. Y takes one binding.
+  const prologues = new Map<number, { step: DispatchStep; ops: string[]; copies: number }>();
+  groups.forEach((g, j) => {
+    if (!g || g.out.type !== 'f32' || g.inputs.length > ctx.device.limits.maxStorageBuffersPerShaderStage - 1 || g.inputs.some((x) => x.mode === 'strided')) return;
+    const readers = readersOf(g.out.buffer, j);
+    const r = readers?.length === 1 ? readers[0]! : undefined;
+    const s = r === undefined ? undefined : steps[r]!;
+    const reduce = s?.kind === 'dispatch' ? s.reduce : undefined;
+    if (!reduce || reduce.input !== g.out.buffer || reduce.n !== g.n || removed.has(r!) || facts.frozen.has(r!) || facts.constants?.has(r!)) return;
+    // The operands are read at the reduction's place (nothing in between may write them), beside its output.
+    const written = ctx.writes(s as DispatchStep);
+    if (!undisturbed(g, j, r!) || g.inputs.some((x) => written.includes(x.buffer))) return;
+    const prologue = { stages: g.stages, operands: g.inputs.map((x) => ({ at: x.mode === 'scalar' ? 'scalar' as const : 'same' as const, type: x.type })) };
+    prologues.set(r!, { step: reduce.withPrologue(prologue, g.inputs.map((x) => x.buffer)), ops: [...g.ops, (s as DispatchStep).op], copies: g.ops.length - g.members.length });
+    groups[j] = undefined;
+    removed.add(j);
+  });
+
   const out: GpuStep[] = [];
   const index: number[] = [];
   const chains: string[] = [];
@@ -195,7 +214,7 @@ export function fuseElementwise(ctx: GpuContext, steps: readonly GpuStep[], fact
     }
     index.push(out.length);
     const g = groups[i];
-    const e = epilogues.get(i);
+    const e = epilogues.get(i) ?? prologues.get(i);
     if (e) {
       chains.push(e.ops.join('+'));
       duplicatedOps += e.copies;

@@ -1,9 +1,9 @@
 import { sizeOf, stridesOf, type Shape } from '../shape.js';
-import type { GpuContext } from '../webgpu/context.js';
+import type { DispatchStep, GpuContext } from '../webgpu/context.js';
 import { collapseDims, u32Fields, uniformValues, type UniformList } from '../webgpu/indexing.js';
 import { ELEMENTWISE_WG, wgslType, type GpuTensor } from '../webgpu/wgsl.js';
 import type { ArgReduceOp, ReduceOp } from './reduce.cpu.js';
-import { argAccumulator, REDUCE_WG, reduceWgsl, valueAccumulator, type Accumulator, type ReduceVariant } from './reduce.wgsl.js';
+import { argAccumulator, prologueKey, REDUCE_WG, reduceWgsl, valueAccumulator, type Accumulator, type ReducePrologue, type ReduceVariant } from './reduce.wgsl.js';
 import { BufferUsage } from '../webgpu/flags.js';
 
 /** Dims with their input strides. */
@@ -80,13 +80,21 @@ export function reducePlan(isCpu: boolean, kept: Dims, red: Dims, splittable: bo
   return chunked('workgroup', splittable ? Math.max(1, Math.min(Math.ceil(r / CHUNK_LEN), Math.floor(TARGET_GROUPS / n))) : 1);
 }
 
-/** `acc` accumulates; `last` (a mean's: it divides) stores the final results. */
-function reduceDims(ctx: GpuContext, op: string, acc: Accumulator, last: Accumulator, splittable: boolean, x: GPUBuffer, inType: Accumulator['out'], kept: Dims, red: Dims, y: GPUBuffer): void {
+/**
+ * `acc` accumulates; `last` (a mean's: it divides) stores the final results. `fusible`: a value
+ * reduction of one dispatch reading its whole input x, which a recorded program may re-plan to
+ * compute x by an elementwise chain instead (fuse.ts).
+ */
+function reduceDims(ctx: GpuContext, op: string, acc: Accumulator, last: Accumulator, splittable: boolean, x: GPUBuffer, inType: Accumulator['out'], kept: Dims, red: Dims, y: GPUBuffer, fusible = false): void {
   const n = sizeOf(kept.dims);
   if (n === 0) return;
   const p = reducePlan(reduceOverride.adapter ? reduceOverride.adapter === 'cpu' : ctx.facts.isCpu, kept, red, splittable);
   if (p.chunks === 1) {
-    dispatchReduce(ctx, op, last, p, x, inType, kept, red, y);
+    const reduce: ReduceStep | undefined = fusible && inType === 'f32' ? {
+      input: x, n: n * sizeOf(red.dims),
+      withPrologue: (prologue, buffers) => ctx.capture(() => dispatchReduce(ctx, op, last, p, x, inType, kept, red, y, { prologue, buffers })).at(-1) as DispatchStep,
+    } : undefined;
+    dispatchReduce(ctx, op, last, p, x, inType, kept, red, y, undefined, reduce);
     return;
   }
   // Pass 1 writes partials [n, chunks]; pass 2 reduces them along their last axis.
@@ -95,7 +103,12 @@ function reduceDims(ctx: GpuContext, op: string, acc: Accumulator, last: Accumul
   reduceDims(ctx, op, acc, last, false, partials, acc.out, { dims: [n], strides: [p.chunks] }, { dims: [p.chunks], strides: [1] }, y);
 }
 
-function dispatchReduce(ctx: GpuContext, op: string, acc: Accumulator, p: ReducePlan, x: GPUBuffer, inType: Accumulator['out'], kept: Dims, red: Dims, y: GPUBuffer): void {
+/** The step a fusible reduction attaches: its input, the input's element count, and the reduction re-planned with a prologue computing it. */
+export interface ReduceStep { input: GPUBuffer; n: number; withPrologue(prologue: ReducePrologue, buffers: readonly GPUBuffer[]): DispatchStep }
+
+/** `computed`: the input computed by a prologue from `buffers` (its operands) instead of read from x. */
+function dispatchReduce(ctx: GpuContext, op: string, acc: Accumulator, p: ReducePlan, x: GPUBuffer, inType: Accumulator['out'], kept: Dims, red: Dims, y: GPUBuffer,
+  computed?: { prologue: ReducePrologue; buffers: readonly GPUBuffer[] }, reduce?: ReduceStep): void {
   const n = sizeOf(kept.dims);
   const r = sizeOf(red.dims);
   const uniforms: UniformList = [
@@ -103,10 +116,10 @@ function dispatchReduce(ctx: GpuContext, op: string, acc: Accumulator, p: Reduce
     ...u32Fields('k', kept.dims), ...u32Fields('ks', kept.strides), ...u32Fields('r', red.dims), ...u32Fields('rs', red.strides), ...acc.uniforms ?? [],
   ];
   const variant: ReduceVariant = { mode: p.mode, vec: p.vec, keptRank: kept.dims.length, redRank: red.dims.length };
-  const key = `reduce:${acc.key}:${inType}:${p.mode}:${p.vec}:${variant.keptRank}:${variant.redRank}`;
-  const pipeline = ctx.pipeline(key, () => reduceWgsl(acc, inType, variant, uniforms));
+  const key = `reduce:${acc.key}:${inType}:${p.mode}:${p.vec}:${variant.keptRank}:${variant.redRank}${computed ? `:${prologueKey(computed.prologue)}` : ''}`;
+  const pipeline = ctx.pipeline(key, () => reduceWgsl(acc, inType, variant, uniforms, computed?.prologue));
   const grid = p.mode === 'thread' ? ctx.grid(n * p.chunks, ELEMENTWISE_WG) : ctx.grid(n * p.chunks * REDUCE_WG, REDUCE_WG);
-  ctx.dispatch(op, pipeline, [x, y], uniformValues(uniforms), grid);
+  ctx.dispatch(op, pipeline, [...computed?.buffers ?? [x], y], uniformValues(uniforms), grid, reduce && { reduce });
 }
 
 /** y = op over `axes` of x (y has the kept dims, in order). */
@@ -115,7 +128,8 @@ export function reduceGpu(ctx: GpuContext, op: ReduceOp, x: GpuTensor, axes: rea
   if (t === 'u32' || (op === 'mean' && t !== 'f32')) throw new Error(`cannot ${op} a ${x.dtype} tensor [${x.shape.join(', ')}]`);
   const { kept, red } = reductionDims(x.shape, axes);
   const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
-  reduceDims(ctx, op, valueAccumulator(op, t), valueAccumulator(op, t, count), true, x.buffer, t, kept, red, y.buffer);
+  // Fusible only when the kernel reads all of x, in order: x is exactly the tensor (its buffer may be a larger size class).
+  reduceDims(ctx, op, valueAccumulator(op, t), valueAccumulator(op, t, count), true, x.buffer, t, kept, red, y.buffer, true);
 }
 
 /** y (int32) = index of the first max (min) of x along `axis`. */

@@ -1,4 +1,6 @@
 import { ELEMENTWISE_WG, flatIndexDecl, MAIN_ARGS, storageBindings, uniformStruct } from '../webgpu/wgsl.js';
+import { fusedChainWgsl, fusedStagesKey, type FusedStage } from '../elementwise/elementwise.wgsl.js';
+import { WGSL_ELEMENTWISE_HELPERS } from '../elementwise/ops.js';
 import { F32_INF_DECLS, F32_NEG_INF, F32_POS_INF, GROUP_INDEX_DECL, isNanWgsl, offsetFn, workgroupReduceFn, type UniformList } from '../webgpu/indexing.js';
 import { uniformFields } from '../webgpu/indexing.js';
 import type { ArgReduceOp, ReduceOp } from './reduce.cpu.js';
@@ -105,12 +107,43 @@ export interface ReduceVariant { mode: 'thread' | 'workgroup'; vec: 1 | 4; keptR
  * elements (writing partial results at Y[o * chunks + c]), kept dims k0../ks0.., reduced dims
  * r0../rs0...
  */
-export function reduceWgsl(acc: Accumulator, inType: Elem, v: ReduceVariant, uniforms: UniformList): string {
+/**
+ * An elementwise chain computing the reduction's input (fuse.ts): the reduction reads its
+ * operands (same-shape ones at the input's offset, scalars at 0) and evaluates the chain's
+ * generated code instead of loading a stored input. Its value is rounded as stored, so the sum
+ * is what the reduction of the stored chain output computes.
+ */
+export interface ReducePrologue { stages: readonly FusedStage[]; operands: readonly { at: 'same' | 'scalar'; type: Elem }[] }
+
+/** What a prologue's generated code depends on (its pipeline key). */
+export const prologueKey = (p: ReducePrologue): string => `${p.operands.map((o) => `${o.at}.${o.type}`).join(',')}:${fusedStagesKey(p.stages)}`;
+
+/** `readX(off)` (vec 1) or `readX4(vec4 index)` (vec 4): the input, loaded or (prologue) computed. */
+function inputReads(inType: Elem, vec: 1 | 4, p: ReducePrologue | undefined): { bindings: [string, string, 'read'][]; code: string } {
+  if (!p) {
+    return vec === 4
+      ? { bindings: [['X', `vec4<${inType}>`, 'read']], code: `fn readX4(q: u32) -> vec4<${inType}> { return X[q]; }` }
+      : { bindings: [['X', inType, 'read']], code: `fn readX(off: u32) -> ${inType} { return X[off]; }` };
+  }
+  const args = p.operands.map((o, k) => `f32(E${k}[${o.at === 'same' ? 'off' : '0u'}])`);
+  return {
+    bindings: p.operands.map((o, k): [string, string, 'read'] => [`E${k}`, o.type, 'read']),
+    // n (the outputs) is never 0 when the kernel runs.
+    code: `${fusedChainWgsl(p.stages, p.operands.length, 'u.n == 0u')}
+fn readX(off: u32) -> f32 { return stored(ew(${args.join(', ')})); }
+fn readX4(q: u32) -> vec4f { let b = 4u * q; return vec4f(readX(b), readX(b + 1u), readX(b + 2u), readX(b + 3u)); }`,
+  };
+}
+
+export function reduceWgsl(acc: Accumulator, inType: Elem, v: ReduceVariant, uniforms: UniformList, prologue?: ReducePrologue): string {
   const { mode, vec, keptRank, redRank } = v;
   if (vec === 4 && redRank !== 1) throw new Error('reduce: vec4 loads need one contiguous reduced dim');
+  const reads = inputReads(inType, vec, prologue);
   const head = `${uniformStruct(uniformFields(uniforms))}
-${storageBindings(1, [['X', vec === 4 ? `vec4<${inType}>` : inType, 'read'], ['Y', acc.out, 'read_write']])}
+${storageBindings(1, [...reads.bindings, ['Y', acc.out, 'read_write']])}
 ${F32_INF_DECLS}
+${prologue ? WGSL_ELEMENTWISE_HELPERS : ''}
+${reads.code}
 ${acc.decls}
 ${offsetFn('keptOffset', keptRank, 'k', 'ks')}
 ${offsetFn('redOffset', redRank, 'r', 'rs')}`;
@@ -119,14 +152,14 @@ ${offsetFn('redOffset', redRank, 'r', 'rs')}`;
   // The loop over [start, end) of the chunk, from `first` stepping by `step` (vec4: in vectors).
   const loop = (first: string, step: string) => vec === 1
     ? `var acc = ${acc.init};
-  for (var j = ${first}; j < end; j += ${step}) { acc = combine(acc, ${acc.load(`X[${at('j')}]`, 'j')}); }`
+  for (var j = ${first}; j < end; j += ${step}) { acc = combine(acc, ${acc.load(`readX(${at('j')})`, 'j')}); }`
     : `var acc = ${acc.init};
   var acc1 = ${acc.init};
   var acc2 = ${acc.init};
   var acc3 = ${acc.init};
   let b4 = base / 4u;
   for (var j = ${first}; j < end / 4u; j += ${step}) {
-    let x = X[b4 + j];
+    let x = readX4(b4 + j);
     acc = combine(acc, ${acc.load('x.x', '4u * j')});
     acc1 = combine(acc1, ${acc.load('x.y', '4u * j + 1u')});
     acc2 = combine(acc2, ${acc.load('x.z', '4u * j + 2u')});

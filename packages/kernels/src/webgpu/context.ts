@@ -1,4 +1,5 @@
 import type { ElementwiseStep, GemmStep } from '../elementwise/fuse.js';
+import type { ReduceStep } from '../reduce/reduce.webgpu.js';
 import { BufferUsage } from './flags.js';
 
 /**
@@ -48,10 +49,12 @@ export interface DispatchStep {
   elementwise?: ElementwiseStep;
   /** A GEMM without epilogue, which a recorded program may give the following bias and activation (fuse.ts). */
   gemm?: GemmStep;
+  /** A reduction of one dispatch, whose input a recorded program may compute inside it instead (fuse.ts). */
+  reduce?: ReduceStep;
 }
 
 /** What a dispatch says of itself for fusion. */
-export type Fusible = Pick<DispatchStep, 'elementwise' | 'gemm'>;
+export type Fusible = Pick<DispatchStep, 'elementwise' | 'gemm' | 'reduce'>;
 export interface CopyStep { kind: 'copy'; src: GPUBuffer; srcOffset: number; dst: GPUBuffer; dstOffset: number; bytes: number }
 export interface UploadStep { kind: 'upload'; buffer: GPUBuffer; data: Uint8Array }
 export type GpuStep = DispatchStep | CopyStep | UploadStep;
