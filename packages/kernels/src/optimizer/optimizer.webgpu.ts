@@ -1,7 +1,7 @@
 import type { GpuContext, Uniform } from '../webgpu/context.js';
 import { sizeOf } from '../shape.js';
 import { dispatchFlatChunked, maxBindingElements } from '../webgpu/chunked.js';
-import type { GpuTensor } from '../webgpu/wgsl.js';
+import { dispatchFlat, type GpuTensor } from '../webgpu/wgsl.js';
 import { optimizerWgsl } from './optimizer.wgsl.js';
 import { OPTIMIZER_SLOTS, optimizerStep, type OptimizerHyper, type OptimizerRuleName } from './rules.js';
 
@@ -28,9 +28,11 @@ export function optimizerUpdatesGpu<R extends OptimizerRuleName>(ctx: GpuContext
     const w = vec4 ? 4 : 1;
     const offsets = group.reduce((o, u) => [...o, o.at(-1)! + size(u) / w], [0]);
     const uniforms: Uniform[] = [...scalars.map((v): Uniform => ['f32', v]), ...offsets.map((o): Uniform => ['u32', o])];
-    // Chunk windows start at multiples of 64 elements, so a chunk of a vec4 variable holds whole vec4s.
-    dispatchFlatChunked(ctx, `optimizer:${rule}`, `opt:${rule}:${w}:${group.length}`, () => optimizerWgsl(rule, program, vec4, group.length),
-      group.flatMap(buffers).map((buffer) => ({ buffer, perElement: true })), uniforms, offsets.at(-1)! * w, w);
+    const [op, key, source] = [`optimizer:${rule}`, `opt:${rule}:${w}:${group.length}`, () => optimizerWgsl(rule, program, vec4, group.length)];
+    // A variable alone may be split in binding-sized chunks (windows start at multiples of 64 elements, so a
+    // chunk of a vec4 variable holds whole vec4s); a group's variables each fit one binding, bound whole.
+    if (group.length === 1) dispatchFlatChunked(ctx, op, key, source, buffers(group[0]!).map((buffer) => ({ buffer, perElement: true })), uniforms, offsets.at(-1)! * w, w);
+    else dispatchFlat(ctx, op, key, source, group.flatMap(buffers), uniforms, offsets.at(-1)! * w, w);
   };
   const vec4able = (u: OptimizerOperands) => size(u) % 4 === 0 && size(u) >= VEC4_MIN_ELEMENTS;
   const big = updates.filter((u) => size(u) > maxBindingElements(ctx));
