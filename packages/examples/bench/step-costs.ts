@@ -59,7 +59,7 @@ async function measureAlternately(variants: Variant[]): Promise<PerStep[]> {
   });
 }
 
-/** What fusion made of each compiled step (KERASGPU_FUSE=0: nothing), printed under its rows. */
+/** What fusion made of each compiled step (KERASGPU_FUSE=0: nothing) and its profile, printed under its rows. */
 const fusion: string[] = [];
 
 const BATCHES: Record<CaseName, number> = { mlp: 8, cnn: 3, lstm: 6 };
@@ -76,15 +76,20 @@ function benchCase(name: CaseName, jit: boolean): Variant {
     label: `${name}, webgpu, ${jit ? 'compiled' : 'eager'}`, steps: batches,
     epoch: () => model.fit(x, y, { batch_size: c.batch, epochs: 1, shuffle: false, verbose: 0 }),
     done: async () => {
-      for (const s of jit ? compiledSteps(model) : []) {
-        if (!s.counts) continue;
-        fusion.push(`  (${name} ${s.kind} step ${s.signature}: ${s.counts.unfusedDispatches} dispatches traced, ${s.counts.replayedDispatches} replayed; fused: ${s.fused!.join(', ') || 'none'})`);
-        if (flags.profile && s.kind === 'train') fusion.push(...await profileLines(s));
-      }
+      await describeSteps(name, model);
       dispose([x, y]);
       model.dispose();
     },
   };
+}
+
+/** What each replayable step of `model` is (fusion), and with --profile where a training step's time goes. */
+async function describeSteps(name: string, model: Parameters<typeof compiledSteps>[0]): Promise<void> {
+  for (const s of compiledSteps(model)) {
+    if (!s.counts) continue;
+    fusion.push(`  (${name} ${s.kind} step ${s.signature}: ${s.counts.unfusedDispatches} dispatches traced, ${s.counts.replayedDispatches} replayed; fused: ${s.fused!.join(', ') || 'none'})`);
+    if (flags.profile && s.kind === 'train') fusion.push(...await profileLines(s));
+  }
 }
 
 /** A compiled step's dispatches timed one by one, summed per kernel and grid: the 12 costliest. */
@@ -113,7 +118,7 @@ function quick(label: string, jit: boolean): Variant {
     label: `quick-start, ${label}`, steps: 320,
     epoch: () => model.fit(x, y, { epochs: 10, batch_size: 32, verbose: 0 }),
     done: async () => {
-      for (const s of jit && label.includes('webgpu') ? compiledSteps(model) : []) if (flags.profile && s.kind === 'train' && s.counts) fusion.push(`  (quick-start ${s.kind} step ${s.signature}:)`, ...await profileLines(s));
+      await describeSteps('quick-start', model);
       dispose([x, y]);
       model.dispose();
     },

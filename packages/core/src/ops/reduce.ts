@@ -50,16 +50,17 @@ export function logSumExp(x: TensorLike, axis?: Axes, keepDims = false): Tensor 
 
 export const reduceVjp: Vjp<'reduce'> = ({ y: dy }, { attrs, inputs: { x }, outputs: { y } }) => {
   const shape = keptShape(x.shape, attrs.axes);
-  const g = broadcastTo(reshape(dy, shape), x.shape);
+  /** A kept-shape value over the reduced axes. */
+  const spread = (t: Tensor) => broadcastTo(reshape(t, shape), x.shape);
   switch (attrs.op) {
-    case 'sum': return { x: g };
+    case 'sum': return { x: spread(dy) };
     // Divided before the broadcast: what sum-then-divide's gradient computes.
-    case 'mean': return { x: broadcastTo(reshape(div(dy, attrs.axes.reduce((n, a) => n * x.shape[a]!, 1)), shape), x.shape) };
+    case 'mean': return { x: spread(div(dy, attrs.axes.reduce((n, a) => n * x.shape[a]!, 1))) };
     // Every tied extreme gets the full gradient (as TensorFlow); ties have measure zero.
     case 'max':
-    case 'min': return { x: mul(g, cast(equal(x, reshape(y, shape)), x.dtype)) };
+    case 'min': return { x: mul(spread(dy), cast(equal(x, reshape(y, shape)), x.dtype)) };
     // d/dx_i Π x = Π x / x_i, for non-zero x.
-    case 'prod': return { x: mul(g, div(reshape(y, shape), x)) };
+    case 'prod': return { x: mul(spread(dy), div(reshape(y, shape), x)) };
   }
 };
 

@@ -22,7 +22,7 @@ export function optimizerWgsl(rule: OptimizerRuleName, program: UpdateProgram, v
     let g = ${buf('G', q)}[l];
     var p = ${buf('P', q)}[l];
     ${slots.map((s) => `var ${localName(s)} = ${buf(`S_${s}_`, q)}[l];`).join('\n    ')}
-    ${program.wgsl.replaceAll('\n  ', '\n    ')}
+    ${program.wgsl}
     ${buf('P', q)}[l] = p;
     ${slots.map((s) => `${buf(`S_${s}_`, q)}[l] = ${localName(s)};`).join('\n    ')}
     return;

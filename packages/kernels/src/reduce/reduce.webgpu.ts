@@ -127,9 +127,9 @@ export function reduceGpu(ctx: GpuContext, op: ReduceOp, x: GpuTensor, axes: rea
   const t = wgslType(x.dtype);
   if (t === 'u32' || (op === 'mean' && t !== 'f32')) throw new Error(`cannot ${op} a ${x.dtype} tensor [${x.shape.join(', ')}]`);
   const { kept, red } = reductionDims(x.shape, axes);
-  const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
-  // Fusible only when the kernel reads all of x, in order: x is exactly the tensor (its buffer may be a larger size class).
-  reduceDims(ctx, op, valueAccumulator(op, t), valueAccumulator(op, t, count), true, x.buffer, t, kept, red, y.buffer, true);
+  const last = valueAccumulator(op, t, axes.reduce((n, a) => n * x.shape[a]!, 1));
+  // Fusible: the kernel reads every element of the tensor x once, so a chain can compute each instead.
+  reduceDims(ctx, op, op === 'mean' ? valueAccumulator('sum', t) : last, last, true, x.buffer, t, kept, red, y.buffer, true);
 }
 
 /** y (int32) = index of the first max (min) of x along `axis`. */

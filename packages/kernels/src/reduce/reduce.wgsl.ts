@@ -40,20 +40,20 @@ function combine(op: ReduceOp, t: Elem): string {
 }
 
 /**
- * `count`: a mean's divisor, the number of elements it reduces (the whole reduction's: a split
- * reduction's first pass sums, its last divides).
+ * `count`: a mean's divisor, the number of elements the whole reduction reduces (a split
+ * reduction's first pass is a sum, its last pass the mean).
  */
-export function valueAccumulator(op: ReduceOp, t: Elem, count?: number): Accumulator {
+export function valueAccumulator(op: ReduceOp, t: Elem, count = 0): Accumulator {
   const init = op === 'sum' || op === 'mean' ? `${t}(0)` : op === 'prod' ? `${t}(1)` : extreme(op, t);
-  const divide = op === 'mean' && count !== undefined;
+  const mean = op === 'mean';
   return {
-    key: `${divide ? 'mean' : op === 'mean' ? 'sum' : op}:${t}`,
+    key: `${op}:${t}`,
     decls: `alias A = ${t};\nfn combine(a: A, b: A) -> A { return ${combine(op, t)}; }`,
     init,
     load: (v) => v,
-    store: (a) => (divide ? `${a} / u.count` : a),
+    store: (a) => (mean ? `${a} / u.count` : a),
     out: t,
-    ...(divide ? { uniforms: [['count', 'f32', count]] as UniformList } : {}),
+    ...(mean ? { uniforms: [['count', 'f32', count]] as UniformList } : {}),
   };
 }
 
@@ -102,12 +102,6 @@ export const REDUCE_WG = 256;
 export interface ReduceVariant { mode: 'thread' | 'workgroup'; vec: 1 | 4; keptRank: number; redRank: number }
 
 /**
- * Reduction of X viewed as [kept..., reduced...] through strides (no transpose is materialised).
- * Uniforms: n outputs, R reduced elements, `chunks` per output each over `chunkLen` reduced
- * elements (writing partial results at Y[o * chunks + c]), kept dims k0../ks0.., reduced dims
- * r0../rs0...
- */
-/**
  * An elementwise chain computing the reduction's input (fuse.ts): the reduction reads its
  * operands (same-shape ones at the input's offset, scalars at 0) and evaluates the chain's
  * generated code instead of loading a stored input. Its value is rounded as stored, so the sum
@@ -135,6 +129,12 @@ fn readX4(q: u32) -> vec4f { let b = 4u * q; return vec4f(readX(b), readX(b + 1u
   };
 }
 
+/**
+ * Reduction of X viewed as [kept..., reduced...] through strides (no transpose is materialised).
+ * Uniforms: n outputs, R reduced elements, `chunks` per output each over `chunkLen` reduced
+ * elements (writing partial results at Y[o * chunks + c]), kept dims k0../ks0.., reduced dims
+ * r0../rs0...
+ */
 export function reduceWgsl(acc: Accumulator, inType: Elem, v: ReduceVariant, uniforms: UniformList, prologue?: ReducePrologue): string {
   const { mode, vec, keptRank, redRank } = v;
   if (vec === 4 && redRank !== 1) throw new Error('reduce: vec4 loads need one contiguous reduced dim');

@@ -113,8 +113,7 @@ export class GpuProgram {
           }
           // Encoding costs a native call each; a pass keeps its pipeline between dispatches.
           if (s.pipeline !== pipeline) pass.setPipeline(pipeline = s.pipeline);
-          pass.setBindGroup(0, this.bound[i] as GPUBindGroup);
-          pass.dispatchWorkgroups(...s.grid);
+          this.encodeDispatch(pass, s, i);
           return;
         }
         pass?.end();
@@ -152,11 +151,10 @@ export class GpuProgram {
         if (s.kind !== 'dispatch') return this.encodeTransfer(encoder, i);
         const pass = encoder.beginComputePass();
         pass.setPipeline(s.pipeline);
-        pass.setBindGroup(0, this.bound[i] as GPUBindGroup);
-        pass.dispatchWorkgroups(...s.grid);
+        this.encodeDispatch(pass, s, i);
         pass.end();
       });
-      if (s.kind === "dispatch") times.push({ op: s.op, kernel: s.pipeline.label, grid: s.grid, ms: Math.max(0, ms - overhead) });
+      if (s.kind === 'dispatch') times.push({ op: s.op, kernel: s.pipeline.label, grid: s.grid, ms: Math.max(0, ms - overhead) });
     }
     await this.ctx.sync();
     return times;
@@ -167,6 +165,12 @@ export class GpuProgram {
     const { lo, hi } = this.patched;
     if (lo < hi) this.ctx.write(this.uniformBuffer, lo, this.uniformData, lo, hi - lo);
     this.patched = { lo: Infinity, hi: 0 };
+  }
+
+  /** Encodes dispatch step `i` (`s`) into a pass whose pipeline is set. */
+  private encodeDispatch(pass: GPUComputePassEncoder, s: DispatchStep, i: number): void {
+    pass.setBindGroup(0, this.bound[i] as GPUBindGroup);
+    pass.dispatchWorkgroups(...s.grid);
   }
 
   /** Encodes copy or upload step `i`. */

@@ -148,7 +148,7 @@ export class WebGpuBackend implements Backend {
         optimizerUpdatesGpu(this.ctx, rule, a.hyper as OptimizerHyper[R], operands);
       });
     } catch (e) {
-      throw new BackendError(`applyOptimizerUpdates(${rule}): ${(e as Error).message}`);
+      throw new BackendError(`applyOptimizerUpdate(${rule}): ${(e as Error).message}`);
     }
   }
 
