@@ -12,7 +12,7 @@ const PUBLIC: Record<string, readonly string[]> = {
   'kernels': [
     'AFFINE_ROW_VALUES', 'AdapterFacts', 'AffineResampleAttrs', 'Algebra', 'ArgReduceOp',
     'AxisGeometry', 'BINARY', 'BinaryDef', 'BinaryOp', 'Binding', 'BufferUsage', 'CELL_ACTIVATIONS',
-    'CHUNK_ALIGN_ELEMENTS', 'CPU_ALGEBRA', 'CellActivation', 'CellActivationName', 'Conv2DGeometry',
+    'CHUNK_ALIGN_ELEMENTS', 'CPU_ALGEBRA', 'CellActivation', 'CellActivationName', 'ClearStep', 'Conv2DGeometry',
     'ConvKind', 'CopyStep', 'DType', 'DataArray', 'Dims', 'DispatchStep', 'DispatchTime', 'Distribution',
     'ELEMENTWISE_SPLIT_MIN', 'ELEMENTWISE_WG', 'ElementwisePart', 'ElementwiseStep', 'F32_INF_DECLS',
     'F32_NEG_INF', 'F32_POS_INF', 'FILL_MODES', 'FIT_MIN_WORK', 'FillMode', 'FlatBinding', 'FloatArray',

@@ -27,7 +27,7 @@ export {
   TRUNCATED_ROUNDS, boxMuller, randomCpu, standardDraw, type Distribution, type RandomAttrs,
 } from './random/random.cpu.js';
 export {
-  GpuContext, UNIFORM_SLOT, packUniforms, type AdapterFacts, type Binding, type CopyStep,
+  GpuContext, UNIFORM_SLOT, packUniforms, type AdapterFacts, type Binding, type ClearStep, type CopyStep,
   type DispatchStep, type GpuStats, type GpuStep, type Uniform, type UploadStep,
 } from './webgpu/context.js';
 export { BufferUsage, MapMode } from './webgpu/flags.js';

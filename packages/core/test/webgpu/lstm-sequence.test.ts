@@ -49,6 +49,14 @@ describe('webgpu lstmSequence vs cpu', () => {
     await checkKernel(seqCase.chain(seqInputs), inputs, ([c]) => forwardAndGrads(c), ([c]) => tol(c, 4 * c.batch));
   });
 
+  // A step GEMM is specialised to its shape: with 32 rows, units a multiple of 8 and of 4, every
+  // tile is whole and the kernel has no bounds checks (the case the property's batches miss).
+  it('forward and gradients at a batch of whole tiles', async () => {
+    const c: SeqCase = { batch: 32, steps: 3, units: 8, activation: 'tanh', inner: 'hardSigmoid' };
+    const [sample] = fc.sample(seqInputs(c), { numRuns: 1, seed: 32 });
+    await expectSameOnBackends(inputs(sample!), forwardAndGrads(c), tol(c, 4 * c.batch));
+  });
+
   // Each step is one GEMM with the cell as its write epilogue: the discrete-GPU (workgroup-memory)
   // variant stores its tile differently from the subgroup one chosen on this adapter. One case
   // (units 17: a partial vec4 of units in the backward's store; lavapipe compiles this variant slowly).

@@ -5,8 +5,11 @@ import { BINARY, FIT_MIN_WORK, gemmOverride, matMulGpu, UNARY, type GemmEpilogue
 import { VARIANTS } from './gemm-variants.js';
 import { expectSameOnBackends, gpuBackend, hostTensor, PROPERTY_RUNS, type HostTensor } from './harness.js';
 
-/** Sizes around the tiles of both GEMM variants (32 and 64/128), plus random ones. */
-const dim = fc.oneof(fc.constantFrom(1, 3, 17, 63, 65, 129), fc.integer({ min: 1, max: 70 }));
+/**
+ * Sizes around the tiles of both GEMM variants (32 and 64/128), plus random ones; multiples of 4
+ * among them (a transposed A with M % 4 == 0 is read as vec4s of rows).
+ */
+const dim = fc.oneof(fc.constantFrom(1, 3, 4, 17, 63, 65, 68, 129), fc.integer({ min: 1, max: 70 }));
 const tol = (k: number) => ({ atol: 1e-5 * k + 1e-5, rtol: 1e-4 });
 
 interface Case { m: number; n: number; k: number; tA: boolean; tB: boolean; aBatch: number[]; bBatch: number[] }
@@ -60,6 +63,7 @@ describe('webgpu matMul vs cpu', () => {
       [{ m: 300, n: 130, k: 129, tA: false, tB: true, aBatch: [], bBatch: [] }, 1],
       [{ m: 257, n: 33, k: 520, tA: true, tB: false, aBatch: [2], bBatch: [1] }, 2],
       [{ m: 129, n: 67, k: 260, tA: false, tB: false, aBatch: [2, 1], bBatch: [3] }, 6],
+      [{ m: 256, n: 40, k: 260, tA: true, tB: true, aBatch: [2], bBatch: [1] }, 2], // A's rows read as vec4s, whole row tiles
     ];
     for (const [c, batches] of cases) {
       expect(c.m * c.n * c.k * batches).toBeGreaterThanOrEqual(FIT_MIN_WORK);

@@ -117,10 +117,15 @@ export function castGpu(ctx: GpuContext, x: GpuTensor, y: GpuTensor): void {
 }
 
 /**
- * Sets `n` 32-bit elements of `buffer` to `bits`, in queue order with the other kernels; 4 per
- * invocation as a vec4 when n % 4 == 0 (chunk windows start at multiples of 64 elements).
+ * Sets `n` 32-bit elements of `buffer` to `bits`, in queue order with the other kernels: zeros by
+ * the queue's clear (~10x faster than a kernel on lavapipe: 10 MB in 0.3-0.5 ms against 3.5), other
+ * values 4 per invocation as a vec4 when n % 4 == 0 (chunk windows start at multiples of 64 elements).
  */
 export function fillGpu(ctx: GpuContext, buffer: GPUBuffer, n: number, bits: number): void {
+  if (bits === 0) {
+    if (n > 0) ctx.clear(buffer, 0, n * 4);
+    return;
+  }
   const vec4 = n % 4 === 0;
   dispatchFlatChunked(ctx, 'fill', `fill:${vec4 ? 4 : 1}`, () => fillWgsl(vec4), [{ buffer, perElement: true }], [['u32', bits >>> 0]], n, vec4 ? 4 : 1);
 }

@@ -308,6 +308,6 @@ function readsOnly(ctx: GpuContext, s: GpuStep, b: GPUBuffer): boolean {
 /** The buffers a step binds or copies. */
 export function stepBuffers(s: GpuStep): GPUBuffer[] {
   if (s.kind === 'copy') return [s.src, s.dst];
-  if (s.kind === 'upload') return [s.buffer];
+  if (s.kind === 'upload' || s.kind === 'clear') return [s.buffer];
   return s.buffers.map(bindingBuffer);
 }

@@ -44,7 +44,7 @@ function fusedStep(ctx: GpuContext, pass: LstmSequencePass, a: LstmCellAttrs, t:
   const k = b.shape[0]!;
   const a4 = k % 4 === 0, b4 = n % 4 === 0;
   const key = `lstmseq:${pass}:${a.activation}:${a.innerActivation}`;
-  gemmGpu(ctx, 'lstmSequence', key, lstmSequenceHooks(a, pass, a4, b4), lstmSequenceUniforms(a.units, steps, t), [buffers[0]!, b.buffer, ...buffers.slice(1)], { m, n, k, batches: 1 });
+  gemmGpu(ctx, 'lstmSequence', key, lstmSequenceHooks(a, pass, a4, b4), lstmSequenceUniforms(a.units, steps, t), [buffers[0]!, b.buffer, ...buffers.slice(1)], { m, n, k, batches: 1, repeated: true });
 }
 
 const NN = { transposeA: false, transposeB: false };

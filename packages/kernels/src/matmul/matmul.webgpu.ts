@@ -23,14 +23,23 @@ export function chooseGemmVariant(facts: AdapterFacts, p: GemmProblem): GemmVari
   // Large problems: four row blocks (32×4 outputs per lane, 8 vec4 loads per 512 multiply-adds)
   // measured ~20% faster than two on lavapipe despite register spills, but compile ~3x slower;
   // small ones keep two (16×4 per lane) and compile fast. 2 subgroups per workgroup.
-  if (want === 'subgroup' && subgroupOk) return { kind: 'subgroup', sg: facts.subgroupSize, sgsPerWg: 2, rowBlocks: gemmOverride.rowBlocks ?? (gemmWork(p) >= FIT_MIN_WORK ? 4 : 2), kUnroll: 4 };
+  // A repeated step with M within one subgroup's four row blocks (the LSTM's recurrent GEMMs,
+  // M = the batch): one subgroup per workgroup, so a row tile is no taller than M (~10% faster
+  // over the bench:train LSTM's 160 steps than two row blocks on two subgroups).
+  const sg = facts.subgroupSize;
+  if (want === 'subgroup' && subgroupOk && p.repeated && p.m <= 4 * sg && gemmOverride.rowBlocks === null) return { kind: 'subgroup', sg, sgsPerWg: 1, rowBlocks: 4, kUnroll: 4 };
+  if (want === 'subgroup' && subgroupOk) return { kind: 'subgroup', sg, sgsPerWg: 2, rowBlocks: gemmOverride.rowBlocks ?? (gemmWork(p) >= FIT_MIN_WORK ? 4 : 2), kUnroll: 4 };
   return p.n <= 64 ? { kind: 'tiled', wx: 8, wy: 8, rm: 8, rn: 8, tk: 16 } : { kind: 'tiled', wx: 16, wy: 8, rm: 8, rn: 8, tk: 16 };
 }
 
 /** Multiply-adds from which whole-tile bounds checks are specialised away. */
 export const FIT_MIN_WORK = 1 << 22;
 
-export interface GemmProblem { m: number; n: number; k: number; batches: number }
+/**
+ * `repeated`: dispatched many times at this shape (a recurrent step): worth its own specialisation
+ * (tiling for its M, no bounds checks where the tiles fit) despite a small size.
+ */
+export interface GemmProblem { m: number; n: number; k: number; batches: number; repeated?: boolean }
 
 /** Multiply-adds of a problem. */
 const gemmWork = (p: GemmProblem): number => p.m * p.n * p.k * p.batches;
@@ -55,11 +64,11 @@ export function gemmGpu(ctx: GpuContext, op: string, key: string, hooks: GemmHoo
   // Dropping the bounds checks of whole tiles helps large problems. Small ones keep them: fewer
   // specialisations, and each costs seconds of LLVM time on lavapipe. Lavapipe also compiles the
   // unchecked workgroup-memory kernel very slowly (and runs it slowly): there it keeps its checks.
-  const checked = gemmWork(p) < FIT_MIN_WORK || (v.kind === 'tiled' && ctx.facts.isCpu);
+  const checked = (gemmWork(p) < FIT_MIN_WORK && !p.repeated) || (v.kind === 'tiled' && ctx.facts.isCpu);
   const fit: GemmFit = { m: !checked && p.m % tm === 0, n: !checked && p.n % tn === 0, k: !checked && p.k % gemmKStep(v) === 0 };
   const fits = `${fit.m ? 'M' : ''}${fit.n ? 'N' : ''}${fit.k ? 'K' : ''}`;
   const epi = epilogue ? epilogueKey(epilogue.chain) : '';
-  const pipeline = ctx.pipeline(`gemm:${variantKey(v)}:${hooks.a4 ? 'a4' : 'a1'}:${hooks.b4 ? 'b4' : 'b1'}:${fits}:${epi}:${key}`, () => gemmWgsl(v, own, fit));
+  const pipeline = ctx.pipeline(`gemm:${variantKey(v)}:${hooks.aT4 ? 'aT4' : hooks.a4 ? 'a4' : 'a1'}:${hooks.b4 ? 'b4' : 'b1'}:${fits}:${epi}:${key}`, () => gemmWgsl(v, own, fit));
   const max = ctx.facts.maxWorkgroupsPerDim;
   const rowTiles = Math.ceil(p.m / tm), colTiles = Math.ceil(p.n / tn);
   const rowsFirst = gemmRowsFirst(v);
@@ -143,12 +152,14 @@ export function matMulGpu(ctx: GpuContext, a: GpuTensor, b: GpuTensor, attrs: { 
   const problem: GemmProblem = { m, n, k, batches: sizeOf(batchShape) };
   if (m === 0 || n === 0 || problem.batches === 0) return;
   const bStride = { k: tB ? 1 : n, col: tB ? k : 1 };
-  const packed = packedB(ctx, chooseGemmVariant(ctx.facts, problem), b, bStride, problem);
+  const variant = chooseGemmVariant(ctx.facts, problem);
+  const packed = packedB(ctx, variant, b, bStride, problem);
   const aStrides = br ? broadcastStrides(a.shape.slice(0, -2), batchShape) : [];
   const bStrides = br ? broadcastStrides(b.shape.slice(0, -2), batchShape) : [];
   // Vec4 reads where 4 consecutive k (A) or columns (B) are contiguous; otherwise element
   // strides are uniforms, so both transposes share one pipeline.
   const a4 = !tA && k % 4 === 0, b4 = packed !== null || (!tB && n % 4 === 0);
+  const aT4 = tA && m % 4 === 0 && variant.kind === 'subgroup' && variant.sg % 4 === 0;
   const strides: [string, number][] = [['aRow', tA ? 1 : k], ['aK', tA ? m : 1], ['bK', bStride.k], ['bCol', bStride.col],
     ['bMat', packed ? packed.shape[1]! * PANEL * k : k * n]];
   const fields: [string, 'u32'][] = [...strides.map(([f]): [string, 'u32'] => [f, 'u32']), ...batchShape.map((_, d): [string, 'u32'] => [`ob${d}`, 'u32']),
@@ -159,17 +170,18 @@ export function matMulGpu(ctx: GpuContext, a: GpuTensor, b: GpuTensor, attrs: { 
       : 'fn mm_readB(base: u32, k: u32, col: u32) -> f32 { return B[base + k * u.bK + col * u.bCol]; }';
   const hooks: GemmHooks = {
     fields,
-    bindings: [['A', a4 ? 'vec4f' : 'f32', 'read'], ['B', b4 ? 'vec4f' : 'f32', 'read'], ['C', 'f32', 'read_write']],
+    bindings: [['A', a4 || aT4 ? 'vec4f' : 'f32', 'read'], ['B', b4 ? 'vec4f' : 'f32', 'read'], ['C', 'f32', 'read_write']],
     code: [
       batchBase('A', br, 'u.M * u.K'),
       batchBase('B', br, 'u.bMat'),
       'fn mm_rowA(row: u32) -> vec4i { return vec4i(0); }',
-      a4 ? 'fn mm_readA4(base: u32, rc: vec4i, row: u32, k: u32) -> vec4f { return A[(base + row * u.K + k) / 4u]; }'
-        : 'fn mm_readA(base: u32, rc: vec4i, row: u32, k: u32) -> f32 { return A[base + row * u.aRow + k * u.aK]; }',
+      aT4 ? 'fn mm_readAT4(base: u32, row: u32, k: u32) -> vec4f { return A[(base + k * u.M + row) / 4u]; }'
+        : a4 ? 'fn mm_readA4(base: u32, rc: vec4i, row: u32, k: u32) -> vec4f { return A[(base + row * u.K + k) / 4u]; }'
+          : 'fn mm_readA(base: u32, rc: vec4i, row: u32, k: u32) -> f32 { return A[base + row * u.aRow + k * u.aK]; }',
       readB,
       `fn mm_write(batch: u32, row: u32, col: u32, v: f32) { C[(batch * u.M + row) * u.N + col] = v; }`,
     ].join('\n'),
-    a4, b4,
+    a4, aT4, b4,
   };
   const values: Uniform[] = [...strides.map(([, v]) => v), ...batchShape, ...aStrides, ...bStrides].map((v): Uniform => ['u32', v]);
   gemmGpu(ctx, 'matMul', `mm:${br}${packed ? ':packedB' : ''}`, hooks, values, [a.buffer, (packed ?? b).buffer, y.buffer], problem, epilogue ? { epilogue } : { fusible: true });

@@ -17,6 +17,8 @@ import { storageBindings, uniformStruct } from '../webgpu/wgsl.js';
  *                                    row outside the k-loop and passed to the A reads as `rc`
  *   fn mm_readA(base: u32, rc: vec4i, row: u32, k: u32) -> f32       when !a4
  *   fn mm_readA4(base: u32, rc: vec4i, row: u32, k: u32) -> vec4f    when a4: A[row][k..k+3], k % 4 == 0, K % 4 == 0
+ *   fn mm_readAT4(base: u32, row: u32, k: u32) -> vec4f              when aT4 (instead of the A reads above; the
+ *                                    subgroup variant only): A[row..row+3][k], row % 4 == 0, M % 4 == 0
  *   fn mm_readB(base: u32, k: u32, col: u32) -> f32          when !b4
  *   fn mm_readB4(base: u32, k: u32, col: u32) -> vec4f       when b4: B[k][col..col+3], col % 4 == 0, N % 4 == 0
  *   fn mm_write(batch: u32, row: u32, col: u32, v: f32)
@@ -34,6 +36,12 @@ export interface GemmHooks {
   /** The hook functions (and any helpers they use). */
   code: string;
   a4: boolean;
+  /**
+   * A stored k-major (a transposed A) with M % 4 == 0, read as vec4s of 4 rows at one k: the
+   * subgroup variant's lanes then load whole vec4s where they would load 4 scalars (lavapipe
+   * runs each storage load as a loop over the lanes, so this is 4x fewer loops for A).
+   */
+  aT4?: boolean;
   b4: boolean;
   epilogue?: GemmEpilogue;
   write4?: boolean;
@@ -106,10 +114,15 @@ function boundedReads(h: GemmHooks, fit: GemmFit): string {
   const scalar = (read: (j: number) => string, inner: string, bound: string, fits: boolean) =>
     `  var v = vec4f(0.0);\n${range(4).map((j) => (fits ? `  v.${C[j]} = ${read(j)};` : `  if (${inner} + ${j}u < ${bound}) { v.${C[j]} = ${read(j)}; }`)).join('\n')}\n  return v;`;
   const inCol = (j: number) => (fit.n ? '' : `if (col + ${j}u < u.N) `);
-  return `
-fn gemmA4(base: u32, rc: vec4i, row: u32, k: u32) -> vec4f {
+  const readA = h.aT4
+    ? `fn gemmAT4(base: u32, row: u32, k: u32) -> vec4f {
+${guard([!fit.m && 'row >= u.M', !fit.k && 'k >= u.K'], 'vec4f(0.0)')}  return mm_readAT4(base, row, k);
+}`
+    : `fn gemmA4(base: u32, rc: vec4i, row: u32, k: u32) -> vec4f {
 ${guard([!fit.m && 'row >= u.M', !fit.k && 'k >= u.K'], 'vec4f(0.0)')}${h.a4 ? '  return mm_readA4(base, rc, row, k);' : scalar((j) => `mm_readA(base, rc, row, k + ${j}u)`, 'k', 'u.K', fit.k)}
-}
+}`;
+  return `
+${readA}
 fn gemmB4(base: u32, k: u32, col: u32) -> vec4f {
 ${guard([!fit.k && 'k >= u.K', !fit.n && 'col >= u.N'], 'vec4f(0.0)')}${h.b4 ? '  return mm_readB4(base, k, col);' : scalar((j) => `mm_readB(base, k, col + ${j}u)`, 'col', 'u.N', fit.n)}
 }
@@ -132,18 +145,26 @@ ${boundedReads(h, fit)}`;
 
 /**
  * (rowBlocks·sg)×4 outputs per lane: for each row block, lane l loads A's row (block row0 + l) and
- * the subgroup shares it by broadcast; every lane multiplies it by its own B vec4s.
+ * the subgroup shares it by broadcast; every lane multiplies it by its own B vec4s. With `aT4`,
+ * lane l loads rows 4·(l mod sg/4) … +3 of the block at k + ⌊l / (sg/4)⌋ instead, and a row's
+ * 4 k-values are gathered from 4 lanes.
  */
-function subgroupBody(v: Extract<GemmVariant, { kind: 'subgroup' }>, storeLoop: boolean): string {
+function subgroupBody(v: Extract<GemmVariant, { kind: 'subgroup' }>, storeLoop: boolean, aT4: boolean): string {
   const { sg, kUnroll, rowBlocks } = v;
   const { tm, threads } = gemmTile(v);
   const rows = sg * rowBlocks;
+  const groups = sg / 4; // row groups of 4 in a block (aT4)
   const aName = (blk: number, q: number) => `a${blk}_${q}`;
-  const aLoads = range(rowBlocks).flatMap((blk) => range(kUnroll / 4).map((q) => `    let ${aName(blk, q)} = gemmA4(aBase, rc${blk}, row0 + ${blk * sg}u + lane, k + ${q * 4}u);`));
+  const aLoads = range(rowBlocks).flatMap((blk) => range(kUnroll / 4).map((q) => (aT4
+    ? `    let ${aName(blk, q)} = gemmAT4(aBase, row0 + ${blk * sg}u + (lane % ${groups}u) * 4u, k + ${q * 4}u + lane / ${groups}u);`
+    : `    let ${aName(blk, q)} = gemmA4(aBase, rc${blk}, row0 + ${blk * sg}u + lane, k + ${q * 4}u);`)));
   const bLoads = range(kUnroll).map((j) => `    let b${j} = gemmB4(bBase, k + ${j}u, col);`);
+  const share = (blk: number, q: number, lane: number) => (aT4
+    ? `vec4f(${range(4).map((j) => `subgroupBroadcast(${aName(blk, q)}.${C[lane % 4]}, ${j * groups + Math.floor(lane / 4)}u)`).join(', ')})`
+    : `subgroupBroadcast(${aName(blk, q)}, ${lane}u)`);
   const fmas = range(rows).map((r) => {
     const blk = Math.floor(r / sg), lane = r % sg;
-    const shares = range(kUnroll / 4).map((q) => `let s${q} = subgroupBroadcast(${aName(blk, q)}, ${lane}u);`).join(' ');
+    const shares = range(kUnroll / 4).map((q) => `let s${q} = ${share(blk, q, lane)};`).join(' ');
     const terms = range(kUnroll).map((j) => `s${Math.floor(j / 4)}.${C[j % 4]} * b${j}`);
     return `    { ${shares} acc${r} += ${terms.join(' + ')}; }`;
   });
@@ -158,7 +179,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li: 
   // which then stays in cache.
   let row0 = (wid.x + u.mOff) * ${tm}u + (li / ${sg}u) * ${rows}u;
   let col = (wid.y + u.nOff) * ${sg * 4}u + lane * 4u;
-${range(rowBlocks).map((blk) => `  let rc${blk} = mm_rowA(row0 + ${blk * sg}u + lane);`).join('\n')}
+${aT4 ? '' : range(rowBlocks).map((blk) => `  let rc${blk} = mm_rowA(row0 + ${blk * sg}u + lane);`).join('\n')}
 ${range(rows).map((r) => `  var acc${r} = vec4f(0.0);`).join('\n')}
   // Every lane runs every step (no early exit, loop bound read from the uniform buffer itself):
   // subgroupBroadcast needs uniform control flow.
@@ -246,5 +267,6 @@ ${storeLoop
 export const gemmKStep = (v: GemmVariant): number => (v.kind === 'subgroup' ? v.kUnroll : v.tk);
 
 export function gemmWgsl(v: GemmVariant, h: GemmHooks, fit: GemmFit): string {
-  return header(h, fit, v.kind === 'subgroup') + (v.kind === 'subgroup' ? subgroupBody(v, h.write4 === true) : tiledBody(v, h.write4 === true));
+  if (h.aT4 && (v.kind !== 'subgroup' || v.sg % 4 !== 0)) throw new Error('gemm: aT4 reads are for the subgroup variant');
+  return header(h, fit, v.kind === 'subgroup') + (v.kind === 'subgroup' ? subgroupBody(v, h.write4 === true, h.aT4 === true) : tiledBody(v, h.write4 === true));
 }

@@ -1,4 +1,4 @@
-import { bindingBuffer, UNIFORM_SLOT, type CopyStep, type DispatchStep, type GpuContext, type GpuStep } from './context.js';
+import { bindingBuffer, encodeTransfer, UNIFORM_SLOT, type CopyStep, type DispatchStep, type GpuContext, type GpuStep } from './context.js';
 import { BufferUsage } from './flags.js';
 
 /** One dispatch's time in a profiled run (GpuProgram.profile): its op, its kernel (the pipeline's key) and grid. */
@@ -88,7 +88,7 @@ export class GpuProgram {
     const to = (b: GPUBuffer) => map.get(b) ?? b;
     this.steps.forEach((s, i) => {
       if (s.kind === 'copy') this.steps[i] = { ...s, src: to(s.src), dst: to(s.dst) };
-      else if (s.kind === 'upload') this.steps[i] = { ...s, buffer: to(s.buffer) };
+      else if (s.kind === 'upload' || s.kind === 'clear') this.steps[i] = { ...s, buffer: to(s.buffer) };
       else if (s.buffers.some((b) => map.has(bindingBuffer(b)))) {
         const step: DispatchStep = { ...s, buffers: s.buffers.map((b) => ('buffer' in b ? { ...b, buffer: to(b.buffer) } : to(b))) };
         this.steps[i] = step;
@@ -173,11 +173,11 @@ export class GpuProgram {
     pass.dispatchWorkgroups(...s.grid);
   }
 
-  /** Encodes copy or upload step `i`. */
+  /** Encodes copy, clear or upload step `i`. */
   private encodeTransfer(encoder: GPUCommandEncoder, i: number): void {
     const s = this.steps[i]!;
-    if (s.kind === 'copy') encoder.copyBufferToBuffer(s.src, s.srcOffset, s.dst, s.dstOffset, s.bytes);
-    else if (s.kind === 'upload') encoder.copyBufferToBuffer(this.constants!, this.bound[i] as number, s.buffer, 0, s.data.length);
+    if (s.kind === 'upload') encoder.copyBufferToBuffer(this.constants!, this.bound[i] as number, s.buffer, 0, s.data.length);
+    else if (s.kind !== 'dispatch') encodeTransfer(encoder, s);
   }
 
   /** Frees the program's own buffers (its uniforms and constants); the recorded buffers are the caller's. */

@@ -35,7 +35,7 @@ interface Trace {
  * `frozen`: per-step kernels, never invariant.
  */
 function invariantSteps(ctx: GpuContext, steps: readonly GpuStep[], owned: ReadonlySet<GPUBuffer>, keep: ReadonlySet<GPUBuffer>, frozen: ReadonlySet<number>): Set<number> {
-  const writes = (s: GpuStep): GPUBuffer[] => (s.kind === 'upload' ? [s.buffer] : s.kind === 'copy' ? [s.dst] : ctx.writes(s));
+  const writes = (s: GpuStep): GPUBuffer[] => (s.kind === 'dispatch' ? ctx.writes(s) : s.kind === 'copy' ? [s.dst] : [s.buffer]);
   const uses = new Map<GPUBuffer, number[]>(), writers = new Map<GPUBuffer, number[]>();
   const note = (m: Map<GPUBuffer, number[]>, b: GPUBuffer, i: number) => m.set(b, [...(m.get(b) ?? []), i]);
   steps.forEach((s, i) => {
