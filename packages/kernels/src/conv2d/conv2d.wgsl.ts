@@ -142,13 +142,17 @@ export function convHooks(kind: ConvKind, g: Conv2DGeometry): GemmHooks {
         bindings: [['DY', vt(a4), 'read'], ['WT', vt(b4), 'read'], ['Y', 'f32', 'read_write']],
         code: [NO_BATCH, DY_ROW, DY_AT, gathered('mm_readA', A_PARAMS, 'DY', a4, `convDy(rc, ${tap('k', 'outC')})`), rowMajorB('WT', b4), WRITE].join('\n'),
       };
-    case 'backpropFilter':
+    case 'backpropFilter': {
+      // A = dyᵀ, read in place: with whole vec4s of output channels, 4 rows at a k at once (aT4).
+      const aT4 = g.outC % 4 === 0;
       return {
-        fields: convFields, a4, b4,
-        bindings: [['DY', 'f32', 'read'], ['X', vt(b4), 'read'], ['Y', 'f32', 'read_write']],
+        fields: convFields, a4, aT4, b4,
+        bindings: [['DY', vt(aT4), 'read'], ['X', vt(b4), 'read'], ['Y', 'f32', 'read_write']],
         code: [NO_BATCH, X_AT, X_PIX_TAP, 'fn mm_rowA(row: u32) -> vec4i { return vec4i(0); }',
-          'fn mm_readA(base: u32, rc: vec4i, row: u32, k: u32) -> f32 { return DY[k * u.M + row]; }',
+          `fn mm_readA(base: u32, rc: vec4i, row: u32, k: u32) -> f32 { let i = k * u.M + row; return ${aT4 ? 'DY[i / 4u][i % 4u]' : 'DY[i]'}; }`,
+          aT4 ? 'fn mm_readAT4(base: u32, row: u32, k: u32) -> vec4f { return DY[(k * u.M + row) / 4u]; }' : '',
           gathered('mm_readB', B_PARAMS, 'X', b4, `convXPix(k, ${tap('col', 'inC')})`), 'fn mm_write(batch: u32, row: u32, col: u32, v: f32) { Y[col * u.M + row] = v; }'].join('\n'),
       };
+    }
   }
 }

@@ -152,14 +152,13 @@ export function matMulGpu(ctx: GpuContext, a: GpuTensor, b: GpuTensor, attrs: { 
   const problem: GemmProblem = { m, n, k, batches: sizeOf(batchShape) };
   if (m === 0 || n === 0 || problem.batches === 0) return;
   const bStride = { k: tB ? 1 : n, col: tB ? k : 1 };
-  const variant = chooseGemmVariant(ctx.facts, problem);
-  const packed = packedB(ctx, variant, b, bStride, problem);
+  const packed = packedB(ctx, chooseGemmVariant(ctx.facts, problem), b, bStride, problem);
   const aStrides = br ? broadcastStrides(a.shape.slice(0, -2), batchShape) : [];
   const bStrides = br ? broadcastStrides(b.shape.slice(0, -2), batchShape) : [];
   // Vec4 reads where 4 consecutive k (A) or columns (B) are contiguous; otherwise element
   // strides are uniforms, so both transposes share one pipeline.
   const a4 = !tA && k % 4 === 0, b4 = packed !== null || (!tB && n % 4 === 0);
-  const aT4 = tA && m % 4 === 0 && variant.kind === 'subgroup' && variant.sg % 4 === 0;
+  const aT4 = tA && m % 4 === 0;
   const strides: [string, number][] = [['aRow', tA ? 1 : k], ['aK', tA ? m : 1], ['bK', bStride.k], ['bCol', bStride.col],
     ['bMat', packed ? packed.shape[1]! * PANEL * k : k * n]];
   const fields: [string, 'u32'][] = [...strides.map(([f]): [string, 'u32'] => [f, 'u32']), ...batchShape.map((_, d): [string, 'u32'] => [`ob${d}`, 'u32']),
@@ -175,9 +174,9 @@ export function matMulGpu(ctx: GpuContext, a: GpuTensor, b: GpuTensor, attrs: { 
       batchBase('A', br, 'u.M * u.K'),
       batchBase('B', br, 'u.bMat'),
       'fn mm_rowA(row: u32) -> vec4i { return vec4i(0); }',
-      aT4 ? 'fn mm_readAT4(base: u32, row: u32, k: u32) -> vec4f { return A[(base + k * u.M + row) / 4u]; }'
-        : a4 ? 'fn mm_readA4(base: u32, rc: vec4i, row: u32, k: u32) -> vec4f { return A[(base + row * u.K + k) / 4u]; }'
-          : 'fn mm_readA(base: u32, rc: vec4i, row: u32, k: u32) -> f32 { return A[base + row * u.aRow + k * u.aK]; }',
+      a4 ? 'fn mm_readA4(base: u32, rc: vec4i, row: u32, k: u32) -> vec4f { return A[(base + row * u.K + k) / 4u]; }'
+        : `fn mm_readA(base: u32, rc: vec4i, row: u32, k: u32) -> f32 { let i = base + row * u.aRow + k * u.aK; return ${aT4 ? 'A[i / 4u][i % 4u]' : 'A[i]'}; }`,
+      aT4 ? 'fn mm_readAT4(base: u32, row: u32, k: u32) -> vec4f { return A[(base + k * u.M + row) / 4u]; }' : '',
       readB,
       `fn mm_write(batch: u32, row: u32, col: u32, v: f32) { C[(batch * u.M + row) * u.N + col] = v; }`,
     ].join('\n'),
