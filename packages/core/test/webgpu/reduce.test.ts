@@ -47,7 +47,9 @@ for (const adapter of ['cpu', 'gpu'] as const) describe(`webgpu reduce vs cpu ($
   it('long reductions: split into partial passes (a mean divides in the last), per-workgroup rows and strided columns', async () => {
     const cases: [number[], number[]][] = [[[3, 70001], [1]], [[200003], [0]], [[5, 4099, 3], [1]], [[300, 257], [0]], [[2, 129, 65], [0, 2]], [[4099, 3], [0]],
       // vec4 rows: contiguous reduced dims of a multiple of 4 (split, per row, collapsed).
-      [[262148], [0]], [[4, 65540], [1]], [[3, 5, 4096], [1, 2]], [[40, 12], [1]]];
+      [[262148], [0]], [[4, 65540], [1]], [[3, 5, 4096], [1, 2]], [[40, 12], [1]],
+      // 4 columns per invocation (CPU plan): a bias gradient's column sums (split), a kept outer dim, two reduced dims.
+      [[2560, 512], [0]], [[3, 5, 8], [1]], [[7, 3, 12], [0, 1]], [[6, 2, 4, 8], [0, 2]]];
     for (const [shape, axes] of cases) {
       const x = fc.sample(hostTensor(shape, 1), { numRuns: 1, seed: shape[0]! })[0]!;
       const r = axes.reduce((n, a) => n * shape[a]!, 1);
@@ -89,6 +91,16 @@ describe('reduce plans', () => {
       expect(reducePlan(cpu, dims([5], [8192]), dims([4096, 2], [2, 1]), true).vec).toBe(1);
       expect(reducePlan(cpu, dims([5], [4096]), dims([4096], [1]), false).chunks).toBe(1);
     }
+  });
+  it('4 columns per invocation on a CPU adapter where kept outputs are contiguous in 4s and the reduced walk is not', () => {
+    const cols = reducePlan(true, dims([512], [1]), dims([2560], [512]), true);
+    expect(cols).toMatchObject({ cols: 4, vec: 1 });
+    expect((cols.chunks * 512) / 4).toBeLessThanOrEqual(1024); // invocations stay near the CPU target
+    expect(reducePlan(true, dims([3, 8], [40, 1]), dims([5], [8]), true).cols).toBe(4);
+    expect(reducePlan(true, dims([6], [1]), dims([5], [6]), true).cols).toBe(1); // 6 outputs: not in 4s
+    expect(reducePlan(true, dims([8], [2]), dims([5], [16]), true).cols).toBe(1); // kept not contiguous
+    expect(reducePlan(true, dims([8], [1]), dims([5], [10]), true).cols).toBe(1); // rows not at multiples of 4
+    expect(reducePlan(false, dims([512], [1]), dims([2560], [512]), true).cols).toBe(1); // GPUs: workgroup trees
   });
 });
 

@@ -55,7 +55,7 @@ function scratch(ctx: GpuContext): GPUBuffer {
 /** Forces the plan of a CPU or a GPU adapter (tests exercise both on one adapter); null = this adapter's. */
 export const reduceOverride: { adapter: 'cpu' | 'gpu' | null } = { adapter: null };
 
-export interface ReducePlan { mode: ReduceVariant['mode']; vec: 1 | 4; chunks: number; chunkLen: number }
+export interface ReducePlan { mode: ReduceVariant['mode']; vec: 1 | 4; cols: 1 | 4; chunks: number; chunkLen: number }
 
 /**
  * The one place choosing how a reduction of `n` outputs over `r` elements runs (kept and red are
@@ -66,14 +66,19 @@ export function reducePlan(isCpu: boolean, kept: Dims, red: Dims, splittable: bo
   const r = sizeOf(red.dims);
   // Rows (and chunks) start at multiples of 4 of one contiguous reduced dim: vec4 loads.
   const vec4able = red.dims.length === 1 && red.strides[0] === 1 && r % 4 === 0 && kept.strides.every((s) => s % 4 === 0);
-  const chunked = (mode: ReducePlan['mode'], chunks: number): ReducePlan => {
+  const chunked = (mode: ReducePlan['mode'], chunks: number, cols: 1 | 4 = 1): ReducePlan => {
     const vec = vec4able ? 4 : 1;
     const chunkLen = Math.max(vec, Math.ceil(r / chunks / vec) * vec);
-    return { mode, vec, chunks: Math.ceil(r / chunkLen) || 1, chunkLen };
+    return { mode, vec, cols, chunks: Math.ceil(r / chunkLen) || 1, chunkLen };
   };
   if (isCpu) {
-    const chunks = splittable ? Math.max(1, Math.min(Math.ceil(CPU_TARGET_INVOCATIONS / n), Math.floor(r / CPU_MIN_CHUNK))) : 1;
-    return chunked('thread', chunks);
+    // Columns (a contiguous kept dim, e.g. a bias gradient's sum over rows): 4 outputs per
+    // invocation from one vec4 load per reduced step, where the reduced walk cannot be vec4.
+    const kd = kept.dims.length;
+    const cols = !vec4able && kd > 0 && kept.strides[kd - 1] === 1 && kept.dims[kd - 1]! % 4 === 0
+      && kept.strides.slice(0, -1).every((s) => s % 4 === 0) && red.strides.every((s) => s % 4 === 0) ? 4 : 1;
+    const chunks = splittable ? Math.max(1, Math.min(Math.ceil(CPU_TARGET_INVOCATIONS * cols / n), Math.floor(r / CPU_MIN_CHUNK))) : 1;
+    return chunked('thread', chunks, cols);
   }
   const perWorkgroup = r >= REDUCE_WG && (red.strides.includes(1) || n < 4 * REDUCE_WG);
   if (!perWorkgroup) return chunked('thread', 1);
@@ -115,10 +120,10 @@ function dispatchReduce(ctx: GpuContext, op: string, acc: Accumulator, p: Reduce
     ['n', 'u32', n], ['R', 'u32', r], ['chunks', 'u32', p.chunks], ['chunkLen', 'u32', p.chunkLen],
     ...u32Fields('k', kept.dims), ...u32Fields('ks', kept.strides), ...u32Fields('r', red.dims), ...u32Fields('rs', red.strides), ...acc.uniforms ?? [],
   ];
-  const variant: ReduceVariant = { mode: p.mode, vec: p.vec, keptRank: kept.dims.length, redRank: red.dims.length };
-  const key = `reduce:${acc.key}:${inType}:${p.mode}:${p.vec}:${variant.keptRank}:${variant.redRank}${computed ? `:${prologueKey(computed.prologue)}` : ''}`;
+  const variant: ReduceVariant = { mode: p.mode, vec: p.vec, cols: p.cols, keptRank: kept.dims.length, redRank: red.dims.length };
+  const key = `reduce:${acc.key}:${inType}:${p.mode}:${p.vec}:${p.cols}:${variant.keptRank}:${variant.redRank}${computed ? `:${prologueKey(computed.prologue)}` : ''}`;
   const pipeline = ctx.pipeline(key, () => reduceWgsl(acc, inType, variant, uniforms, computed?.prologue));
-  const grid = p.mode === 'thread' ? ctx.grid(n * p.chunks, ELEMENTWISE_WG) : ctx.grid(n * p.chunks * REDUCE_WG, REDUCE_WG);
+  const grid = p.mode === 'thread' ? ctx.grid((n / p.cols) * p.chunks, ELEMENTWISE_WG) : ctx.grid(n * p.chunks * REDUCE_WG, REDUCE_WG);
   ctx.dispatch(op, pipeline, [...computed?.buffers ?? [x], y], uniformValues(uniforms), grid, reduce && { reduce });
 }
 

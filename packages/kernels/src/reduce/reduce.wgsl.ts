@@ -97,9 +97,11 @@ export const REDUCE_WG = 256;
  *  - `vec` 4: the reduced walk is one contiguous dim whose rows and chunks start at multiples of 4,
  *    read as vec4 into four accumulators (a CPU adapter scalarises each storage load per lane,
  *    so one vec4 load costs far less than four scalar ones);
+ *  - `cols` 4 ('thread' mode): an invocation reduces 4 adjacent outputs (the kept dims' innermost is
+ *    contiguous, a multiple of 4, and every other stride a multiple of 4), one vec4 per reduced step;
  *  - kept and reduced ranks after `collapseDims`.
  */
-export interface ReduceVariant { mode: 'thread' | 'workgroup'; vec: 1 | 4; keptRank: number; redRank: number }
+export interface ReduceVariant { mode: 'thread' | 'workgroup'; vec: 1 | 4; cols: 1 | 4; keptRank: number; redRank: number }
 
 /**
  * An elementwise chain computing the reduction's input (fuse.ts): the reduction reads its
@@ -136,9 +138,10 @@ fn readX4(q: u32) -> vec4f { let b = 4u * q; return vec4f(readX(b), readX(b + 1u
  * r0../rs0...
  */
 export function reduceWgsl(acc: Accumulator, inType: Elem, v: ReduceVariant, uniforms: UniformList, prologue?: ReducePrologue): string {
-  const { mode, vec, keptRank, redRank } = v;
+  const { mode, vec, cols, keptRank, redRank } = v;
   if (vec === 4 && redRank !== 1) throw new Error('reduce: vec4 loads need one contiguous reduced dim');
-  const reads = inputReads(inType, vec, prologue);
+  if (cols === 4 && (vec === 4 || mode !== 'thread')) throw new Error('reduce: 4 columns per invocation are a thread-mode plan of scalar reduced steps');
+  const reads = inputReads(inType, vec === 4 || cols === 4 ? 4 : 1, prologue);
   const head = `${uniformStruct(uniformFields(uniforms))}
 ${storageBindings(1, [...reads.bindings, ['Y', acc.out, 'read_write']])}
 ${F32_INF_DECLS}
@@ -171,6 +174,27 @@ ${offsetFn('redOffset', redRank, 'r', 'rs')}`;
   let end = min(start + u.chunkLen, u.R);
   let base = keptOffset(o);`;
   const first = (offset: string) => (vec === 4 ? `start / 4u${offset}` : `start${offset}`);
+  if (cols === 4) {
+    // Partial results stay at Y[output * chunks + chunk], one store per output.
+    const lanes = ['x', 'y', 'z', 'w'] as const;
+    return `${head}
+@compute @workgroup_size(${ELEMENTWISE_WG})
+fn main(${MAIN_ARGS}) {
+  ${flatIndexDecl(ELEMENTWISE_WG).replace('let i =', 'let g =')}
+  if (g >= (u.n / 4u) * u.chunks) { return; }
+  let o = (g / u.chunks) * 4u;
+  let c = g % u.chunks;
+  let start = c * u.chunkLen;
+  let end = min(start + u.chunkLen, u.R);
+  let base = keptOffset(o);
+${lanes.map((_, l) => `  var acc${l} = ${acc.init};`).join('\n')}
+  for (var j = start; j < end; j++) {
+    let x = readX4((${at('j')}) / 4u);
+${lanes.map((x, l) => `    acc${l} = combine(acc${l}, ${acc.load(`x.${x}`, 'j')});`).join('\n')}
+  }
+${lanes.map((_, l) => `  Y[(o + ${l}u) * u.chunks + c] = ${acc.store(`acc${l}`)};`).join('\n')}
+}`;
+  }
   if (mode === 'thread') {
     return `${head}
 @compute @workgroup_size(${ELEMENTWISE_WG})

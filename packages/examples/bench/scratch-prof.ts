@@ -1,0 +1,24 @@
+import { compiledSteps, dispose, setBackend, tensor } from '@kerasgpu/layers';
+import { buildCase } from './models-ours.js';
+import { CASES, syntheticData, type CaseName } from './train-cases.js';
+const name = (process.argv[2] ?? 'lstm') as CaseName;
+await setBackend('webgpu');
+const c = CASES[name];
+const data = syntheticData(c, 4);
+const model = buildCase(c, true);
+const x = tensor(data.x, data.xShape), y = tensor(data.y, data.yShape);
+await model.fit(x, y, { batch_size: c.batch, epochs: 2, shuffle: false, verbose: 0 });
+const s = compiledSteps(model).find((s) => s.kind === 'train')!;
+const runs: { ms: number; op: string; grid: readonly number[]; kernel: string }[][] = [];
+for (let r = 0; r < 5; r++) runs.push(await s.profile!());
+const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+let tot = 0;
+const seen = new Map<string, number>();
+runs[0]!.forEach((d, i) => {
+  const ms = med(runs.map((r) => r[i]!.ms)); tot += ms;
+  const key = `${d.op} [${d.grid.join('x')}] ${d.kernel}`;
+  seen.set(key, (seen.get(key) ?? 0) + 1);
+  if (seen.get(key)! <= 2 || ms > 1) console.log(i, ms.toFixed(2), key.slice(0, 140));
+});
+console.log('total', tot.toFixed(1));
+dispose([x, y]); model.dispose();
