@@ -23,11 +23,13 @@ export function chooseGemmVariant(facts: AdapterFacts, p: GemmProblem): GemmVari
   // Large problems: four row blocks (32×4 outputs per lane, 8 vec4 loads per 512 multiply-adds)
   // measured ~20% faster than two on lavapipe despite register spills, but compile ~3x slower;
   // small ones keep two (16×4 per lane) and compile fast. 2 subgroups per workgroup.
-  // A repeated step with M within one subgroup's four row blocks (the LSTM's recurrent GEMMs,
-  // M = the batch): one subgroup per workgroup, so a row tile is no taller than M (~10% faster
-  // over the bench:train LSTM's 160 steps than two row blocks on two subgroups).
+  // M within one subgroup's four row blocks, in a problem given the large problems' kernel (or a
+  // repeated step's: the LSTM's recurrent GEMMs, M = the batch): one subgroup per workgroup, so
+  // a row tile is no taller than M (the LSTM's 160 steps ~10% faster; the CNN's first filter
+  // gradient, M = 32 filters in one workgroup, 44 → ~30 ms).
   const sg = facts.subgroupSize;
-  if (want === 'subgroup' && subgroupOk && p.repeated && p.m <= 4 * sg && gemmOverride.rowBlocks === null) return { kind: 'subgroup', sg, sgsPerWg: 1, rowBlocks: 4, kUnroll: 4 };
+  const large = p.repeated === true || gemmWork(p) >= FIT_MIN_WORK;
+  if (want === 'subgroup' && subgroupOk && large && p.m <= 4 * sg && gemmOverride.rowBlocks === null) return { kind: 'subgroup', sg, sgsPerWg: 1, rowBlocks: 4, kUnroll: 4 };
   if (want === 'subgroup' && subgroupOk) return { kind: 'subgroup', sg, sgsPerWg: 2, rowBlocks: gemmOverride.rowBlocks ?? (gemmWork(p) >= FIT_MIN_WORK ? 4 : 2), kUnroll: 4 };
   return p.n <= 64 ? { kind: 'tiled', wx: 8, wy: 8, rm: 8, rn: 8, tk: 16 } : { kind: 'tiled', wx: 16, wy: 8, rm: 8, rn: 8, tk: 16 };
 }
