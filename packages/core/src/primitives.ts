@@ -79,7 +79,7 @@ export const PRIMITIVE_SIGNATURES = {
   avgPool2dGrad: { inputs: ['dy'], outputs: ['dx'] },
   lstmCell: { inputs: ['xw', 'hu', 'bias', 'c'], outputs: ['h', 'cNext'] },
   lstmCellGrad: { inputs: ['xw', 'hu', 'bias', 'c', 'dh', 'dcNext'], outputs: ['dz', 'dc'] },
-  lstmSequence: { inputs: ['xw', 'u', 'bias', 'h0', 'c0'], outputs: ['hs', 'cs', 'z'] },
+  lstmSequence: { inputs: ['xw', 'u', 'h0', 'c0'], outputs: ['hs', 'cs', 'z'] },
   lstmSequenceGrad: { inputs: ['u', 'z', 'cs', 'c0', 'dhs', 'dcs', 'dzs'], outputs: ['dz', 'dh0', 'dc0'] },
   softmaxCrossEntropy: { inputs: ['logits', 'labels'], outputs: ['loss'] },
   softmaxCrossEntropyGrad: { inputs: ['logits', 'labels', 'dLoss'], outputs: ['dLogits', 'dLabels'] },

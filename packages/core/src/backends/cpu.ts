@@ -36,8 +36,8 @@ const KERNELS: { [P in KernelPrimitive]: CpuKernel<P> } = {
   lstmCell: ({ xw, hu, bias, c }, a, { h, cNext }) => K.lstmCellCpu(xw.data, hu.data, bias.data, c.data, h.data, cNext.data, a),
   lstmCellGrad: ({ xw, hu, bias, c, dh, dcNext }, a, { dz, dc }) =>
     K.lstmCellGradCpu(xw.data, hu.data, bias.data, c.data, dh.data, dcNext.data, dz.data, dc.data, a),
-  lstmSequence: ({ xw, u, bias, h0, c0 }, a, { hs, cs, z }) =>
-    K.lstmSequenceCpu(xw.data, u.data, bias.data, h0.data, c0.data, hs.data, cs.data, z.data, xw.shape[1]!, a),
+  lstmSequence: ({ xw, u, h0, c0 }, a, { hs, cs, z }) =>
+    K.lstmSequenceCpu(xw.data, u.data, h0.data, c0.data, hs.data, cs.data, z.data, xw.shape[1]!, a),
   lstmSequenceGrad: ({ u, z, cs, c0, dhs, dcs, dzs }, a, { dz, dh0, dc0 }) =>
     K.lstmSequenceGradCpu(u.data, z.data, cs.data, c0.data, dhs.data, dcs.data, dzs.data, dz.data, dh0.data, dc0.data, z.shape[1]!, a),
   softmaxCrossEntropy: ({ logits, labels }, _, { loss }) => K.softmaxCrossEntropyCpu(logits.data, labels.data, lastDim(logits), loss.data),

@@ -4,6 +4,7 @@ import { fmt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { assertFloat, assertSameDType, toTensor, type TensorLike } from './convert.js';
 import { concat, reshape, slice } from './layout.js';
+import { add } from './elementwise.js';
 import { matMul } from './matmul.js';
 import { sum } from './reduce.js';
 import { run, type Vjp } from './run.js';
@@ -58,7 +59,9 @@ export const lstmCellGradVjp: Vjp<'lstmCellGrad'> = () => {
  * [units, 4·units] (the recurrent kernel), bias [4·units], h0 and c0 [batch, units]. Returns
  * [hs, cs, gates]: h and c after every step [batch, T, units], and the gate pre-activations
  * xw + h·u + b [batch, T, 4·units] (kept for the backward; differentiable like the others).
- * Its gradient runs back through time once and takes d(u) as ONE matmul over all steps.
+ * The bias is added to xw first, which a compiled step folds into the GEMM that made xw: the
+ * per-step kernel then reads one operand less. Its gradient runs back through time once and
+ * takes d(u) as ONE matmul over all steps.
  */
 export function lstmSequence(xw: TensorLike, u: TensorLike, bias: TensorLike, h0: TensorLike, c0: TensorLike, options: LstmCellOptions = {}): [Tensor, Tensor, Tensor] {
   const ts = [xw, u, bias, h0, c0].map((v) => toTensor('lstmSequence', v));
@@ -73,7 +76,7 @@ export function lstmSequence(xw: TensorLike, u: TensorLike, bias: TensorLike, h0
     throw new ShapeError(`lstmSequence: expected xw [batch, steps ≥ 1, 4·units], u [units, 4·units], bias [4·units], h0 and c0 [batch, units]; got xw ${fmt(txw.shape)}, u ${fmt(tu.shape)}, bias ${fmt(tb.shape)}, h0 ${fmt(th.shape)}, c0 ${fmt(tc.shape)}`);
   }
   const state = { shape: [batch, steps, units], dtype: tc.dtype };
-  const { hs, cs, z } = run('lstmSequence', 'lstmSequence', { xw: txw, u: tu, bias: tb, h0: th, c0: tc }, cellAttrs('lstmSequence', units, options),
+  const { hs, cs, z } = run('lstmSequence', 'lstmSequence', { xw: add(txw, tb), u: tu, h0: th, c0: tc }, cellAttrs('lstmSequence', units, options),
     { hs: state, cs: state, z: { shape: txw.shape, dtype: tc.dtype } });
   return [hs, cs, z];
 }
@@ -88,7 +91,7 @@ export const lstmSequenceVjp: Vjp<'lstmSequence'> = ({ hs: dhs, cs: dcs, z: dzs 
     const prev = steps > 1 ? concat([first, slice(hs, [0, 0, 0], [batch, steps - 1, units])], 1) : first;
     return matMul(reshape(prev, [batch * steps, units]), reshape(dz, [batch * steps, 4 * units]), true);
   };
-  return { xw: dz, u: needs.u ? du() : null, bias: needs.bias ? sum(dz, [0, 1]) : null, h0: dh0, c0: dc0 };
+  return { xw: dz, u: needs.u ? du() : null, h0: dh0, c0: dc0 };
 };
 
 export const lstmSequenceGradVjp: Vjp<'lstmSequenceGrad'> = () => {

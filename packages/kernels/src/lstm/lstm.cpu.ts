@@ -74,12 +74,12 @@ export function lstmCellGradCpu(
 
 /**
  * A whole LSTM sequence (t = 0 … T−1) with the recurrent matmul inside: xw [batch, T, 4·units]
- * (x·W for every step), w [units, 4·units] (the recurrent kernel U), bias [4·units], h0 and c0
- * [batch, units]. Writes hs and cs [batch, T, units] (h and c after each step) and z
- * [batch, T, 4·units], the gate pre-activations xw + h·U + b, which the backward reads.
+ * (x·W + b for every step: the bias is the projection's), w [units, 4·units] (the recurrent
+ * kernel U), h0 and c0 [batch, units]. Writes hs and cs [batch, T, units] (h and c after each
+ * step) and z [batch, T, 4·units], the gate pre-activations xw + h·U, which the backward reads.
  */
 export function lstmSequenceCpu(
-  xw: DataArray, w: DataArray, bias: DataArray, h0: DataArray, c0: DataArray,
+  xw: DataArray, w: DataArray, h0: DataArray, c0: DataArray,
   hs: DataArray, cs: DataArray, z: DataArray, steps: number, a: LstmCellAttrs,
 ): void {
   const u = a.units, g = 4 * u, batch = h0.length / u;
@@ -90,7 +90,7 @@ export function lstmSequenceCpu(
       for (let n = 0; n < g; n++) {
         let hu = 0;
         for (let k = 0; k < u; k++) hu += hPrev(k) * w[k * g + n]!;
-        z[row * g + n] = xw[row * g + n]! + hu + bias[n]!;
+        z[row * g + n] = xw[row * g + n]! + hu;
       }
       for (let j = 0; j < u; j++) {
         const zj = (gate: number) => z[row * g + gate * u + j]!;
@@ -105,8 +105,8 @@ export function lstmSequenceCpu(
 
 /**
  * Backward of lstmSequenceCpu, back through time: from the gradients of hs, cs and z (dhs, dcs,
- * dzs) writes dz [batch, T, 4·units] (the gradient of each step's pre-activations: that of xw,
- * and summed over rows and steps that of the bias), dh0 and dc0. d(U) = Σ_t h_{t−1}ᵀ·dz_t is
+ * dzs) writes dz [batch, T, 4·units] (the gradient of each step's pre-activations: that of xw),
+ * dh0 and dc0. d(U) = Σ_t h_{t−1}ᵀ·dz_t is
  * left to one matmul over all steps (the op's VJP).
  */
 export function lstmSequenceGradCpu(

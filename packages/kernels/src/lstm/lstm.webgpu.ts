@@ -1,6 +1,6 @@
 import type { GpuContext } from '../webgpu/context.js';
 import { sizeOf } from '../shape.js';
-import { concatGpu, transposeGpu } from '../layout/layout.webgpu.js';
+import { concatGpu, sliceGpu, transposeGpu } from '../layout/layout.webgpu.js';
 import { gemmGpu, matMulGpu } from '../matmul/matmul.webgpu.js';
 import { dispatchFlat, GPU_ELEMENT_BYTES, type GpuTensor } from '../webgpu/wgsl.js';
 import { scratch } from '../webgpu/scratch.js';
@@ -26,18 +26,6 @@ export function lstmCellGradGpu(
   lstmGpu(ctx, 'backward', [xw.buffer, hu.buffer, bias.buffer, c.buffer, dh.buffer, dcNext.buffer, dz.buffer, dc.buffer], dc.shape[0]! * a.units, a);
 }
 
-// Scratch buffers (webgpu/scratch.ts) hold one step's contiguous GEMM operands, named 'lstm:*'.
-/** Two scratch buffers of one shape; state(i) is the one read by step i (and written by step i − 1). */
-function pingPong(ctx: GpuContext, name: string, shape: number[]): (i: number) => GpuTensor {
-  const pair = [scratch(ctx, `lstm:${name}0`, shape), scratch(ctx, `lstm:${name}1`, shape)];
-  return (i) => pair[i % 2]!;
-}
-
-function copyTensor(ctx: GpuContext, src: GpuTensor, dst: GpuTensor): void {
-  const bytes = sizeOf(src.shape) * GPU_ELEMENT_BYTES;
-  if (bytes > 0) ctx.copy(src.buffer, 0, dst.buffer, 0, bytes);
-}
-
 /** Records step t: the recurrent GEMM of the previous state with the cell as its epilogue. */
 function fusedStep(ctx: GpuContext, pass: LstmSequencePass, a: LstmCellAttrs, t: number, steps: number, b: GpuTensor, buffers: GPUBuffer[], mn: [number, number]): void {
   const [m, n] = mn;
@@ -51,33 +39,25 @@ const NN = { transposeA: false, transposeB: false };
 
 /**
  * A whole LSTM sequence (see lstmSequenceCpu): U's columns are permuted once (gate g of unit j
- * to column 4j + g), then per step one dispatch: the GEMM h_{t−1}·U with the cell as epilogue,
- * ping-ponging the [h; c] state between two scratch buffers.
+ * to column 4j + g, in scratch 'lstm:u'), then per step one dispatch: the GEMM h_{t−1}·U with
+ * the cell as epilogue, reading h_{t−1} from hs (h0 first) and writing h_t there.
  */
-export function lstmSequenceGpu(
-  ctx: GpuContext, xw: GpuTensor, w: GpuTensor, bias: GpuTensor, h0: GpuTensor, c0: GpuTensor,
-  hs: GpuTensor, cs: GpuTensor, z: GpuTensor, a: LstmCellAttrs,
-): void {
+export function lstmSequenceGpu(ctx: GpuContext, xw: GpuTensor, w: GpuTensor, h0: GpuTensor, c0: GpuTensor, hs: GpuTensor, cs: GpuTensor, z: GpuTensor, a: LstmCellAttrs): void {
   const [batch, steps] = xw.shape as [number, number];
   const u = a.units;
   const up = scratch(ctx, 'lstm:u', [u, u, 4]);
   transposeGpu(ctx, { ...w, shape: [u, 4, u] }, [0, 2, 1], up);
-  const state = pingPong(ctx, 'state', [2, batch, u]);
-  const half = batch * u * GPU_ELEMENT_BYTES;
-  if (half > 0) {
-    ctx.copy(h0.buffer, 0, state(0).buffer, 0, half);
-    ctx.copy(c0.buffer, 0, state(0).buffer, half, half);
-  }
   const bMatrix = { ...up, shape: [u, 4 * u] };
   for (let t = 0; t < steps; t++)
-    fusedStep(ctx, 'forward', a, t, steps, bMatrix, [state(t).buffer, xw.buffer, bias.buffer, hs.buffer, cs.buffer, z.buffer, state(t + 1).buffer], [batch, 4 * u]);
+    fusedStep(ctx, 'forward', a, t, steps, bMatrix, [hs.buffer, xw.buffer, cs.buffer, z.buffer, c0.buffer, h0.buffer], [batch, 4 * u]);
 }
 
 /**
- * Its backward (see lstmSequenceGradCpu): dz starts as dzs (a copy); U is transposed once; from
- * the last step, per step one dispatch: the GEMM dz_{t+1}·Uᵀ with the cell's backward as
- * epilogue, ping-ponging the [dz; dc] state (zero before step T−1); then dh0 = dz_0·Uᵀ and dc0.
- * dhs and dcs are joined per element into one scratch tensor first.
+ * Its backward (see lstmSequenceGradCpu): dz starts as dzs (a copy); U is transposed once (scratch
+ * 'lstm:ut'); from the last step, per step one dispatch: the GEMM dz_{t+1}·Uᵀ (from dz itself)
+ * with the cell's backward as epilogue, the cell gradient of every step kept in scratch
+ * 'lstm:dcs'; then dh0 = dz_0·Uᵀ and dc0 (the first step's rows, copied out). dhs and dcs are
+ * joined per element into one scratch tensor first.
  */
 export function lstmSequenceGradGpu(
   ctx: GpuContext, w: GpuTensor, z: GpuTensor, cs: GpuTensor, c0: GpuTensor, dhs: GpuTensor, dcs: GpuTensor, dzs: GpuTensor,
@@ -86,16 +66,19 @@ export function lstmSequenceGradGpu(
   const [batch, steps] = z.shape as [number, number];
   const u = a.units;
   const dst = scratch(ctx, 'lstm:dstate', [batch, steps, 2 * u]), ut = scratch(ctx, 'lstm:ut', [4 * u, u]);
-  const state = pingPong(ctx, 'grad', [batch, 5 * u]);
-  const zeros = scratch(ctx, 'lstm:zeros', [batch, 5 * u]); // never written: created zero-filled
+  const dcSteps = scratch(ctx, 'lstm:dcs', [batch, steps, u]);
   concatGpu(ctx, [dhs, dcs], 2, dst);
   copyTensor(ctx, dzs, dz);
   transposeGpu(ctx, w, [1, 0], ut);
-  copyTensor(ctx, zeros, state(0));
-  for (let i = 0; i < steps; i++)
-    fusedStep(ctx, 'backward', a, steps - 1 - i, steps, ut, [state(i).buffer, z.buffer, c0.buffer, cs.buffer, dst.buffer, dz.buffer, state(i + 1).buffer], [batch, u]);
-  const last = state(steps);
-  matMulGpu(ctx, { ...last, shape: [batch, 4 * u] }, ut, NN, dh0);
-  const dcBytes = batch * u * GPU_ELEMENT_BYTES;
-  if (dcBytes > 0) ctx.copy(last.buffer, batch * 4 * u * GPU_ELEMENT_BYTES, dc0.buffer, 0, dcBytes);
+  for (let t = steps - 1; t >= 0; t--)
+    fusedStep(ctx, 'backward', a, t, steps, ut, [dz.buffer, z.buffer, c0.buffer, cs.buffer, dst.buffer, dcSteps.buffer], [batch, u]);
+  const dz0 = scratch(ctx, 'lstm:dz0', [batch, 4 * u]);
+  sliceGpu(ctx, dz, [0, 0, 0], [batch, 1, 4 * u], dz0);
+  matMulGpu(ctx, dz0, ut, NN, dh0);
+  sliceGpu(ctx, dcSteps, [0, 0, 0], [batch, 1, u], dc0);
+}
+
+function copyTensor(ctx: GpuContext, src: GpuTensor, dst: GpuTensor): void {
+  const bytes = sizeOf(src.shape) * GPU_ELEMENT_BYTES;
+  if (bytes > 0) ctx.copy(src.buffer, 0, dst.buffer, 0, bytes);
 }
