@@ -12,7 +12,7 @@ import { activationFns, CELL_BACKWARD_FN, CELL_FORWARD_FN } from './lstm.wgsl.js
  *    of unit j), so the 4 columns an invocation owns are the 4 gates of one unit and the vec4
  *    write hook runs the cell: z = XW_t + h·U → Z_t, then CS_t and HS_t.
  *  - `backward`: A = DZ (dz_{t+1}, zero at t = T−1); B = Uᵀ, so C[r][j] = (dz_{t+1}·Uᵀ)[r][j] is
- *    the recurrent dh of unit j; the write hook adds DST_t (dhs and dcs joined) and dc_{t+1}
+ *    the recurrent dh of unit j; the write hook adds DH_t and DC_t (dhs and dcs) and dc_{t+1}
  *    (DCS, the cell gradient per step), runs the cell's backward, adds it to DZ_t (the gates' own
  *    gradient on entry) and writes DCS_t.
  * Every operand read per output is one the cell needs: on lavapipe the epilogue's scalar loads
@@ -24,7 +24,7 @@ const FIELDS = [['U', 'u32'], ['T', 'u32'], ['t', 'u32']] as const;
 
 const BINDINGS: Record<LstmSequencePass, readonly (readonly [string, 'read' | 'read_write'])[]> = {
   forward: [['XW', 'read'], ['CS', 'read_write'], ['Z', 'read_write'], ['C0', 'read']],
-  backward: [['Z', 'read'], ['C0', 'read'], ['CS', 'read'], ['DST', 'read'], ['DCS', 'read_write']],
+  backward: [['Z', 'read'], ['C0', 'read'], ['CS', 'read'], ['DH', 'read'], ['DC', 'read'], ['DCS', 'read_write']],
 };
 
 const gates = (f: (g: number) => string, sep = '\n  ') => [0, 1, 2, 3].map(f).join(sep);
@@ -54,8 +54,8 @@ const BACKWARD = `fn mm_write4(batch: u32, row: u32, col: u32, dhr: vec4f) {
 fn cellGrad(row: u32, j: u32, dhr: f32) {
   let sr = row * u.T + u.t;
   let zb = sr * 4u * u.U + j;
-  let dh = DST[sr * 2u * u.U + j] + dhr;
-  var dc = DST[sr * 2u * u.U + u.U + j];
+  let dh = DH[sr * u.U + j] + dhr;
+  var dc = DC[sr * u.U + j];
   if (u.t + 1u < u.T) { dc += DCS[(sr + 1u) * u.U + j]; }
   let d = cellBackward(Z[zb], Z[zb + u.U], Z[zb + 2u * u.U], Z[zb + 3u * u.U], cPrev(row, sr, j), CS[sr * u.U + j], dh, dc);
   ${gates((g) => `setA(zb + ${g}u * u.U, getA(zb + ${g}u * u.U) + d.dz[${g}]);`)}

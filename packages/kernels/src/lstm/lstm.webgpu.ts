@@ -1,6 +1,6 @@
 import type { GpuContext } from '../webgpu/context.js';
 import { sizeOf } from '../shape.js';
-import { concatGpu, sliceGpu, transposeGpu } from '../layout/layout.webgpu.js';
+import { sliceGpu, transposeGpu } from '../layout/layout.webgpu.js';
 import { gemmGpu, matMulGpu } from '../matmul/matmul.webgpu.js';
 import { dispatchFlat, GPU_ELEMENT_BYTES, type GpuTensor } from '../webgpu/wgsl.js';
 import { scratch } from '../webgpu/scratch.js';
@@ -56,8 +56,7 @@ export function lstmSequenceGpu(ctx: GpuContext, xw: GpuTensor, w: GpuTensor, h0
  * Its backward (see lstmSequenceGradCpu): dz starts as dzs (a copy); U is transposed once (scratch
  * 'lstm:ut'); from the last step, per step one dispatch: the GEMM dz_{t+1}·Uᵀ (from dz itself)
  * with the cell's backward as epilogue, the cell gradient of every step kept in scratch
- * 'lstm:dcs'; then dh0 = dz_0·Uᵀ and dc0 (the first step's rows, copied out). dhs and dcs are
- * joined per element into one scratch tensor first.
+ * 'lstm:dcs'; then dh0 = dz_0·Uᵀ and dc0 (the first step's rows, copied out).
  */
 export function lstmSequenceGradGpu(
   ctx: GpuContext, w: GpuTensor, z: GpuTensor, cs: GpuTensor, c0: GpuTensor, dhs: GpuTensor, dcs: GpuTensor, dzs: GpuTensor,
@@ -65,13 +64,11 @@ export function lstmSequenceGradGpu(
 ): void {
   const [batch, steps] = z.shape as [number, number];
   const u = a.units;
-  const dst = scratch(ctx, 'lstm:dstate', [batch, steps, 2 * u]), ut = scratch(ctx, 'lstm:ut', [4 * u, u]);
-  const dcSteps = scratch(ctx, 'lstm:dcs', [batch, steps, u]);
-  concatGpu(ctx, [dhs, dcs], 2, dst);
+  const ut = scratch(ctx, 'lstm:ut', [4 * u, u]), dcSteps = scratch(ctx, 'lstm:dcs', [batch, steps, u]);
   copyTensor(ctx, dzs, dz);
   transposeGpu(ctx, w, [1, 0], ut);
   for (let t = steps - 1; t >= 0; t--)
-    fusedStep(ctx, 'backward', a, t, steps, ut, [dz.buffer, z.buffer, c0.buffer, cs.buffer, dst.buffer, dcSteps.buffer], [batch, u]);
+    fusedStep(ctx, 'backward', a, t, steps, ut, [dz.buffer, z.buffer, c0.buffer, cs.buffer, dhs.buffer, dcs.buffer, dcSteps.buffer], [batch, u]);
   const dz0 = scratch(ctx, 'lstm:dz0', [batch, 4 * u]);
   sliceGpu(ctx, dz, [0, 0, 0], [batch, 1, 4 * u], dz0);
   matMulGpu(ctx, dz0, ut, NN, dh0);
