@@ -3,6 +3,7 @@ import { GradientError, ShapeError } from './errors.js';
 import { VJPS } from './gradients.js';
 import { add } from './ops/elementwise.js';
 import { concat, pad } from './ops/layout.js';
+import { unusedOutputGradient } from './cotangent.js';
 import { onesLike, zerosLike } from './ops/creation.js';
 import type { Vjp } from './ops/run.js';
 import { toNamed, toPositional, type Primitive } from './primitives.js';
@@ -62,7 +63,7 @@ function backward(tape: Tape, y: Tensor, dy: Tensor, xs: readonly Tensor[]): Ten
     const node = tape.nodes[i]!;
     node.outputs.forEach(settle);
     if (!node.outputs.some((o) => acc.has(o.id))) continue;
-    const dys = node.outputs.map((o) => acc.get(o.id) ?? zerosLike(o));
+    const dys = node.outputs.map((o) => acc.get(o.id) ?? unusedOutputGradient(o));
     const prim = node.prim;
     if (prim === 'slice') {
       const { x } = toNamed(prim, 'inputs', node.inputs);

@@ -1,5 +1,5 @@
 import type {
-  AffineResampleAttrs, ArgReduceOp, BinaryOp, Conv2DGeometry, DType, LstmCellAttrs, RandomAttrs, ReduceOp, UnaryOp,
+  AffineResampleAttrs, ArgReduceOp, BinaryOp, Conv2DGeometry, DType, LstmCellAttrs, LstmSequenceGradAttrs, RandomAttrs, ReduceOp, UnaryOp,
 } from '@kerasgpu/kernels';
 
 /**
@@ -36,7 +36,7 @@ export interface PrimitiveAttrs {
   lstmCell: LstmCellAttrs;
   lstmCellGrad: LstmCellAttrs;
   lstmSequence: LstmCellAttrs;
-  lstmSequenceGrad: LstmCellAttrs;
+  lstmSequenceGrad: LstmSequenceGradAttrs;
   softmaxCrossEntropy: Record<string, never>;
   softmaxCrossEntropyGrad: Record<string, never>;
   random: RandomAttrs;

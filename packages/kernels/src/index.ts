@@ -19,7 +19,7 @@ export { conv2dBackpropFilterCpu, conv2dBackpropInputCpu, conv2dCpu } from './co
 export { avgPoolCpu, avgPoolGradCpu, maxPoolCpu, maxPoolGradCpu } from './pool/pool.cpu.js';
 export { CELL_ACTIVATIONS, type CellActivation, type CellActivationName } from './lstm/activations.js';
 export {
-  cellBackward, cellForward, lstmCellCpu, lstmCellGradCpu, lstmSequenceCpu, lstmSequenceGradCpu,
+  cellBackward, cellForward, lstmCellCpu, lstmCellGradCpu, lstmSequenceCpu, lstmSequenceGradCpu, type LstmSequenceGradAttrs,
   type LstmCellAttrs,
 } from './lstm/lstm.cpu.js';
 export { bitsToUnit, philox4x32, type PhiloxKey } from './random/philox.js';

@@ -14,7 +14,7 @@ import { activationFns, CELL_BACKWARD_FN, CELL_FORWARD_FN } from './lstm.wgsl.js
  *  - `backward`: A = DZ (dz_{t+1}, zero at t = T−1); B = Uᵀ, so C[r][j] = (dz_{t+1}·Uᵀ)[r][j] is
  *    the recurrent dh of unit j; the write hook adds DH_t and DC_t (dhs and dcs) and dc_{t+1}
  *    (DCS, the cell gradient per step), runs the cell's backward, adds it to DZ_t (the gates' own
- *    gradient on entry) and writes DCS_t.
+ *    gradient on entry; with `dzsZero` it writes DZ_t without reading it) and writes DCS_t.
  * Every operand read per output is one the cell needs: on lavapipe the epilogue's scalar loads
  * and stores are as costly as its step's GEMM.
  */
@@ -48,7 +48,7 @@ const FORWARD = `fn mm_write4(batch: u32, row: u32, col: u32, hu: vec4f) {
 }`;
 
 // Units j..j+3 in a loop (one inlined copy of the cell's backward); N = U need not be a multiple of 4.
-const BACKWARD = `fn mm_write4(batch: u32, row: u32, col: u32, dhr: vec4f) {
+const backward = (dzsZero: boolean) => `fn mm_write4(batch: u32, row: u32, col: u32, dhr: vec4f) {
   for (var c = 0u; c < 4u; c++) { if (col + c < u.N) { cellGrad(row, col + c, dhr[c]); } }
 }
 fn cellGrad(row: u32, j: u32, dhr: f32) {
@@ -58,7 +58,7 @@ fn cellGrad(row: u32, j: u32, dhr: f32) {
   var dc = DC[sr * u.U + j];
   if (u.t + 1u < u.T) { dc += DCS[(sr + 1u) * u.U + j]; }
   let d = cellBackward(Z[zb], Z[zb + u.U], Z[zb + 2u * u.U], Z[zb + 3u * u.U], cPrev(row, sr, j), CS[sr * u.U + j], dh, dc);
-  ${gates((g) => `setA(zb + ${g}u * u.U, getA(zb + ${g}u * u.U) + d.dz[${g}]);`)}
+  ${gates((g) => `setA(zb + ${g}u * u.U, ${dzsZero ? '' : `getA(zb + ${g}u * u.U) + `}d.dz[${g}]);`)}
   DCS[sr * u.U + j] = d.dc;
 }`;
 
@@ -78,9 +78,10 @@ function readA(pass: LstmSequencePass, a4: boolean): string {
 
 /**
  * The GEMM hooks of one pass. Bindings: A (HS or DZ, read and written), B, then BINDINGS[pass]
- * (forward also H0, in A's element type). `a4`: A's rows read as vec4 (K % 4 == 0).
+ * (forward also H0, in A's element type). `a4`: A's rows read as vec4 (K % 4 == 0). `dzsZero`
+ * (backward): DZ holds no gradient of its own on entry.
  */
-export function lstmSequenceHooks(a: LstmCellAttrs, pass: LstmSequencePass, a4: boolean, b4: boolean): GemmHooks {
+export function lstmSequenceHooks(a: LstmCellAttrs, pass: LstmSequencePass, a4: boolean, b4: boolean, dzsZero = false): GemmHooks {
   const vec = (v: boolean) => (v ? 'vec4f' : 'f32');
   const own = BINDINGS[pass].map(([name, access]) => [name, 'f32', access] as const);
   return {
@@ -98,7 +99,7 @@ export function lstmSequenceHooks(a: LstmCellAttrs, pass: LstmSequencePass, a4: 
       `fn getA(i: u32) -> f32 { return ${a4 ? 'A[i / 4u][i % 4u]' : 'A[i]'}; }`,
       `fn setA(i: u32, v: f32) { ${a4 ? 'A[i / 4u][i % 4u]' : 'A[i]'} = v; }`,
       C_PREV,
-      pass === 'forward' ? FORWARD : BACKWARD,
+      pass === 'forward' ? FORWARD : backward(dzsZero),
     ].join('\n'),
     a4, b4, write4: true,
   };

@@ -7,6 +7,8 @@ import type { DataArray } from '../types.js';
  *   c' = f·c + i·g;   h' = o·act(c')         (σ = the inner activation)
  */
 export interface LstmCellAttrs { units: number; activation: CellActivationName; innerActivation: CellActivationName }
+/** `dzsZero`: dzs is known to be zeros (the gate pre-activations' gradient, when nothing used them): not read. */
+export interface LstmSequenceGradAttrs extends LstmCellAttrs { dzsZero: boolean }
 
 function preactivation(xw: DataArray, hu: DataArray, bias: DataArray, row: number, col: number, units: number): number {
   const k = row * 4 * units + col;
@@ -111,7 +113,7 @@ export function lstmSequenceCpu(
  */
 export function lstmSequenceGradCpu(
   w: DataArray, z: DataArray, cs: DataArray, c0: DataArray, dhs: DataArray, dcs: DataArray, dzs: DataArray,
-  dz: DataArray, dh0: DataArray, dc0: DataArray, steps: number, a: LstmCellAttrs,
+  dz: DataArray, dh0: DataArray, dc0: DataArray, steps: number, a: LstmSequenceGradAttrs,
 ): void {
   const u = a.units, g = 4 * u, batch = c0.length / u;
   // dz_{t+1}·Uᵀ for (row r, unit j): the recurrent part of dh_t.
@@ -132,7 +134,7 @@ export function lstmSequenceGradCpu(
         const zj = (gate: number) => z[row * g + gate * u + j]!;
         const cPrev = t === 0 ? c0[r * u + j]! : cs[(row - 1) * u + j]!;
         cellBackward(a, zj(0), zj(1), zj(2), zj(3), cPrev, cs[row * u + j]!, dh, dc, out);
-        for (let k = 0; k < 4; k++) dz[row * g + k * u + j] = out[k]! + dzs[row * g + k * u + j]!;
+        for (let k = 0; k < 4; k++) dz[row * g + k * u + j] = a.dzsZero ? out[k]! : out[k]! + dzs[row * g + k * u + j]!;
         dc0[r * u + j] = out[4]!;
       }
     }

@@ -4,7 +4,7 @@ import { sliceGpu, transposeGpu } from '../layout/layout.webgpu.js';
 import { gemmGpu, matMulGpu } from '../matmul/matmul.webgpu.js';
 import { dispatchFlat, GPU_ELEMENT_BYTES, type GpuTensor } from '../webgpu/wgsl.js';
 import { scratch } from '../webgpu/scratch.js';
-import type { LstmCellAttrs } from './lstm.cpu.js';
+import type { LstmCellAttrs, LstmSequenceGradAttrs } from './lstm.cpu.js';
 import { lstmSequenceHooks, lstmSequenceUniforms, type LstmSequencePass } from './lstm-sequence.wgsl.js';
 import { lstmWgsl, type LstmDirection } from './lstm.wgsl.js';
 
@@ -27,12 +27,12 @@ export function lstmCellGradGpu(
 }
 
 /** Records step t: the recurrent GEMM of the previous state with the cell as its epilogue. */
-function fusedStep(ctx: GpuContext, pass: LstmSequencePass, a: LstmCellAttrs, t: number, steps: number, b: GpuTensor, buffers: GPUBuffer[], mn: [number, number]): void {
+function fusedStep(ctx: GpuContext, pass: LstmSequencePass, a: LstmCellAttrs, t: number, steps: number, b: GpuTensor, buffers: GPUBuffer[], mn: [number, number], dzsZero = false): void {
   const [m, n] = mn;
   const k = b.shape[0]!;
   const a4 = k % 4 === 0, b4 = n % 4 === 0;
-  const key = `lstmseq:${pass}:${a.activation}:${a.innerActivation}`;
-  gemmGpu(ctx, 'lstmSequence', key, lstmSequenceHooks(a, pass, a4, b4), lstmSequenceUniforms(a.units, steps, t), [buffers[0]!, b.buffer, ...buffers.slice(1)], { m, n, k, batches: 1, repeated: true });
+  const key = `lstmseq:${pass}:${a.activation}:${a.innerActivation}:${dzsZero ? 'dz0' : 'dz'}`;
+  gemmGpu(ctx, 'lstmSequence', key, lstmSequenceHooks(a, pass, a4, b4, dzsZero), lstmSequenceUniforms(a.units, steps, t), [buffers[0]!, b.buffer, ...buffers.slice(1)], { m, n, k, batches: 1, repeated: true });
 }
 
 const NN = { transposeA: false, transposeB: false };
@@ -53,22 +53,22 @@ export function lstmSequenceGpu(ctx: GpuContext, xw: GpuTensor, w: GpuTensor, h0
 }
 
 /**
- * Its backward (see lstmSequenceGradCpu): dz starts as dzs (a copy); U is transposed once (scratch
+ * Its backward (see lstmSequenceGradCpu): dz starts as dzs (a copy, unless dzs is known zeros); U is transposed once (scratch
  * 'lstm:ut'); from the last step, per step one dispatch: the GEMM dz_{t+1}·Uᵀ (from dz itself)
  * with the cell's backward as epilogue, the cell gradient of every step kept in scratch
  * 'lstm:dcs'; then dh0 = dz_0·Uᵀ and dc0 (the first step's rows, copied out).
  */
 export function lstmSequenceGradGpu(
   ctx: GpuContext, w: GpuTensor, z: GpuTensor, cs: GpuTensor, c0: GpuTensor, dhs: GpuTensor, dcs: GpuTensor, dzs: GpuTensor,
-  dz: GpuTensor, dh0: GpuTensor, dc0: GpuTensor, a: LstmCellAttrs,
+  dz: GpuTensor, dh0: GpuTensor, dc0: GpuTensor, a: LstmSequenceGradAttrs,
 ): void {
   const [batch, steps] = z.shape as [number, number];
   const u = a.units;
   const ut = scratch(ctx, 'lstm:ut', [4 * u, u]), dcSteps = scratch(ctx, 'lstm:dcs', [batch, steps, u]);
-  copyTensor(ctx, dzs, dz);
+  if (!a.dzsZero) copyTensor(ctx, dzs, dz);
   transposeGpu(ctx, w, [1, 0], ut);
   for (let t = steps - 1; t >= 0; t--)
-    fusedStep(ctx, 'backward', a, t, steps, ut, [dz.buffer, z.buffer, c0.buffer, cs.buffer, dhs.buffer, dcs.buffer, dcSteps.buffer], [batch, u]);
+    fusedStep(ctx, 'backward', a, t, steps, ut, [dz.buffer, z.buffer, c0.buffer, cs.buffer, dhs.buffer, dcs.buffer, dcSteps.buffer], [batch, u], a.dzsZero);
   const dz0 = scratch(ctx, 'lstm:dz0', [batch, 4 * u]);
   sliceGpu(ctx, dz, [0, 0, 0], [batch, 1, 4 * u], dz0);
   matMulGpu(ctx, dz0, ut, NN, dh0);
