@@ -18,7 +18,7 @@ const PUBLIC: Record<string, readonly string[]> = {
     'F32_NEG_INF', 'F32_POS_INF', 'FILL_MODES', 'FIT_MIN_WORK', 'FillMode', 'FlatBinding', 'FloatArray',
     'Fused', 'FusionFacts', 'GEMM_FIELDS', 'GPU_ELEMENT_BYTES', 'GROUP_INDEX_DECL', 'GemmEpilogue', 'GemmEpilogueArgs',
     'GemmFit', 'GemmHooks', 'GemmProblem', 'GemmStep', 'GemmVariant', 'GpuContext', 'GpuProgram',
-    'GpuStats', 'GpuStep', 'GpuTensor', 'LstmCellAttrs', 'MAIN_ARGS', 'MapMode',
+    'GpuStats', 'GpuStep', 'GpuTensor', 'LstmCellAttrs', 'LstmSequenceGradAttrs', 'MAIN_ARGS', 'MapMode',
     'MatMulGeometry', 'OPTIMIZER_RULES', 'OPTIMIZER_SLOTS', 'Operand', 'OptimizerHyper',
     'OptimizerOperands', 'OptimizerRuleName', 'Padding', 'PhiloxKey', 'RandomAttrs', 'ReduceOp', 'ReducePlan', 'Shape',
     'TRUNCATED_ROUNDS', 'UDIV_EXACT_BELOW', 'UNARY', 'UNIFORM_SLOT', 'UnaryDef', 'UnaryOp', 'UnaryVjp',
