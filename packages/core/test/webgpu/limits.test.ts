@@ -45,6 +45,15 @@ describe('webgpu adapter limits', () => {
     const y = K.add(a, 1);
     expectRangePlusOne(await y.data(), n);
     expect(() => K.sum(a)).toThrow(/reduce: a \[\d+\] tensor .* exceeds this adapter's storage binding limit/);
+    // The optimizer's update of one such variable (vec4s, an odd number in the last chunk) runs
+    // per chunk: each chunk's last invocation must stop at the chunk's end, not the variable's.
+    const m = limit / 4 + 196;
+    const v = K.variable(K.range(0, m));
+    const velocity = K.variable(K.zeros([m]));
+    K.applyOptimizerUpdate('sgd', { lr: 0.5, momentum: 0, nesterov: false }, v, K.fill([m], 2), [velocity]);
+    const p = await v.data();
+    for (let i = 0; i < m; i++) if (p[i] !== Math.fround(Math.fround(i) - 1)) throw new Error(`sgd over chunks: element ${i}: ${p[i]}`);
+    K.dispose([v, velocity]);
     expect(() => K.add(K.reshape(a, [n / 7, 7]), K.ones([7]))).toThrow(/broadcast to .* splitting supports only same-shape or scalar operands/);
     K.dispose([a, y]);
   });

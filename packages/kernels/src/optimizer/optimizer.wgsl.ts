@@ -10,9 +10,9 @@ import { localName, type UpdateProgram } from './statements.js';
  * the offsets), then per variable G, P, slots. `vec4`: each invocation updates 4 consecutive
  * elements as vec4f (every variable's size % 4 == 0; the statements are the same, scalars
  * broadcast; the offsets count vec4s): a quarter of the invocations and vector loads, which
- * lavapipe otherwise scalarises per lane.
+ * lavapipe otherwise scalarises per lane. `per`: consecutive elements (vec4s) per invocation.
  */
-export function optimizerWgsl(rule: OptimizerRuleName, program: UpdateProgram, vec4: boolean, k: number): string {
+export function optimizerWgsl(rule: OptimizerRuleName, program: UpdateProgram, vec4: boolean, k: number, per: number): string {
   const slots = OPTIMIZER_SLOTS[rule];
   const buf = (name: string, q: number) => `${name}${q}`;
   const t = vec4 ? 'vec4f' : 'f32';
@@ -29,10 +29,12 @@ export function optimizerWgsl(rule: OptimizerRuleName, program: UpdateProgram, v
   }`;
   return `${uniformStruct([['n', 'u32'], ...program.scalars.map((s) => [s, 'f32'] as const), ...[...vars, k].map((q) => [`o${q}`, 'u32'] as const)])}
 ${storageBindings(1, vars.flatMap((q) => [[buf('G', q), t, 'read'], [buf('P', q), t, 'read_write'], ...slots.map((s) => [buf(`S_${s}_`, q), t, 'read_write'] as const)] as const))}
+fn updateAt(i: u32) {
+  ${vars.map(update).join('\n  ')}
+}
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
-  ${flatIndexDecl(ELEMENTWISE_WG)}
-  if (i >= u.n${vec4 ? ' / 4u' : ''}) { return; }
-  ${vars.map(update).join('\n  ')}
+  ${flatIndexDecl(ELEMENTWISE_WG).replace('let i =', 'let first =')}
+  for (var i = first * ${per}u; i < min((first + 1u) * ${per}u, u.n${vec4 ? ' / 4u' : ''}); i++) { updateAt(i); }
 }`;
 }
