@@ -64,6 +64,7 @@ describe('webgpu matMul vs cpu', () => {
       [{ m: 257, n: 33, k: 520, tA: true, tB: false, aBatch: [2], bBatch: [1] }, 2],
       [{ m: 129, n: 67, k: 260, tA: false, tB: false, aBatch: [2, 1], bBatch: [3] }, 6],
       [{ m: 256, n: 40, k: 260, tA: true, tB: true, aBatch: [2], bBatch: [1] }, 2], // A's rows read as vec4s, whole row tiles
+      [{ m: 100, n: 68, k: 320, tA: false, tB: false, aBatch: [2], bBatch: [2] }, 2], // B's rows packed as vec4s, per matrix
       // At most 32 rows: one subgroup per workgroup (whole, and partial rows).
       [{ m: 32, n: 130, k: 1100, tA: true, tB: false, aBatch: [], bBatch: [] }, 1],
       [{ m: 21, n: 67, k: 3100, tA: false, tB: true, aBatch: [], bBatch: [] }, 1],

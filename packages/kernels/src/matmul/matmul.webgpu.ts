@@ -103,8 +103,9 @@ const PANEL = 32;
 /** k-steps one packing invocation copies (with 4 columns): fewer, fuller workgroups, which is what a CPU adapter pays for. */
 const PACK_K = 8;
 
-const PACK_B_WGSL = `${uniformStruct([['K', 'u32'], ['N', 'u32'], ['bK', 'u32'], ['bCol', 'u32'], ['panels', 'u32']])}
-${storageBindings(1, [['B', 'f32', 'read'], ['P', 'vec4f', 'read_write']])}
+/** `rows4`: B's rows are contiguous and 4-aligned (bCol = 1, N and bK multiples of 4): read as vec4s. */
+const packBWgsl = (rows4: boolean) => `${uniformStruct([['K', 'u32'], ['N', 'u32'], ['bK', 'u32'], ['bCol', 'u32'], ['panels', 'u32']])}
+${storageBindings(1, [['B', rows4 ? 'vec4f' : 'f32', 'read'], ['P', 'vec4f', 'read_write']])}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let col = gid.x * 4u;
@@ -113,7 +114,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let k0 = gid.y * ${PACK_K}u;
   for (var k = k0; k < min(k0 + ${PACK_K}u, u.K); k++) {
     var v = vec4f(0.0);
-    for (var c = 0u; c < 4u; c++) { if (col + c < u.N) { v[c] = B[mat * u.K * u.N + k * u.bK + (col + c) * u.bCol]; } }
+${rows4
+    ? '    if (col < u.N) { v = B[(mat * u.K * u.N + k * u.bK + col) / 4u]; }'
+    : '    for (var c = 0u; c < 4u; c++) { if (col + c < u.N) { v[c] = B[mat * u.K * u.N + k * u.bK + (col + c) * u.bCol]; } }'}
     P[((mat * u.panels + col / ${PANEL}u) * u.K + k) * ${PANEL / 4}u + (col % ${PANEL}u) / 4u] = v;
   }
 }`;
@@ -134,7 +137,8 @@ function packedB(ctx: GpuContext, v: GemmVariant, b: GpuTensor, bStride: { k: nu
   if (bytes > ctx.facts.maxStorageBindingBytes || kGroups > max || matrices > max) return null;
   const packed = scratch(ctx, 'gemm:packedB', [matrices, panels, p.k, PANEL]);
   const uniforms: Uniform[] = [p.k, p.n, bStride.k, bStride.col, panels].map((x): Uniform => ['u32', x]);
-  ctx.dispatch('matMul', ctx.pipeline('gemm:packB', () => PACK_B_WGSL), [b.buffer, packed.buffer], uniforms, [Math.ceil((panels * PANEL) / 4 / 64), kGroups, matrices]);
+  const rows4 = bStride.col === 1 && p.n % 4 === 0 && bStride.k % 4 === 0;
+  ctx.dispatch('matMul', ctx.pipeline(`gemm:packB${rows4 ? '4' : ''}`, () => packBWgsl(rows4)), [b.buffer, packed.buffer], uniforms, [Math.ceil((panels * PANEL) / 4 / 64), kGroups, matrices]);
   return packed;
 }
 
