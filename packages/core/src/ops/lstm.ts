@@ -85,7 +85,7 @@ export function lstmSequence(xw: TensorLike, u: TensorLike, bias: TensorLike, h0
 export const lstmSequenceVjp: Vjp<'lstmSequence'> = ({ hs: dhs, cs: dcs, z: dzs }, { attrs, inputs: { u, h0, c0 }, outputs: { hs, cs, z } }, needs) => {
   const [batch, steps, units] = hs.shape as [number, number, number];
   const state = { shape: c0.shape, dtype: c0.dtype };
-  const { dz, dh0, dc0 } = run('lstmSequence', 'lstmSequenceGrad', { u, z, cs, c0, dhs, dcs, dzs }, { ...attrs, dzsZero: isUnusedOutput(dzs) }, { dz: { shape: z.shape, dtype: c0.dtype }, dh0: state, dc0: state });
+  const { dz, dh0, dc0 } = run('lstmSequence', 'lstmSequenceGrad', { u, z, cs, c0, dhs, dcs, dzs }, { ...attrs, dcsZero: isUnusedOutput(dcs), dzsZero: isUnusedOutput(dzs) }, { dz: { shape: z.shape, dtype: c0.dtype }, dh0: state, dc0: state });
   // d(u) = Σ_t h_{t−1}ᵀ·dz_t: the previous states of every step stacked, one matmul.
   const du = () => {
     const first = reshape(h0, [batch, 1, units]);

@@ -57,17 +57,19 @@ describe('webgpu lstmSequence vs cpu', () => {
     await expectSameOnBackends(inputs(sample!), forwardAndGrads(c), tol(c, 4 * c.batch));
   });
 
-  // Usually nothing reads the gates output, and the backward skips its (zero) gradient; here the
-  // loss reads it, so dz starts from that gradient.
-  it('gradients when the loss also reads the gate pre-activations', async () => {
+  // The backward skips the gradients of outputs nothing read (zeros): here of cs and not of the
+  // gates (the loss reads them, so dz starts from their gradient), then of both (an LSTM layer's case).
+  it('gradients when the loss reads hs and the gates, or hs alone', async () => {
     const c: SeqCase = { batch: 5, steps: 3, units: 8, activation: 'tanh', inner: 'sigmoid' };
     const [sample] = fc.sample(seqInputs(c), { numRuns: 1, seed: 5 });
     const xs = inputs(sample!);
     const [wz] = fc.sample(hostTensor([c.batch, c.steps, 4 * c.units], 1), { numRuns: 1, seed: 6 });
-    await expectSameOnBackends([...xs.slice(0, 5), wz!], (...x) => K.grads((...a) => {
-      const [hs, , z] = K.lstmSequence(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, { activation: c.activation, innerActivation: c.inner });
-      return K.add(K.sum(hs), K.sum(K.mul(z, x[5]!)));
-    })(x.slice(0, 5) as K.Tensor[]), tol(c, 4 * c.batch));
+    for (const gates of [true, false]) {
+      await expectSameOnBackends([...xs.slice(0, 5), wz!], (...x) => K.grads((...a) => {
+        const [hs, , z] = K.lstmSequence(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, { activation: c.activation, innerActivation: c.inner });
+        return gates ? K.add(K.sum(hs), K.sum(K.mul(z, x[5]!))) : K.sum(K.mul(hs, hs));
+      })(x.slice(0, 5) as K.Tensor[]), tol(c, 4 * c.batch));
+    }
   });
 
   // Each step is one GEMM with the cell as its write epilogue: the discrete-GPU (workgroup-memory)

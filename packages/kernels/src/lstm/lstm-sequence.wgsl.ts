@@ -1,5 +1,5 @@
 import type { GemmHooks } from '../matmul/matmul.wgsl.js';
-import type { LstmCellAttrs } from './lstm.cpu.js';
+import type { LstmCellAttrs, LstmSequenceGradAttrs } from './lstm.cpu.js';
 import { activationFns, CELL_BACKWARD_FN, CELL_FORWARD_FN } from './lstm.wgsl.js';
 
 /**
@@ -14,7 +14,8 @@ import { activationFns, CELL_BACKWARD_FN, CELL_FORWARD_FN } from './lstm.wgsl.js
  *  - `backward`: A = DZ (dz_{t+1}, zero at t = T−1); B = Uᵀ, so C[r][j] = (dz_{t+1}·Uᵀ)[r][j] is
  *    the recurrent dh of unit j; the write hook adds DH_t and DC_t (dhs and dcs) and dc_{t+1}
  *    (DCS, the cell gradient per step), runs the cell's backward, adds it to DZ_t (the gates' own
- *    gradient on entry; with `dzsZero` it writes DZ_t without reading it) and writes DCS_t.
+ *    gradient on entry) and writes DCS_t. Gradients known to be zeros (`dcsZero`, `dzsZero`:
+ *    outputs nothing used) are not read.
  * Every operand read per output is one the cell needs: on lavapipe the epilogue's scalar loads
  * and stores are as costly as its step's GEMM.
  */
@@ -22,10 +23,14 @@ export type LstmSequencePass = 'forward' | 'backward';
 
 const FIELDS = [['U', 'u32'], ['T', 'u32'], ['t', 'u32']] as const;
 
-const BINDINGS: Record<LstmSequencePass, readonly (readonly [string, 'read' | 'read_write'])[]> = {
-  forward: [['XW', 'read'], ['CS', 'read_write'], ['Z', 'read_write'], ['C0', 'read']],
-  backward: [['Z', 'read'], ['C0', 'read'], ['CS', 'read'], ['DH', 'read'], ['DC', 'read'], ['DCS', 'read_write']],
-};
+type Zeros = Pick<LstmSequenceGradAttrs, 'dcsZero' | 'dzsZero'>;
+
+/** The pass's own bindings after A and B (f32), in order; a gradient known to be zeros is not bound. */
+function lstmSequenceBindings(pass: LstmSequencePass, zeros: Zeros): (readonly [string, 'read' | 'read_write'])[] {
+  return pass === 'forward'
+    ? [['XW', 'read'], ['CS', 'read_write'], ['Z', 'read_write'], ['C0', 'read']]
+    : [['Z', 'read'], ['C0', 'read'], ['CS', 'read'], ['DH', 'read'], ...(zeros.dcsZero ? [] : [['DC', 'read'] as const]), ['DCS', 'read_write']];
+}
 
 const gates = (f: (g: number) => string, sep = '\n  ') => [0, 1, 2, 3].map(f).join(sep);
 const C = ['x', 'y', 'z', 'w'] as const;
@@ -48,14 +53,14 @@ const FORWARD = `fn mm_write4(batch: u32, row: u32, col: u32, hu: vec4f) {
 }`;
 
 // Units j..j+3 in a loop (one inlined copy of the cell's backward); N = U need not be a multiple of 4.
-const backward = (dzsZero: boolean) => `fn mm_write4(batch: u32, row: u32, col: u32, dhr: vec4f) {
+const backward = ({ dcsZero, dzsZero }: Zeros) => `fn mm_write4(batch: u32, row: u32, col: u32, dhr: vec4f) {
   for (var c = 0u; c < 4u; c++) { if (col + c < u.N) { cellGrad(row, col + c, dhr[c]); } }
 }
 fn cellGrad(row: u32, j: u32, dhr: f32) {
   let sr = row * u.T + u.t;
   let zb = sr * 4u * u.U + j;
   let dh = DH[sr * u.U + j] + dhr;
-  var dc = DC[sr * u.U + j];
+  var dc = ${dcsZero ? '0.0' : 'DC[sr * u.U + j]'};
   if (u.t + 1u < u.T) { dc += DCS[(sr + 1u) * u.U + j]; }
   let d = cellBackward(Z[zb], Z[zb + u.U], Z[zb + 2u * u.U], Z[zb + 3u * u.U], cPrev(row, sr, j), CS[sr * u.U + j], dh, dc);
   ${gates((g) => `setA(zb + ${g}u * u.U, ${dzsZero ? '' : `getA(zb + ${g}u * u.U) + `}d.dz[${g}]);`)}
@@ -77,13 +82,13 @@ function readA(pass: LstmSequencePass, a4: boolean): string {
 }
 
 /**
- * The GEMM hooks of one pass. Bindings: A (HS or DZ, read and written), B, then BINDINGS[pass]
- * (forward also H0, in A's element type). `a4`: A's rows read as vec4 (K % 4 == 0). `dzsZero`
- * (backward): DZ holds no gradient of its own on entry.
+ * The GEMM hooks of one pass. Bindings: A (HS or DZ, read and written), B, then
+ * lstmSequenceBindings (forward also H0, in A's element type). `a4`: A's rows read as vec4
+ * (K % 4 == 0). `zeros` (backward): which incoming gradients are known zeros.
  */
-export function lstmSequenceHooks(a: LstmCellAttrs, pass: LstmSequencePass, a4: boolean, b4: boolean, dzsZero = false): GemmHooks {
+export function lstmSequenceHooks(a: LstmCellAttrs, pass: LstmSequencePass, a4: boolean, b4: boolean, zeros: Zeros = { dcsZero: false, dzsZero: false }): GemmHooks {
   const vec = (v: boolean) => (v ? 'vec4f' : 'f32');
-  const own = BINDINGS[pass].map(([name, access]) => [name, 'f32', access] as const);
+  const own = lstmSequenceBindings(pass, zeros).map(([name, access]) => [name, 'f32', access] as const);
   return {
     fields: FIELDS,
     bindings: [['A', vec(a4), 'read_write'], ['B', vec(b4), 'read'], ...own, ...(pass === 'forward' ? [['H0', vec(a4), 'read'] as const] : [])],
@@ -99,7 +104,7 @@ export function lstmSequenceHooks(a: LstmCellAttrs, pass: LstmSequencePass, a4: 
       `fn getA(i: u32) -> f32 { return ${a4 ? 'A[i / 4u][i % 4u]' : 'A[i]'}; }`,
       `fn setA(i: u32, v: f32) { ${a4 ? 'A[i / 4u][i % 4u]' : 'A[i]'} = v; }`,
       C_PREV,
-      pass === 'forward' ? FORWARD : backward(dzsZero),
+      pass === 'forward' ? FORWARD : backward(zeros),
     ].join('\n'),
     a4, b4, write4: true,
   };

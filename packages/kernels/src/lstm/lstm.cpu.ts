@@ -7,8 +7,8 @@ import type { DataArray } from '../types.js';
  *   c' = f·c + i·g;   h' = o·act(c')         (σ = the inner activation)
  */
 export interface LstmCellAttrs { units: number; activation: CellActivationName; innerActivation: CellActivationName }
-/** `dzsZero`: dzs is known to be zeros (the gate pre-activations' gradient, when nothing used them): not read. */
-export interface LstmSequenceGradAttrs extends LstmCellAttrs { dzsZero: boolean }
+/** `dcsZero`, `dzsZero`: dcs or dzs is known to be zeros (the gradient of an output nothing used): not read. */
+export interface LstmSequenceGradAttrs extends LstmCellAttrs { dcsZero: boolean; dzsZero: boolean }
 
 function preactivation(xw: DataArray, hu: DataArray, bias: DataArray, row: number, col: number, units: number): number {
   const k = row * 4 * units + col;
@@ -130,7 +130,7 @@ export function lstmSequenceGradCpu(
       for (let j = 0; j < u; j++) {
         const next = t + 1 < steps;
         const dh = dhs[row * u + j]! + (next ? recurrent(r, t + 1, j) : 0);
-        const dc = dcs[row * u + j]! + (next ? dc0[r * u + j]! : 0);
+        const dc = (a.dcsZero ? 0 : dcs[row * u + j]!) + (next ? dc0[r * u + j]! : 0);
         const zj = (gate: number) => z[row * g + gate * u + j]!;
         const cPrev = t === 0 ? c0[r * u + j]! : cs[(row - 1) * u + j]!;
         cellBackward(a, zj(0), zj(1), zj(2), zj(3), cPrev, cs[row * u + j]!, dh, dc, out);

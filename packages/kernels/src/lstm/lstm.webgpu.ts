@@ -27,12 +27,12 @@ export function lstmCellGradGpu(
 }
 
 /** Records step t: the recurrent GEMM of the previous state with the cell as its epilogue. */
-function fusedStep(ctx: GpuContext, pass: LstmSequencePass, a: LstmCellAttrs, t: number, steps: number, b: GpuTensor, buffers: GPUBuffer[], mn: [number, number], dzsZero = false): void {
+function fusedStep(ctx: GpuContext, pass: LstmSequencePass, a: LstmCellAttrs, t: number, steps: number, b: GpuTensor, buffers: GPUBuffer[], mn: [number, number], zeros = { dcsZero: false, dzsZero: false }): void {
   const [m, n] = mn;
   const k = b.shape[0]!;
   const a4 = k % 4 === 0, b4 = n % 4 === 0;
-  const key = `lstmseq:${pass}:${a.activation}:${a.innerActivation}:${dzsZero ? 'dz0' : 'dz'}`;
-  gemmGpu(ctx, 'lstmSequence', key, lstmSequenceHooks(a, pass, a4, b4, dzsZero), lstmSequenceUniforms(a.units, steps, t), [buffers[0]!, b.buffer, ...buffers.slice(1)], { m, n, k, batches: 1, repeated: true });
+  const key = `lstmseq:${pass}:${a.activation}:${a.innerActivation}:${zeros.dcsZero ? 'dc0' : 'dc'}:${zeros.dzsZero ? 'dz0' : 'dz'}`;
+  gemmGpu(ctx, 'lstmSequence', key, lstmSequenceHooks(a, pass, a4, b4, zeros), lstmSequenceUniforms(a.units, steps, t), [buffers[0]!, b.buffer, ...buffers.slice(1)], { m, n, k, batches: 1, repeated: true });
 }
 
 const NN = { transposeA: false, transposeB: false };
@@ -68,7 +68,7 @@ export function lstmSequenceGradGpu(
   if (!a.dzsZero) copyTensor(ctx, dzs, dz);
   transposeGpu(ctx, w, [1, 0], ut);
   for (let t = steps - 1; t >= 0; t--)
-    fusedStep(ctx, 'backward', a, t, steps, ut, [dz.buffer, z.buffer, c0.buffer, cs.buffer, dhs.buffer, dcs.buffer, dcSteps.buffer], [batch, u], a.dzsZero);
+    fusedStep(ctx, 'backward', a, t, steps, ut, [dz.buffer, z.buffer, c0.buffer, cs.buffer, dhs.buffer, ...(a.dcsZero ? [] : [dcs.buffer]), dcSteps.buffer], [batch, u], a);
   const dz0 = scratch(ctx, 'lstm:dz0', [batch, 4 * u]);
   sliceGpu(ctx, dz, [0, 0, 0], [batch, 1, 4 * u], dz0);
   matMulGpu(ctx, dz0, ut, NN, dh0);
