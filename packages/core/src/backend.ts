@@ -80,11 +80,12 @@ export interface RecordedStep {
   /** Gives the recorded storages back (the pool may reuse them). */
   release(): void;
   /**
-   * Dispatches in the program (those a replay runs: all but the loop-invariant ones; as traced,
-   * before fusion; ops its fused chains compute more than once, see Fused.duplicatedOps), copies
-   * and uploads (those a replay writes again), and the buffers it owns.
+   * Dispatches in the program (those a replay runs: all but the loop-invariant ones and the exact
+   * repeats; those exact repeats; as traced, before fusion; ops its fused chains compute more than
+   * once, see Fused.duplicatedOps), copies and uploads (those a replay writes again), and the
+   * buffers it owns.
    */
-  readonly counts: { dispatches: number; replayedDispatches: number; unfusedDispatches: number; duplicatedOps: number; copies: number; uploads: number; replayedUploads: number; ownedBuffers: number; ownedBytes: number };
+  readonly counts: { dispatches: number; replayedDispatches: number; repeatedDispatches: number; unfusedDispatches: number; duplicatedOps: number; copies: number; uploads: number; replayedUploads: number; ownedBuffers: number; ownedBytes: number };
   /** The chains of kernels fused into one, each as its ops joined by '+' (e.g. 'add+relu'). */
   readonly fused: readonly string[];
   /** Runs the step once more, dispatch by dispatch, timing each (a benchmark's tool: the step's effects happen again). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as K from '@kerasgpu/core';
+import { gpuBackend } from './webgpu/harness.js';
 
 /**
  * A step of a tiny model built from core ops: dropout, a dense layer, a squared loss, Adam. The
@@ -89,6 +90,70 @@ describe('traceStep on webgpu: replay', () => {
     expect(new Set(compiled.losses).size).toBe(compiled.losses.length);
     K.dispose([...eager.weights, ...compiled.weights]);
     compiled.step!.dispose();
+    await K.setBackend('cpu');
+  });
+});
+
+describe('traceStep on webgpu: exact repeats', () => {
+  it('a replay skips packing a GEMM operand a second time (another packing between), with the same results', async () => {
+    await K.setBackend('webgpu');
+    // Large enough for B to be packed on a CPU adapter; b is packed, then c, then b again.
+    const [b, c] = K.tidy(() => [K.variable(K.randomUniform([256, 160], -1, 1, 1)), K.variable(K.randomUniform([256, 160], -1, 1, 2))]);
+    const step = (x: K.Tensor) => () => K.tidy(() => [K.sum(K.matMul(x, b)), K.sum(K.matMul(x, c)), K.sum(K.matMul(K.neg(x), b))]);
+    const batch = (i: number) => K.randomUniform([128, 256], 0, 1, 10 + i);
+    const values = async (ts: K.Tensor[]) => Promise.all(ts.map(async (t) => (await t.data())[0]!));
+    const x0 = batch(0);
+    const traced = K.traceStep(step(x0), [x0], [b, c]);
+    K.dispose(traced.outputs);
+    const compiled = traced.step!;
+    // Only the CPU adapter's GEMM packs B (a GPU's tiles stage it in workgroup memory instead).
+    if ((await gpuBackend()).ctx.facts.isCpu) expect(compiled.counts.repeatedDispatches).toBe(1);
+    expect(compiled.counts.replayedDispatches).toBeLessThanOrEqual(compiled.counts.dispatches - compiled.counts.repeatedDispatches);
+    for (let i = 1; i < 4; i++) {
+      const x = batch(i);
+      const eager = step(x)();
+      const want = await values(eager);
+      K.dispose(eager);
+      await K.sync();
+      const replayed = compiled.replay([x], {});
+      expect(await values(replayed)).toEqual(want);
+      K.dispose([...replayed, x]);
+    }
+    compiled.dispose();
+    K.dispose([b, c, x0]);
+    await K.setBackend('cpu');
+  });
+
+  it('but not when the operand was written in between (an update of it)', async () => {
+    await K.setBackend('webgpu');
+    const vars = () => K.tidy(() => [K.variable(K.randomUniform([256, 160], -1, 1, 1)), K.variable(K.randomUniform([256, 160], -1, 1, 2)), K.variable(K.zeros([256, 160]))]);
+    const sgd = { rule: 'sgd' as const, hyper: { lr: 0.1, momentum: 0, nesterov: false } };
+    const step = (x: K.Tensor, [b, c, v]: K.Variable[]) => () => K.tidy(() => {
+      const first = K.sum(K.matMul(x, b!));
+      K.applyOptimizerUpdate(sgd.rule, sgd.hyper, b!, K.ones([256, 160]), [v!]);
+      return [first, K.sum(K.matMul(x, c!)), K.sum(K.matMul(x, b!))];
+    });
+    const batch = (i: number) => K.randomUniform([128, 256], 0, 1, 20 + i);
+    const values = async (ts: K.Tensor[]) => Promise.all(ts.map(async (t) => (await t.data())[0]!));
+    const [eagerVars, replayVars] = [vars(), vars()];
+    const x0 = batch(0);
+    K.dispose(step(x0, eagerVars)());
+    const traced = K.traceStep(step(x0, replayVars), [x0], replayVars);
+    K.dispose(traced.outputs);
+    const compiled = traced.step!;
+    expect(compiled.counts.repeatedDispatches).toBe(0);
+    for (let i = 1; i < 4; i++) {
+      const x = batch(i);
+      const eager = step(x, eagerVars)();
+      const want = await values(eager);
+      K.dispose(eager);
+      await K.sync();
+      const replayed = compiled.replay([x], { update: () => sgd });
+      expect(await values(replayed)).toEqual(want);
+      K.dispose([...replayed, x]);
+    }
+    compiled.dispose();
+    K.dispose([...eagerVars, ...replayVars, x0]);
     await K.setBackend('cpu');
   });
 });

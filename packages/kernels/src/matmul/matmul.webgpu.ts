@@ -135,11 +135,31 @@ function packedB(ctx: GpuContext, v: GemmVariant, b: GpuTensor, bStride: { k: nu
   if (v.kind !== 'subgroup' || v.sg * 4 !== PANEL || gemmWork(p) < FIT_MIN_WORK || p.m <= gemmTile(v).tm) return null;
   const kGroups = Math.ceil(p.k / PACK_K);
   if (bytes > ctx.facts.maxStorageBindingBytes || kGroups > max || matrices > max) return null;
-  const packed = scratch(ctx, 'gemm:packedB', [matrices, panels, p.k, PANEL]);
   const uniforms: Uniform[] = [p.k, p.n, bStride.k, bStride.col, panels].map((x): Uniform => ['u32', x]);
+  const packed = scratch(ctx, packSlot(ctx, b.buffer, uniforms), [matrices, panels, p.k, PANEL]);
   const rows4 = bStride.col === 1 && p.n % 4 === 0 && bStride.k % 4 === 0;
-  ctx.dispatch('matMul', ctx.pipeline(`gemm:packB${rows4 ? '4' : ''}`, () => packBWgsl(rows4)), [b.buffer, packed.buffer], uniforms, [Math.ceil((panels * PANEL) / 4 / 64), kGroups, matrices]);
+  ctx.dispatch('matMul', ctx.pipeline(`gemm:packB${rows4 ? '4' : ''}`, () => packBWgsl(rows4)), [b.buffer, packed.buffer], uniforms, [Math.ceil((panels * PANEL) / 4 / 64), kGroups, matrices], { idempotent: true });
   return packed;
+}
+
+/** Per context, what the two pack buffers last held (source buffer and uniforms), most recent first. */
+const packSlots = new WeakMap<GpuContext, { source: GPUBuffer; uniforms: string; slot: number }[]>();
+
+/**
+ * The scratch buffer of a packing: the one that last held this source packed the same way, else
+ * the least recently used of two. So a GEMM packing the operand an earlier one packed (the
+ * LSTM's weight gradients both pack dz, another packing between them) writes the same buffer,
+ * and a recorded program can skip the repeat (a dispatch's exact repeat with nothing in between
+ * writing its buffers).
+ */
+function packSlot(ctx: GpuContext, source: GPUBuffer, values: readonly Uniform[]): string {
+  const uniforms = values.map(([, v]) => v).join(',');
+  const slots = packSlots.get(ctx) ?? [];
+  const same = slots.findIndex((s) => s.source === source && s.uniforms === uniforms);
+  const slot = same >= 0 ? slots[same]!.slot : slots.length < 2 ? slots.length : slots[1]!.slot;
+  const rest = slots.filter((s) => s.slot !== slot);
+  packSlots.set(ctx, [{ source, uniforms, slot }, ...rest]);
+  return `gemm:packedB${slot}`;
 }
 
 /**

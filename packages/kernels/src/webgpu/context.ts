@@ -51,10 +51,15 @@ export interface DispatchStep {
   gemm?: GemmStep;
   /** A reduction of one dispatch, whose input a recorded program may compute inside it instead (fuse.ts). */
   reduce?: ReduceStep;
+  /**
+   * Its outputs depend only on bindings it does not write: run again on unchanged inputs it
+   * changes nothing, so a recorded program may skip an exact repeat (repeatedSteps).
+   */
+  idempotent?: boolean;
 }
 
-/** What a dispatch says of itself for fusion. */
-export type Fusible = Pick<DispatchStep, 'elementwise' | 'gemm' | 'reduce'>;
+/** What a dispatch says of itself for fusion and replay. */
+export type Fusible = Pick<DispatchStep, 'elementwise' | 'gemm' | 'reduce' | 'idempotent'>;
 export interface CopyStep { kind: 'copy'; src: GPUBuffer; srcOffset: number; dst: GPUBuffer; dstOffset: number; bytes: number }
 export interface UploadStep { kind: 'upload'; buffer: GPUBuffer; data: Uint8Array }
 /** Zeroes `bytes` of `buffer` from `offset` (clearBuffer: a memset on lavapipe, ~10x a fill kernel's speed). */

@@ -35,7 +35,7 @@ interface Trace {
  * `frozen`: per-step kernels, never invariant.
  */
 function invariantSteps(ctx: GpuContext, steps: readonly GpuStep[], owned: ReadonlySet<GPUBuffer>, keep: ReadonlySet<GPUBuffer>, frozen: ReadonlySet<number>): Set<number> {
-  const writes = (s: GpuStep): GPUBuffer[] => (s.kind === 'dispatch' ? ctx.writes(s) : s.kind === 'copy' ? [s.dst] : [s.buffer]);
+  const writes = stepWrites(ctx);
   const uses = new Map<GPUBuffer, number[]>(), writers = new Map<GPUBuffer, number[]>();
   const note = (m: Map<GPUBuffer, number[]>, b: GPUBuffer, i: number) => m.set(b, [...(m.get(b) ?? []), i]);
   steps.forEach((s, i) => {
@@ -49,6 +49,39 @@ function invariantSteps(ctx: GpuContext, steps: readonly GpuStep[], owned: Reado
     if (written.some((b) => !owned.has(b) || keep.has(b) || writers.get(b)!.length !== 1 || uses.get(b)![0] !== i)) return;
     const reads = stepBuffers(s).filter((b) => !written.includes(b));
     if (reads.every((b) => writers.get(b)?.length === 1 && out.has(writers.get(b)![0]!))) out.add(i);
+  });
+  return out;
+}
+
+/** The buffers a step may write. */
+const stepWrites = (ctx: GpuContext) => (s: GpuStep): GPUBuffer[] => (s.kind === 'dispatch' ? ctx.writes(s) : s.kind === 'copy' ? [s.dst] : [s.buffer]);
+
+/**
+ * The dispatches that repeat an earlier idempotent one exactly (pipeline, bindings, uniforms) with
+ * nothing in between writing a buffer they bind: a replay skips them, the buffers holding what the
+ * first run wrote (the LSTM's second packing of dz for its weight gradients). `frozen`: per-step
+ * kernels, whose uniforms a replay changes, never count.
+ */
+function repeatedSteps(ctx: GpuContext, steps: readonly GpuStep[], frozen: ReadonlySet<number>): Set<number> {
+  const ids = new Map<GPUBuffer, number>();
+  const id = (b: GPUBuffer) => ids.get(b) ?? ids.set(b, ids.size).get(b)!;
+  const writes = stepWrites(ctx);
+  const lastWrite = new Map<GPUBuffer, number>();
+  const first = new Map<string, number>();
+  const out = new Set<number>();
+  steps.forEach((s, i) => {
+    if (s.kind === 'dispatch' && s.idempotent && !frozen.has(i)) {
+      const bound = s.buffers.map((b) => ('buffer' in b ? b.buffer : b));
+      const bindings = s.buffers.map((b, k) => ('buffer' in b ? `${id(bound[k]!)}@${b.offset ?? 0}+${b.size ?? ''}` : `${id(bound[k]!)}`));
+      const key = `${s.pipeline.label}|${bindings.join(',')}|${s.uniforms.join(',')}`;
+      const j = first.get(key);
+      if (j !== undefined && bound.every((b) => (lastWrite.get(b) ?? -1) <= j)) {
+        out.add(i); // what it would write is there already, as if written at j
+        return;
+      }
+      first.set(key, i);
+    }
+    for (const b of writes(s)) lastWrite.set(b, i);
   });
   return out;
 }
@@ -138,8 +171,9 @@ export class GpuStepRecorder implements StepRecorder {
     const invariant = invariantSteps(this.ctx, steps, new Set(mine), keep, frozenSteps(trace));
     const { steps: program, dynamic, chains, duplicatedOps, index } = this.fused(steps, trace, keep, invariant);
     // A step fused into a later one (index -1) is computed there, every run.
-    const skipped = new Set([...invariant].map((i) => index[i]!).filter((i) => i >= 0));
-    return this.recorded(new GpuProgram(this.ctx, program, skipped), dynamic, spec, mine, new Set(moveFrom), { unfusedDispatches: steps.filter((s) => s.kind === 'dispatch').length, chains, duplicatedOps, skipped });
+    const repeated = repeatedSteps(this.ctx, program, new Set(dynamic.flatMap((n) => Array.from({ length: n.count }, (_, k) => n.first + k))));
+    const skipped = new Set([...[...invariant].map((i) => index[i]!).filter((i) => i >= 0), ...repeated]);
+    return this.recorded(new GpuProgram(this.ctx, program, skipped), dynamic, spec, mine, new Set(moveFrom), { unfusedDispatches: steps.filter((s) => s.kind === 'dispatch').length, chains, duplicatedOps, skipped, repeated: repeated.size });
   }
 
   /**
@@ -154,7 +188,7 @@ export class GpuStepRecorder implements StepRecorder {
     return { steps: f.steps, dynamic: trace.dynamic.map((n) => ({ ...n, first: f.index[n.first]! })), chains: f.chains, duplicatedOps: f.duplicatedOps, index: f.index };
   }
 
-  private recorded(program: GpuProgram, dynamic: DynamicNode[], spec: RecordedStepSpec, mine: GPUBuffer[], variables: Set<GPUBuffer>, fusion: { unfusedDispatches: number; chains: string[]; duplicatedOps: number; skipped: ReadonlySet<number> }): RecordedStep {
+  private recorded(program: GpuProgram, dynamic: DynamicNode[], spec: RecordedStepSpec, mine: GPUBuffer[], variables: Set<GPUBuffer>, fusion: { unfusedDispatches: number; chains: string[]; duplicatedOps: number; skipped: ReadonlySet<number>; repeated: number }): RecordedStep {
     const inputs = spec.inputs.map((s) => ({ buffer: bufferOf(s.storage), bytes: s.bytes }));
     /** Everything a replay overwrites (all it owns but the variables' storages). */
     const written = mine.filter((b) => !variables.has(b));
@@ -162,7 +196,7 @@ export class GpuStepRecorder implements StepRecorder {
     const count = (k: GpuStep['kind'], replayed = false) => program.steps.filter((s, i) => s.kind === k && !(replayed && fusion.skipped.has(i))).length;
     return {
       counts: {
-        dispatches: count('dispatch'), replayedDispatches: count('dispatch', true), unfusedDispatches: fusion.unfusedDispatches, duplicatedOps: fusion.duplicatedOps, copies: count('copy'),
+        dispatches: count('dispatch'), replayedDispatches: count('dispatch', true), repeatedDispatches: fusion.repeated, unfusedDispatches: fusion.unfusedDispatches, duplicatedOps: fusion.duplicatedOps, copies: count('copy'),
         uploads: count('upload'), replayedUploads: count('upload', true), ownedBuffers: mine.length, ownedBytes: mine.reduce((n, b) => n + b.size, 0),
       },
       fused: fusion.chains,
