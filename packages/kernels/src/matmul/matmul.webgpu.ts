@@ -103,22 +103,47 @@ const PANEL = 32;
 /** k-steps one packing invocation copies (with 4 columns): fewer, fuller workgroups, which is what a CPU adapter pays for. */
 const PACK_K = 8;
 
-/** `rows4`: B's rows are contiguous and 4-aligned (bCol = 1, N and bK multiples of 4): read as vec4s. */
-const packBWgsl = (rows4: boolean) => `${uniformStruct([['K', 'u32'], ['N', 'u32'], ['bK', 'u32'], ['bCol', 'u32'], ['panels', 'u32']])}
-${storageBindings(1, [['B', rows4 ? 'vec4f' : 'f32', 'read'], ['P', 'vec4f', 'read_write']])}
+/**
+ * How B is read: 'rows4', B's rows contiguous and 4-aligned (bCol = 1, N and bK multiples of 4),
+ * a vec4 of 4 columns per k; 'cols4', a transposed B (bK = 1, K a multiple of 4), two vec4s of
+ * PACK_K k-steps per column, transposed in registers; 'scalar', an element at a time.
+ */
+type PackRead = 'rows4' | 'cols4' | 'scalar';
+
+const C4 = ['x', 'y', 'z', 'w'] as const;
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+const PACK_LOOPS: Record<PackRead, string> = {
+  rows4: `  for (var k = k0; k < min(k0 + ${PACK_K}u, u.K); k++) {
+    var v = vec4f(0.0);
+    if (col < u.N) { v = B[(mat * u.K * u.N + k * u.bK + col) / 4u]; }
+    P[at(mat, col, k)] = v;
+  }`,
+  scalar: `  for (var k = k0; k < min(k0 + ${PACK_K}u, u.K); k++) {
+    var v = vec4f(0.0);
+    for (var c = 0u; c < 4u; c++) { if (col + c < u.N) { v[c] = B[mat * u.K * u.N + k * u.bK + (col + c) * u.bCol]; } }
+    P[at(mat, col, k)] = v;
+  }`,
+  // q<h>_<c>: k-steps k0 + 4h .. + 3 of column col + c.
+  cols4: `${range(PACK_K / 4).flatMap((h) => range(4).map((c) => `  var q${h}_${c} = vec4f(0.0);`)).join('\n')}
+${range(4).map((c) => `  if (col + ${c}u < u.N) {
+    let i = (mat * u.K * u.N + (col + ${c}u) * u.bCol + k0) / 4u;
+${range(PACK_K / 4).map((h) => `    if (k0 + ${4 * h}u < u.K) { q${h}_${c} = B[i + ${h}u]; }`).join('\n')}
+  }`).join('\n')}
+${Array.from({ length: PACK_K }, (_, kk) => `  if (k0 + ${kk}u < u.K) { P[at(mat, col, k0 + ${kk}u)] = vec4f(${[0, 1, 2, 3].map((c) => `q${Math.floor(kk / 4)}_${c}.${C4[kk % 4]}`).join(', ')}); }`).join('\n')}`,
+};
+
+const packBWgsl = (read: PackRead) => `${uniformStruct([['K', 'u32'], ['N', 'u32'], ['bK', 'u32'], ['bCol', 'u32'], ['panels', 'u32']])}
+${storageBindings(1, [['B', read === 'scalar' ? 'f32' : 'vec4f', 'read'], ['P', 'vec4f', 'read_write']])}
+/** Where B's (k, col..col+3) go: panel col / ${PANEL}, row k, the vec4 at col within the panel. */
+fn at(mat: u32, col: u32, k: u32) -> u32 { return ((mat * u.panels + col / ${PANEL}u) * u.K + k) * ${PANEL / 4}u + (col % ${PANEL}u) / 4u; }
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let col = gid.x * 4u;
   let mat = gid.z;
   if (col >= u.panels * ${PANEL}u) { return; }
   let k0 = gid.y * ${PACK_K}u;
-  for (var k = k0; k < min(k0 + ${PACK_K}u, u.K); k++) {
-    var v = vec4f(0.0);
-${rows4
-    ? '    if (col < u.N) { v = B[(mat * u.K * u.N + k * u.bK + col) / 4u]; }'
-    : '    for (var c = 0u; c < 4u; c++) { if (col + c < u.N) { v[c] = B[mat * u.K * u.N + k * u.bK + (col + c) * u.bCol]; } }'}
-    P[((mat * u.panels + col / ${PANEL}u) * u.K + k) * ${PANEL / 4}u + (col % ${PANEL}u) / 4u] = v;
-  }
+${PACK_LOOPS[read]}
 }`;
 
 /**
@@ -137,8 +162,9 @@ function packedB(ctx: GpuContext, v: GemmVariant, b: GpuTensor, bStride: { k: nu
   if (bytes > ctx.facts.maxStorageBindingBytes || kGroups > max || matrices > max) return null;
   const uniforms: Uniform[] = [p.k, p.n, bStride.k, bStride.col, panels].map((x): Uniform => ['u32', x]);
   const packed = scratch(ctx, packSlot(ctx, b.buffer, uniforms), [matrices, panels, p.k, PANEL]);
-  const rows4 = bStride.col === 1 && p.n % 4 === 0 && bStride.k % 4 === 0;
-  ctx.dispatch('matMul', ctx.pipeline(`gemm:packB${rows4 ? '4' : ''}`, () => packBWgsl(rows4)), [b.buffer, packed.buffer], uniforms, [Math.ceil((panels * PANEL) / 4 / 64), kGroups, matrices], { idempotent: true });
+  const read: PackRead = bStride.col === 1 && p.n % 4 === 0 && bStride.k % 4 === 0 ? 'rows4'
+    : bStride.k === 1 && p.k % 4 === 0 && bStride.col % 4 === 0 ? 'cols4' : 'scalar';
+  ctx.dispatch('matMul', ctx.pipeline(`gemm:packB:${read}`, () => packBWgsl(read)), [b.buffer, packed.buffer], uniforms, [Math.ceil((panels * PANEL) / 4 / 64), kGroups, matrices], { idempotent: true });
   return packed;
 }
 
