@@ -111,7 +111,9 @@ export function gatherGpu(ctx: GpuContext, x: GpuTensor, indices: GpuTensor, axi
   const width = inner % 4 === 0 ? 4 : 1;
   const n = sizeOf(y.shape) / width;
   const uniforms: UniformList = [['n', 'u32', n], ['len', 'u32', x.shape[axis]!], ['inner', 'u32', inner / width], ['m', 'u32', sizeOf(indices.shape)]];
-  dispatchFlat(ctx, 'gather', `gather:${width}`, () => gatherWgsl(uniforms, width), [x.buffer, indices.buffer, y.buffer], uniformValues(uniforms.slice(1)), n);
+  // Words of one row per invocation: the largest of 8, 4, 2, 1 dividing the row.
+  const per = [8, 4, 2, 1].find((p) => (inner / width) % p === 0)!;
+  dispatchFlat(ctx, 'gather', `gather:${width}:${per}`, () => gatherWgsl(uniforms, width, per), [x.buffer, indices.buffer, y.buffer], uniformValues(uniforms.slice(1)), n, per);
 }
 
 /**

@@ -77,21 +77,31 @@ fn main(${MAIN_ARGS}) {
  * rows of a multiple of 4 words move as vec4 (n and inner then count vec4s): a quarter of the
  * invocations, which on a CPU adapter is most of the cost of a batch gathered from its epoch.
  */
-export function gatherWgsl(uniforms: UniformList, width: 1 | 4): string {
+/**
+ * gather: y[o][t][j] = x[o][idx[t]][j] (zeros for an index out of range), `width` elements a word,
+ * `per` consecutive words of one row per invocation (inner % per == 0): the row's index and
+ * position, divisions each, are found once for them.
+ */
+export function gatherWgsl(uniforms: UniformList, width: 1 | 4, per: number): string {
   const word = width === 4 ? 'vec4<u32>' : 'u32';
   return `${uniformStruct(uniformFields(uniforms))}
 ${storageBindings(1, [['X', word, 'read'], ['IDX', 'i32', 'read'], ['Y', word, 'read_write']])}
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
-  ${flatIndexDecl(ELEMENTWISE_WG)}
+  ${flatIndexDecl(ELEMENTWISE_WG).replace('let i =', 'let g =')}
+  let i = g * ${per}u;
   if (i >= u.n) { return; }
   let j = i % u.inner;
   let t = (i / u.inner) % u.m;
   let o = i / (u.inner * u.m);
   let k = IDX[t];
-  var v = ${word}(0u);
-  if (k >= 0 && u32(k) < u.len) { v = X[(o * u.len + u32(k)) * u.inner + j]; }
-  Y[i] = v;
+  let ok = k >= 0 && u32(k) < u.len;
+  let src = (o * u.len + u32(select(0, k, ok))) * u.inner + j;
+  for (var q = 0u; q < ${per}u; q++) {
+    var v = ${word}(0u);
+    if (ok) { v = X[src + q]; }
+    Y[i + q] = v;
+  }
 }`;
 }
 
