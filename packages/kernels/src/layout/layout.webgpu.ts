@@ -25,7 +25,10 @@ function stridedCopy(ctx: GpuContext, op: string, src: GPUBuffer, srcBase: numbe
   const n = w(sizeOf(dims));
   const uniforms: UniformList = [['n', 'u32', n], ['srcBase', 'u32', w(srcBase)], ['dstBase', 'u32', w(dstBase)],
     ...u32Fields('d', dims4), ...u32Fields('s', strides4[0]!), ...u32Fields('t', strides4[1]!)];
-  dispatchFlat(ctx, op, `copy:${rank}:${width}`, () => stridedCopyWgsl(rank, uniforms, width), [src, dst], uniformValues(uniforms.slice(1)), n);
+  // Runs of the innermost dim contiguous on both sides: up to 8 words of a run per invocation.
+  const run = rank > 0 && c.strides.every((s) => s[inner] === 1) ? dims4[inner]! : 1;
+  const per = [8, 4, 2, 1].find((p) => run % p === 0)!;
+  dispatchFlat(ctx, op, `copy:${rank}:${width}:${per}`, () => stridedCopyWgsl(rank, uniforms, width, per), [src, dst], uniformValues(uniforms.slice(1)), n, per);
 }
 
 /**
@@ -72,8 +75,9 @@ export function concatGpu(ctx: GpuContext, xs: readonly GpuTensor[], axis: numbe
     const rows = parts.map((x) => x.shape[axis]! * inner);
     const width = rows.every((r) => r % 4 === 0) ? 4 : 1;
     const offsets = rows.reduce((o, r) => [...o, o.at(-1)! + r / width], [0]);
-    dispatchFlat(ctx, 'concat', `concat:${parts.length}:${width}`, () => concatWgsl(parts.length, width), [...parts.map((x) => x.buffer), y.buffer],
-      [offsets.at(-1)!, ...offsets].map((v): Uniform => ['u32', v]), sizeOf(y.shape) / width);
+    const per = [8, 4, 2, 1].find((p) => rows.every((r) => (r / width) % p === 0))!;
+    dispatchFlat(ctx, 'concat', `concat:${parts.length}:${width}:${per}`, () => concatWgsl(parts.length, width, per), [...parts.map((x) => x.buffer), y.buffer],
+      [offsets.at(-1)!, ...offsets].map((v): Uniform => ['u32', v]), sizeOf(y.shape) / width, per);
     return;
   }
   const ys = stridesOf(y.shape);

@@ -8,9 +8,11 @@ import { offsetFn, uniformFields, type UniformList } from '../webgpu/indexing.js
  * The strided copy: one invocation per element of an iteration space of dims `d*`, reading
  * X[srcBase + Σ c·s*] and writing Y[dstBase + Σ c·t*]. transpose, slice and tile are strided
  * reads into a contiguous output; concat and pad are strided writes of a contiguous input.
- * `width` 4: the words move as vec4 (dims, strides and bases then count vec4s).
+ * `width` 4: the words move as vec4 (dims, strides and bases then count vec4s). `per` > 1: that
+ * many consecutive words of the innermost dim per invocation (contiguous on both sides, a
+ * multiple of `per` long), their offsets unravelled once.
  */
-export function stridedCopyWgsl(rank: number, uniforms: UniformList, width: 1 | 4): string {
+export function stridedCopyWgsl(rank: number, uniforms: UniformList, width: 1 | 4, per: number): string {
   const word = width === 4 ? 'vec4<u32>' : 'u32';
   return `${uniformStruct(uniformFields(uniforms))}
 ${storageBindings(1, [['X', word, 'read'], ['Y', word, 'read_write']])}
@@ -18,9 +20,12 @@ ${offsetFn('srcOffset', rank, 'd', 's', 'srcBase')}
 ${offsetFn('dstOffset', rank, 'd', 't', 'dstBase')}
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
-  ${flatIndexDecl(ELEMENTWISE_WG)}
+  ${flatIndexDecl(ELEMENTWISE_WG).replace('let i =', 'let g =')}
+  let i = g * ${per}u;
   if (i >= u.n) { return; }
-  Y[dstOffset(i)] = X[srcOffset(i)];
+  let src = srcOffset(i);
+  let dst = dstOffset(i);
+  for (var q = 0u; q < ${per}u; q++) { Y[dst + q] = X[src + q]; }
 }`;
 }
 
@@ -28,9 +33,10 @@ fn main(${MAIN_ARGS}) {
  * concat of k inputs in one dispatch: each output row (outer index o) is the inputs' rows side by
  * side, input q's at word offsets [o_q, o_{q+1}) of a row of L words (its row: its axis length
  * times the words after the axis). `width` 4: every input's row is whole vec4s, which then move
- * as vec4 (L and offsets count vec4s).
+ * as vec4 (L and offsets count vec4s). `per`: consecutive words per invocation (every input's
+ * row a multiple of it, so they come from one input).
  */
-export function concatWgsl(k: number, width: 1 | 4): string {
+export function concatWgsl(k: number, width: 1 | 4, per: number): string {
   const word = width === 4 ? 'vec4<u32>' : 'u32';
   const inputs = Array.from({ length: k }, (_, q) => q);
   const fields: UniformList = [['n', 'u32', 0], ['L', 'u32', 0], ...Array.from({ length: k + 1 }, (_, q) => [`o${q}`, 'u32', 0] as const)];
@@ -38,11 +44,16 @@ export function concatWgsl(k: number, width: 1 | 4): string {
 ${storageBindings(1, [...inputs.map((q) => [`X${q}`, word, 'read'] as [string, string, 'read']), ['Y', word, 'read_write']])}
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
-  ${flatIndexDecl(ELEMENTWISE_WG)}
+  ${flatIndexDecl(ELEMENTWISE_WG).replace('let i =', 'let g =')}
+  let i = g * ${per}u;
   if (i >= u.n) { return; }
   let p = i % u.L;
   let o = i / u.L;
-  ${inputs.map((q) => `if (p < u.o${q + 1}) { Y[i] = X${q}[o * (u.o${q + 1} - u.o${q}) + p - u.o${q}]; return; }`).join('\n  ')}
+  ${inputs.map((q) => `if (p < u.o${q + 1}) {
+    let src = o * (u.o${q + 1} - u.o${q}) + p - u.o${q};
+    for (var r = 0u; r < ${per}u; r++) { Y[i + r] = X${q}[src + r]; }
+    return;
+  }`).join('\n  ')}
 }`;
 }
 
