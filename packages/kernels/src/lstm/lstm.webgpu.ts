@@ -27,7 +27,10 @@ export function lstmCellGradGpu(
 }
 
 /** Records step t: the recurrent GEMM of the previous state with the cell as its epilogue. */
-function fusedStep(ctx: GpuContext, pass: LstmSequencePass, a: LstmCellAttrs, t: number, steps: number, b: GpuTensor, buffers: GPUBuffer[], mn: [number, number], zeros = { dcsZero: false, dzsZero: false }): void {
+function fusedStep(
+  ctx: GpuContext, pass: LstmSequencePass, a: LstmCellAttrs, t: number, steps: number, b: GpuTensor, buffers: GPUBuffer[], mn: [number, number],
+  zeros: Pick<LstmSequenceGradAttrs, 'dcsZero' | 'dzsZero'> = { dcsZero: false, dzsZero: false },
+): void {
   const [m, n] = mn;
   const k = b.shape[0]!;
   const a4 = k % 4 === 0, b4 = n % 4 === 0;
@@ -53,10 +56,10 @@ export function lstmSequenceGpu(ctx: GpuContext, xw: GpuTensor, w: GpuTensor, h0
 }
 
 /**
- * Its backward (see lstmSequenceGradCpu): dz starts as dzs (a copy, unless dzs is known zeros); U is transposed once (scratch
- * 'lstm:ut'); from the last step, per step one dispatch: the GEMM dz_{t+1}·Uᵀ (from dz itself)
- * with the cell's backward as epilogue, the cell gradient of every step kept in scratch
- * 'lstm:dcs'; then dh0 = dz_0·Uᵀ and dc0 (the first step's rows, copied out).
+ * Its backward (see lstmSequenceGradCpu): dz starts as dzs (a copy, unless dzs is known zeros);
+ * U is transposed once (scratch 'lstm:ut'); from the last step, per step one dispatch: the GEMM
+ * dz_{t+1}·Uᵀ (from dz itself) with the cell's backward as epilogue, the cell gradient of every
+ * step kept in scratch 'lstm:dcs'; then dh0 = dz_0·Uᵀ and dc0 (the first step's rows, copied out).
  */
 export function lstmSequenceGradGpu(
   ctx: GpuContext, w: GpuTensor, z: GpuTensor, cs: GpuTensor, c0: GpuTensor, dhs: GpuTensor, dcs: GpuTensor, dzs: GpuTensor,
