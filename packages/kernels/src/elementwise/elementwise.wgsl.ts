@@ -97,7 +97,7 @@ ${WGSL_ELEMENTWISE_HELPERS}
 ${fns}
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
-  ${flatIndexDecl(ELEMENTWISE_WG).replace('let i =', 'let i0 =')}
+  ${flatIndexDecl(ELEMENTWISE_WG, 'i0')}
   let count = ${count};
   let first = i0 * ${per}u;
   if (first >= count) { return; }

@@ -6,6 +6,9 @@ import { fillGpu } from '../elementwise/elementwise.webgpu.js';
 import { scratch } from '../webgpu/scratch.js';
 import { concatWgsl, gatherWgsl, scatterAddWgsl, scatterMarksWgsl, stridedCopyWgsl, TRANSPOSE_BLOCKS_WGSL, type ScatterAddMode } from './layout.wgsl.js';
 
+/** Consecutive words one invocation of a layout kernel moves: the largest of 8, 4, 2, 1 dividing every run (words that must not straddle two). */
+const wordsPerInvocation = (runs: readonly number[]): number => [8, 4, 2, 1].find((p) => runs.every((r) => r % p === 0))!;
+
 /**
  * Copies the iteration space `dims` from `src` (at srcBase + Σ c·srcStrides) to `dst` (at
  * dstBase + Σ c·dstStrides): the one dispatch path of transpose, slice, tile, concat and pad.
@@ -25,9 +28,8 @@ function stridedCopy(ctx: GpuContext, op: string, src: GPUBuffer, srcBase: numbe
   const n = w(sizeOf(dims));
   const uniforms: UniformList = [['n', 'u32', n], ['srcBase', 'u32', w(srcBase)], ['dstBase', 'u32', w(dstBase)],
     ...u32Fields('d', dims4), ...u32Fields('s', strides4[0]!), ...u32Fields('t', strides4[1]!)];
-  // Runs of the innermost dim contiguous on both sides: up to 8 words of a run per invocation.
-  const run = rank > 0 && c.strides.every((s) => s[inner] === 1) ? dims4[inner]! : 1;
-  const per = [8, 4, 2, 1].find((p) => run % p === 0)!;
+  // Runs of the innermost dim contiguous on both sides: several words of a run per invocation.
+  const per = wordsPerInvocation([rank > 0 && c.strides.every((s) => s[inner] === 1) ? dims4[inner]! : 1]);
   dispatchFlat(ctx, op, `copy:${rank}:${width}:${per}`, () => stridedCopyWgsl(rank, uniforms, width, per), [src, dst], uniformValues(uniforms.slice(1)), n, per);
 }
 
@@ -75,7 +77,7 @@ export function concatGpu(ctx: GpuContext, xs: readonly GpuTensor[], axis: numbe
     const rows = parts.map((x) => x.shape[axis]! * inner);
     const width = rows.every((r) => r % 4 === 0) ? 4 : 1;
     const offsets = rows.reduce((o, r) => [...o, o.at(-1)! + r / width], [0]);
-    const per = [8, 4, 2, 1].find((p) => rows.every((r) => (r / width) % p === 0))!;
+    const per = wordsPerInvocation(rows.map((r) => r / width));
     dispatchFlat(ctx, 'concat', `concat:${parts.length}:${width}:${per}`, () => concatWgsl(parts.length, width, per), [...parts.map((x) => x.buffer), y.buffer],
       [offsets.at(-1)!, ...offsets].map((v): Uniform => ['u32', v]), sizeOf(y.shape) / width, per);
     return;
@@ -115,8 +117,7 @@ export function gatherGpu(ctx: GpuContext, x: GpuTensor, indices: GpuTensor, axi
   const width = inner % 4 === 0 ? 4 : 1;
   const n = sizeOf(y.shape) / width;
   const uniforms: UniformList = [['n', 'u32', n], ['len', 'u32', x.shape[axis]!], ['inner', 'u32', inner / width], ['m', 'u32', sizeOf(indices.shape)]];
-  // Words of one row per invocation: the largest of 8, 4, 2, 1 dividing the row.
-  const per = [8, 4, 2, 1].find((p) => (inner / width) % p === 0)!;
+  const per = wordsPerInvocation([inner / width]);
   dispatchFlat(ctx, 'gather', `gather:${width}:${per}`, () => gatherWgsl(uniforms, width, per), [x.buffer, indices.buffer, y.buffer], uniformValues(uniforms.slice(1)), n, per);
 }
 

@@ -2,6 +2,15 @@ import { ELEMENTWISE_WG, flatIndexDecl, MAIN_ARGS, storageBindings, uniformStruc
 import { offsetFn, uniformFields, type UniformList } from '../webgpu/indexing.js';
 
 /**
+ * The first of the `per` consecutive words (of one row or run) an invocation moves, `i`, and the
+ * bounds check: finding a word's row (divisions by uniforms) once for `per` words is most of
+ * what a CPU adapter saves.
+ */
+const firstWord = (per: number) => `${flatIndexDecl(ELEMENTWISE_WG, 'g')}
+  let i = g * ${per}u;
+  if (i >= u.n) { return; }`;
+
+/**
  * Layout kernels move 32-bit words and never look at them, so one pipeline serves every dtype
  * (f32, i32, and bool stored as u32).
  *
@@ -20,9 +29,7 @@ ${offsetFn('srcOffset', rank, 'd', 's', 'srcBase')}
 ${offsetFn('dstOffset', rank, 'd', 't', 'dstBase')}
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
-  ${flatIndexDecl(ELEMENTWISE_WG).replace('let i =', 'let g =')}
-  let i = g * ${per}u;
-  if (i >= u.n) { return; }
+  ${firstWord(per)}
   let src = srcOffset(i);
   let dst = dstOffset(i);
   for (var q = 0u; q < ${per}u; q++) { Y[dst + q] = X[src + q]; }
@@ -44,9 +51,7 @@ export function concatWgsl(k: number, width: 1 | 4, per: number): string {
 ${storageBindings(1, [...inputs.map((q) => [`X${q}`, word, 'read'] as [string, string, 'read']), ['Y', word, 'read_write']])}
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
-  ${flatIndexDecl(ELEMENTWISE_WG).replace('let i =', 'let g =')}
-  let i = g * ${per}u;
-  if (i >= u.n) { return; }
+  ${firstWord(per)}
   let p = i % u.L;
   let o = i / u.L;
   ${inputs.map((q) => `if (p < u.o${q + 1}) {
@@ -87,11 +92,7 @@ fn main(${MAIN_ARGS}) {
  * 0 (all bits clear: 0.0, 0 or false) where the index is out of range, as on the cpu. `width` 4:
  * rows of a multiple of 4 words move as vec4 (n and inner then count vec4s): a quarter of the
  * invocations, which on a CPU adapter is most of the cost of a batch gathered from its epoch.
- */
-/**
- * gather: y[o][t][j] = x[o][idx[t]][j] (zeros for an index out of range), `width` elements a word,
- * `per` consecutive words of one row per invocation (inner % per == 0): the row's index and
- * position, divisions each, are found once for them.
+ * `per` consecutive words of one row per invocation (inner % per == 0) share the row's index.
  */
 export function gatherWgsl(uniforms: UniformList, width: 1 | 4, per: number): string {
   const word = width === 4 ? 'vec4<u32>' : 'u32';
@@ -99,9 +100,7 @@ export function gatherWgsl(uniforms: UniformList, width: 1 | 4, per: number): st
 ${storageBindings(1, [['X', word, 'read'], ['IDX', 'i32', 'read'], ['Y', word, 'read_write']])}
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
-  ${flatIndexDecl(ELEMENTWISE_WG).replace('let i =', 'let g =')}
-  let i = g * ${per}u;
-  if (i >= u.n) { return; }
+  ${firstWord(per)}
   let j = i % u.inner;
   let t = (i / u.inner) % u.m;
   let o = i / (u.inner * u.m);

@@ -34,7 +34,7 @@ fn updateAt(i: u32) {
 }
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
-  ${flatIndexDecl(ELEMENTWISE_WG).replace('let i =', 'let first =')}
+  ${flatIndexDecl(ELEMENTWISE_WG, 'first')}
   for (var i = first * ${per}u; i < min((first + 1u) * ${per}u, u.n${vec4 ? ' / 4u' : ''}); i++) { updateAt(i); }
 }`;
 }

@@ -169,8 +169,11 @@ ${offsetFn('redOffset', redRank, 'r', 'rs')}`;
     acc3 = combine(acc3, ${acc.load('x.w', '4u * j + 3u')});
   }
   acc = combine(combine(acc, acc1), combine(acc2, acc3));`;
-  const chunk = `let o = g / u.chunks;
-  let start = (g % u.chunks) * u.chunkLen;
+  // Invocation g: chunk c of output o (cols 4: of outputs o … o + 3).
+  const chunk = `if (g >= ${cols === 4 ? '(u.n / 4u)' : 'u.n'} * u.chunks) { return; }
+  let o = (g / u.chunks)${cols === 4 ? ' * 4u' : ''};
+  let c = g % u.chunks;
+  let start = c * u.chunkLen;
   let end = min(start + u.chunkLen, u.R);
   let base = keptOffset(o);`;
   const first = (offset: string) => (vec === 4 ? `start / 4u${offset}` : `start${offset}`);
@@ -180,13 +183,8 @@ ${offsetFn('redOffset', redRank, 'r', 'rs')}`;
     return `${head}
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
-  ${flatIndexDecl(ELEMENTWISE_WG).replace('let i =', 'let g =')}
-  if (g >= (u.n / 4u) * u.chunks) { return; }
-  let o = (g / u.chunks) * 4u;
-  let c = g % u.chunks;
-  let start = c * u.chunkLen;
-  let end = min(start + u.chunkLen, u.R);
-  let base = keptOffset(o);
+  ${flatIndexDecl(ELEMENTWISE_WG, 'g')}
+  ${chunk}
 ${lanes.map((_, l) => `  var acc${l} = ${acc.init};`).join('\n')}
   for (var j = start; j < end; j++) {
     let x = readX4((${at('j')}) / 4u);
@@ -199,8 +197,7 @@ ${lanes.map((_, l) => `  Y[(o + ${l}u) * u.chunks + c] = ${acc.store(`acc${l}`)}
     return `${head}
 @compute @workgroup_size(${ELEMENTWISE_WG})
 fn main(${MAIN_ARGS}) {
-  ${flatIndexDecl(ELEMENTWISE_WG).replace('let i =', 'let g =')}
-  if (g >= u.n * u.chunks) { return; }
+  ${flatIndexDecl(ELEMENTWISE_WG, 'g')}
   ${chunk}
   ${loop(first(''), '1u')}
   Y[g] = ${acc.store('acc')};
@@ -211,7 +208,6 @@ ${workgroupReduceFn('wgReduce', 'A', REDUCE_WG, 'combine')}
 @compute @workgroup_size(${REDUCE_WG})
 fn main(${MAIN_ARGS}) {
   ${GROUP_INDEX_DECL}
-  if (g >= u.n * u.chunks) { return; }
   ${chunk}
   ${loop(first(' + lid.x'), `${REDUCE_WG}u`)}
   let r = wgReduce(acc, lid.x);

@@ -30,9 +30,9 @@ export function storageBindings(first: number, bufs: readonly (readonly [string,
   return bufs.map(([name, type, access], i) => `@group(0) @binding(${first + i}) var<storage, ${access}> ${name}: array<${type}>;`).join('\n');
 }
 
-/** Declares `let i` = the flat invocation index of a `GpuContext.grid()` dispatch. */
-export function flatIndexDecl(size: number): string {
-  return `let i = gid.x + gid.y * nwg.x * ${size}u;`;
+/** Declares `let <name>` (default i) = the flat invocation index of a `GpuContext.grid()` dispatch. */
+export function flatIndexDecl(size: number, name = 'i'): string {
+  return `let ${name} = gid.x + gid.y * nwg.x * ${size}u;`;
 }
 
 export const MAIN_ARGS = '@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u';

@@ -89,8 +89,8 @@ function repeatedSteps(ctx: GpuContext, steps: readonly GpuStep[], frozen: Reado
 /** Buffers up to this size are not reused within a traced step (they cost little; see `Trace.withheld`). */
 const UNSHARED_BYTES = 1024;
 
-/** The recorded steps of the per-step kernels (a replay re-plans them in place). */
-const frozenSteps = (trace: Trace): Set<number> => new Set(trace.dynamic.flatMap((n) => Array.from({ length: n.count }, (_, k) => n.first + k)));
+/** The steps of the per-step kernels (a replay re-plans them in place), as recorded or as fused. */
+const frozenSteps = (dynamic: readonly DynamicNode[]): Set<number> => new Set(dynamic.flatMap((n) => Array.from({ length: n.count }, (_, k) => n.first + k)));
 
 /** Whether recorded programs fuse elementwise chains (KERASGPU_FUSE=0 replays the steps as traced: debugging, and the tests comparing both). */
 const fusionOn = () => platform.env('KERASGPU_FUSE') !== '0';
@@ -168,10 +168,10 @@ export class GpuStepRecorder implements StepRecorder {
     for (const b of trace.withheld) if (!mine.includes(b)) this.pool.release(b);
     for (const b of moveFrom) this.owned.get(b)!.held = true;
     const keep = new Set([...inputs, ...spec.outputs.map(bufferOf), ...moveFrom, ...spec.moves.map((m) => bufferOf(m.to))]);
-    const invariant = invariantSteps(this.ctx, steps, new Set(mine), keep, frozenSteps(trace));
+    const invariant = invariantSteps(this.ctx, steps, new Set(mine), keep, frozenSteps(trace.dynamic));
     const { steps: program, dynamic, chains, duplicatedOps, index } = this.fused(steps, trace, keep, invariant);
     // A step fused into a later one (index -1) is computed there, every run.
-    const repeated = repeatedSteps(this.ctx, program, new Set(dynamic.flatMap((n) => Array.from({ length: n.count }, (_, k) => n.first + k))));
+    const repeated = repeatedSteps(this.ctx, program, frozenSteps(dynamic));
     const skipped = new Set([...[...invariant].map((i) => index[i]!).filter((i) => i >= 0), ...repeated]);
     return this.recorded(new GpuProgram(this.ctx, program, skipped), dynamic, spec, mine, new Set(moveFrom), { unfusedDispatches: steps.filter((s) => s.kind === 'dispatch').length, chains, duplicatedOps, skipped, repeated: repeated.size });
   }
@@ -184,7 +184,7 @@ export class GpuStepRecorder implements StepRecorder {
    */
   private fused(steps: GpuStep[], trace: Trace, keep: ReadonlySet<GPUBuffer>, constants: ReadonlySet<number>): { steps: GpuStep[]; dynamic: DynamicNode[]; chains: string[]; duplicatedOps: number; index: number[] } {
     if (!fusionOn()) return { steps, dynamic: trace.dynamic, chains: [], duplicatedOps: 0, index: steps.map((_, i) => i) };
-    const f = fuseElementwise(this.ctx, steps, { releases: trace.releases, frozen: frozenSteps(trace), keep, constants });
+    const f = fuseElementwise(this.ctx, steps, { releases: trace.releases, frozen: frozenSteps(trace.dynamic), keep, constants });
     return { steps: f.steps, dynamic: trace.dynamic.map((n) => ({ ...n, first: f.index[n.first]! })), chains: f.chains, duplicatedOps: f.duplicatedOps, index: f.index };
   }
 
