@@ -24,7 +24,7 @@ const PUBLIC: Record<string, readonly string[]> = {
     'TRUNCATED_ROUNDS', 'UDIV_EXACT_BELOW', 'UNARY', 'UNIFORM_SLOT', 'UnaryDef', 'UnaryOp', 'UnaryVjp',
     'Uniform', 'UniformList', 'UploadStep', 'VJP_BINARY_OPS', 'VJP_UNARY_OPS', 'WGSL_ALGEBRA',
     'WGSL_ELEMENTWISE_HELPERS', 'affineResampleCpu', 'affineResampleGpu', 'algebra', 'allocArray',
-    'argReduceCpu', 'argReduceGpu', 'avgPoolCpu', 'avgPoolGpu', 'avgPoolGradCpu', 'avgPoolGradGpu',
+    'argReduceCpu', 'argReduceGpu', 'avgPoolCpu', 'avgPoolGpu', 'avgPoolGradCpu', 'avgPoolGradGpu', 'awaitGpu',
     'binaryCpu', 'binaryGpu', 'bitsToUnit', 'boxMuller', 'broadcastStrides', 'broadcastUniformFields',
     'broadcastUniformValues', 'bytesPerElement', 'castCpu', 'castGpu', 'cellBackward', 'cellForward',
     'chooseGemmVariant', 'coalesceDims', 'collapseDims', 'concatCpu', 'concatGpu',

@@ -32,6 +32,7 @@ export {
 } from './webgpu/context.js';
 export { BufferUsage, MapMode } from './webgpu/flags.js';
 export { GpuProgram, type DispatchTime } from './webgpu/program.js';
+export { awaitGpu } from './webgpu/gpu-wait.js';
 export {
   ELEMENTWISE_WG, GPU_ELEMENT_BYTES, MAIN_ARGS, UDIV_EXACT_BELOW, broadcastUniformFields,
   broadcastUniformValues, dispatchFlat, flatIndexDecl, storageBindings, udivWgsl, uniformStruct,

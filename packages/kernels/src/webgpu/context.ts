@@ -1,6 +1,7 @@
 import type { ElementwiseStep, GemmStep } from '../elementwise/fuse.js';
 import type { ReduceStep } from '../reduce/reduce.webgpu.js';
 import { BufferUsage } from './flags.js';
+import { awaitGpu } from './gpu-wait.js';
 
 /**
  * The GPU execution context shared by every WebGPU kernel family: the device, a pipeline cache
@@ -302,7 +303,7 @@ export class GpuContext {
   /** Submits and waits for the GPU; rethrows the first GPU error since the last call, naming the op. */
   async sync(): Promise<void> {
     this.flush();
-    await this.device.queue.onSubmittedWorkDone();
+    await awaitGpu(this.device.queue.onSubmittedWorkDone());
     const errors = this.pendingErrors;
     this.pendingErrors = [];
     await Promise.all(errors);

@@ -1,5 +1,6 @@
 import { bindingBuffer, encodeTransfer, UNIFORM_SLOT, type CopyStep, type DispatchStep, type GpuContext, type GpuStep } from './context.js';
 import { BufferUsage } from './flags.js';
+import { awaitGpu } from './gpu-wait.js';
 
 /** One dispatch's time in a profiled run (GpuProgram.profile): its op, its kernel (the pipeline's key) and grid. */
 export interface DispatchTime { op: string; kernel: string; grid: readonly [number, number, number]; ms: number }
@@ -137,7 +138,7 @@ export class GpuProgram {
     const submitted = async (encode: (encoder: GPUCommandEncoder) => void): Promise<number> => {
       const t0 = performance.now();
       this.ctx.submitEncoded(`${this.ops} (profiled step)`, encode);
-      await queue.onSubmittedWorkDone();
+      await awaitGpu(queue.onSubmittedWorkDone());
       return performance.now() - t0;
     };
     const empty: number[] = [];

@@ -1,5 +1,5 @@
 import { fillGpu, GpuContext, optimizerUpdatesGpu, type OptimizerHyper, type OptimizerRuleName, GPU_ELEMENT_BYTES, sizeOf, wgslType, type DataArray, type DType, type GpuTensor } from '@kerasgpu/kernels';
-import { allocArray, BufferUsage, MapMode } from '@kerasgpu/kernels';
+import { allocArray, awaitGpu, BufferUsage, MapMode } from '@kerasgpu/kernels';
 import type { Backend, OutputSpec, Storage, TensorInfo, UpdateOperands } from '../../backend.js';
 import { BackendError } from '../../errors.js';
 import { toNamed, type KernelPrimitive, type PrimitiveAttrs } from '../../primitives.js';
@@ -84,7 +84,7 @@ export class WebGpuBackend implements Backend {
     const staging = this.device.createBuffer({ size: Math.ceil(bytes / 4) * 4, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
     this.ctx.copy((storage as GpuStorage).buffer, 0, staging, 0, bytes);
     await this.sync();
-    await staging.mapAsync(MapMode.READ);
+    await awaitGpu(staging.mapAsync(MapMode.READ));
     const raw = staging.getMappedRange();
     const words = dtype === 'int32' ? new Int32Array(raw) : dtype === 'bool' ? new Uint32Array(raw) : new Float32Array(raw);
     out.set(words.subarray(0, size));
